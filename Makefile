@@ -1,0 +1,48 @@
+# Two commands on a fresh machine with python3 (3.11+): `make report` and `make test`.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+SAMPLE := data/sample
+PERIOD ?=
+OUT ?= reports
+
+.PHONY: report test lint format bench clean-reports sample
+
+# create .venv if missing and install shoplab with its dev extras (re-run when pyproject.toml changes)
+$(STAMP): pyproject.toml
+	@$(PY) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "shoplab needs Python 3.11 or newer; set PY=python3.11")'
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[dev]"
+	touch $(STAMP)
+
+# the deterministic sample shop (generated once; delete data/sample to regenerate)
+$(SAMPLE)/_truth.json: | $(STAMP)
+	$(BIN)/shoplab sample --out $(SAMPLE)
+
+sample: $(SAMPLE)/_truth.json
+
+# render the monthly reports for the sample's latest complete month (or PERIOD=YYYY-MM)
+report: $(STAMP) $(SAMPLE)/_truth.json
+	$(BIN)/shoplab report --source $(SAMPLE) --out $(OUT) $(if $(PERIOD),--period $(PERIOD),)
+
+# lint, then every test: unit, notebooks (nbval on the sample shop), end to end
+test: $(STAMP) $(SAMPLE)/_truth.json
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/pytest --nbval-lax --nbval-current-env tests notebooks
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+# the 10M-event benchmark of validation and the overview against pandas (see docs/benchmarks.md)
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench_overview.py
+
+clean-reports:
+	rm -rf $(OUT)/*/

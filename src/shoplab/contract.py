@@ -1,0 +1,274 @@
+"""The shoplab data contract: which tables exist, their columns and the types those columns must read as.
+
+This module is the single source of truth for ``docs/data-contract.md``; the validator, the loaders and the
+sample-shop generator all read it.
+
+Column kinds
+------------
+``id``
+    integer or string identifier (``user_id``, ``order_id``, ...). Both are accepted; a table keeps its own.
+``timestamp``
+    a point in time; CSV files carry ISO-8601 text (``2024-10-01 12:30:00`` or ``2024-10-01T12:30:00``).
+``date``
+    a calendar day (ISO ``YYYY-MM-DD``); a timestamp is accepted and truncated to its day.
+``number``
+    a real number (money, scores).
+``integer``
+    a whole number (quantities, points).
+``string``
+    free text or a label.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+__all__ = [
+    "Column",
+    "TableSpec",
+    "TABLES",
+    "ORDER_STATUSES",
+    "ASSIGNMENT_GROUPS",
+    "POINT_KINDS",
+    "FEEDBACK_KINDS",
+]
+
+ORDER_STATUSES = ("paid", "cancelled", "refunded")
+ASSIGNMENT_GROUPS = ("treatment", "control")
+POINT_KINDS = ("earn", "redeem", "expire")
+FEEDBACK_KINDS = ("nps", "csat", "review")
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    kind: str  # id | timestamp | date | number | integer | string
+    required: bool = True
+    doc: str = ""
+    allowed: tuple[str, ...] | None = None  # unknown values are warnings
+    non_negative: bool = False  # negative values are errors
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    name: str
+    doc: str
+    columns: tuple[Column, ...]
+    unique: tuple[str, ...] = ()  # columns whose duplicates are errors
+    references: dict[str, str] = field(default_factory=dict)  # column -> "table.column"; misses are warnings
+
+    @property
+    def required(self) -> list[str]:
+        return [c.name for c in self.columns if c.required]
+
+    @property
+    def optional(self) -> list[str]:
+        return [c.name for c in self.columns if not c.required]
+
+    def column(self, name: str) -> Column | None:
+        for c in self.columns:
+            if c.name == name:
+                return c
+        return None
+
+
+def _c(name, kind, required=True, doc="", **kw):
+    return Column(name, kind, required, doc, **kw)
+
+
+TABLES: dict[str, TableSpec] = {
+    t.name: t
+    for t in [
+        TableSpec(
+            "users",
+            "One row per user (customer or visitor) known to the shop.",
+            (
+                _c("user_id", "id", doc="user identifier, integer or string"),
+                _c("signup_ts", "timestamp", False, "registration time"),
+                _c("gender", "string", False, "e.g. F, M, unknown"),
+                _c("birth_year", "integer", False, "year of birth"),
+                _c("city", "string", False, "city name, e.g. 上海"),
+                _c("city_tier", "string", False, "city tier, e.g. 一线, 新一线, 二线 ..."),
+                _c("channel", "string", False, "acquisition channel"),
+                _c("platform", "string", False, "platform of signup: app, mini_program, web ..."),
+            ),
+            unique=("user_id",),
+        ),
+        TableSpec(
+            "events",
+            "Behavioural log: one row per event (page view, click, add to cart, pay ...).",
+            (
+                _c("user_id", "id"),
+                _c("ts", "timestamp", doc="event time"),
+                _c(
+                    "event",
+                    "string",
+                    doc="event name: home, search, product_view, add_to_cart, checkout, pay ...",
+                ),
+                _c(
+                    "session_id",
+                    "id",
+                    False,
+                    "session identifier; sessions are cut at an inactivity gap if absent",
+                ),
+                _c("item_id", "id", False, "item the event concerns"),
+                _c("page", "string", False, "page name"),
+                _c("channel", "string", False, "traffic channel of the session"),
+                _c("platform", "string", False, "app, mini_program, web ..."),
+            ),
+            references={"user_id": "users.user_id"},
+        ),
+        TableSpec(
+            "orders",
+            "One row per order.",
+            (
+                _c("order_id", "id"),
+                _c("user_id", "id"),
+                _c("ts", "timestamp", doc="order time"),
+                _c("amount", "number", doc="paid amount in the shop currency", non_negative=True),
+                _c("discount", "number", False, "discount granted, in the shop currency", non_negative=True),
+                _c(
+                    "status",
+                    "string",
+                    False,
+                    "paid, cancelled or refunded; missing means paid",
+                    allowed=ORDER_STATUSES,
+                ),
+                _c("channel", "string", False, "channel the order is attributed to"),
+                _c("campaign_id", "id", False, "campaign the order belongs to"),
+                _c("coupon_id", "id", False, "coupon used"),
+            ),
+            unique=("order_id",),
+            references={"user_id": "users.user_id", "campaign_id": "campaigns.campaign_id"},
+        ),
+        TableSpec(
+            "order_items",
+            "Order lines.",
+            (
+                _c("order_id", "id"),
+                _c("item_id", "id"),
+                _c("quantity", "integer", non_negative=True),
+                _c("price", "number", doc="unit price paid", non_negative=True),
+                _c("category", "string", False, "item category, e.g. 美妆"),
+            ),
+            references={"order_id": "orders.order_id", "item_id": "items.item_id"},
+        ),
+        TableSpec(
+            "items",
+            "Catalogue.",
+            (
+                _c("item_id", "id"),
+                _c("category", "string", False, "category, e.g. 美妆, 服饰"),
+                _c("price", "number", False, "list price", non_negative=True),
+                _c("cost", "number", False, "unit cost, for margins", non_negative=True),
+            ),
+            unique=("item_id",),
+        ),
+        TableSpec(
+            "members",
+            "Current members of the loyalty programme.",
+            (
+                _c("user_id", "id"),
+                _c("tier", "string", doc="current tier, e.g. 普通会员, 银卡会员"),
+                _c("joined_ts", "timestamp", doc="time the user joined the programme"),
+            ),
+            unique=("user_id",),
+            references={"user_id": "users.user_id"},
+        ),
+        TableSpec(
+            "tier_history",
+            "Tier changes: one row each time a member enters a tier (the first row is the joining tier).",
+            (_c("user_id", "id"), _c("ts", "timestamp"), _c("tier", "string")),
+            references={"user_id": "members.user_id"},
+        ),
+        TableSpec(
+            "points",
+            "Points ledger; points are signed (earn positive, redeem and expire negative).",
+            (
+                _c("user_id", "id"),
+                _c("ts", "timestamp"),
+                _c("points", "integer", doc="signed number of points"),
+                _c("kind", "string", False, "earn, redeem or expire", allowed=POINT_KINDS),
+            ),
+            references={"user_id": "members.user_id"},
+        ),
+        TableSpec(
+            "campaigns",
+            "Campaigns (满减, 折扣, 秒杀, 拼团, 优惠券 ...).",
+            (
+                _c("campaign_id", "id"),
+                _c("start_ts", "timestamp"),
+                _c("end_ts", "timestamp"),
+                _c("name", "string", False),
+                _c("type", "string", False, "满减, 折扣, 秒杀, 拼团, 优惠券 ..."),
+                _c("cost", "number", False, "campaign cost in the shop currency", non_negative=True),
+                _c("channel", "string", False),
+                _c(
+                    "treatment_share",
+                    "number",
+                    False,
+                    "planned share of assigned users in treatment (default 0.5)",
+                ),
+            ),
+            unique=("campaign_id",),
+        ),
+        TableSpec(
+            "campaign_assignments",
+            "Randomised assignment of users to a campaign's treatment or control group.",
+            (
+                _c("campaign_id", "id"),
+                _c("user_id", "id"),
+                _c("group", "string", doc="treatment or control", allowed=ASSIGNMENT_GROUPS),
+                _c("assigned_ts", "timestamp", False),
+            ),
+            unique=("campaign_id", "user_id"),
+            references={"campaign_id": "campaigns.campaign_id", "user_id": "users.user_id"},
+        ),
+        TableSpec(
+            "marketing_spend",
+            "Marketing spend per day and channel.",
+            (
+                _c("date", "date"),
+                _c("channel", "string"),
+                _c("spend", "number", non_negative=True),
+                _c("impressions", "integer", False, non_negative=True),
+                _c("clicks", "integer", False, non_negative=True),
+            ),
+        ),
+        TableSpec(
+            "feedback",
+            "Survey answers and reviews: NPS (0-10), CSAT (1-5), review ratings (1-5).",
+            (
+                _c("user_id", "id"),
+                _c("ts", "timestamp"),
+                _c("kind", "string", doc="nps, csat or review", allowed=FEEDBACK_KINDS),
+                _c("score", "number"),
+                _c("order_id", "id", False),
+                _c("text", "string", False),
+            ),
+            references={"user_id": "users.user_id"},
+        ),
+    ]
+}
+
+
+def to_markdown() -> str:
+    """The contract's tables as Markdown (docs/data-contract.md embeds this; a test keeps them in sync)."""
+    lines = []
+    for spec in TABLES.values():
+        lines.append(f"### `{spec.name}`\n\n{spec.doc}\n")
+        lines.append("| column | required | type | meaning |")
+        lines.append("|---|---|---|---|")
+        for c in spec.columns:
+            extra = f" Allowed: {', '.join(c.allowed)}." if c.allowed else ""
+            extra += " Must not be negative." if c.non_negative else ""
+            lines.append(f"| `{c.name}` | {'yes' if c.required else 'no'} | {c.kind} | {c.doc}{extra} |")
+        notes = []
+        if spec.unique:
+            notes.append(f"Unique key: `{'+'.join(spec.unique)}` (duplicates are errors).")
+        for col, ref in spec.references.items():
+            notes.append(f"`{col}` should exist in `{ref}` (unknown values are warnings).")
+        if notes:
+            lines.append("\n" + " ".join(notes))
+        lines.append("")
+    return "\n".join(lines)

@@ -1,0 +1,245 @@
+"""Data access: open a data source as a :class:`Shop` of Ibis tables on an embedded engine.
+
+A data source is
+
+* a folder holding one file per contract table (``orders.parquet``, ``orders.csv``) or a folder of Parquet
+  parts (``events/part-0.parquet`` ...), read by an embedded in-memory DuckDB;
+* a ``.duckdb`` database file whose tables carry the contract's names;
+* an existing Ibis backend (``ibis.duckdb.connect(...)``, a pyspark backend ...), whose tables are used as-is.
+
+Strings may reference environment variables as ``${NAME}``, so that credentials stay out of notebooks and
+rendered reports.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import ibis
+import ibis.expr.types as ir
+
+from .casting import id_text_columns, typed_table
+from .contract import TABLES, TableSpec
+from .errors import DataContractError, MissingTableError, SourceError
+from .validation import ValidationReport, validate_tables
+
+__all__ = ["Shop", "connect", "redact", "expand_env", "as_table"]
+
+_CSV_TEXT_KINDS = {"timestamp", "date", "number", "integer"}
+_ENV_RE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+_PASSWORD_RE = re.compile(r"(?P<head>[a-zA-Z][a-zA-Z0-9+.-]*://[^:/@\s]*:)(?P<pw>[^@\s]+)(?P<tail>@)")
+
+
+def expand_env(text: str) -> str:
+    """Replace ``${NAME}`` with the value of environment variable NAME (a clear error if it is unset)."""
+
+    def sub(m: re.Match) -> str:
+        name = m.group(1)
+        if name not in os.environ:
+            raise SourceError(f"environment variable {name} is referenced by the source but is not set")
+        return os.environ[name]
+
+    return _ENV_RE.sub(sub, text)
+
+
+def redact(text: str) -> str:
+    """Hide passwords in connection URLs: ``postgres://me:secret@host`` -> ``postgres://me:***@host``."""
+    return _PASSWORD_RE.sub(lambda m: m.group("head") + "***" + m.group("tail"), str(text))
+
+
+def as_table(data: Any) -> ir.Table:
+    """Accept an Ibis table (kept lazy) or a pandas DataFrame (wrapped with ``ibis.memtable``)."""
+    if isinstance(data, ir.Table):
+        return data
+    try:
+        import pandas as pd
+    except ImportError:  # pragma: no cover
+        pd = None
+    if pd is not None and isinstance(data, pd.DataFrame):
+        return ibis.memtable(data)
+    raise TypeError(f"expected an Ibis table or a pandas DataFrame, got {type(data).__name__}")
+
+
+class Shop:
+    """A data source opened under the data contract: one Ibis table per contract table present.
+
+    Tables are attributes (``shop.orders``) and items (``shop["orders"]``). Asking for a contract table the
+    source lacks raises :class:`MissingTableError`. ``shop.validation`` holds the validation report.
+    """
+
+    def __init__(
+        self, backend, tables: dict[str, ir.Table], raw: dict[str, ir.Table], source: str, files=None
+    ):
+        self.backend = backend
+        self._tables = tables
+        self._raw = raw
+        self.source = redact(source)
+        self.files = files or {}
+        self.validation: ValidationReport | None = None
+
+    # -- table access -------------------------------------------------------------------------------
+    @property
+    def table_names(self) -> list[str]:
+        """Contract tables present in the source, in contract order."""
+        return [t for t in TABLES if t in self._tables]
+
+    def has(self, *names: str) -> bool:
+        return all(n in self._tables for n in names)
+
+    def __getattr__(self, name: str) -> ir.Table:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        tables = self.__dict__.get("_tables", {})
+        if name in tables:
+            return tables[name]
+        if name in TABLES:
+            raise MissingTableError(
+                f"table '{name}' is not in the data source {self.__dict__.get('source', '')!s}; "
+                f"tables present: {', '.join(self.table_names) or 'none'}"
+            )
+        raise AttributeError(name)
+
+    def __getitem__(self, name: str) -> ir.Table:
+        return getattr(self, name)
+
+    def __dir__(self) -> Iterable[str]:
+        return list(super().__dir__()) + list(self._tables)
+
+    def __repr__(self) -> str:
+        return f"Shop(source={self.source!r}, tables={self.table_names})"
+
+    # -- contract -----------------------------------------------------------------------------------
+    def validate(self, *, now=None) -> ValidationReport:
+        """Check every table against the contract; the report is also kept as ``shop.validation``."""
+        self.validation = validate_tables(self._raw, now=now)
+        return self.validation
+
+    def require(self, *names: str) -> None:
+        """Raise a clear error if a table is absent or has contract errors; warnings pass."""
+        missing = [n for n in names if n not in self._tables]
+        if missing:
+            raise MissingTableError(
+                f"this needs table(s) {', '.join(missing)}, which the data source {self.source} lacks; "
+                f"tables present: {', '.join(self.table_names) or 'none'}"
+            )
+        if self.validation is not None:
+            errors = [i for i in self.validation.errors if i.table in names]
+            if errors:
+                raise DataContractError(
+                    "the data breaks the contract (docs/data-contract.md):\n"
+                    + "\n".join(f"- {e}" for e in errors)
+                )
+
+    def period_bounds(self, *tables: str) -> tuple[Any, Any]:
+        """Earliest and latest timestamp over the given tables (default: orders and events)."""
+        tables = tables or tuple(t for t in ("orders", "events") if t in self._tables)
+        lows, highs = [], []
+        for name in tables:
+            t = self._tables[name]
+            col = "ts" if "ts" in t.columns else None
+            if col is None:
+                continue
+            lo, hi = t.aggregate(lo=t[col].min(), hi=t[col].max()).execute().iloc[0]
+            if lo is not None and lo == lo:
+                lows.append(lo)
+                highs.append(hi)
+        if not lows:
+            raise MissingTableError("no timestamped table (orders or events) to take the period from")
+        return min(lows), max(highs)
+
+
+# --------------------------------------------------------------------------------------------------
+def connect(source: Any, *, validate: bool = True, now=None) -> Shop:
+    """Open a data source under the data contract.
+
+    Parameters
+    ----------
+    source
+        A folder of ``<table>.parquet`` / ``<table>.csv`` files or ``<table>/`` Parquet folders, a ``.duckdb``
+        file, or an Ibis backend. Strings may contain ``${ENV_VAR}`` references.
+    validate
+        Run contract validation now (default). Errors do not raise here: they are kept in
+        ``shop.validation`` and raised by :meth:`Shop.require` for the tables a report needs.
+    now
+        Timestamps after ``now`` are errors (default: the current time).
+
+    Returns
+    -------
+    Shop
+    """
+    if isinstance(source, Shop):
+        return source
+    if hasattr(source, "list_tables") and hasattr(source, "table"):
+        backend, label, files = source, f"<{type(source).__module__.split('.')[-2]} backend>", {}
+        raw = {name: backend.table(name) for name in backend.list_tables() if name in TABLES}
+    else:
+        text = str(source)
+        label = text
+        path = Path(expand_env(text)).expanduser()
+        if path.suffix in (".duckdb", ".ddb", ".db") and path.is_file():
+            backend = ibis.duckdb.connect(str(path), read_only=True)
+            raw = {name: backend.table(name) for name in backend.list_tables() if name in TABLES}
+            files = {name: str(path) for name in raw}
+        elif path.is_dir():
+            backend = ibis.duckdb.connect()
+            raw, files = _read_folder(backend, path)
+        elif not path.exists():
+            raise SourceError(
+                f"data source {redact(text)} does not exist (expected a folder of tables or a .duckdb file)"
+            )
+        else:
+            raise SourceError(f"data source {redact(text)} is neither a folder of tables nor a .duckdb file")
+    id_text = id_text_columns(raw)
+    tables = {name: typed_table(name, t, id_text) for name, t in raw.items()}
+    shop = Shop(backend, tables, raw, label, files)
+    if validate:
+        shop.validate(now=now)
+    return shop
+
+
+def _read_folder(backend, folder: Path) -> tuple[dict[str, ir.Table], dict[str, str]]:
+    raw: dict[str, ir.Table] = {}
+    files: dict[str, str] = {}
+    for name, spec in TABLES.items():
+        candidates = [folder / f"{name}.parquet", folder / f"{name}.csv", folder / name]
+        found = [p for p in candidates if p.exists()]
+        if len(found) > 1:
+            raise SourceError(
+                f"table '{name}' is given more than once in {folder}: {', '.join(p.name for p in found)}; keep one"
+            )
+        if not found:
+            continue
+        p = found[0]
+        view = f"_raw_{name}"
+        try:
+            if p.is_dir():
+                parts = sorted(p.rglob("*.parquet"))
+                if not parts:
+                    raise SourceError(f"table folder {p} holds no .parquet parts")
+                raw[name] = backend.read_parquet(
+                    str(p / "**" / "*.parquet"), table_name=view, union_by_name=True, hive_partitioning=False
+                )
+            elif p.suffix == ".parquet":
+                raw[name] = backend.read_parquet(str(p), table_name=view)
+            else:
+                raw[name] = _read_csv(backend, p, spec, view)
+        except SourceError:
+            raise
+        except Exception as exc:  # duckdb's own message is the most precise we have
+            raise SourceError(f"table '{name}' could not be read from {p}: {exc}") from None
+        files[name] = str(p)
+    return raw, files
+
+
+def _read_csv(backend, path: Path, spec: TableSpec, view: str) -> ir.Table:
+    # Contract columns that need parsing are read as text, so that a bad value becomes a counted
+    # validation error instead of a read failure; the whole file is sniffed so ids get one type.
+    with open(path, encoding="utf-8-sig") as fh:
+        header = fh.readline().strip().split(",")
+    header = [h.strip().strip('"') for h in header]
+    types = {c.name: "VARCHAR" for c in spec.columns if c.kind in _CSV_TEXT_KINDS and c.name in header}
+    return backend.read_csv(str(path), table_name=view, types=types or None, header=True, sample_size=-1)

@@ -1,0 +1,25 @@
+"""Exceptions a user can act on. Each one carries a message meant to be read, not a traceback."""
+
+from __future__ import annotations
+
+__all__ = ["ShoplabError", "DataContractError", "MissingTableError", "SourceError", "ReportError"]
+
+
+class ShoplabError(Exception):
+    """Base class of shoplab's user-facing errors."""
+
+
+class SourceError(ShoplabError):
+    """The data source cannot be opened (no such folder, unreadable file, unsupported kind)."""
+
+
+class MissingTableError(ShoplabError, AttributeError):
+    """A table a report or function needs is not in the data source."""
+
+
+class DataContractError(ShoplabError):
+    """Data breaks the contract in docs/data-contract.md (missing column, bad values, duplicates ...)."""
+
+
+class ReportError(ShoplabError):
+    """A report run was asked for something it cannot do (unknown notebook, undeclared parameter ...)."""

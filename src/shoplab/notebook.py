@@ -1,0 +1,195 @@
+"""Helpers that report notebooks call: record headline numbers, show data quality, show notes and tables.
+
+Headline numbers recorded with :func:`record` travel inside the executed notebook as a display output of
+MIME type :data:`METRIC_MIME`; the report runner collects them into ``metrics.json`` and strips them from the
+HTML.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import re
+from typing import Any
+
+import pandas as pd
+
+from .data import Shop
+
+__all__ = [
+    "METRIC_MIME",
+    "record",
+    "data_quality",
+    "note",
+    "fmt_value",
+    "fmt_change",
+    "kpi_cards",
+    "bullets",
+    "data_table",
+    "missing_tables_note",
+]
+
+METRIC_MIME = "application/vnd.shoplab.metric+json"
+
+
+def _display(obj, raw=False, **kw):
+    from IPython.display import display
+
+    display(obj, raw=raw, **kw)
+
+
+def _clean(value: Any) -> Any:
+    if value is None:
+        return None
+    if hasattr(value, "item"):
+        value = value.item()
+    if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
+        return None
+    return value
+
+
+def record(
+    key: str, value: Any, *, label: str | None = None, unit: str | None = None, previous: Any = None
+) -> Any:
+    """Record a headline number for ``metrics.json`` and the index page; returns ``value``.
+
+    Parameters
+    ----------
+    key
+        Flat dotted name, ``<report>.<metric>`` (e.g. ``overview.gmv``); scripts rely on these names.
+    value
+        A number (NaN and None are recorded as null).
+    label, unit
+        How the index shows it: unit is ``yuan``, ``count`` or ``rate``.
+    previous
+        The same number for the previous period, if known (the index shows the change).
+    """
+    if "." not in key:
+        raise ValueError(f"metric key must look like '<report>.<metric>', got {key!r}")
+    payload = {
+        "key": key,
+        "value": _clean(value),
+        "label": label or key,
+        "unit": unit,
+        "previous": _clean(previous),
+    }
+    _display({METRIC_MIME: payload}, raw=True)
+    return value
+
+
+def fmt_value(value: Any, unit: str | None = None) -> str:
+    """Format a number for a manager: thousands separators, ¥ for money, % for rates, n/a for missing."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "n/a"
+    if unit == "yuan":
+        return f"¥{value:,.0f}" if abs(value) >= 100 else f"¥{value:,.2f}"
+    if unit == "rate":
+        return f"{value:.1%}"
+    if unit == "count":
+        return f"{value:,.0f}"
+    if isinstance(value, float):
+        return f"{value:,.2f}"
+    return f"{value:,}" if isinstance(value, int) else str(value)
+
+
+def fmt_change(change: Any, kind: str = "relative") -> str:
+    """``+4.2%`` for relative changes, ``+1.3 pp`` for rate differences, ``n/a`` when not comparable."""
+    if change is None or (isinstance(change, float) and math.isnan(change)):
+        return "n/a"
+    if kind == "pp":
+        return f"{change * 100:+.1f} pp"
+    return f"{change:+.1%}"
+
+
+def kpi_cards(summary: pd.DataFrame, keys: list[str] | None = None):
+    """HTML cards for a KPI summary table (as returned by ``overview.kpi_summary``)."""
+    from IPython.display import HTML
+
+    keys = keys or list(summary.index)
+    cards = []
+    for k in keys:
+        r = summary.loc[k]
+        ch = r["change_mom"]
+        color = "#666" if pd.isna(ch) or ch == 0 else ("#1a7f37" if ch > 0 else "#cf222e")
+        if k == "refund_rate" and not pd.isna(ch):
+            color = "#cf222e" if ch > 0 else "#1a7f37"
+        cards.append(
+            '<div style="display:inline-block;min-width:150px;margin:4px;padding:8px 12px;border:1px solid #ddd;'
+            'border-radius:6px;vertical-align:top">'
+            f'<div style="font-size:12px;color:#555">{html.escape(str(r["label"]))}</div>'
+            f'<div style="font-size:22px;font-weight:600">{fmt_value(r["value"], r["unit"])}</div>'
+            f'<div style="font-size:12px;color:{color}">{fmt_change(ch, r["change_kind"])} vs previous month</div>'
+            f'<div style="font-size:12px;color:#666">{fmt_change(r["change_yoy"], r["change_kind"])} vs last year</div>'
+            "</div>"
+        )
+    return HTML("<div>" + "".join(cards) + "</div>")
+
+
+def note(text: str, *, kind: str = "info"):
+    """A visible note in the report (e.g. a section skipped because an optional table is absent)."""
+    from IPython.display import HTML
+
+    colors = {
+        "info": ("#eef6ff", "#0969da"),
+        "warning": ("#fff8e5", "#9a6700"),
+        "error": ("#ffebe9", "#cf222e"),
+    }
+    bg, fg = colors.get(kind, colors["info"])
+    return HTML(
+        f'<div style="background:{bg};border-left:4px solid {fg};padding:8px 12px;margin:8px 0">'
+        f"{html.escape(text)}</div>"
+    )
+
+
+def data_quality(shop: Shop, tables: list[str] | None = None):
+    """The data-quality section: row counts and every validation warning (or error) for the given tables."""
+    from IPython.display import HTML
+
+    v = shop.validation if shop.validation is not None else shop.validate()
+    tables = tables or shop.table_names
+    counts = ", ".join(f"{t}: {v.row_counts.get(t, 0):,} rows" for t in tables if t in v.row_counts)
+    issues = [i for i in v.issues if i.table in tables]
+    parts = [f"<p>Tables read from the data source: {html.escape(counts)}.</p>"]
+    if not issues:
+        parts.append("<p>No data-quality warnings: every table used here passes the data contract.</p>")
+    else:
+        parts.append(f"<p>{len(issues)} data-quality finding(s) for the tables used here:</p><ul>")
+        parts += [f"<li><b>{i.level}</b>: {html.escape(str(i))}</li>" for i in issues]
+        parts.append("</ul>")
+    return HTML("".join(parts))
+
+
+def bullets(lines: list[str]):
+    """A list of findings as HTML bullets."""
+    from IPython.display import HTML
+
+    return HTML("<ul>" + "".join(f"<li>{html.escape(x)}</li>" for x in lines) + "</ul>")
+
+
+def data_table(df: pd.DataFrame, title: str, *, filename: str | None = None, max_rows: int = 500):
+    """A chart's data twin: a collapsed table with a CSV download link, embedded in the page."""
+    import base64
+
+    from IPython.display import HTML
+
+    filename = filename or re.sub(r"[^A-Za-z0-9_.-]+", "_", title.lower()).strip("_") + ".csv"
+    csv = df.to_csv(index=False).encode("utf-8-sig")
+    href = "data:text/csv;base64," + base64.b64encode(csv).decode()
+    shown = df.head(max_rows).to_html(index=False, border=0, float_format=lambda x: f"{x:,.2f}")
+    more = (
+        f"<p>first {max_rows:,} of {len(df):,} rows shown; the CSV has all</p>" if len(df) > max_rows else ""
+    )
+    return HTML(
+        f"<details><summary>Data: {html.escape(title)} ({len(df):,} rows) · "
+        f'<a download="{html.escape(filename)}" href="{href}">download CSV</a></summary>{more}{shown}</details>'
+    )
+
+
+def missing_tables_note(shop: Shop, tables: list[str], what: str = "sections that need them are skipped"):
+    """A visible note naming optional tables that the source lacks (nothing when all are present)."""
+    from IPython.display import HTML
+
+    missing = [t for t in tables if not shop.has(t)]
+    if not missing:
+        return HTML("")
+    return note(f"The data source has no {', '.join(missing)} table: {what}.", kind="warning")

@@ -1,0 +1,303 @@
+"""Monthly KPIs for the overview report, computed in the engine.
+
+Definitions (the report states them too):
+
+* **GMV** (成交额): amount of orders placed in the month, excluding cancelled orders; refunded orders count
+  (they were sold), as in the usual 成交GMV. **Net sales** leaves refunded orders out as well.
+* **Orders**: orders placed in the month that were not cancelled. **Buyers**: distinct users with such an order.
+* **AOV** (客单价): GMV / orders.
+* **New users**: users whose ``signup_ts`` falls in the month; without ``users.signup_ts``, users whose first
+  non-cancelled order falls in the month (first-time buyers).
+* **Active users** (MAU): distinct users with any event in the month; without events, buyers.
+  **DAU** is the mean over the month's days of distinct users with an event that day; **stickiness** = DAU / MAU.
+* **Visit-to-buy conversion**: share of active users (with an event in the month) who were buyers that month.
+* **Repurchase rate** (复购率): share of the month's buyers with two or more orders in the month.
+* **Refund rate**: refunded orders / (paid + refunded) orders placed in the month.
+
+Orders whose status is unknown (neither paid, cancelled nor refunded) are left out; validation warns about them.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import math
+
+import ibis
+import pandas as pd
+
+from .data import Shop
+from .periods import Period
+
+__all__ = ["KPIS", "month_kpis", "kpi_summary", "daily_trend"]
+
+# name -> (label, unit): unit is "yuan", "count" or "rate"
+KPIS: dict[str, tuple[str, str]] = {
+    "gmv": ("GMV", "yuan"),
+    "net_sales": ("Net sales", "yuan"),
+    "orders": ("Orders", "count"),
+    "buyers": ("Buyers", "count"),
+    "aov": ("AOV", "yuan"),
+    "new_users": ("New users", "count"),
+    "active_users": ("Active users (MAU)", "count"),
+    "dau": ("Average DAU", "count"),
+    "stickiness": ("Stickiness (DAU/MAU)", "rate"),
+    "conversion": ("Visit-to-buy conversion", "rate"),
+    "repurchase_rate": ("Repurchase rate", "rate"),
+    "refund_rate": ("Refund rate", "rate"),
+}
+
+
+def _sold(shop: Shop):
+    o = shop.orders
+    return o.filter(o.status.isin(["paid", "refunded"]))
+
+
+def month_kpis(shop: Shop, periods: list[Period | str]) -> pd.DataFrame:
+    """KPIs for each given month: one row per month (index ``period``), one column per KPI in :data:`KPIS`.
+
+    KPIs that the data cannot support (no events, no signup dates) are NaN.
+    """
+    periods = sorted({Period.parse(p) for p in periods})
+    lo, hi = periods[0].start, periods[-1].end
+    month = lambda ts: ts.truncate("M")  # noqa: E731
+
+    o = _sold(shop)
+    o = o.filter((o.ts >= lo) & (o.ts < hi)).mutate(m=month(o.ts))
+    per_user = o.group_by(["m", "user_id"]).aggregate(n=o.count(), gmv=o.amount.sum())
+    users_agg = per_user.group_by("m").aggregate(
+        buyers=per_user.count(), repeat_buyers=(per_user.n >= 2).cast("int64").sum()
+    )
+    ord_agg = o.group_by("m").aggregate(
+        gmv=o.amount.sum(),
+        net_sales=o.amount.sum(where=o.status == "paid"),
+        orders=o.count(),
+        refunded=(o.status == "refunded").cast("int64").sum(),
+    )
+    df = ord_agg.join(users_agg, "m").execute().set_index("m")
+
+    out = pd.DataFrame(index=pd.Index([pd.Timestamp(p.start) for p in periods], name="m"))
+    out = out.join(df)
+    for c in ("gmv", "net_sales", "orders", "refunded", "buyers", "repeat_buyers"):
+        out[c] = out[c].astype("float64").fillna(0.0)
+    out["aov"] = out.gmv / out.orders.where(out.orders > 0)
+    out["repurchase_rate"] = out.repeat_buyers / out.buyers.where(out.buyers > 0)
+    out["refund_rate"] = out.refunded / out.orders.where(out.orders > 0)
+
+    # new users
+    if shop.has("users") and "signup_ts" in shop.users.columns:
+        u = shop.users
+        u = u.filter((u.signup_ts >= lo) & (u.signup_ts < hi))
+        nu = u.group_by(m=month(u.signup_ts)).aggregate(new_users=u.user_id.nunique()).execute()
+    else:
+        s = _sold(shop)
+        first = s.group_by("user_id").aggregate(first=s.ts.min())
+        first = first.filter((first["first"] >= lo) & (first["first"] < hi))
+        nu = first.group_by(m=month(first["first"])).aggregate(new_users=first.count()).execute()
+    out = out.join(nu.set_index("m"))
+    out["new_users"] = out["new_users"].astype("float64").fillna(0.0)
+
+    # activity from events
+    if shop.has("events"):
+        e = shop.events
+        e = e.filter((e.ts >= lo) & (e.ts < hi))
+        daily = e.group_by(d=e.ts.date()).aggregate(dau=e.user_id.nunique())
+        dau = daily.group_by(m=daily.d.truncate("M").cast("timestamp")).aggregate(dau_sum=daily.dau.sum())
+        visitors = e.select(m=month(e.ts), user_id=e.user_id).distinct()
+        buyers = per_user.select("m", "user_id").mutate(bought=ibis.literal(1))
+        vb = visitors.left_join(buyers, ["m", "user_id"])
+        act = vb.group_by("m").aggregate(active_users=vb.count(), visiting_buyers=vb.bought.count())
+        act = act.execute().set_index("m").join(dau.execute().set_index("m"))
+        out = out.join(act)
+        out["active_users"] = out["active_users"].astype("float64").fillna(0.0)
+        days = pd.Series([p.days for p in periods], index=out.index, dtype="float64")
+        out["dau"] = out["dau_sum"].astype("float64").fillna(0.0) / days
+        out["stickiness"] = out.dau / out.active_users.where(out.active_users > 0)
+        out["conversion"] = out.visiting_buyers.astype("float64") / out.active_users.where(
+            out.active_users > 0
+        )
+    else:
+        out["active_users"] = out["buyers"]
+        out["dau"] = math.nan
+        out["stickiness"] = math.nan
+        out["conversion"] = math.nan
+    out.index = pd.Index([p.label for p in periods], name="period")
+    return out[list(KPIS)]
+
+
+def kpi_summary(shop: Shop, period: Period | str) -> pd.DataFrame:
+    """The overview's KPI table: this month, the previous month and the same month last year, with changes.
+
+    Comparison months that the data does not cover in full are NaN (shown as "n/a"), never zero.
+    Changes are relative (``change_mom = value / previous - 1``) except for rates, where the change is in
+    percentage points (``value - previous``); column ``change_kind`` says which.
+    """
+    p = Period.parse(period)
+    prev, ya = p.previous(), p.year_ago()
+    first_ts, _ = shop.period_bounds("orders")
+    first_ts = pd.Timestamp(first_ts)
+    covered = {q.label: first_ts < pd.Timestamp(q.start) + pd.Timedelta(days=1) for q in (p, prev, ya)}
+    k = month_kpis(shop, [p, prev, ya])
+    rows = []
+    for key, (label, unit) in KPIS.items():
+        v = k.loc[p.label, key]
+        pv = k.loc[prev.label, key] if covered[prev.label] else math.nan
+        yv = k.loc[ya.label, key] if covered[ya.label] else math.nan
+        rows.append(
+            {
+                "kpi": key,
+                "label": label,
+                "unit": unit,
+                "value": v,
+                "previous": pv,
+                "change_mom": _change(v, pv, unit),
+                "last_year": yv,
+                "change_yoy": _change(v, yv, unit),
+                "change_kind": "pp" if unit == "rate" else "relative",
+            }
+        )
+    return pd.DataFrame(rows).set_index("kpi")
+
+
+def _change(v: float, base: float, unit: str) -> float:
+    if v is None or base is None or pd.isna(v) or pd.isna(base):
+        return math.nan
+    if unit == "rate":
+        return float(v - base)
+    if base == 0:
+        return math.nan
+    return float(v / base - 1)
+
+
+def daily_trend(shop: Shop, period: Period | str, *, compare_previous: bool = True) -> pd.DataFrame:
+    """Daily GMV, orders and buyers in the month (and the previous month, aligned by day of month).
+
+    Returns one row per (``period``, ``day``) with columns ``date``, ``gmv``, ``orders``, ``buyers``.
+    """
+    p = Period.parse(period)
+    months = [p.previous(), p] if compare_previous else [p]
+    o = _sold(shop)
+    o = o.filter((o.ts >= months[0].start) & (o.ts < p.end))
+    d = o.group_by(date=o.ts.date()).aggregate(
+        gmv=o.amount.sum(), orders=o.count(), buyers=o.user_id.nunique()
+    )
+    df = d.execute()
+    df["date"] = pd.to_datetime(df["date"])
+    frames = []
+    for q in months:
+        days = pd.date_range(q.start, q.end - _dt.timedelta(days=1), freq="D")
+        f = (
+            pd.DataFrame({"date": days})
+            .merge(df, on="date", how="left")
+            .fillna({"gmv": 0.0, "orders": 0, "buyers": 0})
+        )
+        f.insert(0, "period", q.label)
+        f.insert(1, "day", f.date.dt.day)
+        frames.append(f)
+    out = pd.concat(frames, ignore_index=True)
+    out["orders"] = out["orders"].astype("int64")
+    out["buyers"] = out["buyers"].astype("int64")
+    return out
+
+
+HEADLINES = ("gmv", "orders", "buyers", "aov", "new_users", "repurchase_rate")
+
+
+def record_headlines(summary: pd.DataFrame) -> dict[str, float]:
+    """Record the overview's headline numbers (``overview.gmv`` ...) for metrics.json and the index page."""
+    from .notebook import record
+
+    out = {}
+    for key in HEADLINES:
+        r = summary.loc[key]
+        out[f"overview.{key}"] = record(
+            f"overview.{key}", r["value"], label=r["label"], unit=r["unit"], previous=r["previous"]
+        )
+    return out
+
+
+def format_summary(summary: pd.DataFrame) -> pd.DataFrame:
+    """The KPI table as a manager reads it: formatted values and changes, n/a where not comparable."""
+    from .notebook import fmt_change, fmt_value
+
+    rows = []
+    for _, r in summary.iterrows():
+        rows.append(
+            {
+                "KPI": r["label"],
+                "This month": fmt_value(r["value"], r["unit"]),
+                "Previous month": fmt_value(r["previous"], r["unit"]),
+                "Change": fmt_change(r["change_mom"], r["change_kind"]),
+                "Same month last year": fmt_value(r["last_year"], r["unit"]),
+                "Change vs last year": fmt_change(r["change_yoy"], r["change_kind"]),
+            }
+        )
+    return pd.DataFrame(rows).set_index("KPI")
+
+
+def findings(
+    summary: pd.DataFrame, trend: pd.DataFrame | None = None, *, period: str | None = None
+) -> list[str]:
+    """Plain sentences backed by the numbers of the KPI table (and the daily trend, if given)."""
+    from .notebook import fmt_change, fmt_value
+
+    def s(key):
+        return summary.loc[key]
+
+    out = []
+    g = s("gmv")
+    sentence = f"GMV was {fmt_value(g['value'], 'yuan')}"
+    if period:
+        sentence += f" in {period}"
+    comps = []
+    if not pd.isna(g["change_mom"]):
+        comps.append(f"{fmt_change(g['change_mom'])} on the previous month")
+    if not pd.isna(g["change_yoy"]):
+        comps.append(f"{fmt_change(g['change_yoy'])} on the same month last year")
+    out.append(sentence + (", " + " and ".join(comps) if comps else "") + ".")
+    b, a = s("buyers"), s("aov")
+    out.append(
+        f"{fmt_value(b['value'], 'count')} buyers ({fmt_change(b['change_mom'])} on the previous month) placed "
+        f"{fmt_value(s('orders')['value'], 'count')} orders at {fmt_value(a['value'], 'yuan')} per order "
+        f"({fmt_change(a['change_mom'])})."
+    )
+    c = s("conversion")
+    if not pd.isna(c["value"]):
+        out.append(
+            f"{fmt_value(c['value'], 'rate')} of the month's {fmt_value(s('active_users')['value'], 'count')} active "
+            f"users bought ({fmt_change(c['change_mom'], 'pp')} vs previous month)."
+        )
+    r = s("repurchase_rate")
+    out.append(
+        f"Repurchase rate: {fmt_value(r['value'], 'rate')} of buyers ordered twice or more "
+        f"({fmt_change(r['change_mom'], 'pp')}); refund rate {fmt_value(s('refund_rate')['value'], 'rate')} "
+        f"({fmt_change(s('refund_rate')['change_mom'], 'pp')})."
+    )
+    if trend is not None and len(trend):
+        cur = trend[trend.period == trend.period.iloc[-1]]
+        if cur.gmv.sum() > 0:
+            top = cur.loc[cur.gmv.idxmax()]
+            share = top.gmv / cur.gmv.sum()
+            out.append(
+                f"The best day was {top['date']:%Y-%m-%d} with {fmt_value(top['gmv'], 'yuan')} GMV "
+                f"({share:.0%} of the month)."
+            )
+    return out
+
+
+def trend_title(trend: pd.DataFrame, metric: str = "gmv") -> str:
+    """A chart title that states the finding of the daily trend."""
+    from .notebook import fmt_change, fmt_value
+
+    periods = list(dict.fromkeys(trend.period))
+    cur = trend[trend.period == periods[-1]]
+    unit = "yuan" if metric in ("gmv", "net_sales") else "count"
+    name = {"gmv": "GMV", "orders": "Orders", "buyers": "Buyers"}.get(metric, metric)
+    if cur[metric].sum() == 0:
+        return f"{name} per day, {periods[-1]}: no sales"
+    top = cur.loc[cur[metric].idxmax()]
+    title = f"{name} per day, {periods[-1]}: peak {fmt_value(top[metric], unit)} on {top['date']:%m-%d}"
+    if len(periods) > 1:
+        prev = trend[trend.period == periods[0]][metric].sum()
+        if prev:
+            title += f"; month total {fmt_change(cur[metric].sum() / prev - 1)} vs {periods[0]}"
+    return title

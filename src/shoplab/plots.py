@@ -1,0 +1,125 @@
+"""shoplab's house style for charts: one palette, CJK glyphs, ¥ and thousands formatting, titles that state
+the finding. Drawing functions take a small result table and return the matplotlib Axes; they never call
+``plt.show()``.
+"""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+import matplotlib
+import matplotlib.pyplot as plt
+import pandas as pd
+from matplotlib import font_manager
+from matplotlib.ticker import FuncFormatter
+
+__all__ = ["PALETTE", "use_style", "cjk_font", "yuan_formatter", "count_formatter", "plot_daily_trend"]
+
+PALETTE = ["#1f5fa8", "#e07b39", "#3a9e6e", "#c8404d", "#7b5ea7", "#8c6d46", "#d36fb0", "#7f7f7f"]
+
+
+@functools.cache
+def cjk_font() -> str | None:
+    """Register the bundled Noto Sans CJK SC font with matplotlib and return its family name."""
+    try:
+        import mplfonts
+    except ImportError:  # pragma: no cover - mplfonts is a dependency
+        return None
+    path = Path(mplfonts.__file__).parent / "fonts" / "NotoSansCJKsc-Regular.otf"
+    if not path.exists():  # pragma: no cover
+        return None
+    font_manager.fontManager.addfont(str(path))
+    return font_manager.FontProperties(fname=str(path)).get_name()
+
+
+def use_style() -> None:
+    """Apply the house style to matplotlib (fonts, palette, sizes). Safe to call more than once."""
+    family = cjk_font()
+    rc = {
+        "figure.figsize": (9, 4),
+        "figure.dpi": 100,
+        "savefig.dpi": 100,
+        "savefig.bbox": "tight",
+        "axes.prop_cycle": matplotlib.cycler(color=PALETTE),
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+        "axes.grid": True,
+        "grid.alpha": 0.3,
+        "axes.titlesize": 12,
+        "axes.titleweight": "bold",
+        "axes.titlelocation": "left",
+        "axes.labelsize": 10,
+        "legend.frameon": False,
+        "axes.unicode_minus": False,
+    }
+    if family:
+        rc["font.family"] = "sans-serif"
+        rc["font.sans-serif"] = [family, "DejaVu Sans"]
+    matplotlib.rcParams.update(rc)
+
+
+def _compact(x: float) -> str:
+    ax = abs(x)
+    if ax >= 1e8:
+        return f"{x / 1e8:,.1f}亿"
+    if ax >= 1e4:
+        return f"{x / 1e4:,.1f}万"
+    return f"{x:,.0f}"
+
+
+def yuan_formatter() -> FuncFormatter:
+    """Axis formatter for money: ¥1,234 / ¥12.3万 / ¥1.2亿."""
+    return FuncFormatter(lambda x, _: "¥" + _compact(x))
+
+
+def count_formatter() -> FuncFormatter:
+    """Axis formatter for counts with thousands separators (万 above ten thousand)."""
+    return FuncFormatter(lambda x, _: _compact(x))
+
+
+def plot_daily_trend(trend: pd.DataFrame, *, metric: str = "gmv", title: str | None = None, ax=None):
+    """Daily line of ``metric`` for the last period in ``trend``, with the previous period dashed (by day of month).
+
+    ``trend`` is the table from :func:`shoplab.overview.daily_trend`.
+    """
+    use_style()
+    if ax is None:
+        _, ax = plt.subplots()
+    periods = list(dict.fromkeys(trend["period"]))
+    current = periods[-1]
+    for p in periods:
+        d = trend[trend.period == p]
+        is_cur = p == current
+        ax.plot(
+            d["day"],
+            d[metric],
+            label=p,
+            lw=2.2 if is_cur else 1.4,
+            ls="-" if is_cur else "--",
+            color=PALETTE[0] if is_cur else PALETTE[7],
+            marker="o" if is_cur else None,
+            ms=3,
+        )
+    cur = trend[trend.period == current]
+    if len(cur) and cur[metric].max() > 0:
+        top = cur.loc[cur[metric].idxmax()]
+        ax.annotate(
+            f"peak {top['date']:%m-%d}",
+            (top["day"], top[metric]),
+            textcoords="offset points",
+            xytext=(0, 6),
+            ha="center",
+            fontsize=9,
+        )
+    money = metric in ("gmv", "net_sales", "amount")
+    ax.yaxis.set_major_formatter(yuan_formatter() if money else count_formatter())
+    ax.set_xlabel(f"day of month ({current})")
+    ax.set_ylabel(
+        {"gmv": "GMV (¥ per day)", "orders": "orders per day", "buyers": "buyers per day"}.get(metric, metric)
+    )
+    ax.set_xlim(0.5, 31.5)
+    ax.legend(loc="upper left")
+    if title:
+        ax.set_title(title)
+    return ax

@@ -1,0 +1,418 @@
+"""The report runner: execute the report notebooks with papermill and render dated HTML reports.
+
+``run_reports`` writes, under ``<out>/<period>/``:
+
+* ``<name>.ipynb`` (executed) and ``<name>.html`` (code hidden, figures embedded, a table of contents) for every
+  report that ran; a failed report leaves ``<name>.failed.ipynb`` for debugging and no ``<name>.html``;
+* ``metrics.json``: the headline numbers the notebooks recorded, one flat JSON object;
+* ``status.json`` and ``index.html``: every report's status (ok, failed, skipped), message, headline numbers.
+
+Every file is written under a temporary name and renamed when complete.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import html
+import json
+import os
+import re
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .data import Shop, connect, expand_env, redact
+from .errors import ReportError
+from .notebook import METRIC_MIME, fmt_change, fmt_value
+from .periods import Period, latest_complete_month
+
+__all__ = [
+    "ReportSpec",
+    "ReportResult",
+    "discover",
+    "parse_params",
+    "run_reports",
+    "render_html",
+    "default_notebooks_dir",
+]
+
+ALWAYS_PASSED = ("source", "period")
+
+
+@dataclass
+class ReportSpec:
+    name: str
+    path: Path
+    title: str
+    requires: list[str]
+    optional: list[str]
+    parameters: dict[str, dict]
+    order: int = 100
+
+
+@dataclass
+class ReportResult:
+    name: str
+    title: str
+    status: str  # ok | failed | skipped
+    message: str = ""
+    seconds: float = 0.0
+    metrics: list[dict] = field(default_factory=list)
+    html: str | None = None
+
+
+def default_notebooks_dir() -> Path:
+    """``./notebooks`` when run from a checkout, else the notebooks beside the installed (editable) package."""
+    here = Path.cwd() / "notebooks"
+    if here.is_dir():
+        return here
+    return Path(__file__).resolve().parents[2] / "notebooks"
+
+
+def discover(notebooks_dir: Path | str | None = None) -> dict[str, ReportSpec]:
+    """Report notebooks are the ``*.ipynb`` files whose metadata has a ``shoplab`` entry."""
+    import nbformat
+    import papermill
+
+    d = Path(notebooks_dir) if notebooks_dir else default_notebooks_dir()
+    specs = []
+    for path in sorted(d.glob("*.ipynb")):
+        nb = nbformat.read(path, as_version=4)
+        meta = nb.metadata.get("shoplab")
+        if meta is None:
+            continue
+        params = papermill.inspect_notebook(str(path))
+        specs.append(
+            ReportSpec(
+                name=path.stem,
+                path=path,
+                title=meta.get("title", path.stem),
+                requires=list(meta.get("requires", [])),
+                optional=list(meta.get("optional", [])),
+                parameters=dict(params),
+                order=int(meta.get("order", 100)),
+            )
+        )
+    specs.sort(key=lambda s: (s.order, s.name))
+    return {s.name: s for s in specs}
+
+
+def parse_params(items: list[str] | None) -> dict[str, Any]:
+    """``KEY=VALUE`` pairs; a value is parsed as JSON when it parses, else taken as a string."""
+    out: dict[str, Any] = {}
+    for item in items or []:
+        if "=" not in item:
+            raise ReportError(f"--param expects KEY=VALUE, got {item!r}")
+        key, value = item.split("=", 1)
+        key = key.strip()
+        try:
+            out[key] = json.loads(value)
+        except json.JSONDecodeError:
+            out[key] = value
+    return out
+
+
+# -- kernel ----------------------------------------------------------------------------------------
+def _kernel_env() -> tuple[str, str]:
+    """A kernelspec that runs this very Python, so reports use the environment shoplab is installed in."""
+    root = Path(tempfile.gettempdir()) / f"shoplab-kernels-{os.getuid() if hasattr(os, 'getuid') else 'u'}"
+    name = "shoplab-python"
+    spec_dir = root / "kernels" / name
+    spec_dir.mkdir(parents=True, exist_ok=True)
+    spec = {
+        "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+        "display_name": "shoplab (Python 3)",
+        "language": "python",
+        "env": {"MPLBACKEND": "module://matplotlib_inline.backend_inline", "PYTHONWARNINGS": "ignore"},
+    }
+    (spec_dir / "kernel.json").write_text(json.dumps(spec))
+    return str(root), name
+
+
+# -- HTML ------------------------------------------------------------------------------------------
+_H_RE = re.compile(r'<h([23]) id="([^"]+)">(.*?)(?:<a class="anchor-link"[^>]*>.*?</a>)?</h\1>', re.S)
+
+
+def _strip_tags(s: str) -> str:
+    return re.sub(r"<[^>]+>", "", s)
+
+
+def _add_toc(body: str) -> str:
+    heads = _H_RE.findall(body)
+    if len(heads) < 2:
+        return body
+    items = []
+    for level, anchor, text in heads:
+        pad = "0" if level == "2" else "1.2em"
+        items.append(f'<li style="margin-left:{pad}"><a href="#{anchor}">{_strip_tags(text)}</a></li>')
+    toc = (
+        '<nav class="shoplab-toc" style="border:1px solid #ddd;border-radius:6px;padding:6px 14px;margin:10px 0;'
+        'max-width:900px"><b>Contents</b><ul style="list-style:none;padding-left:0;margin:4px 0">'
+        + "".join(items)
+        + "</ul></nav>"
+    )
+    m = re.search(r"</h1>", body)
+    if m:
+        # after the title's cell (the first paragraph block that follows it)
+        return body[: m.end()] + toc + body[m.end() :]
+    return toc + body
+
+
+def render_html(nb, title: str) -> str:
+    """Render an executed notebook: inputs and parameter cells hidden, metric outputs and stderr dropped."""
+    import nbformat
+    from nbconvert import HTMLExporter
+    from traitlets.config import Config
+
+    nb = nbformat.from_dict(json.loads(json.dumps(nb)))  # a copy
+    keep = []
+    for cell in nb.cells:
+        tags = set(cell.get("metadata", {}).get("tags", []))
+        if tags & {"parameters", "injected-parameters"}:
+            continue
+        if cell.cell_type == "code":
+            cell.outputs = [
+                o
+                for o in cell.outputs
+                if not (o.get("output_type") == "stream" and o.get("name") == "stderr")
+                and METRIC_MIME not in o.get("data", {})
+            ]
+        keep.append(cell)
+    nb.cells = keep
+    nb.metadata["title"] = title
+    c = Config()
+    c.HTMLExporter.exclude_input = True
+    c.HTMLExporter.exclude_input_prompt = True
+    c.HTMLExporter.exclude_output_prompt = True
+    exporter = HTMLExporter(config=c, template_name="lab")
+    body, _ = exporter.from_notebook_node(nb)
+    return _add_toc(body)
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    tmp = path.with_name(f".{path.name}.partial")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def _collect_metrics(nb) -> list[dict]:
+    out = []
+    for cell in nb.cells:
+        for o in cell.get("outputs", []):
+            data = o.get("data", {})
+            if METRIC_MIME in data:
+                out.append(dict(data[METRIC_MIME]))
+    return out
+
+
+# -- running ---------------------------------------------------------------------------------------
+def _check_params(specs: list[ReportSpec], params: dict[str, Any]) -> None:
+    declared = sorted({p for s in specs for p in s.parameters})
+    unknown = [k for k in params if k not in declared]
+    if unknown:
+        raise ReportError(
+            f"parameter(s) {', '.join(unknown)} are not declared by the selected report(s) "
+            f"({', '.join(s.name for s in specs)}); they declare: {', '.join(declared)}"
+        )
+
+
+def _source_for_notebook(source: Any) -> str:
+    text = str(source)
+    if redact(text) != text:
+        raise ReportError(
+            "the source contains a password; put the connection string in an environment variable and pass "
+            "--source '${NAME}' so that it never appears in a report"
+        )
+    if "${" in text or "://" in text:
+        return text
+    p = Path(text).expanduser()
+    return str(p.resolve()) if p.exists() else text
+
+
+def run_reports(
+    source: Any,
+    *,
+    period: str | None = None,
+    only: list[str] | None = None,
+    params: dict[str, Any] | None = None,
+    out: str | Path = "reports",
+    notebooks_dir: str | Path | None = None,
+    progress=print,
+    timeout_s: int | None = 1800,
+) -> tuple[Path, list[ReportResult]]:
+    """Run the selected report notebooks for one period. Returns the output folder and per-report results."""
+    import nbformat
+    import papermill as pm
+
+    params = dict(params or {})
+    specs_all = discover(notebooks_dir)
+    if not specs_all:
+        raise ReportError(f"no report notebooks found in {notebooks_dir or default_notebooks_dir()}")
+    if only:
+        unknown = [n for n in only if n not in specs_all]
+        if unknown:
+            raise ReportError(f"unknown report(s) {', '.join(unknown)}; available: {', '.join(specs_all)}")
+        specs = [specs_all[n] for n in specs_all if n in only]
+    else:
+        specs = list(specs_all.values())
+    _check_params(specs, params)
+
+    nb_source = _source_for_notebook(source)
+    shop: Shop = connect(expand_env(nb_source) if "${" in nb_source else nb_source)
+    if period is None:
+        period = latest_complete_month(shop.period_bounds()[1]).label
+    period = Period.parse(period).label
+    out_dir = Path(out) / period
+    out_dir.mkdir(parents=True, exist_ok=True)
+    kernel_root, kernel_name = _kernel_env()
+    os.environ["JUPYTER_PATH"] = os.pathsep.join(
+        [kernel_root] + [p for p in os.environ.get("JUPYTER_PATH", "").split(os.pathsep) if p]
+    )
+
+    results: list[ReportResult] = []
+    t_all = time.perf_counter()
+    for i, spec in enumerate(specs, 1):
+        tag = f"[{i}/{len(specs)}] {spec.name}"
+        html_path, nb_path = out_dir / f"{spec.name}.html", out_dir / f"{spec.name}.ipynb"
+        failed_path = out_dir / f"{spec.name}.failed.ipynb"
+        missing = [t for t in spec.requires if not shop.has(t)]
+        if missing:
+            msg = f"skipped: the data source has no {', '.join(missing)} table"
+            progress(f"{tag}: {msg}")
+            for p in (html_path, nb_path):
+                p.unlink(missing_ok=True)
+            results.append(ReportResult(spec.name, spec.title, "skipped", msg))
+            continue
+        errors = [e for e in shop.validation.errors if e.table in spec.requires + spec.optional]
+        bad_required = [e for e in errors if e.table in spec.requires]
+        if bad_required:
+            msg = "the data breaks the contract: " + "; ".join(str(e) for e in bad_required)
+            progress(f"{tag}: FAILED ({msg})")
+            for p in (html_path, nb_path):
+                p.unlink(missing_ok=True)
+            results.append(ReportResult(spec.name, spec.title, "failed", msg))
+            continue
+        progress(f"{tag}: running ...")
+        nb_params = {"source": nb_source, "period": period}
+        nb_params.update({k: v for k, v in params.items() if k in spec.parameters})
+        nb_params = {k: v for k, v in nb_params.items() if k in spec.parameters}
+        tmp_nb = out_dir / f".{spec.name}.ipynb.partial"
+        t0 = time.perf_counter()
+        try:
+            pm.execute_notebook(
+                str(spec.path),
+                str(tmp_nb),
+                parameters=nb_params,
+                kernel_name=kernel_name,
+                progress_bar=False,
+                cwd=str(spec.path.parent),
+                execution_timeout=timeout_s,
+            )
+        except Exception as exc:  # PapermillExecutionError and kernel failures
+            secs = time.perf_counter() - t0
+            msg = _error_message(exc)
+            if tmp_nb.exists():
+                os.replace(tmp_nb, failed_path)
+            for p in (html_path, nb_path):
+                p.unlink(missing_ok=True)
+            progress(f"{tag}: FAILED after {secs:.1f} s: {msg}")
+            results.append(ReportResult(spec.name, spec.title, "failed", msg, secs))
+            continue
+        nb = nbformat.read(tmp_nb, as_version=4)
+        title = f"{spec.title} · {period}"
+        _write_atomic(html_path, render_html(nb, title))
+        os.replace(tmp_nb, nb_path)
+        failed_path.unlink(missing_ok=True)
+        secs = time.perf_counter() - t0
+        progress(f"{tag}: ok in {secs:.1f} s")
+        note = ""
+        if errors:
+            note = "ran without optional table(s) that break the contract: " + ", ".join(
+                sorted({e.table for e in errors})
+            )
+        results.append(
+            ReportResult(spec.name, spec.title, "ok", note, secs, _collect_metrics(nb), html_path.name)
+        )
+
+    metrics = {m["key"]: m["value"] for r in results for m in r.metrics}
+    _write_atomic(out_dir / "metrics.json", json.dumps(metrics, indent=2, ensure_ascii=False, sort_keys=True))
+    status = {
+        "period": period,
+        "source": redact(str(source)),
+        "generated": _dt.datetime.now().isoformat(timespec="seconds"),
+        "reports": [
+            {
+                "name": r.name,
+                "title": r.title,
+                "status": r.status,
+                "message": r.message,
+                "seconds": round(r.seconds, 1),
+                "html": r.html,
+            }
+            for r in results
+        ],
+    }
+    _write_atomic(out_dir / "status.json", json.dumps(status, indent=2, ensure_ascii=False))
+    _write_atomic(out_dir / "index.html", _index_html(period, results, status["generated"]))
+    n_failed = sum(r.status == "failed" for r in results)
+    progress(
+        f"done in {time.perf_counter() - t_all:.1f} s: {sum(r.status == 'ok' for r in results)} ok, "
+        f"{n_failed} failed, {sum(r.status == 'skipped' for r in results)} skipped -> {out_dir / 'index.html'}"
+    )
+    return out_dir, results
+
+
+def _error_message(exc: Exception) -> str:
+    ename = getattr(exc, "ename", None)
+    evalue = getattr(exc, "evalue", None)
+    if ename:
+        return f"{ename}: {redact(str(evalue))}"
+    return redact(f"{type(exc).__name__}: {exc}").splitlines()[0]
+
+
+_INDEX_CSS = """
+body{font-family:-apple-system,BlinkMacSystemFont,"Segoe UI","Noto Sans CJK SC","PingFang SC","Microsoft YaHei",sans-serif;
+margin:0 auto;max-width:960px;padding:12px;color:#1f2328}
+h1{font-size:1.5em;margin:.4em 0}.sub{color:#57606a;font-size:.9em}
+.card{border:1px solid #d0d7de;border-radius:8px;padding:10px 14px;margin:10px 0}
+.card h2{font-size:1.15em;margin:0 0 4px 0}.status{font-size:.8em;padding:2px 8px;border-radius:10px;margin-left:6px}
+.ok{background:#dafbe1;color:#1a7f37}.failed{background:#ffebe9;color:#cf222e}.skipped{background:#eaeef2;color:#57606a}
+.msg{color:#57606a;font-size:.9em;overflow-wrap:anywhere}.metrics{display:flex;flex-wrap:wrap;gap:8px;margin-top:6px}
+.m{border:1px solid #eaeef2;border-radius:6px;padding:4px 8px;min-width:120px}.m .l{font-size:.75em;color:#57606a}
+.m .v{font-size:1.1em;font-weight:600}.m .c{font-size:.75em;color:#57606a}
+"""
+
+
+def _index_html(period: str, results: list[ReportResult], generated: str) -> str:
+    cards = []
+    for r in results:
+        title = html.escape(r.title)
+        link = f'<a href="{html.escape(r.html)}">{title}</a>' if r.html else title
+        metrics = []
+        for m in r.metrics:
+            unit = m.get("unit")
+            change = ""
+            prev = m.get("previous")
+            if prev not in (None, 0) and m.get("value") is not None:
+                kind = "pp" if unit == "rate" else "relative"
+                ch = m["value"] - prev if kind == "pp" else m["value"] / prev - 1
+                change = f'<div class="c">{fmt_change(ch, kind)} vs previous month</div>'
+            metrics.append(
+                f'<div class="m"><div class="l">{html.escape(str(m.get("label")))}</div>'
+                f'<div class="v">{fmt_value(m.get("value"), unit)}</div>{change}</div>'
+            )
+        msg = f'<div class="msg">{html.escape(r.message)}</div>' if r.message else ""
+        cards.append(
+            f'<div class="card"><h2>{link}<span class="status {r.status}">{r.status}</span></h2>{msg}'
+            f'<div class="metrics">{"".join(metrics)}</div></div>'
+        )
+    return (
+        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>shoplab reports · {html.escape(period)}</title><style>{_INDEX_CSS}</style></head><body>"
+        f"<h1>shoplab monthly reports · {html.escape(period)}</h1>"
+        f'<div class="sub">generated {html.escape(generated)}</div>{"".join(cards)}</body></html>'
+    )

@@ -1,0 +1,36 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def write_tables(folder: Path, fmt: str = "csv", **tables: pd.DataFrame) -> Path:
+    """Write tiny tables into a source folder (csv or parquet)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, df in tables.items():
+        if fmt == "csv":
+            df.to_csv(folder / f"{name}.csv", index=False)
+        else:
+            df.to_parquet(folder / f"{name}.parquet", index=False)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def sample_dir(tmp_path_factory) -> Path:
+    """A small generated shop shared by the tests (14 months ending 2026-10-31)."""
+    from shoplab.sample import generate_shop
+
+    out = tmp_path_factory.mktemp("shop") / "sample"
+    generate_shop(out, users=1500, months=14, seed=7)
+    return out
+
+
+@pytest.fixture(scope="session")
+def sample_shop(sample_dir):
+    import shoplab
+
+    return shoplab.connect(sample_dir)
