@@ -123,7 +123,7 @@ def _kernel_env() -> tuple[str, str]:
     spec_dir = root / "kernels" / name
     spec_dir.mkdir(parents=True, exist_ok=True)
     spec = {
-        "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+        "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}", "--IPKernelApp.log_level=ERROR"],
         "display_name": "shoplab (Python 3)",
         "language": "python",
         "env": {"MPLBACKEND": "module://matplotlib_inline.backend_inline", "PYTHONWARNINGS": "ignore"},
@@ -299,7 +299,7 @@ def run_reports(
         nb_params = {"source": nb_source, "period": period}
         nb_params.update({k: v for k, v in params.items() if k in spec.parameters})
         nb_params = {k: v for k, v in nb_params.items() if k in spec.parameters}
-        tmp_nb = out_dir / f".{spec.name}.ipynb.partial"
+        tmp_nb = out_dir / f".{spec.name}.partial.ipynb"
         t0 = time.perf_counter()
         try:
             pm.execute_notebook(
