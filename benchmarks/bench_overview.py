@@ -86,7 +86,11 @@ def step_pandas(src: str, period: str) -> dict:
     events = read("events", ["user_id", "ts"])
     start = pd.Timestamp(period + "-01")
     out = {}
-    for label, s in (("cur", start), ("prev", start - pd.offsets.MonthBegin(1)), ("ya", start - pd.DateOffset(years=1))):
+    for label, s in (
+        ("cur", start),
+        ("prev", start - pd.offsets.MonthBegin(1)),
+        ("ya", start - pd.DateOffset(years=1)),
+    ):
         out[label] = pandas_month(orders, users, events, s, s + pd.offsets.MonthBegin(1))
     # daily trend
     o = orders[orders.status.isin(["paid", "refunded"])]
@@ -101,17 +105,35 @@ def step_report(src: str, period: str) -> dict:
 
     with tempfile.TemporaryDirectory() as d:
         p = subprocess.run(
-            [sys.executable, "-m", "shoplab", "report", "--source", src, "--period", period, "--only", "overview",
-             "--out", d],
-            capture_output=True, text=True, cwd=ROOT,
+            [
+                sys.executable,
+                "-m",
+                "shoplab",
+                "report",
+                "--source",
+                src,
+                "--period",
+                period,
+                "--only",
+                "overview",
+                "--out",
+                d,
+            ],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
         )
         if p.returncode:
             raise RuntimeError(p.stdout + p.stderr)
     return {}
 
 
-STEPS = {"validate": step_validate, "overview-kpis": step_overview, "pandas-kpis": step_pandas,
-         "overview-report": step_report}
+STEPS = {
+    "validate": step_validate,
+    "overview-kpis": step_overview,
+    "pandas-kpis": step_pandas,
+    "overview-report": step_report,
+}
 
 
 def child(step: str, src: str, period: str) -> None:
@@ -125,8 +147,11 @@ def child(step: str, src: str, period: str) -> None:
 
 
 def run_step(step: str, src: str, period: str) -> dict:
-    p = subprocess.run([sys.executable, __file__, "--child", step, "--source", src, "--period", period],
-                       capture_output=True, text=True)
+    p = subprocess.run(
+        [sys.executable, __file__, "--child", step, "--source", src, "--period", period],
+        capture_output=True,
+        text=True,
+    )
     if p.returncode:
         raise RuntimeError(f"{step} failed:\n{p.stderr[-3000:]}")
     return json.loads(p.stdout.strip().splitlines()[-1])
@@ -185,7 +210,9 @@ def main() -> None:
     print(summary)
     if args.write:
         with open(args.write, "a", encoding="utf-8") as fh:
-            fh.write(f"\n### {time.strftime('%Y-%m-%d')}: `python benchmarks/bench_overview.py --users {args.users}`\n\n")
+            fh.write(
+                f"\n### {time.strftime('%Y-%m-%d')}: `python benchmarks/bench_overview.py --users {args.users}`\n\n"
+            )
             fh.write(summary + "\n")
 
 
