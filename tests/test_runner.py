@@ -217,3 +217,20 @@ def test_discover_reads_notebook_metadata(nbdir):
     assert list(specs)[0] == "overview"
     assert specs["overview"].requires == ["orders"]
     assert {"source", "period"} <= set(specs["overview"].parameters)
+
+
+def test_partial_runs_keep_earlier_reports_and_interrupted_runs_say_so(tmp_path, nbdir):
+    from shoplab.runner import ReportResult, _index_html
+
+    src = write_tables(tmp_path / "src", "parquet", orders=_orders())
+    quiet = {"progress": lambda *_: None, "out": tmp_path / "r", "notebooks_dir": nbdir}
+    run_reports(src, only=["overview", "fine"], **quiet)
+    out_dir, _ = run_reports(src, only=["fine"], params={"top_n": 2}, **quiet)
+    st = json.loads((out_dir / "status.json").read_text())
+    assert {r["name"]: r["status"] for r in st["reports"]} == {"overview": "ok", "fine": "ok"}
+    assert st["finished"] is not None
+    metrics = json.loads((out_dir / "metrics.json").read_text())
+    assert "overview.gmv" in metrics and metrics["fine.answer"] == 42
+    pending = [ReportResult("x", "X", "pending", "not run yet")]
+    assert "This run has not finished" in _index_html("2024-10", pending, "2024-11-01T00:00:00", final=False)
+    assert "This run has not finished" not in (out_dir / "index.html").read_text(encoding="utf-8")

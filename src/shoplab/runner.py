@@ -42,6 +42,10 @@ __all__ = [
 ALWAYS_PASSED = ("source", "period")
 
 
+def _now() -> str:
+    return _dt.datetime.now().isoformat(timespec="seconds")
+
+
 @dataclass
 class ReportSpec:
     name: str
@@ -57,11 +61,24 @@ class ReportSpec:
 class ReportResult:
     name: str
     title: str
-    status: str  # ok | failed | skipped
+    status: str  # ok | failed | skipped | pending
     message: str = ""
     seconds: float = 0.0
     metrics: list[dict] = field(default_factory=list)
     html: str | None = None
+    generated: str = field(default_factory=_now)
+
+    def to_dict(self) -> dict:
+        return {
+            "name": self.name,
+            "title": self.title,
+            "status": self.status,
+            "message": self.message,
+            "seconds": round(self.seconds, 1),
+            "html": self.html,
+            "generated": self.generated,
+            "metrics": self.metrics,
+        }
 
 
 def default_notebooks_dir() -> Path:
@@ -280,8 +297,21 @@ def run_reports(
     )
 
     results: list[ReportResult] = []
+    previous = _load_previous(out_dir, exclude={s.name for s in specs})
+    started = _now()
+
+    def publish(final: bool) -> None:
+        done = {r.name for r in results}
+        pending = [
+            ReportResult(s.name, s.title, "pending", "not run yet") for s in specs if s.name not in done
+        ]
+        _publish(out_dir, period, source, previous + results + pending, started, final)
+
+    publish(False)
     t_all = time.perf_counter()
     for i, spec in enumerate(specs, 1):
+        if results:
+            publish(False)
         tag = f"[{i}/{len(specs)}] {spec.name}"
         html_path, nb_path = out_dir / f"{spec.name}.html", out_dir / f"{spec.name}.ipynb"
         failed_path = out_dir / f"{spec.name}.failed.ipynb"
@@ -344,32 +374,60 @@ def run_reports(
             ReportResult(spec.name, spec.title, "ok", note, secs, _collect_metrics(nb), html_path.name)
         )
 
-    metrics = {m["key"]: m["value"] for r in results for m in r.metrics}
-    _write_atomic(out_dir / "metrics.json", json.dumps(metrics, indent=2, ensure_ascii=False, sort_keys=True))
-    status = {
-        "period": period,
-        "source": redact(str(source)),
-        "generated": _dt.datetime.now().isoformat(timespec="seconds"),
-        "reports": [
-            {
-                "name": r.name,
-                "title": r.title,
-                "status": r.status,
-                "message": r.message,
-                "seconds": round(r.seconds, 1),
-                "html": r.html,
-            }
-            for r in results
-        ],
-    }
-    _write_atomic(out_dir / "status.json", json.dumps(status, indent=2, ensure_ascii=False))
-    _write_atomic(out_dir / "index.html", _index_html(period, results, status["generated"]))
+    publish(True)
     n_failed = sum(r.status == "failed" for r in results)
     progress(
         f"done in {time.perf_counter() - t_all:.1f} s: {sum(r.status == 'ok' for r in results)} ok, "
         f"{n_failed} failed, {sum(r.status == 'skipped' for r in results)} skipped -> {out_dir / 'index.html'}"
     )
     return out_dir, results
+
+
+def _load_previous(out_dir: Path, exclude: set[str]) -> list[ReportResult]:
+    """Reports of earlier runs for this period that this run does not redo (e.g. after --only)."""
+    path = out_dir / "status.json"
+    if not path.exists():
+        return []
+    try:
+        old = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError):
+        return []
+    out = []
+    for r in old.get("reports", []):
+        if r.get("name") in exclude or r.get("status") not in ("ok", "failed", "skipped"):
+            continue
+        if r.get("html") and not (out_dir / r["html"]).exists():
+            continue
+        out.append(
+            ReportResult(
+                r["name"],
+                r.get("title", r["name"]),
+                r["status"],
+                r.get("message", ""),
+                r.get("seconds", 0.0),
+                r.get("metrics", []),
+                r.get("html"),
+                r.get("generated", ""),
+            )
+        )
+    return out
+
+
+def _publish(
+    out_dir: Path, period: str, source: Any, results: list[ReportResult], started: str, final: bool
+) -> None:
+    """Write metrics.json, status.json and index.html (each atomically) for the reports known so far."""
+    metrics = {m["key"]: m["value"] for r in results if r.status == "ok" for m in r.metrics}
+    _write_atomic(out_dir / "metrics.json", json.dumps(metrics, indent=2, ensure_ascii=False, sort_keys=True))
+    status = {
+        "period": period,
+        "source": redact(str(source)),
+        "started": started,
+        "finished": _now() if final else None,
+        "reports": [r.to_dict() for r in results],
+    }
+    _write_atomic(out_dir / "status.json", json.dumps(status, indent=2, ensure_ascii=False))
+    _write_atomic(out_dir / "index.html", _index_html(period, results, started, final))
 
 
 def _error_message(exc: Exception) -> str:
@@ -387,13 +445,20 @@ h1{font-size:1.5em;margin:.4em 0}.sub{color:#57606a;font-size:.9em}
 .card{border:1px solid #d0d7de;border-radius:8px;padding:10px 14px;margin:10px 0}
 .card h2{font-size:1.15em;margin:0 0 4px 0}.status{font-size:.8em;padding:2px 8px;border-radius:10px;margin-left:6px}
 .ok{background:#dafbe1;color:#1a7f37}.failed{background:#ffebe9;color:#cf222e}.skipped{background:#eaeef2;color:#57606a}
+.pending{background:#fff8c5;color:#9a6700}
 .msg{color:#57606a;font-size:.9em;overflow-wrap:anywhere}.metrics{display:flex;flex-wrap:wrap;gap:8px;margin-top:6px}
 .m{border:1px solid #eaeef2;border-radius:6px;padding:4px 8px;min-width:120px}.m .l{font-size:.75em;color:#57606a}
 .m .v{font-size:1.1em;font-weight:600}.m .c{font-size:.75em;color:#57606a}
 """
 
 
-def _index_html(period: str, results: list[ReportResult], generated: str) -> str:
+def _index_html(period: str, results: list[ReportResult], started: str, final: bool) -> str:
+    banner = ""
+    if not final:
+        banner = (
+            '<div class="card failed"><b>This run has not finished</b> (still running, or interrupted): '
+            "reports marked pending were not produced by it.</div>"
+        )
     cards = []
     for r in results:
         title = html.escape(r.title)
@@ -412,6 +477,8 @@ def _index_html(period: str, results: list[ReportResult], generated: str) -> str
                 f'<div class="v">{fmt_value(m.get("value"), unit)}</div>{change}</div>'
             )
         msg = f'<div class="msg">{html.escape(r.message)}</div>' if r.message else ""
+        if r.generated and r.generated < started:
+            msg += f'<div class="msg">from an earlier run ({html.escape(r.generated)})</div>'
         cards.append(
             f'<div class="card"><h2>{link}<span class="status {r.status}">{r.status}</span></h2>{msg}'
             f'<div class="metrics">{"".join(metrics)}</div></div>'
@@ -421,5 +488,5 @@ def _index_html(period: str, results: list[ReportResult], generated: str) -> str
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>shoplab reports · {html.escape(period)}</title><style>{_INDEX_CSS}</style></head><body>"
         f"<h1>shoplab monthly reports · {html.escape(period)}</h1>"
-        f'<div class="sub">generated {html.escape(generated)}</div>{"".join(cards)}</body></html>'
+        f'<div class="sub">run started {html.escape(started)}</div>{banner}{"".join(cards)}</body></html>'
     )
