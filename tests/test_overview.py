@@ -131,3 +131,9 @@ def test_engine_matches_pandas_on_the_sample(sample_dir, sample_shop, period):
     for key, value in want.items():
         assert got[key] == pytest.approx(value, rel=1e-9), key
     assert want["orders"] > 50  # the sample has real activity in the month
+
+
+def test_history_covers_only_full_months(tiny):
+    h = overview.kpi_history(tiny, "2024-10", months=12)
+    assert list(h.index) == ["2024-09", "2024-10"]
+    assert h.loc["2024-09", "gmv"] == 40 and h.loc["2024-10", "gmv"] == 200

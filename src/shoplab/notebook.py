@@ -49,7 +49,13 @@ def _clean(value: Any) -> Any:
 
 
 def record(
-    key: str, value: Any, *, label: str | None = None, unit: str | None = None, previous: Any = None
+    key: str,
+    value: Any,
+    *,
+    label: str | None = None,
+    unit: str | None = None,
+    previous: Any = None,
+    history: dict[str, Any] | None = None,
 ) -> Any:
     """Record a headline number for ``metrics.json`` and the index page; returns ``value``.
 
@@ -63,6 +69,8 @@ def record(
         How the index shows it: unit is ``yuan``, ``count`` or ``rate``.
     previous
         The same number for the previous period, if known (the index shows the change).
+    history
+        Earlier values by period label (``{"2026-09": 1.0, ...}``), for the index page's sparkline.
     """
     if "." not in key:
         raise ValueError(f"metric key must look like '<report>.<metric>', got {key!r}")
@@ -73,6 +81,8 @@ def record(
         "unit": unit,
         "previous": _clean(previous),
     }
+    if history:
+        payload["history"] = {str(k): _clean(v) for k, v in sorted(history.items())}
     _display({METRIC_MIME: payload}, raw=True)
     return value
 

@@ -28,7 +28,18 @@ import pandas as pd
 from .data import Shop
 from .periods import Period
 
-__all__ = ["KPIS", "month_kpis", "kpi_summary", "daily_trend"]
+__all__ = [
+    "KPIS",
+    "HEADLINES",
+    "month_kpis",
+    "kpi_summary",
+    "kpi_history",
+    "daily_trend",
+    "record_headlines",
+    "findings",
+    "format_summary",
+    "trend_title",
+]
 
 # name -> (label, unit): unit is "yuan", "count" or "rate"
 KPIS: dict[str, tuple[str, str]] = {
@@ -202,17 +213,36 @@ def daily_trend(shop: Shop, period: Period | str, *, compare_previous: bool = Tr
 HEADLINES = ("gmv", "orders", "buyers", "aov", "new_users", "repurchase_rate")
 
 
-def record_headlines(summary: pd.DataFrame) -> dict[str, float]:
-    """Record the overview's headline numbers (``overview.gmv`` ...) for metrics.json and the index page."""
+def record_headlines(summary: pd.DataFrame, history: pd.DataFrame | None = None) -> dict[str, float]:
+    """Record the overview's headline numbers (``overview.gmv`` ...) for metrics.json and the index page.
+
+    ``history`` (from :func:`kpi_history`) gives the index page its sparklines.
+    """
     from .notebook import record
 
     out = {}
     for key in HEADLINES:
         r = summary.loc[key]
+        hist = history[key].to_dict() if history is not None else None
         out[f"overview.{key}"] = record(
-            f"overview.{key}", r["value"], label=r["label"], unit=r["unit"], previous=r["previous"]
+            f"overview.{key}",
+            r["value"],
+            label=r["label"],
+            unit=r["unit"],
+            previous=r["previous"],
+            history=hist,
         )
     return out
+
+
+def kpi_history(shop: Shop, period: Period | str, *, months: int = 12) -> pd.DataFrame:
+    """KPIs of the ``months`` months up to ``period`` that the data covers in full (one row per month)."""
+    p = Period.parse(period)
+    first_ts, _ = shop.period_bounds("orders")
+    first_ts = pd.Timestamp(first_ts)
+    periods = [p.shift(-k) for k in range(months - 1, -1, -1)]
+    periods = [q for q in periods if first_ts < pd.Timestamp(q.start) + pd.Timedelta(days=1)] or [p]
+    return month_kpis(shop, periods)
 
 
 def format_summary(summary: pd.DataFrame) -> pd.DataFrame:

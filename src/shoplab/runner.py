@@ -452,6 +452,30 @@ h1{font-size:1.5em;margin:.4em 0}.sub{color:#57606a;font-size:.9em}
 """
 
 
+def _sparkline(history: dict | None, width: int = 110, height: int = 26) -> str:
+    """A tiny inline SVG line of a metric's monthly history (nothing for fewer than 3 points)."""
+    if not history:
+        return ""
+    items = [(k, v) for k, v in sorted(history.items()) if v is not None]
+    if len(items) < 3:
+        return ""
+    vals = [float(v) for _, v in items]
+    lo, hi = min(vals), max(vals)
+    span = (hi - lo) or 1.0
+    step = (width - 4) / (len(vals) - 1)
+    pts = " ".join(
+        f"{2 + i * step:.1f},{height - 3 - (v - lo) / span * (height - 6):.1f}" for i, v in enumerate(vals)
+    )
+    last = pts.split(" ")[-1].split(",")
+    title = html.escape(f"{items[0][0]} .. {items[-1][0]}")
+    return (
+        f'<svg class="spark" width="{width}" height="{height}" viewBox="0 0 {width} {height}" role="img">'
+        f"<title>{title}</title>"
+        f'<polyline fill="none" stroke="#1f5fa8" stroke-width="1.5" points="{pts}"/>'
+        f'<circle cx="{last[0]}" cy="{last[1]}" r="2.2" fill="#1f5fa8"/></svg>'
+    )
+
+
 def _index_html(period: str, results: list[ReportResult], started: str, final: bool) -> str:
     banner = ""
     if not final:
@@ -474,7 +498,7 @@ def _index_html(period: str, results: list[ReportResult], started: str, final: b
                 change = f'<div class="c">{fmt_change(ch, kind)} vs previous month</div>'
             metrics.append(
                 f'<div class="m"><div class="l">{html.escape(str(m.get("label")))}</div>'
-                f'<div class="v">{fmt_value(m.get("value"), unit)}</div>{change}</div>'
+                f'<div class="v">{fmt_value(m.get("value"), unit)}</div>{change}{_sparkline(m.get("history"))}</div>'
             )
         msg = f'<div class="msg">{html.escape(r.message)}</div>' if r.message else ""
         if r.generated and r.generated < started:
