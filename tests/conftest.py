@@ -34,3 +34,19 @@ def sample_shop(sample_dir):
     import shoplab
 
     return shoplab.connect(sample_dir)
+
+
+@pytest.fixture(scope="session")
+def rendered(sample_dir, tmp_path_factory):
+    """`shoplab report` run once on the small sample shop: (period folder, completed process)."""
+    import subprocess
+    import sys
+
+    out = tmp_path_factory.mktemp("reports")
+    p = subprocess.run(
+        [sys.executable, "-m", "shoplab", "report", "--source", str(sample_dir), "--out", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=1200,
+    )
+    return out / "2026-10", p

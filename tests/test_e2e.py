@@ -4,44 +4,53 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
-import sys
 
 import pytest
 from test_overview import pandas_kpis
 
+from shoplab.runner import MAX_HTML_MB, discover
+
 pytestmark = pytest.mark.slow
 
+REPORTS = list(discover())
 
-def test_report_on_the_sample_shop(sample_dir, tmp_path):
-    out = tmp_path / "reports"
-    p = subprocess.run(
-        [sys.executable, "-m", "shoplab", "report", "--source", str(sample_dir), "--out", str(out)],
-        capture_output=True,
-        text=True,
-        timeout=900,
-    )
+
+def test_every_report_renders_on_the_sample_shop(rendered):
+    period_dir, p = rendered
     assert p.returncode == 0, p.stdout + p.stderr
-    period_dir = out / "2026-10"  # the sample ends on 2026-10-31: its latest complete month
-    assert "overview: ok" in p.stdout and "done in" in p.stdout
-    assert (period_dir / "index.html").exists()
+    assert (
+        "done in" in p.stdout and (period_dir / "index.html").exists()
+    )  # 2026-10: the sample's last full month
+    status = json.loads((period_dir / "status.json").read_text())
+    assert {r["name"]: r["status"] for r in status["reports"]} == {name: "ok" for name in REPORTS}
+    index = (period_dir / "index.html").read_text(encoding="utf-8")
+    for name in REPORTS:
+        assert f'href="{name}.html"' in index
+
+
+def test_overview_numbers_match_pandas(rendered, sample_dir):
+    period_dir, _ = rendered
     metrics = json.loads((period_dir / "metrics.json").read_text())
     want = pandas_kpis(sample_dir, "2026-10")
     for key in ("gmv", "orders", "buyers", "aov", "new_users", "repurchase_rate"):
         assert metrics[f"overview.{key}"] == pytest.approx(want[key], rel=1e-9), key
-    for name in ("overview",):
-        html = (period_dir / f"{name}.html").read_text(encoding="utf-8")
-        assert "data:image/png;base64" in html  # figures embedded
-        assert 'class="shoplab-toc"' in html  # table of contents
-        for bad in (
-            "Traceback",
-            'jp-RenderedText" data-mime-type="application/vnd.jupyter.stderr',
-            "<bound method",
-            "object at 0x",
-            "shoplab.connect(",
-            "import shoplab",
-        ):
-            assert bad not in html, bad
-        assert not re.search(r"Error\b[^<]{0,40}</", html.split("Data quality")[0])
-    index = (period_dir / "index.html").read_text(encoding="utf-8")
-    assert 'href="overview.html"' in index and "GMV" in index
+
+
+@pytest.mark.parametrize("name", REPORTS)
+def test_html_is_clean_self_contained_and_small(rendered, name):
+    period_dir, _ = rendered
+    html = (period_dir / f"{name}.html").read_text(encoding="utf-8")
+    assert "data:image/png;base64" in html  # figures embedded
+    assert 'class="shoplab-toc"' in html  # table of contents
+    for bad in (
+        "Traceback",
+        'data-mime-type="application/vnd.jupyter.stderr"',
+        "<bound method",
+        "object at 0x",
+        "shoplab.connect(",
+        "import shoplab",
+        "injected-parameters",
+    ):
+        assert bad not in html, bad
+    assert not re.search(r"""<(img|script|link)[^>]+(src|href)=["']https?://""", html), "must open offline"
+    assert len(html.encode()) / 1e6 < MAX_HTML_MB

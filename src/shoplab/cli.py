@@ -42,6 +42,7 @@ def _cmd_report(args) -> int:
         params=params,
         out=args.out,
         notebooks_dir=args.notebooks,
+        pdf=args.pdf,
     )
     return 1 if any(r.status == "failed" for r in results) else 0
 
@@ -77,6 +78,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     r.add_argument("--out", default="reports", help="output folder (default reports)")
     r.add_argument("--notebooks", help="folder of report notebooks (default ./notebooks)")
+    r.add_argument("--pdf", action="store_true", help="also print each report to PDF with headless Chromium")
     r.set_defaults(func=_cmd_report)
     return p
 

@@ -26,6 +26,7 @@ from typing import Any
 
 from .data import Shop, connect, expand_env, redact
 from .errors import ReportError
+from .htmlfonts import embed_cjk_font
 from .notebook import METRIC_MIME, fmt_change, fmt_value
 from .periods import Period, latest_complete_month
 
@@ -156,6 +157,57 @@ def _kernel_env() -> tuple[str, str]:
     return str(root), name
 
 
+# -- browser -----------------------------------------------------------------------------------------
+MAX_HTML_MB = 10
+CHROMIUM_FLAGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+)
+
+
+def find_chromium(*, required: bool = False) -> str | None:
+    """Path of a Chromium/Chrome binary ($SHOPLAB_CHROMIUM, then chromium, chromium-browser, google-chrome)."""
+    import shutil
+
+    for cand in (os.environ.get("SHOPLAB_CHROMIUM"), "chromium", "chromium-browser", "google-chrome"):
+        if cand and (found := shutil.which(cand)):
+            return found
+    if required:
+        raise ReportError(
+            "printing to PDF needs Chromium: install it (Debian/Ubuntu: apt-get install chromium) "
+            "or set SHOPLAB_CHROMIUM to a Chrome/Chromium binary"
+        )
+    return None
+
+
+def print_pdf(html_path: Path, pdf_path: Path) -> None:
+    """Print a rendered report to PDF with headless Chromium (written under a temporary name, then renamed)."""
+    import subprocess
+
+    exe = find_chromium(required=True)
+    tmp = pdf_path.with_name(f".{pdf_path.name}.partial")
+    with tempfile.TemporaryDirectory() as profile:
+        cmd = [
+            exe,
+            *CHROMIUM_FLAGS,
+            f"--user-data-dir={profile}",
+            "--no-pdf-header-footer",
+            f"--print-to-pdf={tmp}",
+            html_path.resolve().as_uri(),
+        ]
+        p = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+    if p.returncode or not tmp.exists() or tmp.stat().st_size == 0:
+        tmp.unlink(missing_ok=True)
+        raise ReportError(f"Chromium could not print {html_path.name} to PDF: {p.stderr.strip()[-500:]}")
+    os.replace(tmp, pdf_path)
+
+
 # -- HTML ------------------------------------------------------------------------------------------
 _H_RE = re.compile(r'<h([23]) id="([^"]+)">(.*?)(?:<a class="anchor-link"[^>]*>.*?</a>)?</h\1>', re.S)
 
@@ -211,9 +263,10 @@ def render_html(nb, title: str) -> str:
     c.HTMLExporter.exclude_input = True
     c.HTMLExporter.exclude_input_prompt = True
     c.HTMLExporter.exclude_output_prompt = True
-    exporter = HTMLExporter(config=c, template_name="lab")
+    c.HTMLExporter.extra_template_basedirs = [str(Path(__file__).parent / "templates")]
+    exporter = HTMLExporter(config=c, template_name="shoplab")
     body, _ = exporter.from_notebook_node(nb)
-    return _add_toc(body)
+    return embed_cjk_font(_add_toc(body))
 
 
 def _write_atomic(path: Path, text: str) -> None:
@@ -266,10 +319,17 @@ def run_reports(
     notebooks_dir: str | Path | None = None,
     progress=print,
     timeout_s: int | None = 1800,
+    pdf: bool = False,
 ) -> tuple[Path, list[ReportResult]]:
-    """Run the selected report notebooks for one period. Returns the output folder and per-report results."""
+    """Run the selected report notebooks for one period. Returns the output folder and per-report results.
+
+    With ``pdf=True`` every rendered report is also printed to ``<name>.pdf`` by headless Chromium.
+    """
     import nbformat
     import papermill as pm
+
+    if pdf:
+        find_chromium(required=True)
 
     params = dict(params or {})
     specs_all = discover(notebooks_dir)
@@ -360,16 +420,33 @@ def run_reports(
             continue
         nb = nbformat.read(tmp_nb, as_version=4)
         title = f"{spec.title} · {period}"
-        _write_atomic(html_path, render_html(nb, title))
+        try:
+            page = render_html(nb, title)
+        except Exception as exc:  # a rendering failure fails this report only
+            msg = f"the notebook ran but could not be rendered to HTML: {_error_message(exc)}"
+            os.replace(tmp_nb, failed_path)
+            for p in (html_path, nb_path):
+                p.unlink(missing_ok=True)
+            progress(f"{tag}: FAILED: {msg}")
+            results.append(ReportResult(spec.name, spec.title, "failed", msg, time.perf_counter() - t0))
+            continue
+        _write_atomic(html_path, page)
         os.replace(tmp_nb, nb_path)
         failed_path.unlink(missing_ok=True)
-        secs = time.perf_counter() - t0
-        progress(f"{tag}: ok in {secs:.1f} s")
-        note = ""
+        notes = []
         if errors:
-            note = "ran without optional table(s) that break the contract: " + ", ".join(
-                sorted({e.table for e in errors})
+            notes.append(
+                "ran without optional table(s) that break the contract: "
+                + ", ".join(sorted({e.table for e in errors}))
             )
+        size_mb = len(page.encode("utf-8")) / 1e6
+        if size_mb > MAX_HTML_MB:
+            notes.append(f"the HTML is {size_mb:.1f} MB, over the {MAX_HTML_MB} MB limit for sharing")
+        if pdf:
+            print_pdf(html_path, html_path.with_suffix(".pdf"))
+        secs = time.perf_counter() - t0
+        progress(f"{tag}: ok in {secs:.1f} s" + (f" ({'; '.join(notes)})" if notes else ""))
+        note = "; ".join(notes)
         results.append(
             ReportResult(spec.name, spec.title, "ok", note, secs, _collect_metrics(nb), html_path.name)
         )
@@ -427,7 +504,7 @@ def _publish(
         "reports": [r.to_dict() for r in results],
     }
     _write_atomic(out_dir / "status.json", json.dumps(status, indent=2, ensure_ascii=False))
-    _write_atomic(out_dir / "index.html", _index_html(period, results, started, final))
+    _write_atomic(out_dir / "index.html", embed_cjk_font(_index_html(period, results, started, final)))
 
 
 def _error_message(exc: Exception) -> str:
