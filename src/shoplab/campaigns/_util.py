@@ -1,0 +1,32 @@
+"""Input checks and small helpers shared by the campaign modules."""
+
+from __future__ import annotations
+
+import ibis
+import ibis.expr.types as ir
+import pandas as pd
+
+from ..data import as_table
+from ..errors import DataContractError
+
+
+def table(data, name: str, columns: list[str]) -> ir.Table:
+    """``as_table(data)`` after checking that ``columns`` are present (error names the missing ones)."""
+    t = as_table(data)
+    missing = [c for c in columns if c not in t.columns]
+    if missing:
+        raise DataContractError(
+            f"table '{name}' lacks column(s) {', '.join(missing)}; columns present: {', '.join(t.columns)}"
+        )
+    return t
+
+
+def paid(orders: ir.Table) -> ir.Table:
+    """Paid orders only (a missing ``status`` column means every order is paid, as in the contract)."""
+    if "status" in orders.columns:
+        return orders.filter(orders.status.fill_null("paid") == "paid")
+    return orders
+
+
+def ts(value) -> ibis.Value:
+    return ibis.literal(pd.Timestamp(value).to_pydatetime())

@@ -1,0 +1,184 @@
+"""Channels and attribution: which channels bring orders, at what cost, credited five ways side by side.
+
+* **Channel performance** (:func:`channel_performance`): impressions, clicks and spend from
+  ``marketing_spend``; paid orders, GMV, buyers and new buyers (first paid order ever) by ``orders.channel``.
+  CTR = clicks / impressions, CVR = orders / clicks, CAC = spend / new buyers, ROAS = GMV / spend,
+  ROI = (gross margin − spend) / spend when item costs are known.
+* **Journeys** (:func:`touch_paths`): a user's sessions (channel of each session) in the ``lookback_days``
+  before their first paid order in the period are the touches of a converting journey; users with sessions
+  in the period and no paid order are non-converting journeys (needed by the Markov model).
+* **Models** (:func:`attribute`): first touch, last touch, linear, time decay (weight ``2^(-age/half_life)``
+  with age the days from touch to conversion) and the Markov-chain removal effect (first-order chain over
+  channels; a channel's credit is proportional to the drop in conversion probability when it is removed).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ._util import paid, table, ts
+
+__all__ = ["channel_performance", "touch_paths", "attribute", "markov_removal_effects", "attribution_table"]
+
+MODELS = ("first_touch", "last_touch", "linear", "time_decay", "markov")
+
+
+def channel_performance(orders, marketing_spend=None, *, start, end, order_costs=None) -> pd.DataFrame:
+    """One row per channel for orders in ``[start, end)`` and spend on the days in between (see module doc)."""
+    o = paid(table(orders, "orders", ["user_id", "ts", "amount", "channel"]))
+    first = o.group_by("user_id").aggregate(first_ts=o.ts.min())
+    per = o.filter((o.ts >= ts(start)) & (o.ts < ts(end)))
+    per = per.left_join(first, per.user_id == first.user_id).select(
+        per, new=(per.ts == first.first_ts).cast("int64")
+    )
+    if order_costs is not None and "order_id" in per.columns:
+        per = per.left_join(order_costs, "order_id").select(per, cogs=order_costs.cogs.fill_null(0))
+    else:
+        per = per.mutate(cogs=ibis_null())
+    agg = per.group_by("channel").aggregate(
+        orders=per.count(),
+        gmv=per.amount.sum(),
+        buyers=per.user_id.nunique(),
+        new_buyers=per.user_id.nunique(where=per.new == 1),
+        margin=(per.amount - per.cogs).sum(),
+    )
+    df = agg.execute()
+    if marketing_spend is not None:
+        m = table(marketing_spend, "marketing_spend", ["date", "channel", "spend"])
+        m = m.filter((m.date >= pd.Timestamp(start).date()) & (m.date < pd.Timestamp(end).date()))
+        aggs = dict(spend=m.spend.sum())
+        for c in ("impressions", "clicks"):
+            if c in m.columns:
+                aggs[c] = m[c].sum()
+        df = m.group_by("channel").aggregate(**aggs).execute().merge(df, on="channel", how="outer")
+    for c in ("spend", "impressions", "clicks"):
+        if c not in df:
+            df[c] = np.nan
+    num = ["orders", "gmv", "buyers", "new_buyers"]
+    df[num] = df[num].fillna(0)
+    df["ctr"] = df["clicks"] / df["impressions"].where(df["impressions"] > 0)
+    df["cvr"] = df["orders"] / df["clicks"].where(df["clicks"] > 0)
+    df["cac"] = df["spend"] / df["new_buyers"].where(df["new_buyers"] > 0)
+    df["roas"] = df["gmv"] / df["spend"].where(df["spend"] > 0)
+    df["roi"] = (df["margin"] - df["spend"]) / df["spend"].where(df["spend"] > 0)
+    cols = ["channel", "impressions", "clicks", "ctr", "spend", "orders", "cvr", "gmv", "buyers", "new_buyers",
+            "cac", "roas", "margin", "roi"]  # fmt: skip
+    return df[cols].sort_values("gmv", ascending=False, ignore_index=True)
+
+
+def ibis_null():
+    import ibis
+
+    return ibis.null().cast("float64")
+
+
+def touch_paths(events, orders, *, start, end, lookback_days: int = 30) -> pd.DataFrame:
+    """Journeys of users active in ``[start, end)``: one row per touch (session), see the module docstring.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``journey_id`` (the user id), ``ts`` (session start), ``channel``, ``converted`` (bool),
+        ``conversion_ts`` (NaT when not converted), ``value`` (amount of the converting order).
+    """
+    e = table(events, "events", ["user_id", "ts", "session_id", "channel"])
+    o = paid(table(orders, "orders", ["user_id", "ts", "amount"]))
+    lo, hi = pd.Timestamp(start), pd.Timestamp(end)
+    look = lo - pd.Timedelta(days=lookback_days)
+    e = e.filter((e.ts >= ts(look)) & (e.ts < ts(hi)))
+    sess = e.group_by(["user_id", "session_id"]).aggregate(ts=e.ts.min(), channel=e.channel.arbitrary())
+    o = o.filter((o.ts >= ts(lo)) & (o.ts < ts(hi)))
+    conv = o.group_by("user_id").aggregate(conversion_ts=o.ts.min())
+    first_amt = o.join(conv, (o.user_id == conv.user_id) & (o.ts == conv.conversion_ts))
+    first_amt = first_amt.group_by(o.user_id).aggregate(value=first_amt.amount.sum())
+    j = sess.left_join(conv, sess.user_id == conv.user_id).select(sess, conv.conversion_ts)
+    cts = j.conversion_ts
+    keep = (cts.notnull() & (j.ts <= cts) & (j.ts >= cts - pd.Timedelta(days=lookback_days))) | (
+        cts.isnull() & (j.ts >= ts(lo))
+    )
+    j = j.filter(keep)
+    j = j.left_join(first_amt, j.user_id == first_amt.user_id).select(j, first_amt.value)
+    df = j.execute()
+    df = df.rename(columns={"user_id": "journey_id"}).drop(columns="session_id")
+    df["converted"] = df["conversion_ts"].notna()
+    df["value"] = df["value"].fillna(0.0)
+    return df.sort_values(["journey_id", "ts"], ignore_index=True)[
+        ["journey_id", "ts", "channel", "converted", "conversion_ts", "value"]
+    ]
+
+
+def _check_touches(touches: pd.DataFrame):
+    need = ["journey_id", "ts", "channel", "converted"]
+    missing = [c for c in need if c not in touches]
+    if missing:
+        raise ValueError(
+            f"touches lack column(s) {', '.join(missing)}; present: {', '.join(touches.columns)}"
+        )
+
+
+def attribute(touches: pd.DataFrame, *, model: str = "last_touch", half_life_days: float = 7.0) -> pd.Series:
+    """Conversions credited to each channel by ``model`` (one of first_touch, last_touch, linear, time_decay,
+    markov); the credits of every converting journey sum to one."""
+    _check_touches(touches)
+    if model == "markov":
+        re = markov_removal_effects(touches)
+        total = touches.loc[touches.converted, "journey_id"].nunique()
+        return (re / re.sum() * total if re.sum() > 0 else re * 0).rename("conversions")
+    t = touches[touches.converted & touches.channel.notna()].sort_values(["journey_id", "ts"], kind="stable")
+    if model == "first_touch":
+        w = (t.groupby("journey_id").cumcount() == 0).astype(float)
+    elif model == "last_touch":
+        w = (t.groupby("journey_id").cumcount(ascending=False) == 0).astype(float)
+    elif model == "linear":
+        w = 1.0 / t.groupby("journey_id")["channel"].transform("size")
+    elif model == "time_decay":
+        age = (t["conversion_ts"] - t["ts"]).dt.total_seconds() / 86400.0
+        raw = np.power(2.0, -age / half_life_days)
+        w = raw / raw.groupby(t["journey_id"]).transform("sum")
+    else:
+        raise ValueError(f"model must be one of {', '.join(MODELS)}, got {model!r}")
+    return w.groupby(t["channel"]).sum().rename("conversions")
+
+
+def markov_removal_effects(touches: pd.DataFrame) -> pd.Series:
+    """Removal effect of each channel in a first-order Markov chain of journeys (start → channels → conv/null)."""
+    _check_touches(touches)
+    t = touches[touches.channel.notna()].sort_values(["journey_id", "ts"], kind="stable")
+    chans = sorted(t["channel"].unique())
+    idx = {c: i + 1 for i, c in enumerate(chans)}  # 0 start, 1..k channels, k+1 conv, k+2 null
+    k = len(chans)
+    counts = np.zeros((k + 3, k + 3))
+    state = t["channel"].map(idx).to_numpy()
+    jid = t["journey_id"].to_numpy()
+    first = np.r_[True, jid[1:] != jid[:-1]]
+    last = np.r_[jid[1:] != jid[:-1], True]
+    prev = np.where(first, 0, np.r_[0, state[:-1]])  # start -> first touch, then touch -> touch
+    np.add.at(counts, (prev, state), 1)
+    end = np.where(t["converted"].to_numpy(bool)[last], k + 1, k + 2)  # last touch -> conv or null
+    np.add.at(counts, (state[last], end), 1)
+    rows = counts.sum(axis=1, keepdims=True)
+    P = np.divide(counts, rows, out=np.zeros_like(counts), where=rows > 0)
+
+    def p_conv(removed: int | None) -> float:
+        Q = P[: k + 1, : k + 1].copy()
+        R = P[: k + 1, k + 1].copy()
+        if removed is not None:  # entering the removed channel ends the journey without conversion
+            Q[:, removed] = 0.0
+            R[removed] = 0.0
+            Q[removed, :] = 0.0
+        absorb = np.linalg.solve(np.eye(k + 1) - Q, R)
+        return float(absorb[0])
+
+    base = p_conv(None)
+    eff = {c: (1 - p_conv(idx[c]) / base) if base > 0 else 0.0 for c in chans}
+    return pd.Series(eff, name="removal_effect", dtype="float64")
+
+
+def attribution_table(touches: pd.DataFrame, *, half_life_days: float = 7.0) -> pd.DataFrame:
+    """Conversions credited to each channel by all five models, side by side (plus each model's share)."""
+    cols = {m: attribute(touches, model=m, half_life_days=half_life_days) for m in MODELS}
+    df = pd.DataFrame(cols).fillna(0.0)
+    df.index.name = "channel"
+    df = df.sort_values("markov", ascending=False)
+    return df.reset_index()
