@@ -1,0 +1,47 @@
+"""Path analysis (行为路径): sessions, funnels, transitions, top paths, Sankey flows and key nodes, in the engine."""
+
+from .flows import (
+    compare_transitions,
+    loops,
+    paths_containing,
+    sankey_links,
+    session_paths,
+    top_paths,
+    transition_matrix,
+    transitions,
+)
+from .funnels import (
+    biggest_dropoff,
+    compare_funnels,
+    dropoff_destinations,
+    funnel,
+    funnel_levels,
+    two_proportion_test,
+)
+from .nodes import channel_conversion, event_conversion, key_nodes
+from .sessions import add_sessions, add_user_type, entry_exit_pages, session_summary, sessions_table
+
+__all__ = [
+    "add_sessions",
+    "add_user_type",
+    "sessions_table",
+    "session_summary",
+    "entry_exit_pages",
+    "funnel",
+    "funnel_levels",
+    "dropoff_destinations",
+    "two_proportion_test",
+    "compare_funnels",
+    "biggest_dropoff",
+    "transitions",
+    "transition_matrix",
+    "compare_transitions",
+    "loops",
+    "session_paths",
+    "top_paths",
+    "paths_containing",
+    "sankey_links",
+    "key_nodes",
+    "channel_conversion",
+    "event_conversion",
+]

@@ -1,0 +1,136 @@
+"""Shared helpers of the path analyses: input checks, step lists, windows, periods and the unit of analysis."""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import ibis
+import ibis.expr.types as ir
+import pandas as pd
+
+from ..data import as_table
+from ..errors import DataContractError
+from ..periods import Period
+
+EXIT = "[exit]"
+OTHER = "[other]"
+
+
+def check_columns(t: ir.Table, needed: Sequence[str], what: str = "events") -> None:
+    """Raise :class:`DataContractError` naming every missing column and listing the columns present."""
+    missing = [c for c in needed if c not in t.columns]
+    if missing:
+        raise DataContractError(
+            f"{what} lack column(s) {', '.join(repr(c) for c in missing)}; "
+            f"columns present: {', '.join(t.columns)}"
+        )
+
+
+def canonical(
+    events: Any,
+    *,
+    user_col: str = "user_id",
+    ts_col: str = "ts",
+    event_col: str = "event",
+    extra: Sequence[str] = (),
+) -> ir.Table:
+    """The events as an Ibis table with canonical names ``user_id``, ``ts``, ``event`` (other columns kept)."""
+    t = as_table(events)
+    check_columns(t, [user_col, ts_col, event_col, *extra])
+    ren = {
+        new: old for new, old in (("user_id", user_col), ("ts", ts_col), ("event", event_col)) if new != old
+    }
+    if ren:
+        t = t.drop(*[c for c in ren if c in t.columns]).rename(ren)
+    return t
+
+
+def normalize_steps(steps: Any) -> list[tuple[str, tuple[str, ...]]]:
+    """Steps as ``[(label, (event, ...)), ...]``.
+
+    A step is an event name, a list of event names (any of them counts; the label joins them with ``/``), or
+    the steps are a mapping ``{label: event or [events]}``. An event may belong to one step only.
+    """
+    if isinstance(steps, str):
+        raise ValueError("steps must be a list of event names (or a mapping label -> events), not a string")
+    items: list[tuple[str, tuple[str, ...]]] = []
+    pairs = steps.items() if isinstance(steps, Mapping) else [(None, s) for s in steps]
+    for label, s in pairs:
+        evs = (s,) if isinstance(s, str) else tuple(s)
+        if not evs or not all(isinstance(e, str) for e in evs):
+            raise ValueError(f"each step must be an event name or a list of event names, got {s!r}")
+        items.append((str(label) if label is not None else "/".join(evs), evs))
+    if len(items) < 1:
+        raise ValueError("a funnel needs at least one step")
+    seen: dict[str, str] = {}
+    for label, evs in items:
+        for e in evs:
+            if e in seen:
+                raise ValueError(
+                    f"event {e!r} appears in two steps ({seen[e]!r} and {label!r}); each event may define one "
+                    "step only"
+                )
+            seen[e] = label
+    return items
+
+
+def parse_window(window: Any) -> _dt.timedelta:
+    """A conversion window: ``"7D"``, ``"30min"``, ``"2h"``, a number of seconds, or a timedelta."""
+    if isinstance(window, (int, float)) and not isinstance(window, bool):
+        td = pd.Timedelta(seconds=window)
+    else:
+        td = pd.Timedelta(window)
+    if td < pd.Timedelta(0) or pd.isna(td):
+        raise ValueError(f"window must be a non-negative duration, got {window!r}")
+    return td.to_pytimedelta()
+
+
+def interval(td: _dt.timedelta) -> ir.IntervalScalar:
+    us = td.days * 86_400_000_000 + td.seconds * 1_000_000 + td.microseconds
+    if us % 1_000_000 == 0:
+        return ibis.interval(seconds=us // 1_000_000)
+    return ibis.interval(microseconds=us)
+
+
+def period_bounds(
+    period: Any = None, start: Any = None, end: Any = None
+) -> tuple[_dt.datetime | None, _dt.datetime | None]:
+    """``[start, end)`` from a period (``"2026-10"`` or :class:`Period`) or explicit bounds; None = unbounded."""
+    if period is not None:
+        p = Period.parse(period)
+        return p.start, p.end
+    s = pd.Timestamp(start).to_pydatetime() if start is not None else None
+    e = pd.Timestamp(end).to_pydatetime() if end is not None else None
+    return s, e
+
+
+def in_bounds(ts: ir.Value, start, end) -> ir.BooleanValue:
+    cond = ibis.literal(True)
+    if start is not None:
+        cond = cond & (ts >= start)
+    if end is not None:
+        cond = cond & (ts < end)
+    return cond
+
+
+def as_list(by: Any) -> list[str]:
+    if by is None:
+        return []
+    if isinstance(by, str):
+        return [by]
+    return list(by)
+
+
+def with_groups(t: ir.Table, by: list[str]) -> ir.Table:
+    """Add derived breakdown columns: ``week`` (Monday of the event's week) when asked for and absent."""
+    if "week" in by and "week" not in t.columns:
+        t = t.mutate(week=t.ts.truncate("W").date())
+    check_columns(t, by, "events (breakdown columns)")
+    return t
+
+
+def to_pandas(expr) -> pd.DataFrame:
+    df = expr.execute()
+    return df.reset_index(drop=True)

@@ -1,0 +1,448 @@
+"""Ordered funnels with a conversion window (ClickHouse ``windowFunnel`` semantics), built from window functions.
+
+How a unit (user or session) reaches step k: some occurrence of step 1 inside the period (the *anchor*) is
+followed by occurrences of steps 2..k in that order, the step-k occurrence no later than ``window`` after the
+anchor (the window edge counts). Any step-1 occurrence may anchor, not only the first. Events at the same
+timestamp are taken in step order, so a tie counts as "in order". Other events may come in between unless
+``strict=True``, where step k must be the very next event of the unit after step k-1.
+
+The engine formulation needs only window functions (lag, running max), so it runs on DuckDB and on Spark: each
+step-k occurrence inherits the latest valid step-(k-1) anchor before it (a running max, since anchors never
+decrease in time) and is valid when it lies within the window of that anchor.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import ibis
+import ibis.expr.types as ir
+import numpy as np
+import pandas as pd
+
+from ._common import (
+    as_list,
+    canonical,
+    in_bounds,
+    interval,
+    normalize_steps,
+    parse_window,
+    period_bounds,
+    with_groups,
+)
+from .sessions import add_sessions
+
+__all__ = [
+    "funnel",
+    "funnel_levels",
+    "dropoff_destinations",
+    "two_proportion_test",
+    "compare_funnels",
+    "biggest_dropoff",
+]
+
+
+def _units(t: ir.Table, per: str, gap_minutes: float) -> tuple[ir.Table, list[str]]:
+    if per == "user":
+        return t, ["user_id"]
+    if per == "session":
+        return add_sessions(t, gap_minutes=gap_minutes), ["user_id", "session_id"]
+    raise ValueError(f"per must be 'user' or 'session', got {per!r}")
+
+
+def funnel_levels(
+    events: Any,
+    steps: Any,
+    *,
+    window: Any = "7D",
+    by: Any = None,
+    per: str = "user",
+    strict: bool = False,
+    period: Any = None,
+    start: Any = None,
+    end: Any = None,
+    gap_minutes: float = 30,
+    keep_other_events: bool = False,
+    user_col: str = "user_id",
+    ts_col: str = "ts",
+    event_col: str = "event",
+) -> ir.Table:
+    """The events with the funnel step each one validly completes (lazy Ibis table; the engine of :func:`funnel`).
+
+    Adds ``_k`` (step number 1..K of the event, null for other events) and ``_anchor`` (timestamp of the
+    latest step-1 occurrence whose chain this event validly extends, null when it extends none). By default
+    only valid step occurrences come back, with runs of the same step cut to one row (see ``_valid_rows``);
+    ``keep_other_events`` returns every event instead (strict funnels always look at every event).
+    """
+    st = normalize_steps(steps)
+    k_max = len(st)
+    win = interval(parse_window(window))
+    groups = as_list(by)
+    t = canonical(events, user_col=user_col, ts_col=ts_col, event_col=event_col)
+    t = with_groups(t, groups)
+    if per == "session" and "session_id" in t.columns:
+        t = t.select(*dict.fromkeys([*groups, "user_id", "session_id", "ts", "event"]))
+    else:
+        t = t.select(*dict.fromkeys([*groups, "user_id", "ts", "event"]))
+    t, unit = _units(t, per, gap_minutes)
+    lo, hi = period_bounds(period, start, end)
+    if hi is not None:  # later steps may complete after the period, within the window of an anchor inside it
+        t = t.filter(t.ts < ibis.literal(hi) + win)
+    if lo is not None:
+        t = t.filter(t.ts >= lo)
+    if not (strict or keep_other_events):  # a plain IN filter the engine can push into the scan
+        t = t.filter(t.event.isin([e for _, evs in st for e in evs]))
+    k = ibis.cases(*[(t.event.isin(list(evs)), i + 1) for i, (_, evs) in enumerate(st)], else_=None)
+    t = t.mutate(_k=k.cast("int32"))
+    part = [*groups, *unit]
+    anchor_ok = (t._k == 1) & in_bounds(t.ts, lo, hi)
+    if strict:
+        return _strict_levels(t, k_max, win, part, anchor_ok)
+    if not keep_other_events:
+        return _valid_rows(t, k_max, win, part, anchor_ok)
+    null_ts = ibis.null(t.ts.type())
+    t = t.mutate(_a1=ibis.ifelse(anchor_ok, t.ts, null_ts), _kk=t._k.fill_null(k_max + 1))
+    w = ibis.window(group_by=part, order_by=["ts", "_kk"], rows=(None, 0))
+    for j in range(2, k_max + 1):
+        t = t.mutate(_best=t[f"_a{j - 1}"].max().over(w))
+        ok = (t._k == j) & t._best.notnull() & (t.ts <= t._best + win)
+        t = t.mutate(**{f"_a{j}": ibis.ifelse(ok, t._best, null_ts)}).drop("_best")
+    anchors = [t[f"_a{j}"] for j in range(1, k_max + 1)]
+    t = t.mutate(_anchor=ibis.coalesce(*anchors) if k_max > 1 else t._a1)
+    return t.drop("_kk", *[f"_a{j}" for j in range(1, k_max + 1)])
+
+
+def _valid_rows(t, k_max, win, part, anchor_ok):
+    """Valid step occurrences only (``_anchor`` set), level by level.
+
+    First, runs of the same step (consecutive in the unit's step sequence) are cut to one row: the last row of
+    a run of step 1 (the latest anchor dominates the earlier ones) and the first row of a run of a later step
+    (all rows of such a run inherit the same anchor, and the first is the earliest and the most likely inside
+    the window). This keeps every unit's level, its first valid time per step and that row's anchor. Then pass
+    j looks only at the valid step-(j-1) rows and the step-j rows.
+    """
+    null_ts = ibis.null(t.ts.type())
+    cols = [*part, "ts", "_k"]
+    t = t.mutate(_code=t._k * 2 + anchor_ok.cast("int32"))  # a run is a stretch of equal codes
+    w0 = ibis.window(group_by=part, order_by=["ts", "_k"])
+    t = t.mutate(_pc=t._code.lag().over(w0), _nc=t._code.lead().over(w0))
+    first_of_run = t._pc.isnull() | (t._pc != t._code)
+    last_of_run = t._nc.isnull() | (t._nc != t._code)
+    t = t.filter(((t._code == 3) & last_of_run) | ((t._k >= 2) & first_of_run)).select(*cols)
+    cur = t.filter(t._k == 1).select(*cols, _anchor=t.ts)
+    levels = [cur]
+    w = ibis.window(group_by=part, order_by=["ts", "_k"], rows=(None, 0))
+    for j in range(2, k_max + 1):
+        cand = t.filter(t._k == j).select(*cols, _anchor=null_ts)
+        u = cur.union(cand, distinct=False)
+        u = u.mutate(_best=u._anchor.max().over(w))
+        u = u.filter((u._k == j) & u._best.notnull() & (u.ts <= u._best + win))
+        cur = u.select(*cols, _anchor=u._best.cast(t.ts.type()))
+        levels.append(cur)
+    out = levels[0]
+    for lv in levels[1:]:
+        out = out.union(lv, distinct=False)
+    return out
+
+
+def _strict_levels(t, k_max, win, part, anchor_ok):
+    t = t.mutate(_kk=t._k.fill_null(k_max + 1), _ok1=anchor_ok)
+    w = ibis.window(group_by=part, order_by=["ts", "_kk", "event"])
+    lags = {}
+    for j in range(1, k_max):
+        lags[f"_lk{j}"] = t._k.lag(j).over(w)
+        lags[f"_lt{j}"] = t.ts.lag(j).over(w)
+        lags[f"_lo{j}"] = t._ok1.lag(j).over(w)
+    t = t.mutate(**lags)
+    anchor = ibis.ifelse(anchor_ok, t.ts, ibis.null(t.ts.type()))
+    for j in range(2, k_max + 1):
+        cond = t._k == j
+        for i in range(1, j):
+            cond = cond & (t[f"_lk{i}"] == j - i)
+        a = t[f"_lt{j - 1}"]
+        cond = cond & t[f"_lo{j - 1}"] & (t.ts <= a + win)
+        anchor = ibis.ifelse(cond, a, anchor)
+    t = t.mutate(_anchor=anchor)
+    return t.drop("_kk", "_ok1", *lags)
+
+
+def funnel(
+    events: Any,
+    steps: Any,
+    *,
+    window: Any = "7D",
+    by: Any = None,
+    per: str = "user",
+    strict: bool = False,
+    period: Any = None,
+    start: Any = None,
+    end: Any = None,
+    gap_minutes: float = 30,
+    user_col: str = "user_id",
+    ts_col: str = "ts",
+    event_col: str = "event",
+) -> pd.DataFrame:
+    """Users (or sessions) reaching each step of an ordered funnel within a conversion window.
+
+    Parameters
+    ----------
+    events
+        Ibis table or pandas DataFrame with ``user_id``, ``ts``, ``event`` (and ``session_id`` for
+        ``per="session"``, else sessions are cut at ``gap_minutes``).
+    steps
+        Ordered steps: event names, lists of event names (any one counts), or a mapping label -> event(s).
+    window
+        Conversion window measured from the step-1 occurrence: ``"7D"``, ``"1h"``, seconds or a timedelta.
+        A step exactly at the window edge counts.
+    by
+        Breakdown column(s) of the events (``platform``, ``channel`` ...; ``"week"`` is the event's week).
+        The funnel is computed within each group.
+    per
+        ``"user"`` or ``"session"``: what is counted (the ``users`` column counts sessions for ``"session"``).
+    strict
+        Step k must be the unit's very next event after step k-1 (no other events in between).
+    period, start, end
+        Step-1 occurrences must fall in ``[start, end)`` (or in the month ``period``); later steps may complete
+        after ``end`` within the window.
+    gap_minutes
+        Session inactivity gap when sessions are cut (``per="session"`` without ``session_id``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per (group, step), in step order: the group columns, ``step_number``, ``step``, ``users``,
+        ``conversion_from_start``, ``conversion_from_previous``, ``dropoff`` (units lost since the previous
+        step), ``median_minutes_from_previous`` (per unit, from its first valid step k-1 to its first valid step
+        k, where valid means completing a chain within the window), ``p25_minutes_from_previous``,
+        ``p75_minutes_from_previous``, ``median_minutes_from_start`` (from the anchor of the first valid step
+        k).
+
+    Examples
+    --------
+    >>> funnel(shop.events, ["home", "product_view", "pay"], window="1D", by="platform")  # doctest: +SKIP
+    """
+    st = normalize_steps(steps)
+    groups = as_list(by)
+    t = funnel_levels(
+        events,
+        steps,
+        window=window,
+        by=groups,
+        per=per,
+        strict=strict,
+        period=period,
+        start=start,
+        end=end,
+        gap_minutes=gap_minutes,
+        user_col=user_col,
+        ts_col=ts_col,
+        event_col=event_col,
+    )
+    unit = ["user_id"] if per == "user" else ["user_id", "session_id"]
+    v = t.filter(t._anchor.notnull())
+    v = v.mutate(_from_start=v.ts.delta(v._anchor, unit="millisecond") / 60000.0)
+    per_unit = v.group_by([*groups, *unit, "_k"]).aggregate(
+        _first=v.ts.min(), from_start=v._from_start.argmin(v.ts)
+    )
+    prev_first = per_unit._first.lag().over(ibis.window(group_by=[*groups, *unit], order_by="_k"))
+    per_unit = per_unit.mutate(from_prev=per_unit._first.delta(prev_first, unit="millisecond") / 60000.0)
+    agg = per_unit.group_by([*groups, "_k"]).aggregate(
+        users=per_unit.count(),
+        median_minutes_from_previous=per_unit.from_prev.median(),
+        p25_minutes_from_previous=per_unit.from_prev.quantile(0.25),
+        p75_minutes_from_previous=per_unit.from_prev.quantile(0.75),
+        median_minutes_from_start=per_unit.from_start.median(),
+    )
+    df = agg.execute()
+    return _finish(df, st, groups)
+
+
+def _finish(df: pd.DataFrame, st, groups: list[str]) -> pd.DataFrame:
+    labels = [lab for lab, _ in st]
+    steps_df = pd.DataFrame({"_k": range(1, len(st) + 1), "step": labels})
+    if groups:
+        keys = df[groups].drop_duplicates()
+        grid = keys.merge(steps_df, how="cross")
+    else:
+        grid = steps_df
+    df = df.copy()
+    df["_k"] = df["_k"].astype("int64")
+    out = grid.merge(df, on=[*groups, "_k"], how="left")
+    out["users"] = out["users"].fillna(0).astype("int64")
+    out = out.sort_values([*groups, "_k"], kind="stable").reset_index(drop=True)
+    g = out.groupby(groups, sort=False, dropna=False) if groups else None
+    first = g["users"].transform("first") if groups else pd.Series(out["users"].iloc[0], index=out.index)
+    prev = g["users"].shift(1) if groups else out["users"].shift(1)
+    prev = prev.fillna(out["users"])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out["conversion_from_start"] = out["users"] / first.where(first > 0)
+        out["conversion_from_previous"] = out["users"] / prev.where(prev > 0)
+    out["dropoff"] = (prev - out["users"]).astype("int64")
+    for c in ("median_minutes_from_previous", "p25_minutes_from_previous", "p75_minutes_from_previous"):
+        out.loc[out["_k"] == 1, c] = math.nan
+    out = out.rename(columns={"_k": "step_number"})
+    cols = [
+        *groups,
+        "step_number",
+        "step",
+        "users",
+        "conversion_from_start",
+        "conversion_from_previous",
+        "dropoff",
+        "median_minutes_from_previous",
+        "p25_minutes_from_previous",
+        "p75_minutes_from_previous",
+        "median_minutes_from_start",
+    ]
+    for c in cols:
+        if c not in out.columns:
+            out[c] = math.nan
+    out = out[cols]
+    for c in cols[len(groups) + 3 :]:
+        if c != "dropoff":
+            out[c] = out[c].astype("float64")
+    return out
+
+
+def dropoff_destinations(
+    events: Any,
+    steps: Any,
+    *,
+    window: Any = "7D",
+    per: str = "session",
+    period: Any = None,
+    start: Any = None,
+    end: Any = None,
+    gap_minutes: float = 30,
+    top: int = 5,
+) -> pd.DataFrame:
+    """Where units that stop at a step go instead: the next different event after their first valid step-k event.
+
+    Units that reach step k but not step k+1 are followed from their first occurrence of step k that completes
+    a chain; the next event that differs from it (repeats of the same event are skipped; ``[exit]`` when there
+    is none) is counted.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``step``, ``next_event``, ``units``, ``share`` (of the units that stopped at that step), the ``top``
+        destinations per step and ``[other]`` for the rest.
+    """
+    st = normalize_steps(steps)
+    t = funnel_levels(
+        events,
+        steps,
+        window=window,
+        per=per,
+        period=period,
+        start=start,
+        end=end,
+        gap_minutes=gap_minutes,
+        keep_other_events=True,
+    )
+    unit = ["user_id"] if per == "user" else ["user_id", "session_id"]
+    t = t.mutate(_kk=t._k.fill_null(len(st) + 1))
+    w_order = ["ts", "_kk", "event"]
+    w = ibis.window(group_by=unit, order_by=w_order)
+    nxt = t.event.lead().over(w)
+    t = t.mutate(
+        _chg=(t.event.lag().over(w).isnull() | (t.event.lag().over(w) != t.event)).cast("int64"), _nx=nxt
+    )
+    t = t.mutate(_run=t._chg.sum().over(ibis.window(group_by=unit, order_by=w_order, rows=(None, 0))))
+    t = t.mutate(
+        _next=ibis.ifelse(t._nx != t.event, t._nx, ibis.null("string"))
+        .max()
+        .over(ibis.window(group_by=[*unit, "_run"]))
+        .fill_null("[exit]")
+    )
+    v = t.filter(t._anchor.notnull())
+    first = v.group_by([*unit, "_k"]).aggregate(_next=v._next.argmin(v.ts), _first=v.ts.min())
+    reach = first.group_by(unit).aggregate(_max=first._k.max())
+    stopped = first.join(reach, unit).filter(lambda x: x._k == x._max)
+    stopped = stopped.filter(stopped._k < len(st))
+    df = stopped.group_by(["_k", "_next"]).aggregate(units=stopped.count()).execute()
+    rows = []
+    labels = [lab for lab, _ in st]
+    for k, d in df.groupby("_k"):
+        d = d.sort_values(["units", "_next"], ascending=[False, True])
+        total = d.units.sum()
+        head, tail = d.head(top), d.iloc[top:]
+        for _, r in head.iterrows():
+            rows.append((labels[int(k) - 1], r["_next"], int(r["units"]), r["units"] / total))
+        if len(tail):
+            rows.append((labels[int(k) - 1], "[other]", int(tail.units.sum()), tail.units.sum() / total))
+    out = pd.DataFrame(rows, columns=["step", "next_event", "units", "share"])
+    out["_o"] = out.step.map({lab: i for i, lab in enumerate(labels)})
+    return out.sort_values("_o", kind="stable").drop(columns="_o").reset_index(drop=True)
+
+
+def two_proportion_test(
+    successes_a: float, n_a: float, successes_b: float, n_b: float, *, confidence: float = 0.95
+) -> dict[str, float]:
+    """Two-proportion z-test of ``p_b - p_a`` with a Wald confidence interval for the difference.
+
+    Returns ``p_a``, ``p_b``, ``difference`` (b - a), ``ci_low``, ``ci_high``, ``z`` and two-sided ``p_value``
+    (pooled standard error for the test, unpooled for the interval). NaN when a group is empty.
+    """
+    from scipy.stats import norm
+
+    if n_a <= 0 or n_b <= 0:
+        nan = math.nan
+        return dict(p_a=nan, p_b=nan, difference=nan, ci_low=nan, ci_high=nan, z=nan, p_value=nan)
+    pa, pb = successes_a / n_a, successes_b / n_b
+    pooled = (successes_a + successes_b) / (n_a + n_b)
+    se0 = math.sqrt(pooled * (1 - pooled) * (1 / n_a + 1 / n_b))
+    se = math.sqrt(pa * (1 - pa) / n_a + pb * (1 - pb) / n_b)
+    zq = norm.ppf(0.5 + confidence / 2)
+    d = pb - pa
+    z = d / se0 if se0 > 0 else (0.0 if d == 0 else math.copysign(math.inf, d))
+    p = float(2 * norm.sf(abs(z))) if se0 > 0 else (1.0 if d == 0 else 0.0)
+    return dict(p_a=pa, p_b=pb, difference=d, ci_low=d - zq * se, ci_high=d + zq * se, z=z, p_value=p)
+
+
+def compare_funnels(
+    a: pd.DataFrame, b: pd.DataFrame, *, by: Any = None, confidence: float = 0.95
+) -> pd.DataFrame:
+    """Step-by-step change of ``conversion_from_previous`` from funnel ``a`` to funnel ``b`` (two periods or groups).
+
+    ``a`` and ``b`` are :func:`funnel` tables with the same steps (and groups ``by``). Returns per (group,
+    step > 1): ``users_a``, ``users_b``, ``conversion_a``, ``conversion_b``, ``difference`` (b - a),
+    ``ci_low``, ``ci_high``, ``p_value``.
+    """
+    groups = as_list(by)
+    rows = []
+    keys = [*groups, "step_number", "step"]
+    m = a.merge(b, on=keys, suffixes=("_a", "_b"), how="inner")
+    m = m.sort_values([*groups, "step_number"])
+    for _, r in m.iterrows():
+        if r["step_number"] == 1:
+            continue
+        base_a = r["users_a"] / r["conversion_from_previous_a"] if r["conversion_from_previous_a"] > 0 else 0
+        base_b = r["users_b"] / r["conversion_from_previous_b"] if r["conversion_from_previous_b"] > 0 else 0
+        prev = m[(m.step_number == r["step_number"] - 1)]
+        for gcol in groups:
+            prev = prev[prev[gcol] == r[gcol]]
+        if len(prev):
+            base_a, base_b = prev.iloc[0]["users_a"], prev.iloc[0]["users_b"]
+        res = two_proportion_test(r["users_a"], base_a, r["users_b"], base_b, confidence=confidence)
+        rows.append(
+            {
+                **{c: r[c] for c in keys},
+                "users_a": int(r["users_a"]),
+                "users_b": int(r["users_b"]),
+                "conversion_a": res["p_a"],
+                "conversion_b": res["p_b"],
+                "difference": res["difference"],
+                "ci_low": res["ci_low"],
+                "ci_high": res["ci_high"],
+                "p_value": res["p_value"],
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def biggest_dropoff(table: pd.DataFrame) -> pd.Series:
+    """The step (after the first) with the lowest ``conversion_from_previous`` in a single funnel table."""
+    t = table[table.step_number > 1].dropna(subset=["conversion_from_previous"])
+    return t.loc[t.conversion_from_previous.idxmin()]

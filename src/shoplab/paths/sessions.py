@@ -1,0 +1,176 @@
+"""Sessions: cut at an inactivity gap when the log has no ``session_id``, and summarise them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import ibis
+import ibis.expr.types as ir
+import pandas as pd
+
+from ._common import as_table, canonical, check_columns, in_bounds, interval, parse_window, period_bounds
+
+__all__ = [
+    "add_sessions",
+    "add_user_type",
+    "session_keys",
+    "sessions_table",
+    "session_summary",
+    "entry_exit_pages",
+]
+
+
+def add_sessions(
+    events: Any,
+    *,
+    gap_minutes: float = 30,
+    session_col: str = "session_id",
+    use_existing: bool = True,
+    user_col: str = "user_id",
+    ts_col: str = "ts",
+    event_col: str = "event",
+) -> ir.Table:
+    """Give every event a session: a new session starts at a user's first event and after ``gap_minutes`` idle.
+
+    Parameters
+    ----------
+    events
+        Ibis table or pandas DataFrame with ``user_id``, ``ts``, ``event``.
+    gap_minutes
+        Inactivity that ends a session: the next event starts a new one when it comes strictly more than
+        ``gap_minutes`` after the previous event of the same user.
+    session_col
+        Name of the session column. When it exists and ``use_existing`` is true it is kept as is.
+    use_existing
+        Keep an existing session column (default); False recomputes sessions from the gap.
+
+    Returns
+    -------
+    ibis.Table
+        The events (columns renamed to ``user_id``, ``ts``, ``event``) with an integer ``session_id``
+        numbering each user's sessions 1, 2, ... in time order. A session is identified by
+        (``user_id``, ``session_id``).
+    """
+    t = canonical(events, user_col=user_col, ts_col=ts_col, event_col=event_col)
+    if session_col in t.columns and use_existing:
+        return t.rename({"session_id": session_col}) if session_col != "session_id" else t
+    if session_col in t.columns:
+        t = t.drop(session_col)
+    gap = interval(parse_window(pd.Timedelta(minutes=gap_minutes)))
+    w = ibis.window(group_by="user_id", order_by="ts")
+    prev = t.ts.lag().over(w)
+    new = (prev.isnull() | (t.ts > prev + gap)).cast("int64")
+    t = t.mutate(_new=new)
+    cum = ibis.window(group_by="user_id", order_by=["ts", ibis.desc("_new")], rows=(None, 0))
+    return t.mutate(session_id=t._new.sum().over(cum)).drop("_new")
+
+
+def session_keys(t: ir.Table) -> list[str]:
+    return ["user_id", "session_id"]
+
+
+def sessions_table(
+    events: Any, *, gap_minutes: float = 30, page_col: str | None = None, period=None, start=None, end=None
+) -> ir.Table:
+    """One row per session (lazy Ibis table): start, end, length, events, entry and exit page or event.
+
+    Sessions are assigned to the period by their first event; ``page_col`` (default: ``page`` when present,
+    else ``event``) names the column used for entry and exit.
+    """
+    t = add_sessions(events, gap_minutes=gap_minutes)
+    page_col = page_col or ("page" if "page" in t.columns else "event")
+    keys = session_keys(t)
+    w = ibis.window(group_by=keys, order_by=["ts", "event"])
+    t = t.mutate(
+        _rn=ibis.row_number().over(w),
+        _rd=ibis.row_number().over(
+            ibis.window(group_by=keys, order_by=[ibis.desc("ts"), ibis.desc("event")])
+        ),
+    )
+    s = t.group_by(keys).aggregate(
+        start=t.ts.min(),
+        end=t.ts.max(),
+        events=t.count(),
+        entry=t[page_col].max(where=t._rn == 0),
+        exit=t[page_col].max(where=t._rd == 0),
+    )
+    lo, hi = period_bounds(period, start, end)
+    s = s.filter(in_bounds(s.start, lo, hi))
+    return s.mutate(length_seconds=s.end.delta(s.start, unit="millisecond") / 1000.0)
+
+
+def session_summary(
+    events: Any, *, gap_minutes: float = 30, period=None, start=None, end=None
+) -> pd.DataFrame:
+    """Headline session numbers: sessions, users, events per session, median length, bounce rate.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row with ``sessions``, ``users``, ``events``, ``events_per_session``, ``median_length_seconds``,
+        ``mean_length_seconds``, ``bounces`` (one-event sessions) and ``bounce_rate``.
+    """
+    s = sessions_table(events, gap_minutes=gap_minutes, period=period, start=start, end=end)
+    agg = s.aggregate(
+        sessions=s.count(),
+        users=s.user_id.nunique(),
+        events=s.events.sum(),
+        median_length_seconds=s.length_seconds.median(),
+        mean_length_seconds=s.length_seconds.mean(),
+        bounces=(s.events == 1).cast("int64").sum(),
+    ).execute()
+    agg["events"] = agg["events"].fillna(0).astype("int64")
+    agg["bounces"] = agg["bounces"].fillna(0).astype("int64")
+    n = agg["sessions"].astype("float64")
+    agg["events_per_session"] = agg["events"] / n.where(n > 0)
+    agg["bounce_rate"] = agg["bounces"] / n.where(n > 0)
+    return agg[
+        [
+            "sessions",
+            "users",
+            "events",
+            "events_per_session",
+            "median_length_seconds",
+            "mean_length_seconds",
+            "bounces",
+            "bounce_rate",
+        ]
+    ]
+
+
+def entry_exit_pages(
+    events: Any, *, gap_minutes: float = 30, period=None, start=None, end=None, page_col: str | None = None
+) -> pd.DataFrame:
+    """Sessions entering and leaving at each page (or event): ``page``, ``entries``, ``exits``, shares."""
+    s = sessions_table(
+        events, gap_minutes=gap_minutes, period=period, start=start, end=end, page_col=page_col
+    )
+    en = s.group_by(page=s.entry).aggregate(entries=s.count())
+    ex = s.group_by(page=s.exit).aggregate(exits=s.count())
+    df = en.execute().merge(ex.execute(), on="page", how="outer").fillna({"entries": 0, "exits": 0})
+    df[["entries", "exits"]] = df[["entries", "exits"]].astype("int64")
+    total = df.entries.sum()
+    df["entry_share"] = df.entries / total if total else float("nan")
+    df["exit_share"] = df.exits / total if total else float("nan")
+    return df.sort_values(["entries", "page"], ascending=[False, True]).reset_index(drop=True)
+
+
+def add_user_type(
+    events: Any,
+    *,
+    period=None,
+    start=None,
+    column: str = "user_type",
+    user_col: str = "user_id",
+    ts_col: str = "ts",
+) -> ir.Table:
+    """Add ``user_type``: ``new`` for users whose first event in the data is on or after the period start,
+    ``returning`` for the others (a breakdown column for funnels)."""
+    t = as_table(events)
+    check_columns(t, [user_col, ts_col])
+    lo, _ = period_bounds(period, start, None)
+    if lo is None:
+        raise ValueError("add_user_type needs period or start")
+    first = t.group_by(user_col).aggregate(_first_ts=t[ts_col].min())
+    first = first.mutate(**{column: ibis.ifelse(first._first_ts >= lo, "new", "returning")}).drop("_first_ts")
+    return t.join(first, user_col)

@@ -1,0 +1,324 @@
+"""Path analysis: the engine against brute-force pure-Python oracles on random small logs, hand-worked examples,
+and the planted funnel of the sample shop."""
+
+from __future__ import annotations
+
+import json
+import math
+from collections import Counter, defaultdict
+
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from shoplab import paths
+from shoplab.errors import DataContractError
+
+T0 = pd.Timestamp("2024-10-01")
+STEPS = ["a", "b", "c", "d"]
+ALPHABET = ["a", "b", "c", "d", "x"]
+
+
+def log(rows, *extra):
+    """rows: (user, minute, event[, more...]) -> events DataFrame."""
+    df = pd.DataFrame(rows, columns=["user_id", "minute", "event", *extra])
+    df["ts"] = T0 + pd.to_timedelta(df.pop("minute"), unit="min")
+    return df[["user_id", "ts", "event", *extra]]
+
+
+# -- oracles ---------------------------------------------------------------------------------------------
+def oracle_funnel(df, steps, window, start=None, end=None, strict=False, unit=("user_id",)):
+    """Per unit, the highest step reached, by enumerating chains (non-strict) or scanning runs (strict)."""
+    win = pd.Timedelta(window)
+    k_of = {}
+    for i, s in enumerate(steps):
+        for e in [s] if isinstance(s, str) else s:
+            k_of[e] = i + 1
+    K = len(steps)
+    out = {}
+    for key, g in df.groupby(list(unit)):
+        rows = [(r.ts, k_of.get(r.event, K + 1), r.event) for r in g.itertuples()]
+        rows.sort()
+        ok = lambda ts: (start is None or ts >= start) and (end is None or ts < end)  # noqa: E731
+        best = 0
+        if strict:
+            for i, (ts, k, _) in enumerate(rows):
+                if k != 1 or not ok(ts):
+                    continue
+                lvl = 1
+                while i + lvl < len(rows) and rows[i + lvl][1] == lvl + 1 and rows[i + lvl][0] <= ts + win:
+                    lvl += 1
+                best = max(best, min(lvl, K))
+        else:
+            step_rows = [(ts, k) for ts, k, _ in rows if k <= K]
+
+            def extend(seq, pos, level, anchor):
+                """Highest level of any chain continuing from seq[pos] (brute force over all choices)."""
+                top = level
+                for j in range(pos + 1, len(seq)):
+                    ts, k = seq[j]
+                    if k == level + 1 and ts <= anchor + win:
+                        top = max(top, extend(seq, j, level + 1, anchor))
+                return top
+
+            for i, (ts, k) in enumerate(step_rows):
+                if k == 1 and ok(ts):
+                    best = max(best, extend(step_rows, i, 1, ts))
+        out[key if isinstance(key, tuple) else (key,)] = best
+    return out
+
+
+def oracle_counts(levels, K):
+    return [sum(1 for v in levels.values() if v >= k) for k in range(1, K + 1)]
+
+
+def oracle_sessions(df, gap_minutes):
+    out = []
+    for u, g in df.groupby("user_id"):
+        g = g.sort_values("ts")
+        sid, prev = 0, None
+        for r in g.itertuples():
+            if prev is None or r.ts - prev > pd.Timedelta(minutes=gap_minutes):
+                sid += 1
+            prev = r.ts
+            out.append((u, r.ts, r.event, sid))
+    return sorted(out)
+
+
+def oracle_transitions(df, gap_minutes):
+    c = Counter()
+    for _u, g in df.groupby("user_id"):
+        seq = sorted((r.ts, r.event) for r in g.itertuples())
+        for (t1, e1), (t2, e2) in zip(seq, seq[1:] + [(None, None)], strict=True):
+            same = t2 is not None and t2 - t1 <= pd.Timedelta(minutes=gap_minutes)
+            c[(e1, e2 if same else "[exit]")] += 1
+    return c
+
+
+events_strategy = st.lists(
+    st.tuples(st.integers(1, 3), st.integers(0, 30), st.sampled_from(ALPHABET)), min_size=1, max_size=25
+)
+SETTINGS = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+# -- funnel ----------------------------------------------------------------------------------------------
+@SETTINGS
+@given(
+    rows=events_strategy,
+    window_min=st.integers(0, 12),
+    strict=st.booleans(),
+    bounds=st.sampled_from([(None, None), (5, 20), (0, 10)]),
+)
+def test_funnel_matches_bruteforce(rows, window_min, strict, bounds):
+    df = log(rows)
+    start = T0 + pd.Timedelta(minutes=bounds[0]) if bounds[0] is not None else None
+    end = T0 + pd.Timedelta(minutes=bounds[1]) if bounds[1] is not None else None
+    win = f"{window_min}min"
+    got = paths.funnel(df, STEPS, window=win, strict=strict, start=start, end=end)
+    exp = oracle_counts(oracle_funnel(df, STEPS, win, start, end, strict), len(STEPS))
+    assert got["step"].tolist() == STEPS
+    assert got["users"].tolist() == exp
+
+
+@SETTINGS
+@given(rows=events_strategy, window_min=st.integers(0, 12))
+def test_funnel_alternative_steps_and_groups(rows, window_min):
+    df = log([(u, m, e, "g1" if (u + m) % 2 else "g2") for u, m, e in rows], "platform")
+    steps = [["a", "x"], "b", "c"]
+    got = paths.funnel(df, steps, window=f"{window_min}min", by="platform")
+    for grp, g in df.groupby("platform"):
+        exp = oracle_counts(oracle_funnel(g, steps, f"{window_min}min"), 3)
+        mine = got[got.platform == grp]["users"].tolist()
+        assert mine == exp or (mine == [] and exp == [0, 0, 0])  # groups nobody enters are left out
+    assert got.step.tolist()[:3] in (["a/x", "b", "c"], [])
+
+
+@SETTINGS
+@given(rows=events_strategy, gap=st.integers(1, 8))
+def test_session_funnel_matches_bruteforce(rows, gap):
+    df = log(rows)
+    sess = pd.DataFrame(oracle_sessions(df, gap), columns=["user_id", "ts", "event", "session_id"])
+    got = paths.funnel(df, STEPS, window="1h", per="session", gap_minutes=gap)
+    exp = oracle_counts(oracle_funnel(sess, STEPS, "1h", unit=("user_id", "session_id")), 4)
+    assert got["users"].tolist() == exp
+
+
+def test_funnel_hand_worked():
+    # user 1: a(0) b(5) a(20) b(21) c(22): the later anchor completes a->b->c inside a 5-minute window
+    # user 2: a(0) c(1) b(2): c before b, so only 2 steps; user 3: b then a: step 1 only
+    # user 4: a(0) b(0) c(0): ties count as in order; user 5: a(0) b(10): b exactly at the edge counts
+    df = log(
+        [
+            (1, 0, "a"), (1, 5, "b"), (1, 20, "a"), (1, 21, "b"), (1, 22, "c"),
+            (2, 0, "a"), (2, 1, "c"), (2, 2, "b"),
+            (3, 0, "b"), (3, 1, "a"),
+            (4, 0, "c"), (4, 0, "b"), (4, 0, "a"),
+            (5, 0, "a"), (5, 10, "b"), (5, 11, "c"),
+        ]
+    )  # fmt: skip
+    f = paths.funnel(df, ["a", "b", "c"], window="10min")
+    assert f.users.tolist() == [5, 4, 2]
+    assert f.conversion_from_start.tolist() == pytest.approx([1, 0.8, 0.4])
+    assert f.conversion_from_previous.tolist() == pytest.approx([1, 0.8, 0.5])
+    assert f.dropoff.tolist() == [0, 1, 2]
+    # first valid b per user: users 1, 2, 4, 5 reach it 5, 2, 0, 10 minutes after their a -> median 3.5
+    assert f.median_minutes_from_previous.iloc[1] == pytest.approx(3.5)
+    assert f.median_minutes_from_start.iloc[2] == pytest.approx(1.0)  # users 1 (22-20) and 4 (0)
+    # strict: user 1's a->b->c is consecutive; user 4's tie a,b,c also; user 5's c comes after 11 > 10
+    s = paths.funnel(df, ["a", "b", "c"], window="10min", strict=True)
+    assert s.users.tolist() == [5, 3, 2]
+
+
+def test_funnel_checks_inputs():
+    df = log([(1, 0, "a")]).rename(columns={"event": "name"})
+    with pytest.raises(DataContractError, match=r"'event'.*columns present: user_id, ts, name"):
+        paths.funnel(df, ["a", "b"])
+    assert paths.funnel(df, ["a", "b"], event_col="name").users.tolist() == [1, 0]
+    with pytest.raises(ValueError, match="appears in two steps"):
+        paths.funnel(log([(1, 0, "a")]), ["a", "a"])
+    with pytest.raises(ValueError, match="per must be"):
+        paths.funnel(log([(1, 0, "a")]), ["a"], per="visit")
+
+
+# -- sessions and transitions ------------------------------------------------------------------------------
+@SETTINGS
+@given(rows=events_strategy, gap=st.integers(0, 8))
+def test_sessions_match_bruteforce(rows, gap):
+    df = log(rows)
+    got = paths.add_sessions(df, gap_minutes=gap).execute()
+    got = sorted(zip(got.user_id, got.ts, got.event, got.session_id, strict=True))
+    assert got == oracle_sessions(df, gap)
+    summ = paths.session_summary(df, gap_minutes=gap).iloc[0]
+    sess = Counter((u, s) for u, _, _, s in oracle_sessions(df, gap))
+    assert summ.sessions == len(sess)
+    assert summ.bounce_rate == pytest.approx(sum(v == 1 for v in sess.values()) / len(sess))
+
+
+@SETTINGS
+@given(rows=events_strategy, gap=st.integers(1, 8))
+def test_transitions_match_bruteforce(rows, gap):
+    df = log(rows)
+    got = paths.transitions(df, gap_minutes=gap)
+    assert dict(zip(zip(got.from_event, got.to_event, strict=True), got["count"], strict=True)) == dict(
+        oracle_transitions(df, gap)
+    )
+    assert got.groupby("from_event").probability.sum().tolist() == pytest.approx(
+        [1.0] * got.from_event.nunique()
+    )
+
+
+def test_loops_paths_sankey_hand_worked():
+    df = log(
+        [
+            (1, 0, "home"), (1, 1, "pv"), (1, 2, "search"), (1, 3, "pv"), (1, 4, "pv"), (1, 5, "pay"), (1, 6, "home"),
+            (2, 0, "home"), (2, 1, "pv"), (2, 2, "pv"),
+            (3, 0, "search"), (3, 1, "pv"),
+        ]
+    )  # fmt: skip
+    lp = paths.loops(df).set_index("event")
+    assert lp.loc["pv", "returns"] == 1 and lp.loc["pv", "sessions_with_return"] == 1
+    assert lp.loc["pv", "sessions"] == 3 and lp.loc["home", "returns"] == 1
+    tp = paths.top_paths(df, max_steps=6, target="pay").set_index("path")
+    assert tp.loc["home → pv → search → pv → pay", "outcome"] == "purchase"
+    assert tp.loc["home → pv", "sessions"] == 1 and tp.loc["home → pv", "outcome"] == "exit"
+    assert tp.share.sum() == pytest.approx(1.0)
+    short = paths.top_paths(df, max_steps=2, target="pay").set_index("path")
+    assert short.loc["home → pv → …", "conversion"] == pytest.approx(1.0)
+    assert short.loc["home → pv", "conversion"] == 0
+    assert list(paths.paths_containing(df, ["search", "pv"]).path) == [
+        "home → pv → search → pv → pay",
+        "search → pv",
+    ]
+    sk = paths.sankey_links(df, entry="home", depth=3)
+    flows = {(r.layer, r.source, r.target): r.sessions for r in sk.itertuples()}
+    assert flows == {(0, "home", "pv"): 2, (1, "pv", "search"): 1, (1, "pv", "[exit]"): 1}
+    kn = paths.key_nodes(df).set_index("node")
+    assert (
+        kn.loc["pv", "visits"] == 6
+        and kn.loc["pv", "exits"] == 2
+        and kn.loc["pv", "conversion"] == pytest.approx(1 / 3)
+    )
+    assert kn.loc["home", "median_dwell_seconds"] == pytest.approx(60.0)
+
+
+def test_two_proportion_test_against_hand_computation():
+    r = paths.two_proportion_test(40, 100, 60, 100)
+    pooled = 0.5
+    z = 0.2 / math.sqrt(pooled * pooled * 2 / 100)
+    assert r["z"] == pytest.approx(z) and r["p_value"] == pytest.approx(0.004677, abs=1e-5)
+    se = math.sqrt(0.4 * 0.6 / 100 * 2)
+    assert r["ci_low"] == pytest.approx(0.2 - 1.959964 * se, abs=1e-6)
+
+
+def test_dropoff_destinations_hand_worked():
+    df = log([(1, 0, "a"), (1, 1, "a"), (1, 2, "x"), (2, 0, "a"), (2, 1, "b"), (3, 0, "a")])
+    d = paths.dropoff_destinations(df, ["a", "b"], window="1h", per="user")
+    assert d[["step", "next_event", "units"]].values.tolist() == [["a", "[exit]", 1], ["a", "x", 1]]
+
+
+# -- planted truth ------------------------------------------------------------------------------------------
+def test_planted_funnel_probabilities_recovered(sample_dir):
+    """Per session (the truth's definition): every session enters; later steps in order within the session."""
+    truth = json.loads((sample_dir / "_truth.json").read_text())
+    import shoplab
+
+    shop = shoplab.connect(sample_dir, validate=False)
+    steps = {"entry": truth["funnel_entry_events"], **{s: s for s in truth["funnel_steps"][1:]}}
+    f = paths.funnel(shop.events, steps, window="1D", per="session", by="platform")
+    for platform, probs in truth["funnel_step_probabilities"].items():
+        g = f[f.platform == platform].set_index("step")
+        assert g.loc["entry", "users"] == truth["funnel_sessions"][platform]
+        prev = "entry"
+        for step, p in probs.items():
+            n, x = g.loc[prev, "users"], g.loc[step, "users"]
+            assert x / n == pytest.approx(truth["funnel_realised_rates"][platform][step], abs=1e-9)
+            se = math.sqrt(p * (1 - p) / n)
+            assert abs(x / n - p) < 3.5 * se, (platform, step, x / n, p)
+            prev = step
+
+
+def oracle_session_seqs(df, gap_minutes):
+    """Each session's events in (ts, event) order, from the gap rule."""
+    seqs = defaultdict(list)
+    for u, g in df.groupby("user_id"):
+        sid, prev = 0, None
+        for ts, e in sorted((r.ts, r.event) for r in g.itertuples()):
+            if prev is None or ts - prev > pd.Timedelta(minutes=gap_minutes):
+                sid += 1
+            prev = ts
+            seqs[(u, sid)].append(e)
+    return list(seqs.values())
+
+
+@SETTINGS
+@given(rows=events_strategy, gap=st.integers(1, 8), max_steps=st.integers(1, 4))
+def test_top_paths_and_loops_match_bruteforce(rows, gap, max_steps):
+    df = log(rows)
+    seqs = oracle_session_seqs(df, gap)
+    paths_c, conv = Counter(), Counter()
+    ret_sessions, returns = Counter(), Counter()
+    for seq in seqs:
+        cut = seq[: seq.index("d") + 1] if "d" in seq else seq
+        collapsed = [e for i, e in enumerate(cut) if i == 0 or cut[i - 1] != e]
+        key = " → ".join(collapsed[:max_steps]) + (" → …" if len(collapsed) > max_steps else "")
+        paths_c[key] += 1
+        conv[key] += "d" in seq
+        seen, back = set(), Counter()
+        for i, e in enumerate(seq):
+            if e in seen and seq[i - 1] != e:
+                back[e] += 1
+            seen.add(e)
+        for e, n in back.items():
+            returns[e] += n
+            ret_sessions[e] += 1
+    got = paths.top_paths(df, max_steps=max_steps, target="d", top=1000, gap_minutes=gap)
+    assert dict(zip(got.path, got.sessions, strict=True)) == dict(paths_c)
+    assert dict(zip(got.path, got.conversion, strict=True)) == pytest.approx(
+        {k: conv[k] / n for k, n in paths_c.items()}
+    )
+    lp = paths.loops(df, gap_minutes=gap).set_index("event")
+    assert {e: int(lp.returns.get(e, 0)) for e in ALPHABET} == {e: returns[e] for e in ALPHABET}
+    assert {e: int(lp.sessions_with_return.get(e, 0)) for e in ALPHABET} == {
+        e: ret_sessions[e] for e in ALPHABET
+    }
