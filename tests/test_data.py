@@ -118,3 +118,34 @@ def test_contract_doc_is_in_sync():
         "marketing_spend",
         "feedback",
     }
+
+
+def test_report_requirements_in_the_contract_doc_are_in_sync():
+    from conftest import ROOT
+
+    from shoplab.runner import requirements_markdown
+
+    doc = (ROOT / "docs" / "data-contract.md").read_text(encoding="utf-8")
+    assert requirements_markdown(ROOT / "notebooks") in doc, (
+        "update 'Which report needs what' from requirements_markdown()"
+    )
+
+
+def test_as_table_accepts_pandas_nanosecond_timestamps():
+    from shoplab.data import as_table
+
+    df = pd.DataFrame({"ts": pd.to_datetime(["2024-01-01 00:00:00.123456789"]), "x": [1]})
+    got = as_table(df).execute()
+    assert got.ts.iloc[0] == pd.Timestamp("2024-01-01 00:00:00.123456") and df.ts.iloc[0].nanosecond == 789
+
+
+def test_engine_caps(tmp_path, monkeypatch):
+    src = write_tables(tmp_path / "s", orders=ORDERS)
+    shop = shoplab.connect(src, memory_limit="1GB", threads=1)
+    con = shop.backend.con
+    assert con.execute("SELECT current_setting('threads')").fetchone()[0] == 1
+    assert con.execute("SELECT current_setting('memory_limit')").fetchone()[0] == "953.6 MiB"  # 1 GB
+    monkeypatch.setenv("SHOPLAB_THREADS", "1")
+    assert shoplab.connect(src).backend.con.execute("SELECT current_setting('threads')").fetchone()[0] == 1
+    with pytest.raises(shoplab.SourceError, match="memory_limit must look like"):
+        shoplab.connect(src, memory_limit="lots")

@@ -201,7 +201,14 @@ TABLES: dict[str, TableSpec] = {
                 _c("end_ts", "timestamp"),
                 _c("name", "string", False),
                 _c("type", "string", False, "满减, 折扣, 秒杀, 拼团, 优惠券 ..."),
-                _c("cost", "number", False, "campaign cost in the shop currency", non_negative=True),
+                _c(
+                    "cost",
+                    "number",
+                    False,
+                    "cost of running the campaign (media, creative, messages, prizes) in the shop currency, "
+                    "excluding price discounts, which orders.amount already nets out",
+                    non_negative=True,
+                ),
                 _c("channel", "string", False),
                 _c(
                     "treatment_share",

@@ -60,6 +60,12 @@ def as_table(data: Any) -> ir.Table:
     except ImportError:  # pragma: no cover
         pd = None
     if pd is not None and isinstance(data, pd.DataFrame):
+        # engines keep microseconds; pandas' nanosecond timestamps would not convert losslessly
+        ns = [c for c in data.columns if str(data[c].dtype).startswith("datetime64[ns")]
+        if ns:
+            data = data.assign(
+                **{c: data[c].dt.floor("us").astype(str(data[c].dtype).replace("ns", "us")) for c in ns}
+            )
         return ibis.memtable(data)
     raise TypeError(f"expected an Ibis table or a pandas DataFrame, got {type(data).__name__}")
 
@@ -153,7 +159,14 @@ class Shop:
 
 
 # --------------------------------------------------------------------------------------------------
-def connect(source: Any, *, validate: bool = True, now=None) -> Shop:
+def connect(
+    source: Any,
+    *,
+    validate: bool = True,
+    now=None,
+    memory_limit: str | None = None,
+    threads: int | None = None,
+) -> Shop:
     """Open a data source under the data contract.
 
     Parameters
@@ -166,6 +179,9 @@ def connect(source: Any, *, validate: bool = True, now=None) -> Shop:
         ``shop.validation`` and raised by :meth:`Shop.require` for the tables a report needs.
     now
         Timestamps after ``now`` are errors (default: the current time).
+    memory_limit, threads
+        Caps for the embedded DuckDB (e.g. ``"4GB"``, ``2``); default from the environment variables
+        ``SHOPLAB_MEMORY_LIMIT`` and ``SHOPLAB_THREADS``, else DuckDB's own defaults (80% of RAM, all cores).
 
     Returns
     -------
@@ -186,6 +202,7 @@ def connect(source: Any, *, validate: bool = True, now=None) -> Shop:
             files = {name: str(path) for name in raw}
         elif path.is_dir():
             backend = ibis.duckdb.connect()
+            _configure_duckdb(backend, memory_limit, threads)
             raw, files = _read_folder(backend, path)
         elif not path.exists():
             raise SourceError(
@@ -199,6 +216,17 @@ def connect(source: Any, *, validate: bool = True, now=None) -> Shop:
     if validate:
         shop.validate(now=now)
     return shop
+
+
+def _configure_duckdb(backend, memory_limit: str | None, threads: int | None) -> None:
+    memory_limit = memory_limit or os.environ.get("SHOPLAB_MEMORY_LIMIT")
+    threads = threads or (int(os.environ["SHOPLAB_THREADS"]) if os.environ.get("SHOPLAB_THREADS") else None)
+    if memory_limit:
+        if not re.fullmatch(r"\d+(\.\d+)?\s*[KMGT]i?B", str(memory_limit).strip(), re.I):
+            raise SourceError(f"memory_limit must look like '4GB' or '512MB', got {memory_limit!r}")
+        backend.raw_sql(f"SET memory_limit = '{memory_limit}'")
+    if threads:
+        backend.raw_sql(f"SET threads = {int(threads)}")
 
 
 def _read_folder(backend, folder: Path) -> tuple[dict[str, ir.Table], dict[str, str]]:

@@ -118,6 +118,14 @@ def discover(notebooks_dir: Path | str | None = None) -> dict[str, ReportSpec]:
     return {s.name: s for s in specs}
 
 
+def requirements_markdown(notebooks_dir: Path | str | None = None) -> str:
+    """Which report needs which tables, as the Markdown table in docs/data-contract.md (a test keeps it in sync)."""
+    lines = ["| report | requires | optional |", "|---|---|---|"]
+    for s in discover(notebooks_dir).values():
+        lines.append(f"| {s.name} | {', '.join(s.requires) or '-'} | {', '.join(s.optional) or '-'} |")
+    return "\n".join(lines)
+
+
 def parse_params(items: list[str] | None) -> dict[str, Any]:
     """``KEY=VALUE`` pairs; a value is parsed as JSON when it parses, else taken as a string."""
     out: dict[str, Any] = {}

@@ -223,7 +223,8 @@ def _items_table(ctx: SimpleNamespace) -> pa.Table:
 
 def _campaigns_table(ctx: SimpleNamespace, st) -> pa.Table:
     n = ctx.n_camp
-    cost = _CAMPAIGN_FIXED_COST + _CAMPAIGN_COST_PER_TREATED * st.camp_treated + st.camp_discount
+    # running costs only (media, creative, messages); price discounts are already netted out of orders.amount
+    cost = _CAMPAIGN_FIXED_COST + _CAMPAIGN_COST_PER_TREATED * st.camp_treated
     return pa.table(
         {
             "campaign_id": pa.array(ctx.camp_ids, pa.string()),
