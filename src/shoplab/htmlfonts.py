@@ -19,7 +19,7 @@ _CJK_RE = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]")
 _DATA_URI_RE = re.compile(r"data:[a-z/+.-]+;base64,[A-Za-z0-9+/=]+")
 _UNICODE_RANGE = "U+3000-303F, U+3400-4DBF, U+4E00-9FFF, U+FF00-FFEF"
 FAMILY = "shoplab-cjk"
-FONT_STACK = f'system-ui, -apple-system, "Segoe UI", Roboto, Helvetica, Arial, "{FAMILY}", sans-serif'
+FONT_STACK = f'"{FAMILY}", system-ui, -apple-system, "Segoe UI", Roboto, Helvetica, Arial, sans-serif'
 
 
 @functools.cache
