@@ -182,6 +182,8 @@ def data_table(df: pd.DataFrame, title: str, *, filename: str | None = None, max
 
     from IPython.display import HTML
 
+    if df.empty:
+        return HTML(f"<details><summary>Data: {html.escape(title)} (no rows)</summary></details>")
     filename = filename or re.sub(r"[^A-Za-z0-9_.-]+", "_", title.lower()).strip("_") + ".csv"
     csv = df.to_csv(index=False).encode("utf-8-sig")
     href = "data:text/csv;base64," + base64.b64encode(csv).decode()

@@ -1,0 +1,23 @@
+import base64
+import re
+
+import pandas as pd
+
+from shoplab import notebook as nbk
+
+
+def test_data_table_embeds_the_full_csv_and_handles_empty_tables():
+    df = pd.DataFrame({"城市": ["上海", "北京"], "gmv": [1234.5, 10.0]})
+    html = nbk.data_table(df, "GMV by city", max_rows=1).data
+    csv = base64.b64decode(re.search(r"base64,([A-Za-z0-9+/=]+)", html).group(1)).decode("utf-8-sig")
+    assert csv.splitlines() == ["城市,gmv", "上海,1234.5", "北京,10.0"]  # all rows, though one is shown
+    assert 'download="gmv_by_city.csv"' in html and "first 1 of 2 rows shown" in html
+    empty = nbk.data_table(df.iloc[:0], "Nothing").data
+    assert "(no rows)" in empty and "download" not in empty
+
+
+def test_formatting():
+    assert nbk.fmt_value(1234567.8, "yuan") == "¥1,234,568" and nbk.fmt_value(12.345, "yuan") == "¥12.35"
+    assert nbk.fmt_value(0.1234, "rate") == "12.3%" and nbk.fmt_value(float("nan"), "count") == "n/a"
+    assert nbk.fmt_change(0.05) == "+5.0%" and nbk.fmt_change(-0.013, "pp") == "-1.3 pp"
+    assert nbk.fmt_change(None) == "n/a"
