@@ -221,6 +221,33 @@ def test_users_profile(big):
     assert users.signup_ts.max() <= END
 
 
+def test_archetypes_are_behaviourally_distinct(big):
+    """The archetypes differ the way real segments do (what lets personas recover them, issue 3)."""
+    shop, truth = big
+    users = frame(shop, "users").set_index("user_id")
+    arch = users.index.astype(str).map(truth["user_archetype"])
+    span = END - START
+    # new explorers signed up in the last months of the window; the others before them (or before it)
+    assert (users.signup_ts[arch == "new_explorer"] > START + 0.6 * span).all()
+    assert (users.signup_ts[arch != "new_explorer"] < START + 0.7 * span).all()
+    # lapsing users churn within a few months, the others mostly stay
+    tu = pd.read_parquet(shop / "_truth_users.parquet").set_index("user_id")
+    churned_early = (tu.churn_ts < START + 0.4 * span).groupby(tu.archetype).mean()
+    assert churned_early["lapsing"] > 0.7
+    assert churned_early.drop("lapsing").max() < 0.2
+    # loyal customers buy often and big in the app; bargain hunters almost always with a discount
+    orders = frame(shop, "orders")
+    paid = orders[orders.status == "paid"]
+    by = paid.user_id.astype(str).map(truth["user_archetype"])
+    aov = paid.amount.groupby(by).mean()
+    assert aov.idxmax() == "loyal_high_value" and aov["loyal_high_value"] > 2 * aov["bargain_hunter"]
+    discounted = ((paid.discount > 0) | paid.coupon_id.notna()).groupby(by).mean()
+    assert discounted.idxmax() == "bargain_hunter" and discounted["bargain_hunter"] > 0.8
+    orders_per_user = by.value_counts() / pd.Series(arch).value_counts()
+    assert orders_per_user.idxmin() == "casual_browser"
+    assert users.platform[arch == "loyal_high_value"].eq("app").mean() > 0.85
+
+
 # ------------------------------------------------------------------------------------------------ events, orders
 
 

@@ -57,7 +57,10 @@ def _block_users(rng: np.random.Generator, ctx: SimpleNamespace, lo: int, hi: in
     pre = rng.random(n) < a["pre_window_share"][arch]
     days_before = 1095.0 * rng.random(n) ** 1.5
     pre_signup = -(days_before * _DAY_MS + rng.random(n) * _DAY_MS + _SEC_MS)
-    in_signup = _inv_cum(cal, rng.random(n) * _cum_of(cal, np.array([cal.session_end_ms]))[0])
+    # in-window signups fall in the archetype's span of the window (fractions of its cumulative traffic)
+    span_from, span_to = a["signup_from"][arch], a["signup_to"][arch]
+    c_end = _cum_of(cal, np.array([cal.session_end_ms]))[0]
+    in_signup = _inv_cum(cal, (span_from + rng.random(n) * (span_to - span_from)) * c_end)
     signup = np.floor(np.where(pre, pre_signup, in_signup)).astype(np.int64)
     active_from = np.maximum(signup, 0)
     hazard = (
