@@ -277,3 +277,64 @@ def test_at_risk_list(sample_shop):
     assert lst.value_at_risk.is_monotonic_decreasing
     assert set(lst.user_id) <= set(f[f.is_member == 1].index)
     assert lst.reasons.str.len().gt(0).all()
+
+
+# -- the shared per-user-day activity table -------------------------------------------------------------------
+
+
+def test_user_days_matches_pandas(sample_shop):
+    from shoplab.membership._common import user_days
+
+    ev = sample_shop.events.select("user_id", "ts").execute()
+    ev = ev[ev.ts.notna()]
+    want = (
+        ev.assign(d=ev.ts.dt.normalize())
+        .groupby(["user_id", "d"])
+        .agg(n=("ts", "size"), last=("ts", "max"))
+        .reset_index()
+        .sort_values(["user_id", "d"], ignore_index=True)
+    )
+    ud = user_days(sample_shop.events)
+    assert user_days(sample_shop.events) is ud  # built once per events table, then reused
+    got = ud.execute().sort_values(["user_id", "d"], ignore_index=True)
+    assert list(got.columns) == ["user_id", "d", "n", "last"]
+    assert len(got) == len(want)
+    assert got.user_id.tolist() == want.user_id.tolist()
+    assert (pd.to_datetime(got.d) == want.d).all()
+    assert got.n.tolist() == want.n.tolist()
+    assert (pd.to_datetime(got["last"]) == want["last"]).all()
+
+
+def test_event_activity_from_user_days_matches_raw_events(sample_shop):
+    """Active members, churn labels and DAU/MAU read the per-user-day table when their bounds are midnights and
+    raw events otherwise; both must agree with pandas on the events."""
+    ev = sample_shop.events.select("user_id", "ts").execute()
+    o = _sold(sample_shop)
+    members = sample_shop.members.execute()
+
+    def active_users(lo, hi):
+        lo, hi = pd.Timestamp(lo), pd.Timestamp(hi)
+        return set(ev[(ev.ts >= lo) & (ev.ts < hi)].user_id) | set(o[(o.ts >= lo) & (o.ts < hi)].user_id)
+
+    for lo, hi in [("2026-10-01", "2026-11-01"), ("2026-10-03 06:00", "2026-10-20 18:30")]:
+        got = ms.active_rate(sample_shop.members, sample_shop.orders, sample_shop.events, start=lo, end=hi)
+        mm = members[members.joined_ts < pd.Timestamp(hi)]
+        assert got["members"] == len(mm)
+        assert got["active"] == int(mm.user_id.isin(active_users(lo, hi)).sum())
+    users = pd.Index(sorted(set(ev.user_id) | set(o.user_id)), name="user_id")
+    for cut in ["2026-08-01", "2026-08-01 12:00"]:
+        lab = ms.churn_labels(sample_shop, users, cutoff=cut, horizon_days=30)
+        act = active_users(cut, pd.Timestamp(cut) + pd.Timedelta(days=30))
+        assert lab.to_dict() == {u: int(u not in act) for u in users}
+    # DAU/MAU: per day, members with an event at or after joining (their latest event that day)
+    got = ms.member_dau_mau(sample_shop.members, sample_shop.events, periods=["2026-09", "2026-10"])
+    e = ev[(ev.ts >= "2026-09-01") & (ev.ts < "2026-11-01")]
+    last = e.assign(d=e.ts.dt.normalize()).groupby(["user_id", "d"]).ts.max().reset_index()
+    last = last.merge(members[["user_id", "joined_ts"]], on="user_id")
+    last = last[last.ts >= last.joined_ts]
+    last["m"] = last.d.dt.strftime("%Y-%m")
+    mau = last.groupby("m").user_id.nunique()
+    dau = last.groupby("m").size() / pd.Series({"2026-09": 30, "2026-10": 31})
+    g = got.set_index("period")
+    assert g.mau.tolist() == mau.tolist()
+    assert g.dau.tolist() == pytest.approx(dau.tolist())

@@ -1,8 +1,10 @@
-"""Helpers shared by the membership modules: input checks, the sold-orders filter, month grids."""
+"""Helpers shared by the membership modules: input checks, the sold-orders filter, month grids and the shared
+per-user-day activity table."""
 
 from __future__ import annotations
 
 import datetime as _dt
+from collections import OrderedDict
 from collections.abc import Iterable
 
 import ibis
@@ -39,6 +41,47 @@ def sold(orders: ir.Table) -> ir.Table:
 def to_ts(value) -> _dt.datetime:
     """A timestamp from a string, date, datetime or pandas Timestamp."""
     return pd.Timestamp(value).to_pydatetime()
+
+
+def is_midnight(*moments: _dt.datetime) -> bool:
+    """Whether every moment falls on a midnight, so that a day-level table answers ``ts`` range filters exactly."""
+    return all(m == m.replace(hour=0, minute=0, second=0, microsecond=0) for m in moments)
+
+
+# Shared activity table: the events table is by far the largest input (about 100 events per user-day on a real
+# shop), and the report asks it the same question many times (who was active on which day, how often, when last).
+# It is aggregated once per events table into one row per user and day, materialised in the engine, and reused.
+_USER_DAYS_KEEP = 2
+_user_days: OrderedDict = OrderedDict()
+
+
+def user_days(events) -> ir.Table:
+    """One row per user and calendar day with at least one event, materialised once per events table.
+
+    Columns: ``user_id``, ``d`` (the date), ``n`` (events that day) and ``last`` (the latest event timestamp that
+    day). Events without a timestamp are left out. Any filter on ``events.ts`` whose bounds are midnights is
+    answered exactly by a filter on ``d``: ``lo <= ts < hi`` if and only if ``lo.date() <= d < hi.date()``.
+
+    The table is a temporary table of the events' backend (``Table.cache``); the most recent
+    ``_USER_DAYS_KEEP`` of them are kept alive here, keyed by the events expression.
+    """
+    e = table(events, ["user_id", "ts"], "events")
+    key = e.op()
+    hit = _user_days.get(key)
+    if hit is not None:
+        _user_days.move_to_end(key)
+        return hit
+    e = e.filter(e.ts.notnull())
+    ud = e.group_by(["user_id", e.ts.date().name("d")]).aggregate(n=e.count(), last=e.ts.max()).cache()
+    _user_days[key] = ud
+    while len(_user_days) > _USER_DAYS_KEEP:
+        _user_days.popitem(last=False)
+    return ud
+
+
+def clear_user_days() -> None:
+    """Release the cached per-user-day tables (e.g. after the events data changed underneath an open shop)."""
+    _user_days.clear()
 
 
 def month_grid(first: Period | str, last: Period | str) -> list[Period]:

@@ -23,7 +23,7 @@ import ibis
 import pandas as pd
 
 from ..periods import Period
-from ._common import month_grid, months_table, sold, table, to_ts
+from ._common import is_midnight, month_grid, months_table, sold, table, to_ts, user_days
 
 __all__ = [
     "STAGES",
@@ -47,8 +47,7 @@ def active_rate(members, orders, events=None, *, start, end) -> dict:
     lo, hi = to_ts(start), to_ts(end)
     act = o.filter((o.ts >= lo) & (o.ts < hi)).select("user_id")
     if events is not None:
-        e = table(events, ["user_id", "ts"], "events")
-        act = act.union(e.filter((e.ts >= lo) & (e.ts < hi)).select("user_id"))
+        act = act.union(_event_users(events, lo, hi))
     act = act.distinct().mutate(active=ibis.literal(1))
     mm = m.filter(m.joined_ts < hi).select("user_id")
     j = mm.left_join(act, "user_id")
@@ -57,15 +56,23 @@ def active_rate(members, orders, events=None, *, start, end) -> dict:
     return {"members": n, "active": a, "active_rate": a / n if n else float("nan")}
 
 
+def _event_users(events, lo, hi):
+    """Users with an event in ``[lo, hi)``: from the shared per-user-day table when the bounds are midnights."""
+    if is_midnight(lo, hi):
+        ud = user_days(events)
+        return ud.filter((ud.d >= lo.date()) & (ud.d < hi.date())).select("user_id")
+    e = table(events, ["user_id", "ts"], "events")
+    return e.filter((e.ts >= lo) & (e.ts < hi)).select("user_id")
+
+
 def member_dau_mau(members, events, *, periods: list[Period | str]) -> pd.DataFrame:
     """Per month: members' average DAU, MAU (members with an event) and stickiness = DAU / MAU."""
     m = table(members, ["user_id", "joined_ts"], "members")
-    e = table(events, ["user_id", "ts"], "events")
     ps = sorted({Period.parse(p) for p in periods})
-    e = e.filter((e.ts >= ps[0].start) & (e.ts < ps[-1].end))
-    # one row per user and day first (the latest event of the day decides whether the user was a member then)
-    ud = e.group_by(["user_id", e.ts.date().name("d")]).aggregate(last=e.ts.max())
-    ud = ud.join(m.select("user_id", "joined_ts"), "user_id")
+    # one row per user and day (the latest event of the day decides whether the user was a member then)
+    ud = user_days(events)
+    ud = ud.filter((ud.d >= to_ts(ps[0].start).date()) & (ud.d < to_ts(ps[-1].end).date()))
+    ud = ud.select("user_id", "d", "last").join(m.select("user_id", "joined_ts"), "user_id")
     ud = ud.filter(ud["last"] >= ud.joined_ts)
     daily = ud.group_by("d").aggregate(dau=ud.count())
     dau = (
@@ -148,8 +155,12 @@ def cohort_retention(
     elif activity == "event":
         if events is None:
             raise ValueError("activity='event' needs the events table")
-        e = table(events, ["user_id", "ts"], "events")
-        act = e.filter(e.ts < hi).select("user_id", "ts")
+        if is_midnight(hi):  # the month of an event is the month of its day
+            ud = user_days(events)
+            act = ud.filter(ud.d < hi.date()).select("user_id", ts=ud.d)
+        else:
+            e = table(events, ["user_id", "ts"], "events")
+            act = e.filter(e.ts < hi).select("user_id", "ts")
     else:
         raise ValueError(f"activity must be 'order' or 'event', got {activity!r}")
     a = act.join(c, "user_id")

@@ -20,7 +20,7 @@ import ibis
 import numpy as np
 import pandas as pd
 
-from ._common import TIER_ORDER, sold, table, tier_rank, to_ts
+from ._common import TIER_ORDER, is_midnight, sold, table, tier_rank, to_ts, user_days
 
 __all__ = [
     "FEATURE_LABELS",
@@ -94,10 +94,9 @@ def churn_features(tables, *, cutoff, lookback_days: int = 180) -> pd.DataFrame:
     events = _get(tables, "events")
     ef = None
     if events is not None:
-        e = table(events, ["user_id", "ts"], "events")
-        e = e.filter((e.ts < cut) & (e.ts >= lo))
-        # one row per user and day first: cheaper than distinct counts over raw events
-        ud = e.group_by(["user_id", e.ts.date().name("d")]).aggregate(n=e.count(), last=e.ts.max())
+        # the shared per-user-day table (cut and lo are midnights, so day bounds are exact)
+        ud = user_days(events)
+        ud = ud.filter((ud.d < cut.date()) & (ud.d >= lo.date()))
         d30 = ud.d >= (cut - _dt.timedelta(days=30)).date()
         ef = ud.group_by("user_id").aggregate(
             last_event=ud["last"].max(),
@@ -183,8 +182,12 @@ def churn_labels(tables, users: pd.Index, *, cutoff, horizon_days: int = 90) -> 
     act = o.filter((o.ts >= cut) & (o.ts < hi)).select("user_id")
     events = _get(tables, "events")
     if events is not None:
-        e = table(events, ["user_id", "ts"], "events")
-        act = act.union(e.filter((e.ts >= cut) & (e.ts < hi)).select("user_id"))
+        if is_midnight(cut, hi):
+            ud = user_days(events)
+            act = act.union(ud.filter((ud.d >= cut.date()) & (ud.d < hi.date())).select("user_id"))
+        else:
+            e = table(events, ["user_id", "ts"], "events")
+            act = act.union(e.filter((e.ts >= cut) & (e.ts < hi)).select("user_id"))
     active = set(act.distinct().execute()["user_id"].tolist())
     return pd.Series([0 if u in active else 1 for u in users], index=users, name="churned", dtype="int64")
 

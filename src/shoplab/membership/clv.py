@@ -139,6 +139,23 @@ def _compress(summary: pd.DataFrame, cols: list[str]) -> tuple[list[np.ndarray],
     return [g[c].to_numpy() for c in cols], g["count"].to_numpy().astype("float64")
 
 
+def _distinct(*columns) -> tuple[list[np.ndarray], np.ndarray]:
+    """The distinct rows of equal-length columns and, per row, the index of its distinct row.
+
+    The model's per-user formulas depend on a few columns only (``frequency``, ``recency``, ``T``) that take far
+    fewer distinct values than there are users; evaluating them once per distinct row and gathering the results
+    back gives the very same numbers per user, many times faster.
+    """
+    arrays = [np.asarray(c, dtype="float64") for c in columns]
+    key = np.zeros(len(arrays[0]), dtype="int64")
+    for a in arrays:
+        codes, uniq = pd.factorize(a, use_na_sentinel=False)
+        key, _ = pd.factorize(key * len(uniq) + codes)  # re-factorise each step: the key stays below n rows
+    first = np.zeros(int(key.max()) + 1 if len(key) else 0, dtype="int64")
+    first[key[::-1]] = np.arange(len(key) - 1, -1, -1)  # first occurrence of each distinct row
+    return [a[first] for a in arrays], key
+
+
 def _check_summary(summary: pd.DataFrame, cols: list[str], what: str) -> None:
     if not isinstance(summary, pd.DataFrame):
         raise TypeError(f"{what} expects the pandas DataFrame from clv_summary, got {type(summary).__name__}")
@@ -315,10 +332,26 @@ class GammaGamma:
         (x, m), w = _compress(s, ["frequency", "monetary_value"])
         scale = 1.0 / float(np.average(m, weights=w))
 
+        # _ll term by term, with the parts that do not depend on the parameters computed once and the special
+        # functions once per distinct frequency: the same numbers, without recomputing them at every step
+        ms_ = m * scale
+        log_m, log_x = np.log(ms_), np.log(x)
+        ux, ix = np.unique(x, return_inverse=True)
+
         def nll(logp):
-            p = np.exp(logp)
-            ll = np.sum(w * self._ll(p, x, m * scale))
-            return -(ll - self.penalizer * np.sum(p**2) * w.sum()) / w.sum()
+            p, q, v = np.exp(logp)
+            px = p * x
+            ll_rows = (
+                special.gammaln(p * ux + q)[ix]
+                - special.gammaln(p * ux)[ix]
+                - special.gammaln(q)
+                + q * np.log(v)
+                + (px - 1) * log_m
+                + px * log_x
+                - (px + q) * np.log(x * ms_ + v)
+            )
+            ll = np.sum(w * ll_rows)
+            return -(ll - self.penalizer * np.sum(np.array([p, q, v]) ** 2) * w.sum()) / w.sum()
 
         res = optimize.minimize(nll, np.zeros(3), method="L-BFGS-B")
         polish = optimize.minimize(
@@ -355,9 +388,10 @@ def holdout_check(model: BetaGeo, summary: pd.DataFrame, *, max_frequency: int =
     _check_summary(
         summary, ["frequency", "recency", "T", "frequency_holdout", "duration_holdout"], "holdout_check"
     )
-    pred = model.conditional_expected_purchases(
+    (t, x, tx, T), inv = _distinct(
         summary["duration_holdout"], summary["frequency"], summary["recency"], summary["T"]
     )
+    pred = model.conditional_expected_purchases(t, x, tx, T)[inv]
     f = summary["frequency"].clip(upper=max_frequency).astype(int)
     df = pd.DataFrame({"group": f, "actual": summary["frequency_holdout"], "predicted": pred})
     out = df.groupby("group").agg(
@@ -399,17 +433,17 @@ def customer_value(
     unit = _unit_days(time_unit)
     month_units = 365.25 / 12 / unit
     d_month = (1 + discount_rate) ** (1 / 12) - 1
-    x, tx, T = summary["frequency"], summary["recency"], summary["T"]
-    value = gg.conditional_expected_average_value(x, summary["monetary_value"])
+    value = gg.conditional_expected_average_value(summary["frequency"], summary["monetary_value"])
+    (x, tx, T), inv = _distinct(summary["frequency"], summary["recency"], summary["T"])
     clv = np.zeros(len(summary))
     prev = np.zeros(len(summary))
     for i in range(1, months + 1):
-        cur = bg.conditional_expected_purchases(i * month_units, x, tx, T)
+        cur = bg.conditional_expected_purchases(i * month_units, x, tx, T)[inv]
         clv += margin * value * (cur - prev) / (1 + d_month) ** i
         prev = cur
     return pd.DataFrame(
         {
-            "p_alive": bg.p_alive(x, tx, T),
+            "p_alive": bg.p_alive(x, tx, T)[inv],
             "expected_purchases": prev,
             "expected_value": value,
             "clv": clv,
