@@ -18,21 +18,16 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import platform
-import resource
 import subprocess
 import sys
 import time
 from pathlib import Path
 
+from harness import machine, peak_mb, run_child
+
 ROOT = Path(__file__).resolve().parents[1]
 KEYS = ("n_treatment", "n_control", "conversion_treatment", "conversion_control", "lift_conversion",
         "lift_revenue_per_user", "lift_revenue_per_user_ci_low", "incremental_margin", "roi", "srm_p")  # fmt: skip
-
-
-def _peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def step_engine(src: str, cid: str) -> dict:
@@ -120,26 +115,14 @@ def child(step: str, src: str, cid: str) -> None:
     t0 = time.perf_counter()
     result = STEPS[step](src, cid)
     secs = time.perf_counter() - t0
-    peak = _peak_mb()
+    peak = peak_mb()
     if step == "campaign-report":  # the kernel is a child process: take the largest child RSS
-        peak = max(peak, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)
+        peak = max(peak, peak_mb(children=True))
     print(json.dumps({"step": step, "seconds": secs, "peak_mb": peak, "result": result}))
 
 
 def run_step(step: str, src: str, cid: str) -> dict:
-    p = subprocess.run(
-        [sys.executable, __file__, "--child", step, "--source", src, "--campaign", cid],
-        capture_output=True,
-        text=True,
-    )
-    if p.returncode:
-        raise RuntimeError(f"{step} failed:\n{p.stderr[-3000:]}")
-    return json.loads(p.stdout.strip().splitlines()[-1])
-
-
-def machine() -> str:
-    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    return f"{os.cpu_count()} cores, {mem:.0f} GiB RAM, {platform.system()} {platform.machine()}, Python {platform.python_version()}"
+    return run_child(__file__, step, "--source", src, "--campaign", cid)
 
 
 def main() -> None:

@@ -17,19 +17,14 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import platform
-import resource
 import subprocess
 import sys
 import time
 from pathlib import Path
 
+from harness import machine, peak_mb, run_child
+
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def _peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def _bounds(period: str):
@@ -170,29 +165,14 @@ def child(step: str, src: str, period: str) -> None:
     t0 = time.perf_counter()
     result = STEPS[step](src, period)
     secs = time.perf_counter() - t0
-    peak = _peak_mb()
+    peak = peak_mb()
     if step == "membership-report":  # the kernel is a child process: take the largest child RSS
-        peak = max(peak, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)
+        peak = max(peak, peak_mb(children=True))
     print(json.dumps({"step": step, "seconds": secs, "peak_mb": peak, "result": result}, default=str))
 
 
 def run_step(step: str, src: str, period: str) -> dict:
-    proc = subprocess.run(
-        [sys.executable, __file__, "--child", step, "--source", src, "--period", period],
-        capture_output=True,
-        text=True,
-    )
-    if proc.returncode:
-        raise RuntimeError(f"{step} failed:\n{proc.stderr[-3000:]}")
-    return json.loads(proc.stdout.strip().splitlines()[-1])
-
-
-def machine() -> str:
-    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    return (
-        f"{os.cpu_count()} cores, {mem:.0f} GiB RAM, {platform.system()} {platform.machine()}, "
-        f"Python {platform.python_version()}"
-    )
+    return run_child(__file__, step, "--source", src, "--period", period)
 
 
 def check_equal(eng: dict, pdk: dict) -> None:

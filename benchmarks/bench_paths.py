@@ -17,21 +17,15 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
-import resource
-import subprocess
-import sys
 import time
 from pathlib import Path
+
+from harness import machine, peak_mb, run_child
 
 ROOT = Path(__file__).resolve().parents[1]
 STEPS = ["home", "product_view", "add_to_cart", "checkout", "pay"]
 WINDOW = "7D"
 GAP_MINUTES = 30
-
-
-def _peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def _events(src):
@@ -136,23 +130,13 @@ def child(step: str, src: str) -> None:
     result = fn(src)
     print(
         json.dumps(
-            {"step": step, "seconds": time.perf_counter() - t0, "peak_mb": _peak_mb(), "result": result}
+            {"step": step, "seconds": time.perf_counter() - t0, "peak_mb": peak_mb(), "result": result}
         )
     )
 
 
 def run_step(step: str, src: str) -> dict:
-    p = subprocess.run(
-        [sys.executable, __file__, "--child", step, "--source", src], capture_output=True, text=True
-    )
-    if p.returncode:
-        raise RuntimeError(f"{step} failed:\n{p.stderr[-3000:]}")
-    return json.loads(p.stdout.strip().splitlines()[-1])
-
-
-def machine() -> str:
-    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    return f"{os.cpu_count()} cores, {mem:.0f} GiB RAM, {platform.system()} {platform.machine()}, Python {platform.python_version()}"
+    return run_child(__file__, step, "--source", src)
 
 
 def main() -> None:
