@@ -21,3 +21,4 @@ def test_formatting():
     assert nbk.fmt_value(0.1234, "rate") == "12.3%" and nbk.fmt_value(float("nan"), "count") == "n/a"
     assert nbk.fmt_change(0.05) == "+5.0%" and nbk.fmt_change(-0.013, "pp") == "-1.3 pp"
     assert nbk.fmt_change(None) == "n/a"
+    assert nbk.fmt_value(0.075, "pp") == "+7.5 pp" and nbk.fmt_value(-0.001, "pp") == "-0.1 pp"

@@ -57,7 +57,8 @@ def nbdir(tmp_path):
     _notebook(d / "needs_events.ipynb", "print('never runs')", requires=("events",))
     _notebook(
         d / "fine.ipynb",
-        'import shoplab\nshoplab.record("fine.answer", 42, label="Answer", unit="count")\nprint(source)',
+        'import shoplab\nshoplab.record("fine.answer", 42, label="Answer", unit="count")\n'
+        'shoplab.record("fine.detail", 7, label="Detail only", index=False)\nprint(source)',
         extra_params="top_n: int = 5  # rows\n",
     )
     return d
@@ -81,7 +82,8 @@ def test_failing_notebook_does_not_stop_the_others(tmp_path, nbdir):
     assert "failed" in index and "boom in the notebook" in index and "skipped" in index
     assert "no events table" in index
     metrics = json.loads((out_dir / "metrics.json").read_text())
-    assert metrics["fine.answer"] == 42 and "broken.x" not in metrics
+    assert metrics["fine.answer"] == 42 and metrics["fine.detail"] == 7 and "broken.x" not in metrics
+    assert "Answer" in index and "Detail only" not in index  # detail numbers stay off the index
     assert {
         "overview.gmv",
         "overview.orders",

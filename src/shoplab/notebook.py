@@ -56,6 +56,7 @@ def record(
     unit: str | None = None,
     previous: Any = None,
     history: dict[str, Any] | None = None,
+    index: bool = True,
 ) -> Any:
     """Record a headline number for ``metrics.json`` and the index page; returns ``value``.
 
@@ -71,6 +72,9 @@ def record(
         The same number for the previous period, if known (the index shows the change).
     history
         Earlier values by period label (``{"2026-09": 1.0, ...}``), for the index page's sparkline.
+    index
+        Show it on the index page (default). Detail numbers (interval bounds, test statistics, long lists) go to
+        metrics.json only, so that the index stays a one-page briefing.
     """
     if "." not in key:
         raise ValueError(f"metric key must look like '<report>.<metric>', got {key!r}")
@@ -81,6 +85,8 @@ def record(
         "unit": unit,
         "previous": _clean(previous),
     }
+    if not index:
+        payload["index"] = False
     if history:
         payload["history"] = {str(k): _clean(v) for k, v in sorted(history.items())}
     _display({METRIC_MIME: payload}, raw=True)
@@ -95,6 +101,8 @@ def fmt_value(value: Any, unit: str | None = None) -> str:
         return f"¥{value:,.0f}" if abs(value) >= 100 else f"¥{value:,.2f}"
     if unit == "rate":
         return f"{value:.1%}"
+    if unit == "pp":  # a difference of two rates, in percentage points
+        return f"{value * 100:+.1f} pp"
     if unit == "count":
         return f"{value:,.0f}"
     if isinstance(value, float):

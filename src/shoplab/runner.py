@@ -574,11 +574,13 @@ def _index_html(period: str, results: list[ReportResult], started: str, final: b
         link = f'<a href="{html.escape(r.html)}">{title}</a>' if r.html else title
         metrics = []
         for m in r.metrics:
+            if m.get("index") is False:
+                continue
             unit = m.get("unit")
             change = ""
             prev = m.get("previous")
             if prev not in (None, 0) and m.get("value") is not None:
-                kind = "pp" if unit == "rate" else "relative"
+                kind = "pp" if unit in ("rate", "pp") else "relative"
                 ch = m["value"] - prev if kind == "pp" else m["value"] / prev - 1
                 change = f'<div class="c">{fmt_change(ch, kind)} vs previous month</div>'
             metrics.append(

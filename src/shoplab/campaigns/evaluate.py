@@ -292,7 +292,7 @@ def record_headlines(ev: Evaluation) -> dict[str, float]:
     """Record ``campaigns.<id>.<key>`` for every key in :data:`HEADLINE_KEYS` (metrics.json)."""
     from ..notebook import record
 
-    units = {"lift_conversion": "rate", "incremental_gmv": "yuan", "roi": "rate"}
+    units = {"lift_conversion": "pp", "incremental_gmv": "yuan", "roi": "rate"}
     got = {}
     for r in ev.summary.to_dict("records"):
         for k in HEADLINE_KEYS:
@@ -300,7 +300,14 @@ def record_headlines(ev: Evaluation) -> dict[str, float]:
             unit = units.get(k.replace("_ci_low", "").replace("_ci_high", ""))
             if k.startswith("lift_revenue"):
                 unit = "yuan"
-            got[key] = record(key, r.get(k, math.nan), label=f"{r['name']}: {k.replace('_', ' ')}", unit=unit)
+            detail = k.endswith(("_ci_low", "_ci_high")) or k == "srm_p"  # metrics.json only, not the index
+            got[key] = record(
+                key,
+                r.get(k, math.nan),
+                label=f"{r['name']}: {k.replace('_', ' ')}",
+                unit=unit,
+                index=not detail,
+            )
     return got
 
 

@@ -156,7 +156,8 @@ def record_headlines(
     for s in SEGMENTS:
         vals[f"profiling.segment.{s}"] = (int(counts.get(s, 0)), f"Segment: {s}", "count")
     for k, (v, label, unit) in vals.items():
-        out[k] = record(k, v, label=label, unit=unit)
+        # segment sizes go to metrics.json; the index shows the four headline numbers
+        out[k] = record(k, v, label=label, unit=unit, index=not k.startswith("profiling.segment."))
     return out
 
 
