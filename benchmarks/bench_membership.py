@@ -22,7 +22,7 @@ import sys
 import time
 from pathlib import Path
 
-from harness import machine, peak_mb, run_child
+from harness import ensure_shop, machine, peak_mb, run_child
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -211,13 +211,7 @@ def main() -> None:
 
     import shoplab
 
-    src = Path(args.data) / f"users{args.users}"
-    if not (src / "_truth.json").exists():
-        from shoplab.sample import generate_shop
-
-        t0 = time.perf_counter()
-        generate_shop(src, users=args.users)
-        print(f"generated {src} in {time.perf_counter() - t0:.0f} s")
+    src = ensure_shop(args.data, args.users)
     shop = shoplab.connect(src, validate=False)
     n_orders = int(shop.orders.count().execute())
     n_members = int(shop.members.count().execute())

@@ -20,7 +20,7 @@ import sys
 import time
 from pathlib import Path
 
-from harness import machine, peak_mb, run_child
+from harness import ensure_shop, machine, peak_mb, run_child
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -159,13 +159,8 @@ def main() -> None:
         return
 
     import shoplab
-    from shoplab.sample import generate_shop
 
-    src = Path(args.data) / f"users{args.users}"
-    if not (src / "_truth.json").exists():
-        t0 = time.perf_counter()
-        generate_shop(src, users=args.users)
-        print(f"generated {src} in {time.perf_counter() - t0:.0f} s")
+    src = ensure_shop(args.data, args.users)
     shop = shoplab.connect(src, validate=False)
     n_events = int(shop.events.count().execute())
     n_orders = int(shop.orders.count().execute())

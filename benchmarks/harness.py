@@ -11,6 +11,8 @@ import platform
 import resource
 import subprocess
 import sys
+import time
+from pathlib import Path
 
 
 def peak_mb(*, children: bool = False) -> float:
@@ -33,3 +35,15 @@ def run_child(script: str, step: str, *args: str) -> dict:
     if p.returncode:
         raise RuntimeError(f"{step} failed:\n{p.stderr[-3000:]}")
     return json.loads(p.stdout.strip().splitlines()[-1])
+
+
+def ensure_shop(data_dir: str | Path, users: int) -> Path:
+    """The cached sample shop ``<data_dir>/users<N>``, generated first if it is missing."""
+    src = Path(data_dir) / f"users{users}"
+    if not (src / "_truth.json").exists():
+        from shoplab.sample import generate_shop
+
+        t0 = time.perf_counter()
+        generate_shop(src, users=users)
+        print(f"generated {src} in {time.perf_counter() - t0:.0f} s")
+    return src

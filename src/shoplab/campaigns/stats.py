@@ -28,6 +28,23 @@ def _z(confidence: float) -> float:
     return float(stats.norm.ppf(0.5 + confidence / 2))
 
 
+def _lift(treatment, control, diff, se, p, var_t, var_c, z) -> dict:
+    """The result row shared by the lift tests: absolute lift with its interval, relative lift, p-value."""
+    rel, rlo, rhi = _relative(diff, treatment, control, var_t, var_c, z)
+    return dict(
+        treatment=treatment,
+        control=control,
+        abs_lift=diff,
+        ci_low=diff - z * se,
+        ci_high=diff + z * se,
+        rel_lift=rel,
+        rel_ci_low=rlo,
+        rel_ci_high=rhi,
+        p_value=p,
+        se=se,
+    )
+
+
 def _relative(diff: float, mean_t: float, mean_c: float, var_t: float, var_c: float, z: float):
     """Relative lift ``mean_t / mean_c - 1`` and its delta-method interval (independent groups)."""
     if mean_c == 0 or not np.isfinite(mean_c):
@@ -59,19 +76,7 @@ def two_proportion(x_t: int, n_t: int, x_c: int, n_c: int, *, confidence: float 
     pooled = (x_t + x_c) / (n_t + n_c)
     se0 = math.sqrt(pooled * (1 - pooled) * (1 / n_t + 1 / n_c))
     p = float(2 * stats.norm.sf(abs(diff) / se0)) if se0 > 0 else 1.0
-    rel, rlo, rhi = _relative(diff, p_t, p_c, var_t, var_c, z)
-    return dict(
-        treatment=p_t,
-        control=p_c,
-        abs_lift=diff,
-        ci_low=diff - z * se,
-        ci_high=diff + z * se,
-        rel_lift=rel,
-        rel_ci_low=rlo,
-        rel_ci_high=rhi,
-        p_value=p,
-        se=se,
-    )
+    return _lift(p_t, p_c, diff, se, p, var_t, var_c, z)
 
 
 def welch(y_t, y_c, *, confidence: float = 0.95) -> dict:
@@ -135,19 +140,7 @@ def ratio_of_sums(num_t, den_t, num_c, den_c, *, confidence: float = 0.95) -> di
     diff = r_t - r_c
     se = math.sqrt(v_t + v_c) if np.isfinite(v_t + v_c) else math.nan
     p = float(2 * stats.norm.sf(abs(diff) / se)) if se and np.isfinite(se) else math.nan
-    rel, rlo, rhi = _relative(diff, r_t, r_c, v_t, v_c, z)
-    return dict(
-        treatment=r_t,
-        control=r_c,
-        abs_lift=diff,
-        ci_low=diff - z * se,
-        ci_high=diff + z * se,
-        rel_lift=rel,
-        rel_ci_low=rlo,
-        rel_ci_high=rhi,
-        p_value=p,
-        se=se,
-    )
+    return _lift(r_t, r_c, diff, se, p, v_t, v_c, z)
 
 
 def holm(p_values) -> np.ndarray:
