@@ -39,12 +39,21 @@ def sample_shop(sample_dir):
 @pytest.fixture(scope="session")
 def rendered(sample_dir, tmp_path_factory):
     """`shoplab report` run once on the small sample shop: (period folder, completed process)."""
+    return _render(sample_dir, tmp_path_factory.mktemp("reports"))
+
+
+@pytest.fixture(scope="session")
+def rendered_zh(sample_dir, tmp_path_factory):
+    """The same, in Chinese (`--lang zh`)."""
+    return _render(sample_dir, tmp_path_factory.mktemp("reports_zh"), "--lang", "zh")
+
+
+def _render(sample_dir, out, *extra):
     import subprocess
     import sys
 
-    out = tmp_path_factory.mktemp("reports")
     p = subprocess.run(
-        [sys.executable, "-m", "shoplab", "report", "--source", str(sample_dir), "--out", str(out)],
+        [sys.executable, "-m", "shoplab", "report", "--source", str(sample_dir), "--out", str(out), *extra],
         capture_output=True,
         text=True,
         timeout=1200,

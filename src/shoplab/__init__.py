@@ -7,6 +7,7 @@
 
 from .data import Shop, connect
 from .errors import DataContractError, MissingTableError, ReportError, ShoplabError, SourceError
+from .i18n import set_lang
 from .notebook import record
 from .periods import Period, latest_complete_month
 
@@ -14,6 +15,7 @@ __all__ = [
     "Shop",
     "connect",
     "record",
+    "set_lang",
     "Period",
     "latest_complete_month",
     "ShoplabError",

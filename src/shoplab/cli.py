@@ -35,6 +35,8 @@ def _cmd_report(args) -> int:
     from .runner import parse_params, run_reports
 
     params = parse_params(args.param)
+    if args.lang:
+        params["lang"] = args.lang
     _, results = run_reports(
         args.source,
         period=args.period,
@@ -78,6 +80,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     r.add_argument("--out", default="reports", help="output folder (default reports)")
     r.add_argument("--notebooks", help="folder of report notebooks (default ./notebooks)")
+    r.add_argument(
+        "--lang",
+        choices=["en", "zh"],
+        help="report language: en (English) or zh (中文); default: each notebook's",
+    )
     r.add_argument("--pdf", action="store_true", help="also print each report to PDF with headless Chromium")
     r.set_defaults(func=_cmd_report)
     return p

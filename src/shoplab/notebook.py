@@ -15,6 +15,7 @@ from typing import Any
 import pandas as pd
 
 from .data import Shop
+from .i18n import tr
 
 __all__ = [
     "METRIC_MIME",
@@ -23,10 +24,12 @@ __all__ = [
     "note",
     "fmt_value",
     "fmt_change",
+    "format_table",
     "kpi_cards",
     "bullets",
     "data_table",
     "missing_tables_note",
+    "Finding",
 ]
 
 METRIC_MIME = "application/vnd.shoplab.metric+json"
@@ -93,9 +96,14 @@ def record(
     return value
 
 
-def fmt_value(value: Any, unit: str | None = None) -> str:
-    """Format a number for a manager: thousands separators, ¥ for money, % for rates, n/a for missing."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+def fmt_value(value: Any, unit: str | None = None, *, lang: str | None = None) -> str:
+    """Format a number for a manager: thousands separators, ¥ for money, % for rates, n/a for missing.
+
+    Units: ``yuan``, ``count``, ``rate`` (a share, shown in %), ``pp`` (a difference of two rates),
+    ``p`` (a p-value), ``ratio`` (a multiple such as ROAS, ``2.35×``), ``days``, ``minutes``, ``number`` (two
+    decimals); anything else is shown as it is.
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
         return "n/a"
     if unit == "yuan":
         return f"¥{value:,.0f}" if abs(value) >= 100 else f"¥{value:,.2f}"
@@ -105,9 +113,34 @@ def fmt_value(value: Any, unit: str | None = None) -> str:
         return f"{value * 100:+.1f} pp"
     if unit == "count":
         return f"{value:,.0f}"
-    if isinstance(value, float):
+    if unit == "p":
+        return "< 0.001" if value < 0.001 else f"{value:.3f}"
+    if unit == "ratio":
+        return f"{value:,.2f}×"
+    if unit == "days":
+        return tr(f"{value:,.1f} d", f"{value:,.1f} 天", lang)
+    if unit == "minutes":
+        return tr(f"{value:,.1f} min", f"{value:,.1f} 分钟", lang)
+    if unit == "number" or isinstance(value, float):
         return f"{value:,.2f}"
     return f"{value:,}" if isinstance(value, int) else str(value)
+
+
+def format_table(
+    df: pd.DataFrame,
+    units: dict[str, str],
+    *,
+    rename: dict[str, str] | None = None,
+    lang: str | None = None,
+) -> pd.DataFrame:
+    """A result table as a manager reads it: the columns named in ``units`` formatted with :func:`fmt_value`
+    (``{"conversion": "rate", "gmv": "yuan"}``), other columns unchanged, then columns renamed by ``rename``
+    (e.g. to the report language). The numbers stay in the data twin (:func:`data_table`) for download."""
+    out = df.copy()
+    for col, unit in units.items():
+        if col in out.columns:
+            out[col] = [fmt_value(v, unit, lang=lang) for v in out[col]]
+    return out.rename(columns=rename or {})
 
 
 def fmt_change(change: Any, kind: str = "relative") -> str:
@@ -119,7 +152,7 @@ def fmt_change(change: Any, kind: str = "relative") -> str:
     return f"{change:+.1%}"
 
 
-def kpi_cards(summary: pd.DataFrame, keys: list[str] | None = None):
+def kpi_cards(summary: pd.DataFrame, keys: list[str] | None = None, *, lang: str | None = None):
     """HTML cards for a KPI summary table (as returned by ``overview.kpi_summary``)."""
     from IPython.display import HTML
 
@@ -136,8 +169,10 @@ def kpi_cards(summary: pd.DataFrame, keys: list[str] | None = None):
             'border-radius:6px;vertical-align:top">'
             f'<div style="font-size:12px;color:#555">{html.escape(str(r["label"]))}</div>'
             f'<div style="font-size:22px;font-weight:600">{fmt_value(r["value"], r["unit"])}</div>'
-            f'<div style="font-size:12px;color:{color}">{fmt_change(ch, r["change_kind"])} vs previous month</div>'
-            f'<div style="font-size:12px;color:#666">{fmt_change(r["change_yoy"], r["change_kind"])} vs last year</div>'
+            f'<div style="font-size:12px;color:{color}">{fmt_change(ch, r["change_kind"])} '
+            f"{tr('vs previous month', '环比上月', lang)}</div>"
+            f'<div style="font-size:12px;color:#666">{fmt_change(r["change_yoy"], r["change_kind"])} '
+            f"{tr('vs last year', '同比去年', lang)}</div>"
             "</div>"
         )
     return HTML("<div>" + "".join(cards) + "</div>")
@@ -159,57 +194,120 @@ def note(text: str, *, kind: str = "info"):
     )
 
 
-def data_quality(shop: Shop, tables: list[str] | None = None):
+def data_quality(shop: Shop, tables: list[str] | None = None, *, lang: str | None = None):
     """The data-quality section: row counts and every validation warning (or error) for the given tables."""
     from IPython.display import HTML
 
     v = shop.validation if shop.validation is not None else shop.validate()
     tables = tables or shop.table_names
-    counts = ", ".join(f"{t}: {v.row_counts.get(t, 0):,} rows" for t in tables if t in v.row_counts)
+    rows = tr("rows", "行", lang)
+    counts = ", ".join(f"{t}: {v.row_counts.get(t, 0):,} {rows}" for t in tables if t in v.row_counts)
     issues = [i for i in v.issues if i.table in tables]
-    parts = [f"<p>Tables read from the data source: {html.escape(counts)}.</p>"]
+    parts = [f"<p>{tr('Tables read from the data source', '读取的数据表', lang)}: {html.escape(counts)}.</p>"]
     if not issues:
-        parts.append("<p>No data-quality warnings: every table used here passes the data contract.</p>")
+        parts.append(
+            "<p>"
+            + tr(
+                "No data-quality warnings: every table used here passes the data contract.",
+                "没有数据质量警告：本报告用到的每张表都符合数据契约。",
+                lang,
+            )
+            + "</p>"
+        )
     else:
-        parts.append(f"<p>{len(issues)} data-quality finding(s) for the tables used here:</p><ul>")
+        parts.append(
+            "<p>"
+            + tr(
+                f"{len(issues)} data-quality finding(s) for the tables used here:",
+                f"本报告用到的表有 {len(issues)} 条数据质量问题：",
+                lang,
+            )
+            + "</p><ul>"
+        )
         parts += [f"<li><b>{i.level}</b>: {html.escape(str(i))}</li>" for i in issues]
         parts.append("</ul>")
     return HTML("".join(parts))
 
 
-def bullets(lines: list[str]):
-    """A list of findings as HTML bullets."""
+class Finding(str):
+    """A finding sentence that knows which report section backs it (``section`` is the heading's anchor id).
+
+    It is a ``str``, so code that treats findings as text keeps working; :func:`bullets` links it to its section.
+    """
+
+    section: str | None
+
+    def __new__(cls, text: str, section: str | None = None):
+        obj = super().__new__(cls, text)
+        obj.section = section
+        return obj
+
+
+def bullets(lines: list[str], *, lang: str | None = None):
+    """Findings as HTML bullets; a :class:`Finding` with a section links to it ("details" / "详情")."""
     from IPython.display import HTML
 
-    return HTML("<ul>" + "".join(f"<li>{html.escape(x)}</li>" for x in lines) + "</ul>")
+    items = []
+    for x in lines:
+        section = getattr(x, "section", None)
+        link = (
+            f' <a class="shoplab-more" href="#{html.escape(section)}">{tr("details", "详情", lang)} ↓</a>'
+            if section
+            else ""
+        )
+        items.append(f"<li>{html.escape(str(x))}{link}</li>")
+    return HTML("<ul>" + "".join(items) + "</ul>")
 
 
-def data_table(df: pd.DataFrame, title: str, *, filename: str | None = None, max_rows: int = 500):
+def data_table(
+    df: pd.DataFrame, title: str, *, filename: str | None = None, max_rows: int = 500, lang: str | None = None
+):
     """A chart's data twin: a collapsed table with a CSV download link, embedded in the page."""
     import base64
 
     from IPython.display import HTML
 
     if df.empty:
-        return HTML(f"<details><summary>Data: {html.escape(title)} (no rows)</summary></details>")
+        return HTML(
+            f"<details><summary>{tr('Data', '数据', lang)}: {html.escape(title)} "
+            f"({tr('no rows', '无数据行', lang)})</summary></details>"
+        )
     filename = filename or re.sub(r"[^A-Za-z0-9_.-]+", "_", title.lower()).strip("_") + ".csv"
     csv = df.to_csv(index=False).encode("utf-8-sig")
     href = "data:text/csv;base64," + base64.b64encode(csv).decode()
     shown = df.head(max_rows).to_html(index=False, border=0, float_format=lambda x: f"{x:,.2f}")
     more = (
-        f"<p>first {max_rows:,} of {len(df):,} rows shown; the CSV has all</p>" if len(df) > max_rows else ""
+        "<p>"
+        + tr(
+            f"first {max_rows:,} of {len(df):,} rows shown; the CSV has all",
+            f"显示前 {max_rows:,} 行（共 {len(df):,} 行）；CSV 包含全部",
+            lang,
+        )
+        + "</p>"
+        if len(df) > max_rows
+        else ""
     )
     return HTML(
-        f"<details><summary>Data: {html.escape(title)} ({len(df):,} rows) · "
-        f'<a download="{html.escape(filename)}" href="{href}">download CSV</a></summary>{more}{shown}</details>'
+        f"<details><summary>{tr('Data', '数据', lang)}: {html.escape(title)} "
+        f"({len(df):,} {tr('rows', '行', lang)}) · "
+        f'<a download="{html.escape(filename)}" href="{href}">{tr("download CSV", "下载 CSV", lang)}</a>'
+        f"</summary>{more}{shown}</details>"
     )
 
 
-def missing_tables_note(shop: Shop, tables: list[str], what: str = "sections that need them are skipped"):
+def missing_tables_note(shop: Shop, tables: list[str], what: str | None = None, *, lang: str | None = None):
     """A visible note naming optional tables that the source lacks (nothing when all are present)."""
     from IPython.display import HTML
 
     missing = [t for t in tables if not shop.has(t)]
     if not missing:
         return HTML("")
-    return note(f"The data source has no {', '.join(missing)} table: {what}.", kind="warning")
+    what = what or tr("sections that need them are skipped", "依赖这些表的章节已跳过", lang)
+    return note(
+        tr(
+            f"The data source has no {', '.join(missing)} table: {what}.",
+            f"数据源中没有 {'、'.join(missing)} 表：{what}。",
+            lang,
+        ),
+        kind="warning",
+    )

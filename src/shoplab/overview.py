@@ -26,6 +26,8 @@ import ibis
 import pandas as pd
 
 from .data import Shop
+from .i18n import tr
+from .notebook import Finding, fmt_change, fmt_value, record
 from .periods import Period
 
 __all__ = [
@@ -56,6 +58,25 @@ KPIS: dict[str, tuple[str, str]] = {
     "repurchase_rate": ("Repurchase rate", "rate"),
     "refund_rate": ("Refund rate", "rate"),
 }
+KPI_LABELS_ZH = {
+    "gmv": "成交额 (GMV)",
+    "net_sales": "净销售额",
+    "orders": "订单数",
+    "buyers": "购买人数",
+    "aov": "客单价",
+    "new_users": "新用户",
+    "active_users": "月活跃用户 (MAU)",
+    "dau": "日均活跃 (DAU)",
+    "stickiness": "粘性 (DAU/MAU)",
+    "conversion": "访问-购买转化率",
+    "repurchase_rate": "复购率",
+    "refund_rate": "退款率",
+}
+
+
+def kpi_label(key: str, lang: str | None = None) -> str:
+    """A KPI's display name in the report language."""
+    return tr(KPIS[key][0], KPI_LABELS_ZH[key], lang)
 
 
 def _sold(shop: Shop):
@@ -149,14 +170,14 @@ def kpi_summary(shop: Shop, period: Period | str) -> pd.DataFrame:
     covered = {q.label: first_ts < pd.Timestamp(q.start) + pd.Timedelta(days=1) for q in (p, prev, ya)}
     k = month_kpis(shop, [p, prev, ya])
     rows = []
-    for key, (label, unit) in KPIS.items():
+    for key, (_label, unit) in KPIS.items():
         v = k.loc[p.label, key]
         pv = k.loc[prev.label, key] if covered[prev.label] else math.nan
         yv = k.loc[ya.label, key] if covered[ya.label] else math.nan
         rows.append(
             {
                 "kpi": key,
-                "label": label,
+                "label": kpi_label(key),
                 "unit": unit,
                 "value": v,
                 "previous": pv,
@@ -218,8 +239,6 @@ def record_headlines(summary: pd.DataFrame, history: pd.DataFrame | None = None)
 
     ``history`` (from :func:`kpi_history`) gives the index page its sparklines.
     """
-    from .notebook import record
-
     out = {}
     for key in HEADLINES:
         r = summary.loc[key]
@@ -245,89 +264,136 @@ def kpi_history(shop: Shop, period: Period | str, *, months: int = 12) -> pd.Dat
     return month_kpis(shop, periods)
 
 
-def format_summary(summary: pd.DataFrame) -> pd.DataFrame:
+def format_summary(summary: pd.DataFrame, *, lang: str | None = None) -> pd.DataFrame:
     """The KPI table as a manager reads it: formatted values and changes, n/a where not comparable."""
-    from .notebook import fmt_change, fmt_value
-
+    cols = [
+        tr("This month", "本月", lang),
+        tr("Previous month", "上月", lang),
+        tr("Change", "环比", lang),
+        tr("Same month last year", "去年同月", lang),
+        tr("Change vs last year", "同比", lang),
+    ]
     rows = []
     for _, r in summary.iterrows():
-        rows.append(
-            {
-                "KPI": r["label"],
-                "This month": fmt_value(r["value"], r["unit"]),
-                "Previous month": fmt_value(r["previous"], r["unit"]),
-                "Change": fmt_change(r["change_mom"], r["change_kind"]),
-                "Same month last year": fmt_value(r["last_year"], r["unit"]),
-                "Change vs last year": fmt_change(r["change_yoy"], r["change_kind"]),
-            }
-        )
-    return pd.DataFrame(rows).set_index("KPI")
+        values = [
+            fmt_value(r["value"], r["unit"]),
+            fmt_value(r["previous"], r["unit"]),
+            fmt_change(r["change_mom"], r["change_kind"]),
+            fmt_value(r["last_year"], r["unit"]),
+            fmt_change(r["change_yoy"], r["change_kind"]),
+        ]
+        rows.append({tr("KPI", "指标", lang): r["label"], **dict(zip(cols, values, strict=True))})
+    return pd.DataFrame(rows).set_index(tr("KPI", "指标", lang))
 
 
 def findings(
-    summary: pd.DataFrame, trend: pd.DataFrame | None = None, *, period: str | None = None
-) -> list[str]:
-    """Plain sentences backed by the numbers of the KPI table (and the daily trend, if given)."""
-    from .notebook import fmt_change, fmt_value
+    summary: pd.DataFrame,
+    trend: pd.DataFrame | None = None,
+    *,
+    period: str | None = None,
+    lang: str | None = None,
+) -> list[Finding]:
+    """Plain sentences backed by the numbers of the KPI table (and the daily trend, if given).
+
+    Each finding links to the section that shows its numbers (``key-numbers`` or ``daily-trend``).
+    """
 
     def s(key):
         return summary.loc[key]
 
+    def F(en: str, zh: str, section: str = "key-numbers") -> Finding:
+        return Finding(tr(en, zh, lang), section)
+
     out = []
     g = s("gmv")
-    sentence = f"GMV was {fmt_value(g['value'], 'yuan')}"
-    if period:
-        sentence += f" in {period}"
-    comps = []
+    gv = fmt_value(g["value"], "yuan")
+    en = f"GMV was {gv}" + (f" in {period}" if period else "")
+    zh = (f"{period} " if period else "本月") + f"成交额 {gv}"
+    comps_en, comps_zh = [], []
     if not pd.isna(g["change_mom"]):
-        comps.append(f"{fmt_change(g['change_mom'])} on the previous month")
+        comps_en.append(f"{fmt_change(g['change_mom'])} on the previous month")
+        comps_zh.append(f"环比 {fmt_change(g['change_mom'])}")
     if not pd.isna(g["change_yoy"]):
-        comps.append(f"{fmt_change(g['change_yoy'])} on the same month last year")
-    out.append(sentence + (", " + " and ".join(comps) if comps else "") + ".")
-    b, a = s("buyers"), s("aov")
+        comps_en.append(f"{fmt_change(g['change_yoy'])} on the same month last year")
+        comps_zh.append(f"同比 {fmt_change(g['change_yoy'])}")
     out.append(
-        f"{fmt_value(b['value'], 'count')} buyers ({fmt_change(b['change_mom'])} on the previous month) placed "
-        f"{fmt_value(s('orders')['value'], 'count')} orders at {fmt_value(a['value'], 'yuan')} per order "
-        f"({fmt_change(a['change_mom'])})."
+        F(
+            en + (", " + " and ".join(comps_en) if comps_en else "") + ".",
+            zh + ("，" + "，".join(comps_zh) if comps_zh else "") + "。",
+        )
+    )
+    b, a = s("buyers"), s("aov")
+    nb, no, av = (
+        fmt_value(b["value"], "count"),
+        fmt_value(s("orders")["value"], "count"),
+        fmt_value(a["value"], "yuan"),
+    )
+    out.append(
+        F(
+            f"{nb} buyers ({fmt_change(b['change_mom'])} on the previous month) placed {no} orders at {av} per order "
+            f"({fmt_change(a['change_mom'])}).",
+            f"{nb} 位买家（环比 {fmt_change(b['change_mom'])}）下单 {no} 笔，客单价 {av}（环比 {fmt_change(a['change_mom'])}）。",
+        )
     )
     c = s("conversion")
     if not pd.isna(c["value"]):
-        out.append(
-            f"{fmt_value(c['value'], 'rate')} of the month's {fmt_value(s('active_users')['value'], 'count')} active "
-            f"users bought ({fmt_change(c['change_mom'], 'pp')} vs previous month)."
+        cv, act, ch = (
+            fmt_value(c["value"], "rate"),
+            fmt_value(s("active_users")["value"], "count"),
+            fmt_change(c["change_mom"], "pp"),
         )
-    r = s("repurchase_rate")
+        out.append(
+            F(
+                f"{cv} of the month's {act} active users bought ({ch} vs previous month).",
+                f"本月 {act} 位活跃用户中 {cv} 完成购买（环比 {ch}）。",
+            )
+        )
+    r, rf = s("repurchase_rate"), s("refund_rate")
+    rv, rc = fmt_value(r["value"], "rate"), fmt_change(r["change_mom"], "pp")
+    fv, fc = fmt_value(rf["value"], "rate"), fmt_change(rf["change_mom"], "pp")
     out.append(
-        f"Repurchase rate: {fmt_value(r['value'], 'rate')} of buyers ordered twice or more "
-        f"({fmt_change(r['change_mom'], 'pp')}); refund rate {fmt_value(s('refund_rate')['value'], 'rate')} "
-        f"({fmt_change(s('refund_rate')['change_mom'], 'pp')})."
+        F(
+            f"Repurchase rate: {rv} of buyers ordered twice or more ({rc}); refund rate {fv} ({fc}).",
+            f"复购率 {rv}：买家中下单两次及以上的占比（环比 {rc}）；退款率 {fv}（环比 {fc}）。",
+        )
     )
     if trend is not None and len(trend):
         cur = trend[trend.period == trend.period.iloc[-1]]
         if cur.gmv.sum() > 0:
             top = cur.loc[cur.gmv.idxmax()]
             share = top.gmv / cur.gmv.sum()
+            tv = fmt_value(top["gmv"], "yuan")
             out.append(
-                f"The best day was {top['date']:%Y-%m-%d} with {fmt_value(top['gmv'], 'yuan')} GMV "
-                f"({share:.0%} of the month)."
+                F(
+                    f"The best day was {top['date']:%Y-%m-%d} with {tv} GMV ({share:.0%} of the month).",
+                    f"单日成交最高为 {top['date']:%Y-%m-%d}，成交额 {tv}（占全月 {share:.0%}）。",
+                    "daily-trend",
+                )
             )
     return out
 
 
-def trend_title(trend: pd.DataFrame, metric: str = "gmv") -> str:
-    """A chart title that states the finding of the daily trend."""
-    from .notebook import fmt_change, fmt_value
+_METRIC_NAMES = {"gmv": ("GMV", "成交额"), "orders": ("Orders", "订单数"), "buyers": ("Buyers", "购买人数")}
 
+
+def trend_title(trend: pd.DataFrame, metric: str = "gmv", *, lang: str | None = None) -> str:
+    """A chart title that states the finding of the daily trend."""
     periods = list(dict.fromkeys(trend.period))
     cur = trend[trend.period == periods[-1]]
     unit = "yuan" if metric in ("gmv", "net_sales") else "count"
-    name = {"gmv": "GMV", "orders": "Orders", "buyers": "Buyers"}.get(metric, metric)
+    name = tr(*_METRIC_NAMES.get(metric, (metric, metric)), lang)
     if cur[metric].sum() == 0:
-        return f"{name} per day, {periods[-1]}: no sales"
+        return tr(f"{name} per day, {periods[-1]}: no sales", f"{periods[-1]} 每日{name}：无销售", lang)
     top = cur.loc[cur[metric].idxmax()]
-    title = f"{name} per day, {periods[-1]}: peak {fmt_value(top[metric], unit)} on {top['date']:%m-%d}"
+    peak = fmt_value(top[metric], unit)
+    title = tr(
+        f"{name} per day, {periods[-1]}: peak {peak} on {top['date']:%m-%d}",
+        f"{periods[-1]} 每日{name}：{top['date']:%m-%d} 达到峰值 {peak}",
+        lang,
+    )
     if len(periods) > 1:
         prev = trend[trend.period == periods[0]][metric].sum()
         if prev:
-            title += f"; month total {fmt_change(cur[metric].sum() / prev - 1)} vs {periods[0]}"
+            ch = fmt_change(cur[metric].sum() / prev - 1)
+            title += tr(f"; month total {ch} vs {periods[0]}", f"；全月合计较 {periods[0]} {ch}", lang)
     return title

@@ -14,6 +14,8 @@ import pandas as pd
 from matplotlib import font_manager
 from matplotlib.ticker import FuncFormatter
 
+from .i18n import tr
+
 __all__ = ["PALETTE", "use_style", "cjk_font", "yuan_formatter", "count_formatter", "plot_daily_trend"]
 
 PALETTE = ["#1f5fa8", "#e07b39", "#3a9e6e", "#c8404d", "#7b5ea7", "#8c6d46", "#d36fb0", "#7f7f7f"]
@@ -78,7 +80,9 @@ def count_formatter() -> FuncFormatter:
     return FuncFormatter(lambda x, _: _compact(x))
 
 
-def plot_daily_trend(trend: pd.DataFrame, *, metric: str = "gmv", title: str | None = None, ax=None):
+def plot_daily_trend(
+    trend: pd.DataFrame, *, metric: str = "gmv", title: str | None = None, ax=None, lang: str | None = None
+):
     """Daily line of ``metric`` for the last period in ``trend``, with the previous period dashed (by day of month).
 
     ``trend`` is the table from :func:`shoplab.overview.daily_trend`.
@@ -105,7 +109,7 @@ def plot_daily_trend(trend: pd.DataFrame, *, metric: str = "gmv", title: str | N
     if len(cur) and cur[metric].max() > 0:
         top = cur.loc[cur[metric].idxmax()]
         ax.annotate(
-            f"peak {top['date']:%m-%d}",
+            tr(f"peak {top['date']:%m-%d}", f"峰值 {top['date']:%m-%d}", lang),
             (top["day"], top[metric]),
             textcoords="offset points",
             xytext=(0, 6),
@@ -114,10 +118,13 @@ def plot_daily_trend(trend: pd.DataFrame, *, metric: str = "gmv", title: str | N
         )
     money = metric in ("gmv", "net_sales", "amount")
     ax.yaxis.set_major_formatter(yuan_formatter() if money else count_formatter())
-    ax.set_xlabel(f"day of month ({current})")
-    ax.set_ylabel(
-        {"gmv": "GMV (¥ per day)", "orders": "orders per day", "buyers": "buyers per day"}.get(metric, metric)
-    )
+    ax.set_xlabel(tr(f"day of month ({current})", f"日期（{current} 的第几天）", lang))
+    ylabels = {
+        "gmv": ("GMV (¥ per day)", "成交额（¥/天）"),
+        "orders": ("orders per day", "订单数/天"),
+        "buyers": ("buyers per day", "购买人数/天"),
+    }
+    ax.set_ylabel(tr(*ylabels.get(metric, (metric, metric)), lang))
     ax.set_xlim(0.5, 31.5)
     ax.legend(loc="upper left")
     if title:

@@ -27,6 +27,7 @@ from typing import Any
 from .data import Shop, connect, expand_env, redact
 from .errors import ReportError
 from .htmlfonts import embed_cjk_font
+from .i18n import check_lang, tr
 from .notebook import METRIC_MIME, fmt_change, fmt_value
 from .periods import Period, latest_complete_month
 
@@ -224,7 +225,7 @@ def _strip_tags(s: str) -> str:
     return re.sub(r"<[^>]+>", "", s)
 
 
-def _add_toc(body: str) -> str:
+def _add_toc(body: str, lang: str = "en") -> str:
     heads = _H_RE.findall(body)
     if len(heads) < 2:
         return body
@@ -234,7 +235,9 @@ def _add_toc(body: str) -> str:
         items.append(f'<li style="margin-left:{pad}"><a href="#{anchor}">{_strip_tags(text)}</a></li>')
     toc = (
         '<nav class="shoplab-toc" style="border:1px solid #ddd;border-radius:6px;padding:6px 14px;margin:10px 0;'
-        'max-width:900px"><b>Contents</b><ul style="list-style:none;padding-left:0;margin:4px 0">'
+        'max-width:900px"><b>'
+        + tr("Contents", "目录", lang)
+        + '</b><ul style="list-style:none;padding-left:0;margin:4px 0">'
         + "".join(items)
         + "</ul></nav>"
     )
@@ -245,8 +248,31 @@ def _add_toc(body: str) -> str:
     return toc + body
 
 
-def render_html(nb, title: str) -> str:
-    """Render an executed notebook: inputs and parameter cells hidden, metric outputs and stderr dropped."""
+def _lang_tag(cell) -> str | None:
+    for t in cell.get("metadata", {}).get("tags", []):
+        if t.startswith("lang-"):
+            return t[5:]
+    return None
+
+
+def report_lang(spec: ReportSpec, params: dict[str, Any]) -> str:
+    """The language a report is written in: the ``lang`` parameter passed, else the notebook's default."""
+    import ast
+
+    if "lang" in params:
+        return check_lang(params["lang"])
+    default = spec.parameters.get("lang", {}).get("default")
+    try:
+        return check_lang(ast.literal_eval(default)) if default else "en"
+    except (ValueError, SyntaxError):
+        return "en"
+
+
+def render_html(nb, title: str, lang: str = "en") -> str:
+    """Render an executed notebook: inputs and parameter cells hidden, metric outputs and stderr dropped.
+
+    Markdown cells tagged ``lang-xx`` appear only in a report whose language is ``xx``.
+    """
     import nbformat
     from nbconvert import HTMLExporter
     from traitlets.config import Config
@@ -256,6 +282,8 @@ def render_html(nb, title: str) -> str:
     for cell in nb.cells:
         tags = set(cell.get("metadata", {}).get("tags", []))
         if tags & {"parameters", "injected-parameters"}:
+            continue
+        if _lang_tag(cell) not in (None, lang):
             continue
         if cell.cell_type == "code":
             cell.outputs = [
@@ -271,10 +299,11 @@ def render_html(nb, title: str) -> str:
     c.HTMLExporter.exclude_input = True
     c.HTMLExporter.exclude_input_prompt = True
     c.HTMLExporter.exclude_output_prompt = True
+    c.HTMLExporter.language_code = "zh-CN" if lang == "zh" else "en"
     c.HTMLExporter.extra_template_basedirs = [str(Path(__file__).parent / "templates")]
     exporter = HTMLExporter(config=c, template_name="shoplab")
     body, _ = exporter.from_notebook_node(nb)
-    return embed_cjk_font(_add_toc(body))
+    return embed_cjk_font(_add_toc(body, lang))
 
 
 def _write_atomic(path: Path, text: str) -> None:
@@ -351,6 +380,7 @@ def run_reports(
     else:
         specs = list(specs_all.values())
     _check_params(specs, params)
+    index_lang = report_lang(specs[0], params)
 
     nb_source = _source_for_notebook(source)
     shop: Shop = connect(expand_env(nb_source) if "${" in nb_source else nb_source)
@@ -373,7 +403,7 @@ def run_reports(
         pending = [
             ReportResult(s.name, s.title, "pending", "not run yet") for s in specs if s.name not in done
         ]
-        _publish(out_dir, period, source, previous + results + pending, started, final)
+        _publish(out_dir, period, source, previous + results + pending, started, final, index_lang)
 
     publish(False)
     t_all = time.perf_counter()
@@ -429,7 +459,7 @@ def run_reports(
         nb = nbformat.read(tmp_nb, as_version=4)
         title = f"{spec.title} · {period}"
         try:
-            page = render_html(nb, title)
+            page = render_html(nb, title, report_lang(spec, params))
         except Exception as exc:  # a rendering failure fails this report only
             msg = f"the notebook ran but could not be rendered to HTML: {_error_message(exc)}"
             os.replace(tmp_nb, failed_path)
@@ -499,7 +529,13 @@ def _load_previous(out_dir: Path, exclude: set[str]) -> list[ReportResult]:
 
 
 def _publish(
-    out_dir: Path, period: str, source: Any, results: list[ReportResult], started: str, final: bool
+    out_dir: Path,
+    period: str,
+    source: Any,
+    results: list[ReportResult],
+    started: str,
+    final: bool,
+    lang: str = "en",
 ) -> None:
     """Write metrics.json, status.json and index.html (each atomically) for the reports known so far."""
     metrics = {m["key"]: m["value"] for r in results if r.status == "ok" for m in r.metrics}
@@ -512,7 +548,7 @@ def _publish(
         "reports": [r.to_dict() for r in results],
     }
     _write_atomic(out_dir / "status.json", json.dumps(status, indent=2, ensure_ascii=False))
-    _write_atomic(out_dir / "index.html", embed_cjk_font(_index_html(period, results, started, final)))
+    _write_atomic(out_dir / "index.html", embed_cjk_font(_index_html(period, results, started, final, lang)))
 
 
 def _error_message(exc: Exception) -> str:
@@ -561,12 +597,21 @@ def _sparkline(history: dict | None, width: int = 110, height: int = 26) -> str:
     )
 
 
-def _index_html(period: str, results: list[ReportResult], started: str, final: bool) -> str:
+_STATUS_ZH = {"ok": "完成", "failed": "失败", "skipped": "跳过", "pending": "未运行"}
+
+
+def _index_html(period: str, results: list[ReportResult], started: str, final: bool, lang: str = "en") -> str:
     banner = ""
     if not final:
         banner = (
-            '<div class="card failed"><b>This run has not finished</b> (still running, or interrupted): '
-            "reports marked pending were not produced by it.</div>"
+            '<div class="card failed">'
+            + tr(
+                "<b>This run has not finished</b> (still running, or interrupted): "
+                "reports marked pending were not produced by it.",
+                "<b>本次运行尚未完成</b>（仍在运行或已中断）：标为未运行的报告不是本次生成的。",
+                lang,
+            )
+            + "</div>"
         )
     cards = []
     for r in results:
@@ -582,22 +627,29 @@ def _index_html(period: str, results: list[ReportResult], started: str, final: b
             if prev not in (None, 0) and m.get("value") is not None:
                 kind = "pp" if unit in ("rate", "pp") else "relative"
                 ch = m["value"] - prev if kind == "pp" else m["value"] / prev - 1
-                change = f'<div class="c">{fmt_change(ch, kind)} vs previous month</div>'
+                change = (
+                    f'<div class="c">{fmt_change(ch, kind)} {tr("vs previous month", "环比上月", lang)}</div>'
+                )
             metrics.append(
                 f'<div class="m"><div class="l">{html.escape(str(m.get("label")))}</div>'
                 f'<div class="v">{fmt_value(m.get("value"), unit)}</div>{change}{_sparkline(m.get("history"))}</div>'
             )
         msg = f'<div class="msg">{html.escape(r.message)}</div>' if r.message else ""
         if r.generated and r.generated < started:
-            msg += f'<div class="msg">from an earlier run ({html.escape(r.generated)})</div>'
+            msg += (
+                f'<div class="msg">{tr("from an earlier run", "来自更早的一次运行", lang)} '
+                f"({html.escape(r.generated)})</div>"
+            )
+        status_text = _STATUS_ZH.get(r.status, r.status) if lang == "zh" else r.status
         cards.append(
-            f'<div class="card"><h2>{link}<span class="status {r.status}">{r.status}</span></h2>{msg}'
+            f'<div class="card"><h2>{link}<span class="status {r.status}">{status_text}</span></h2>{msg}'
             f'<div class="metrics">{"".join(metrics)}</div></div>'
         )
     return (
-        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
+        f'<!DOCTYPE html><html lang="{"zh-CN" if lang == "zh" else "en"}"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>shoplab reports · {html.escape(period)}</title><style>{_INDEX_CSS}</style></head><body>"
-        f"<h1>shoplab monthly reports · {html.escape(period)}</h1>"
-        f'<div class="sub">run started {html.escape(started)}</div>{banner}{"".join(cards)}</body></html>'
+        f"<h1>{tr('shoplab monthly reports', 'shoplab 月度报告', lang)} · {html.escape(period)}</h1>"
+        f'<div class="sub">{tr("run started", "运行开始于", lang)} {html.escape(started)}</div>'
+        f"{banner}{''.join(cards)}</body></html>"
     )
