@@ -40,9 +40,11 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-# the 10M-event benchmark of validation and the overview against pandas (see docs/benchmarks.md)
+# the scale benchmark: the monthly report and the heavy helpers at 1M, 10M and 100M events against pandas
+# (see docs/benchmarks.md; SIZES=1M,10M for a shorter run)
+SIZES ?= 1M,10M,100M
 bench: $(STAMP)
-	$(BIN)/python benchmarks/bench_overview.py
+	$(BIN)/python benchmarks/run.py --sizes $(SIZES)
 
 clean-reports:
 	rm -rf $(OUT)/*/

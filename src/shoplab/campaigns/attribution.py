@@ -19,7 +19,14 @@ import pandas as pd
 
 from ._util import paid, table, ts
 
-__all__ = ["channel_performance", "touch_paths", "attribute", "markov_removal_effects", "attribution_table"]
+__all__ = [
+    "channel_performance",
+    "touch_table",
+    "touch_paths",
+    "attribute",
+    "markov_removal_effects",
+    "attribution_table",
+]
 
 MODELS = ("first_touch", "last_touch", "linear", "time_decay", "markov")
 
@@ -73,14 +80,12 @@ def ibis_null():
     return ibis.null().cast("float64")
 
 
-def touch_paths(events, orders, *, start, end, lookback_days: int = 30) -> pd.DataFrame:
-    """Journeys of users active in ``[start, end)``: one row per touch (session), see the module docstring.
+def touch_table(events, orders, *, start, end, lookback_days: int = 30):
+    """Journeys of users active in ``[start, end)`` as a lazy Ibis table, one row per touch (session).
 
-    Returns
-    -------
-    pandas.DataFrame
-        ``journey_id`` (the user id), ``ts`` (session start), ``channel``, ``converted`` (bool),
-        ``conversion_ts`` (NaT when not converted), ``value`` (amount of the converting order).
+    Columns: ``journey_id`` (the user id), ``ts`` (session start), ``channel``, ``converted`` (bool),
+    ``conversion_ts`` (null when not converted), ``value`` (amount of the converting order, 0 when none). It
+    stays in the engine; :func:`attribute` and :func:`attribution_table` aggregate it there.
     """
     e = table(events, "events", ["user_id", "ts", "session_id", "channel"])
     o = paid(table(orders, "orders", ["user_id", "ts", "amount"]))
@@ -99,64 +104,94 @@ def touch_paths(events, orders, *, start, end, lookback_days: int = 30) -> pd.Da
     )
     j = j.filter(keep)
     j = j.left_join(first_amt, j.user_id == first_amt.user_id).select(j, first_amt.value)
-    df = j.execute()
-    df = df.rename(columns={"user_id": "journey_id"}).drop(columns="session_id")
-    df["converted"] = df["conversion_ts"].notna()
-    df["value"] = df["value"].fillna(0.0)
+    return j.select(
+        journey_id=j.user_id,
+        ts=j.ts,
+        channel=j.channel,
+        converted=j.conversion_ts.notnull(),
+        conversion_ts=j.conversion_ts,
+        value=j.value.fill_null(0.0),
+    )
+
+
+def touch_paths(events, orders, *, start, end, lookback_days: int = 30) -> pd.DataFrame:
+    """:func:`touch_table` brought back as pandas, sorted by journey and time (for small data and tests; the
+    report keeps the touches in the engine)."""
+    df = touch_table(events, orders, start=start, end=end, lookback_days=lookback_days).execute()
+    df["converted"] = df["converted"].astype(bool)
     return df.sort_values(["journey_id", "ts"], ignore_index=True)[
         ["journey_id", "ts", "channel", "converted", "conversion_ts", "value"]
     ]
 
 
-def _check_touches(touches: pd.DataFrame):
+def _touches(touches):
+    import ibis.expr.types as ir
+
+    from ..data import as_table
+
+    t = touches if isinstance(touches, ir.Table) else as_table(touches)
     need = ["journey_id", "ts", "channel", "converted"]
-    missing = [c for c in need if c not in touches]
+    missing = [c for c in need if c not in t.columns]
     if missing:
-        raise ValueError(
-            f"touches lack column(s) {', '.join(missing)}; present: {', '.join(touches.columns)}"
-        )
+        raise ValueError(f"touches lack column(s) {', '.join(missing)}; present: {', '.join(t.columns)}")
+    return t
 
 
-def attribute(touches: pd.DataFrame, *, model: str = "last_touch", half_life_days: float = 7.0) -> pd.Series:
+def attribute(touches, *, model: str = "last_touch", half_life_days: float = 7.0) -> pd.Series:
     """Conversions credited to each channel by ``model`` (one of first_touch, last_touch, linear, time_decay,
-    markov); the credits of every converting journey sum to one."""
-    _check_touches(touches)
-    if model == "markov":
-        re = markov_removal_effects(touches)
-        total = touches.loc[touches.converted, "journey_id"].nunique()
-        return (re / re.sum() * total if re.sum() > 0 else re * 0).rename("conversions")
-    t = touches[touches.converted & touches.channel.notna()].sort_values(["journey_id", "ts"], kind="stable")
-    if model == "first_touch":
-        w = (t.groupby("journey_id").cumcount() == 0).astype(float)
-    elif model == "last_touch":
-        w = (t.groupby("journey_id").cumcount(ascending=False) == 0).astype(float)
-    elif model == "linear":
-        w = 1.0 / t.groupby("journey_id")["channel"].transform("size")
-    elif model == "time_decay":
-        age = (t["conversion_ts"] - t["ts"]).dt.total_seconds() / 86400.0
-        raw = np.power(2.0, -age / half_life_days)
-        w = raw / raw.groupby(t["journey_id"]).transform("sum")
-    else:
+    markov); the credits of every converting journey sum to one. ``touches`` is :func:`touch_table`'s table
+    (or a DataFrame with its columns); the credits are summed in the engine. Touches at the same time are
+    ordered by channel name."""
+    import ibis
+
+    if model not in MODELS:
         raise ValueError(f"model must be one of {', '.join(MODELS)}, got {model!r}")
-    return w.groupby(t["channel"]).sum().rename("conversions")
+    t = _touches(touches)
+    if model == "markov":
+        re = markov_removal_effects(t)
+        conv = t.filter(t.converted)
+        total = int(conv.journey_id.nunique().execute())
+        return (re / re.sum() * total if re.sum() > 0 else re * 0).rename("conversions")
+    t = t.filter(t.converted & t.channel.notnull())
+    journey = ibis.window(group_by="journey_id")
+    if model in ("first_touch", "last_touch"):
+        order = [t.ts, t.channel] if model == "first_touch" else [t.ts.desc(), t.channel.desc()]
+        rank = ibis.row_number().over(ibis.window(group_by="journey_id", order_by=order))
+        w = (rank == 0).cast("float64")
+    elif model == "linear":
+        w = 1.0 / t.count().over(journey).cast("float64")
+    else:  # time_decay
+        age = (t.conversion_ts.epoch_seconds() - t.ts.epoch_seconds()) / 86400.0
+        t = t.mutate(_raw=ibis.literal(2.0).pow(-age / half_life_days))
+        w = t._raw / t._raw.sum().over(journey)
+    t = t.mutate(_w=w)
+    df = t.group_by("channel").aggregate(conversions=t._w.sum()).execute()
+    out = df.set_index("channel")["conversions"].astype("float64").sort_index()
+    out.index.name = None
+    return out.rename("conversions")
 
 
-def markov_removal_effects(touches: pd.DataFrame) -> pd.Series:
-    """Removal effect of each channel in a first-order Markov chain of journeys (start → channels → conv/null)."""
-    _check_touches(touches)
-    t = touches[touches.channel.notna()].sort_values(["journey_id", "ts"], kind="stable")
-    chans = sorted(t["channel"].unique())
+def markov_removal_effects(touches) -> pd.Series:
+    """Removal effect of each channel in a first-order Markov chain of journeys (start → channels → conv/null).
+
+    The transition counts are aggregated in the engine; only the channel-by-channel matrix comes back."""
+    import ibis
+
+    t = _touches(touches)
+    t = t.filter(t.channel.notnull())
+    w = ibis.window(group_by="journey_id", order_by=[t.ts, t.channel])
+    t = t.mutate(_prev=t.channel.lag().over(w), _next=t.channel.lead().over(w))
+    pairs = t.group_by([t._prev, t.channel]).aggregate(n=t.count()).execute()
+    last = t.filter(t._next.isnull())
+    ends = last.group_by([last.channel, last.converted]).aggregate(n=last.count()).execute()
+    chans = sorted(set(pairs["channel"]))
     idx = {c: i + 1 for i, c in enumerate(chans)}  # 0 start, 1..k channels, k+1 conv, k+2 null
     k = len(chans)
     counts = np.zeros((k + 3, k + 3))
-    state = t["channel"].map(idx).to_numpy()
-    jid = t["journey_id"].to_numpy()
-    first = np.r_[True, jid[1:] != jid[:-1]]
-    last = np.r_[jid[1:] != jid[:-1], True]
-    prev = np.where(first, 0, np.r_[0, state[:-1]])  # start -> first touch, then touch -> touch
-    np.add.at(counts, (prev, state), 1)
-    end = np.where(t["converted"].to_numpy(bool)[last], k + 1, k + 2)  # last touch -> conv or null
-    np.add.at(counts, (state[last], end), 1)
+    for prev, ch, n in zip(pairs["_prev"], pairs["channel"], pairs["n"], strict=True):
+        counts[0 if prev is None or pd.isna(prev) else idx[prev], idx[ch]] += n
+    for ch, conv, n in zip(ends["channel"], ends["converted"], ends["n"], strict=True):
+        counts[idx[ch], k + 1 if bool(conv) else k + 2] += n
     rows = counts.sum(axis=1, keepdims=True)
     P = np.divide(counts, rows, out=np.zeros_like(counts), where=rows > 0)
 
@@ -175,7 +210,7 @@ def markov_removal_effects(touches: pd.DataFrame) -> pd.Series:
     return pd.Series(eff, name="removal_effect", dtype="float64")
 
 
-def attribution_table(touches: pd.DataFrame, *, half_life_days: float = 7.0) -> pd.DataFrame:
+def attribution_table(touches, *, half_life_days: float = 7.0) -> pd.DataFrame:
     """Conversions credited to each channel by all five models, side by side (plus each model's share)."""
     cols = {m: attribute(touches, model=m, half_life_days=half_life_days) for m in MODELS}
     df = pd.DataFrame(cols).fillna(0.0)

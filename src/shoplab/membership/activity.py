@@ -32,7 +32,9 @@ __all__ = [
     "days_between_orders",
     "cohort_retention",
     "retention_matrix",
+    "lifecycle_table",
     "lifecycle_stages",
+    "stage_at",
     "lifecycle_counts",
     "lifecycle_flows",
 ]
@@ -203,7 +205,7 @@ def retention_matrix(retention: pd.DataFrame, value: str = "retention") -> pd.Da
     return retention.pivot(index="cohort", columns="months_since", values=value)
 
 
-def lifecycle_stages(
+def lifecycle_table(
     orders,
     *,
     periods: list[Period | str],
@@ -211,12 +213,13 @@ def lifecycle_stages(
     dormant_days: int = 120,
     churned_days: int = 180,
     users=None,
-) -> pd.DataFrame:
-    """Lifecycle stage of every buyer at the end of each month, long format (``period``, ``user_id``, ``stage``).
+):
+    """Lifecycle stage of every buyer at the end of each month of ``periods``, as a lazy Ibis table with
+    ``m`` (the month's first day), ``user_id`` and ``stage``. It stays in the engine: :func:`lifecycle_counts`,
+    :func:`lifecycle_flows` and :func:`stage_at` aggregate or filter it there.
 
-    Months run from the first order month in the data to the last of ``periods`` so that stages carry history;
-    only rows for ``periods`` are returned. ``users`` (an Ibis table or DataFrame with ``user_id``) restricts
-    the population, e.g. to members.
+    Months run from the first order month in the data to the last of ``periods`` so that stages carry history.
+    ``users`` (an Ibis table or DataFrame with ``user_id``) restricts the population, e.g. to members.
     """
     if not at_risk_days < dormant_days < churned_days:
         raise ValueError("thresholds must satisfy at_risk_days < dormant_days < churned_days")
@@ -227,7 +230,7 @@ def lifecycle_stages(
     o = o.filter(o.ts < ps[-1].end)
     first_ts = o.ts.min().execute()
     if first_ts is None or pd.isna(first_ts):
-        return pd.DataFrame(columns=["period", "user_id", "stage"])
+        return None
     first_ts = pd.Timestamp(first_ts)
     allp = month_grid(Period(first_ts.year, first_ts.month), ps[-1])
     months = months_table(allp)
@@ -256,29 +259,96 @@ def lifecycle_stages(
     g = g.mutate(stage=stage)
     keep = [pd.Timestamp(p.start) for p in ps]
     g = g.filter(g.m.isin(keep))
-    df = g.select("user_id", "m", "stage").execute()
+    return g.select("m", "user_id", "stage")
+
+
+def lifecycle_stages(
+    orders,
+    *,
+    periods: list[Period | str],
+    at_risk_days: int = 60,
+    dormant_days: int = 120,
+    churned_days: int = 180,
+    users=None,
+) -> pd.DataFrame:
+    """:func:`lifecycle_table` brought back as pandas, long format (``period``, ``user_id``, ``stage``): one row
+    per buyer and month, so keep it for small data and tests; reports use the lazy table."""
+    g = lifecycle_table(
+        orders,
+        periods=periods,
+        at_risk_days=at_risk_days,
+        dormant_days=dormant_days,
+        churned_days=churned_days,
+        users=users,
+    )
+    if g is None:
+        return pd.DataFrame(columns=["period", "user_id", "stage"])
+    df = g.execute()
     df["period"] = pd.to_datetime(df["m"]).dt.strftime("%Y-%m")
     return df[["period", "user_id", "stage"]].sort_values(["period", "user_id"]).reset_index(drop=True)
 
 
-def lifecycle_counts(stages: pd.DataFrame) -> pd.DataFrame:
-    """Users per stage per month (rows = period, columns = :data:`STAGES`)."""
-    t = stages.pivot_table(index="period", columns="stage", values="user_id", aggfunc="count", fill_value=0)
+def _is_lazy(stages) -> bool:
+    return hasattr(stages, "execute") and hasattr(stages, "group_by")
+
+
+def _month_start(period) -> pd.Timestamp:
+    return pd.Timestamp(Period.parse(period).start)
+
+
+def lifecycle_counts(stages, *, periods: list[Period | str] | None = None) -> pd.DataFrame:
+    """Users per stage per month (rows = period, columns = :data:`STAGES`), for ``periods`` (default all).
+
+    ``stages`` is :func:`lifecycle_table` (counted in the engine) or :func:`lifecycle_stages`' DataFrame."""
+    if stages is None:
+        return pd.DataFrame(columns=list(STAGES), index=pd.Index([], name="period"), dtype="int64")
+    if _is_lazy(stages):
+        s = stages
+        if periods is not None:
+            s = s.filter(s.m.isin([_month_start(p) for p in periods]))
+        df = s.group_by(["m", "stage"]).aggregate(n=s.count()).execute()
+        df["period"] = pd.to_datetime(df["m"]).dt.strftime("%Y-%m")
+        t = df.pivot_table(index="period", columns="stage", values="n", aggfunc="sum", fill_value=0)
+    else:
+        if periods is not None:
+            stages = stages[stages.period.isin([Period.parse(p).label for p in periods])]
+        t = stages.pivot_table(
+            index="period", columns="stage", values="user_id", aggfunc="count", fill_value=0
+        )
     t = t.reindex(columns=list(STAGES), fill_value=0).astype("int64")
     t.columns.name = None
     return t
 
 
-def lifecycle_flows(stages: pd.DataFrame, *, period: Period | str) -> pd.DataFrame:
+def stage_at(stages, period: Period | str) -> pd.Series:
+    """Each buyer's stage at the end of ``period`` (index ``user_id``): a per-user table."""
+    if _is_lazy(stages):
+        s = stages.filter(stages.m == _month_start(period))
+        df = s.select("user_id", "stage").execute()
+    else:
+        df = stages[stages.period == Period.parse(period).label]
+    return df.set_index("user_id")["stage"]
+
+
+def lifecycle_flows(stages, *, period: Period | str) -> pd.DataFrame:
     """Flows between stages from the previous month to ``period``: rows = stage last month (``none`` for users
-    not yet buyers), columns = stage this month."""
+    not yet buyers), columns = stage this month. Counted in the engine when ``stages`` is the lazy table."""
     p = Period.parse(period)
-    cur = stages[stages.period == p.label].set_index("user_id")["stage"]
-    prev = stages[stages.period == p.previous().label].set_index("user_id")["stage"]
-    if prev.empty and not cur.empty:
-        raise ValueError(f"lifecycle_flows needs stages for {p.previous().label} as well")
-    j = pd.DataFrame({"to": cur}).join(prev.rename("from"), how="left").fillna({"from": "none"})
-    t = pd.crosstab(j["from"], j["to"])
+    if _is_lazy(stages):
+        cur = stages.filter(stages.m == _month_start(p))
+        prev = stages.filter(stages.m == _month_start(p.previous()))
+        if int(prev.count().execute()) == 0 and int(cur.count().execute()) > 0:
+            raise ValueError(f"lifecycle_flows needs stages for {p.previous().label} as well")
+        j = cur.left_join(prev, "user_id").select(to=cur.stage, **{"from": prev.stage.fill_null("none")})
+        df = j.group_by(["from", "to"]).aggregate(n=j.count()).execute()
+        t = df.pivot_table(index="from", columns="to", values="n", aggfunc="sum", fill_value=0)
+    else:
+        cur = stages[stages.period == p.label].set_index("user_id")["stage"]
+        prev = stages[stages.period == p.previous().label].set_index("user_id")["stage"]
+        if prev.empty and not cur.empty:
+            raise ValueError(f"lifecycle_flows needs stages for {p.previous().label} as well")
+        j = pd.DataFrame({"to": cur}).join(prev.rename("from"), how="left").fillna({"from": "none"})
+        t = pd.crosstab(j["from"], j["to"])
     rows = [s for s in ("none", *STAGES) if s in t.index]
     t = t.reindex(index=rows, columns=list(STAGES), fill_value=0).astype("int64")
     t.index.name, t.columns.name = "stage last month", "stage this month"

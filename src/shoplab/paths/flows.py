@@ -237,6 +237,8 @@ def top_paths(
     g = p.group_by(["outcome", "path"]).aggregate(
         steps=p.n_steps.min(), sessions=p.count(), converted=p.converted.cast("int64").sum()
     )
+    rank = ibis.row_number().over(ibis.window(group_by="outcome", order_by=[g.sessions.desc(), g.path]))
+    g = g.filter(rank < top)  # only the top paths of each outcome come back
     n_total = int(total.execute())
     df = g.execute()
     df["sessions"] = df["sessions"].astype("int64")
