@@ -149,3 +149,30 @@ def test_engine_caps(tmp_path, monkeypatch):
     assert shoplab.connect(src).backend.con.execute("SELECT current_setting('threads')").fetchone()[0] == 1
     with pytest.raises(shoplab.SourceError, match="memory_limit must look like"):
         shoplab.connect(src, memory_limit="lots")
+
+
+def test_validation_is_shared_through_the_cache_only_while_files_are_unchanged(tmp_path, monkeypatch):
+    from shoplab.data import write_validation_cache
+
+    src = tmp_path / "shop"
+    orders = pd.DataFrame(
+        {
+            "order_id": ["o1", "o2"],
+            "user_id": ["u1", "u2"],
+            "ts": pd.to_datetime(["2026-01-01", "2026-01-02"]),
+            "amount": [10.0, -5.0],
+        }  # fmt: skip
+    )
+    write_tables(src, "parquet", orders=orders)
+    shop = shoplab.connect(src)
+    assert shop.validation.errors  # the negative amount
+    cache = tmp_path / "validation.json"
+    assert write_validation_cache(cache, shop)
+    monkeypatch.setenv("SHOPLAB_VALIDATION_CACHE", str(cache))
+    again = shoplab.connect(src)
+    assert again.validation.to_json() == shop.validation.to_json()
+    assert [str(i) for i in again.validation.issues] == [str(i) for i in shop.validation.issues]
+    # change the data: the cache no longer applies and validation runs again
+    write_tables(src, "parquet", orders=orders.assign(amount=[10.0, 5.0]))
+    fresh = shoplab.connect(src)
+    assert not fresh.validation.errors

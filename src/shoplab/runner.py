@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .data import Shop, connect, expand_env, redact
+from .data import Shop, connect, expand_env, redact, write_validation_cache
 from .errors import ReportError
 from .htmlfonts import embed_cjk_font
 from .i18n import check_lang, tr
@@ -394,6 +394,9 @@ def run_reports(
         [kernel_root] + [p for p in os.environ.get("JUPYTER_PATH", "").split(os.pathsep) if p]
     )
 
+    cache = out_dir / ".validation.json"  # the notebooks reuse this run's validation of the same files
+    if write_validation_cache(cache, shop):
+        os.environ["SHOPLAB_VALIDATION_CACHE"] = str(cache.resolve())
     results: list[ReportResult] = []
     previous = _load_previous(out_dir, exclude={s.name for s in specs})
     started = _now()
@@ -490,6 +493,9 @@ def run_reports(
         )
 
     publish(True)
+    if os.environ.get("SHOPLAB_VALIDATION_CACHE") == str(cache.resolve()):
+        del os.environ["SHOPLAB_VALIDATION_CACHE"]
+    cache.unlink(missing_ok=True)
     n_failed = sum(r.status == "failed" for r in results)
     progress(
         f"done in {time.perf_counter() - t_all:.1f} s: {sum(r.status == 'ok' for r in results)} ok, "

@@ -116,6 +116,33 @@ class ValidationReport:
             ],
         }
 
+    def to_json(self) -> str:
+        """Everything needed to rebuild the report (:meth:`from_json`); example values become text."""
+        import json
+
+        issues = [
+            {
+                "level": i.level,
+                "table": i.table,
+                "column": i.column,
+                "check": i.check,
+                "n_rows": i.n_rows,
+                "message": i.message,
+                "example": {
+                    k: v if isinstance(v, int | float | str | None) else str(v) for k, v in i.example.items()
+                },
+            }
+            for i in self.issues
+        ]
+        return json.dumps({"row_counts": self.row_counts, "issues": issues})
+
+    @classmethod
+    def from_json(cls, text: str) -> ValidationReport:
+        import json
+
+        d = json.loads(text)
+        return cls([Issue(**i) for i in d["issues"]], {k: int(v) for k, v in d["row_counts"].items()})
+
     def __str__(self) -> str:
         if not self.issues:
             tables = ", ".join(f"{t} ({n:,} rows)" for t, n in self.row_counts.items())
