@@ -57,6 +57,7 @@ class ReportSpec:
     optional: list[str]
     parameters: dict[str, dict]
     order: int = 100
+    title_zh: str | None = None
 
 
 @dataclass
@@ -109,6 +110,7 @@ def discover(notebooks_dir: Path | str | None = None) -> dict[str, ReportSpec]:
                 name=path.stem,
                 path=path,
                 title=meta.get("title", path.stem),
+                title_zh=meta.get("title_zh"),
                 requires=list(meta.get("requires", [])),
                 optional=list(meta.get("optional", [])),
                 parameters=dict(params),
@@ -299,9 +301,9 @@ def render_html(nb, title: str, lang: str = "en") -> str:
     c.HTMLExporter.exclude_input = True
     c.HTMLExporter.exclude_input_prompt = True
     c.HTMLExporter.exclude_output_prompt = True
-    c.HTMLExporter.language_code = "zh-CN" if lang == "zh" else "en"
     c.HTMLExporter.extra_template_basedirs = [str(Path(__file__).parent / "templates")]
     exporter = HTMLExporter(config=c, template_name="shoplab")
+    exporter.language_code = "zh-CN" if lang == "zh" else "en"  # set after: the config validator drops zh-CN
     body, _ = exporter.from_notebook_node(nb)
     return embed_cjk_font(_add_toc(body, lang))
 
@@ -381,6 +383,7 @@ def run_reports(
         specs = list(specs_all.values())
     _check_params(specs, params)
     index_lang = report_lang(specs[0], params)
+    titles = {sp.name: (sp.title_zh if index_lang == "zh" and sp.title_zh else sp.title) for sp in specs}
 
     nb_source = _source_for_notebook(source)
     shop: Shop = connect(expand_env(nb_source) if "${" in nb_source else nb_source)
@@ -404,7 +407,9 @@ def run_reports(
     def publish(final: bool) -> None:
         done = {r.name for r in results}
         pending = [
-            ReportResult(s.name, s.title, "pending", "not run yet") for s in specs if s.name not in done
+            ReportResult(s.name, titles[s.name], "pending", "not run yet")
+            for s in specs
+            if s.name not in done
         ]
         _publish(out_dir, period, source, previous + results + pending, started, final, index_lang)
 
@@ -422,7 +427,7 @@ def run_reports(
             progress(f"{tag}: {msg}")
             for p in (html_path, nb_path):
                 p.unlink(missing_ok=True)
-            results.append(ReportResult(spec.name, spec.title, "skipped", msg))
+            results.append(ReportResult(spec.name, titles[spec.name], "skipped", msg))
             continue
         errors = [e for e in shop.validation.errors if e.table in spec.requires + spec.optional]
         bad_required = [e for e in errors if e.table in spec.requires]
@@ -431,7 +436,7 @@ def run_reports(
             progress(f"{tag}: FAILED ({msg})")
             for p in (html_path, nb_path):
                 p.unlink(missing_ok=True)
-            results.append(ReportResult(spec.name, spec.title, "failed", msg))
+            results.append(ReportResult(spec.name, titles[spec.name], "failed", msg))
             continue
         progress(f"{tag}: running ...")
         nb_params = {"source": nb_source, "period": period}
@@ -457,10 +462,10 @@ def run_reports(
             for p in (html_path, nb_path):
                 p.unlink(missing_ok=True)
             progress(f"{tag}: FAILED after {secs:.1f} s: {msg}")
-            results.append(ReportResult(spec.name, spec.title, "failed", msg, secs))
+            results.append(ReportResult(spec.name, titles[spec.name], "failed", msg, secs))
             continue
         nb = nbformat.read(tmp_nb, as_version=4)
-        title = f"{spec.title} · {period}"
+        title = f"{titles[spec.name]} · {period}"
         try:
             page = render_html(nb, title, report_lang(spec, params))
         except Exception as exc:  # a rendering failure fails this report only
@@ -469,7 +474,9 @@ def run_reports(
             for p in (html_path, nb_path):
                 p.unlink(missing_ok=True)
             progress(f"{tag}: FAILED: {msg}")
-            results.append(ReportResult(spec.name, spec.title, "failed", msg, time.perf_counter() - t0))
+            results.append(
+                ReportResult(spec.name, titles[spec.name], "failed", msg, time.perf_counter() - t0)
+            )
             continue
         _write_atomic(html_path, page)
         os.replace(tmp_nb, nb_path)
@@ -489,7 +496,7 @@ def run_reports(
         progress(f"{tag}: ok in {secs:.1f} s" + (f" ({'; '.join(notes)})" if notes else ""))
         note = "; ".join(notes)
         results.append(
-            ReportResult(spec.name, spec.title, "ok", note, secs, _collect_metrics(nb), html_path.name)
+            ReportResult(spec.name, titles[spec.name], "ok", note, secs, _collect_metrics(nb), html_path.name)
         )
 
     publish(True)
@@ -654,7 +661,7 @@ def _index_html(period: str, results: list[ReportResult], started: str, final: b
     return (
         f'<!DOCTYPE html><html lang="{"zh-CN" if lang == "zh" else "en"}"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>shoplab reports · {html.escape(period)}</title><style>{_INDEX_CSS}</style></head><body>"
+        f"<title>{tr('shoplab reports', 'shoplab 月度报告', lang)} · {html.escape(period)}</title><style>{_INDEX_CSS}</style></head><body>"
         f"<h1>{tr('shoplab monthly reports', 'shoplab 月度报告', lang)} · {html.escape(period)}</h1>"
         f'<div class="sub">{tr("run started", "运行开始于", lang)} {html.escape(started)}</div>'
         f"{banner}{''.join(cards)}</body></html>"
