@@ -65,6 +65,9 @@ def embed_cjk_font(html: str) -> str:
         f"unicode-range:{_UNICODE_RANGE};}}"
         f":root{{--jp-content-font-family:{FONT_STACK};--jp-ui-font-family:{FONT_STACK};}}"
         f"body{{font-family:{FONT_STACK};}}"
+        # inline code and tables in monospace fall back to the CJK face for Chinese characters too
+        f':root{{--jp-code-font-family:"{FAMILY}", Menlo, Consolas, "DejaVu Sans Mono", monospace;}}'
+        "code,pre,kbd,samp{font-family:var(--jp-code-font-family);}"
         "</style>"
     )
     i = html.find("</head>")

@@ -204,12 +204,13 @@ def _verdict(r: dict, confidence: float) -> str:
     return "worked and paid off" if roi > 0 else "worked but did not pay off"
 
 
-def verdicts(ev: Evaluation, *, did: pd.DataFrame | None = None) -> list[str]:
+def verdicts(ev: Evaluation, *, did: pd.DataFrame | None = None, lang: str | None = None) -> list[str]:
     """One or two sentences per campaign generated from the numbers: worked or not, by how much, ROI, sureness.
 
     ``did`` (from :func:`~shoplab.campaigns.report.did_report`) supplies the estimate for campaigns without a
-    control group.
+    control group. Sentences follow the report language (``lang``, default the one set by ``set_lang``).
     """
+    from ..i18n import tr
     from ..notebook import fmt_change, fmt_value
 
     did_rows = {} if did is None or did.empty else did.set_index("campaign_id").to_dict("index")
@@ -219,72 +220,97 @@ def verdicts(ev: Evaluation, *, did: pd.DataFrame | None = None) -> list[str]:
     out = []
     for r in ev.summary.to_dict("records"):
         head = f"{r['name']} ({r['campaign_id']}, {r['start_ts']:%m-%d}–{r['end_ts']:%m-%d})"
+        head_zh = f"{r['name']}（{r['campaign_id']}，{r['start_ts']:%m-%d}–{r['end_ts']:%m-%d}）"
         if not r.get("has_control"):
             d = did_rows.get(r["campaign_id"])
             if d is None or d["did_revenue_per_user"] != d["did_revenue_per_user"]:
-                out.append(
-                    f"{head}: no randomised control group, so its effect cannot be measured by a test."
-                )
+                out.append(tr(
+                    f"{head}: no randomised control group, so its effect cannot be measured by a test.",
+                    f"{head_zh}：没有随机对照组，无法用实验检验其效果。", lang,
+                ))  # fmt: skip
                 continue
-            sure = "excludes" if d["ci_low"] > 0 or d["ci_high"] < 0 else "includes"
-            trend = ("parallel pre-trends look plausible" if d["parallel_trends_plausible"]
-                     else "but the groups already diverged before it, so the estimate is likely biased")  # fmt: skip
-            out.append(
+            excl = d["ci_low"] > 0 or d["ci_high"] < 0
+            v, lo, hi = (f"¥{d[k]:+,.2f}" for k in ("did_revenue_per_user", "ci_low", "ci_high"))
+            trend = tr("parallel pre-trends look plausible", "活动前两组走势平行，假设可信", lang) if (
+                d["parallel_trends_plausible"]) else tr(
+                "but the groups already diverged before it, so the estimate is likely biased",
+                "但两组在活动前已出现分化，估计很可能有偏", lang)  # fmt: skip
+            out.append(tr(
                 f"{head}: no randomised control group. Against matched non-participants (difference-in-"
-                f"differences), participants' paid GMV rose by ¥{d['did_revenue_per_user']:+,.2f} per user more "
-                f"({pct} CI ¥{d['ci_low']:+,.2f} to ¥{d['ci_high']:+,.2f}, which {sure} zero); {trend}. "
-                "Participants chose to take part (the keenest buyers are likelier to), so this probably "
-                "overstates the effect; it is not a randomised test."
-            )
+                f"differences), participants' paid GMV rose by {v} per user more ({pct} CI {lo} to {hi}, which "
+                f"{'excludes' if excl else 'includes'} zero); {trend}. Participants chose to take part (the keenest "
+                "buyers are likelier to), so this probably overstates the effect; it is not a randomised test.",
+                f"{head_zh}：没有随机对照组。与匹配的未参与用户相比（双重差分 DiD），参与用户的人均成交额多增长 {v}"
+                f"（{pct} 置信区间 {lo} 至 {hi}，{'不含' if excl else '包含'} 0）；{trend}。参与是用户自选的"
+                "（越活跃的买家越可能参与），因此该结果可能高估效果，并非随机实验结论。", lang,
+            ))  # fmt: skip
             continue
         if not r["srm_ok"]:
-            out.append(
+            out.append(tr(
                 f"{head}: WARNING — the groups are {r['n_treatment']:,} treated vs {r['n_control']:,} control, "
                 f"{r['observed_share']:.1%} treated against a planned {r['treatment_share']:.0%} (SRM p = "
-                f"{r['srm_p']:.1g}); the assignment or tracking is broken, do not trust the lifts below."
-            )
+                f"{r['srm_p']:.1g}); the assignment or tracking is broken, do not trust the lifts below.",
+                f"{head_zh}：警告——实验组 {r['n_treatment']:,} 人、对照组 {r['n_control']:,} 人，实验组占比 "
+                f"{r['observed_share']:.1%}，计划为 {r['treatment_share']:.0%}（样本比例检验 SRM p = {r['srm_p']:.1g}）；"
+                "分组或埋点有问题，下面的提升不可信。", lang,
+            ))  # fmt: skip
         lc, lo, hi = r["lift_conversion"], r["lift_conversion_ci_low"], r["lift_conversion_ci_high"]
-        conv = (
-            f"conversion {fmt_value(r['conversion_treatment'], 'rate')} treated vs "
-            f"{fmt_value(r['conversion_control'], 'rate')} control, {fmt_change(lc, 'pp')} "
-            f"({pct} CI {fmt_change(lo, 'pp')} to {fmt_change(hi, 'pp')})"
-        )
-        rev = (
-            f"revenue per assigned user {fmt_change(r['rel_lift_revenue_per_user'])} "
-            f"(¥{r['lift_revenue_per_user']:+,.2f}, CI ¥{r['lift_revenue_per_user_ci_low']:+,.2f} to "
-            f"¥{r['lift_revenue_per_user_ci_high']:+,.2f})"
-        )
+        ct, cc = fmt_value(r["conversion_treatment"], "rate"), fmt_value(r["conversion_control"], "rate")
+        conv = tr(
+            f"conversion {ct} treated vs {cc} control, {fmt_change(lc, 'pp')} "
+            f"({pct} CI {fmt_change(lo, 'pp')} to {fmt_change(hi, 'pp')})",
+            f"转化率实验组 {ct}、对照组 {cc}，提升 {fmt_change(lc, 'pp')}"
+            f"（{pct} 置信区间 {fmt_change(lo, 'pp')} 至 {fmt_change(hi, 'pp')}）", lang,
+        )  # fmt: skip
+        rl, rlo, rhi = (f"¥{r[k]:+,.2f}" for k in (
+            "lift_revenue_per_user", "lift_revenue_per_user_ci_low", "lift_revenue_per_user_ci_high"))  # fmt: skip
+        rev = tr(
+            f"revenue per assigned user {fmt_change(r['rel_lift_revenue_per_user'])} vs control "
+            f"({rl}, CI {rlo} to {rhi})",
+            f"人均成交额较对照组 {fmt_change(r['rel_lift_revenue_per_user'])}（{rl}，置信区间 {rlo} 至 {rhi}）", lang,
+        )  # fmt: skip
         v = r["verdict"]
         if v.startswith("worked"):
-            lead = f"{head} worked: {conv}; {rev}."
+            lead = tr(f"{head} worked: {conv}; {rev}.", f"{head_zh}有效：{conv}；{rev}。", lang)
         elif v == "hurt":
-            lead = f"{head} hurt sales: {conv}; {rev}."
+            lead = tr(f"{head} hurt sales: {conv}; {rev}.", f"{head_zh}损害了销售：{conv}；{rev}。", lang)
         else:
-            lead = (f"{head} had no detectable effect: {conv}; {rev}. Neither lift is significant once "
-                    f"corrected for testing {n_metrics} metrics (Holm), so effects of this size could be chance.")  # fmt: skip
+            lead = tr(
+                f"{head} had no detectable effect: {conv}; {rev}. Neither lift is significant once corrected for "
+                f"testing {n_metrics} metrics (Holm), so effects of this size could be chance.",
+                f"{head_zh}未见显著效果：{conv}；{rev}。按检验 {n_metrics} 个指标做 Holm 校正后两项提升都不显著，"
+                "这种幅度的差异可能只是偶然。", lang,
+            )  # fmt: skip
         out.append(lead)
-        money = (
-            f"Incremental GMV {fmt_value(r['incremental_gmv'], 'yuan')} (CI "
-            f"{fmt_value(r['incremental_gmv_ci_low'], 'yuan')} to {fmt_value(r['incremental_gmv_ci_high'], 'yuan')})"
+        g, glo, ghi = (fmt_value(r[k], "yuan") for k in ("incremental_gmv", "incremental_gmv_ci_low",
+                                                           "incremental_gmv_ci_high"))  # fmt: skip
+        money = tr(
+            f"Incremental GMV {g} (CI {glo} to {ghi})", f"增量成交额 {g}（置信区间 {glo} 至 {ghi}）", lang
         )
         if not math.isnan(r.get("roi", math.nan)):
-            money += (
-                f", incremental margin {fmt_value(r['incremental_margin'], 'yuan')} against a cost of "
-                f"{fmt_value(r['cost'], 'yuan')}: ROI {r['roi']:+.0%} (CI {r['roi_ci_low']:+.0%} to "
-                f"{r['roi_ci_high']:+.0%}), so it {'paid off' if r['roi'] > 0 else 'did not pay for itself'}"
-            )
+            m, cost = fmt_value(r["incremental_margin"], "yuan"), fmt_value(r["cost"], "yuan")
+            roi, rlo_, rhi_ = (f"{r[k]:+.0%}" for k in ("roi", "roi_ci_low", "roi_ci_high"))
+            money += tr(
+                f", incremental margin {m} against a cost of {cost}: ROI {roi} (CI {rlo_} to {rhi_}), so it "
+                + ("paid off" if r["roi"] > 0 else "did not pay for itself"),
+                f"，增量毛利 {m}，活动成本 {cost}：投资回报率 ROI {roi}（置信区间 {rlo_} 至 {rhi_}），"
+                + ("收回了成本" if r["roi"] > 0 else "没有收回成本"), lang,
+            )  # fmt: skip
         elif not math.isnan(r.get("cost", math.nan)):
-            money += (
-                f" against a cost of {fmt_value(r['cost'], 'yuan')}; ROI needs item costs, which are missing"
-            )
+            cost = fmt_value(r["cost"], "yuan")
+            money += tr(f" against a cost of {cost}; ROI needs item costs, which are missing",
+                        f"，活动成本 {cost}；计算 ROI 需要商品成本，数据中缺失", lang)  # fmt: skip
         if r["cost_per_incremental_buyer"] == r["cost_per_incremental_buyer"]:
-            money += f"; {fmt_value(r['cost_per_incremental_buyer'], 'yuan')} per incremental buyer"
+            cpb = fmt_value(r["cost_per_incremental_buyer"], "yuan")
+            money += tr(f"; {cpb} per incremental buyer", f"；每位增量买家成本 {cpb}", lang)
             if not r["significant_conversion"]:
-                money += " (uncertain: the increase in buyers is not beyond chance)"
-        out.append(money + ".")
+                money += tr(" (uncertain: the increase in buyers is not beyond chance)",
+                            "（不确定：买家数的增加不显著）", lang)  # fmt: skip
+        out.append(money + tr(".", "。", lang))
         small = min(r["n_treatment"], r["n_control"])
         if small < 1000:
-            out.append(f"Small sample: only {small:,} users in the smaller group, so intervals are wide.")
+            out.append(tr(f"Small sample: only {small:,} users in the smaller group, so intervals are wide.",
+                          f"样本量小：较小的一组只有 {small:,} 人，置信区间较宽。", lang))  # fmt: skip
     return out
 
 

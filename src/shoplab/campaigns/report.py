@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import math
+import re
 
 import pandas as pd
 
 from ..data import Shop
-from .evaluate import SRM_ALPHA, Evaluation
+from ..i18n import tr
+from .evaluate import HEADLINE_KEYS, SRM_ALPHA, Evaluation
 from .kpis import kpi_layers
 
 __all__ = [
@@ -27,29 +29,51 @@ __all__ = [
     "format_channels",
     "period_touches",
     "targeting_candidates",
+    "effects_table",
+    "record_report_headlines",
+    "format_attribution",
+    "kpi_display",
+    "comparison_display",
+    "findings",
+    "SECTIONS",
 ]
 
 
-def srm_table(ev: Evaluation) -> pd.DataFrame:
+def _by_first(df: pd.DataFrame) -> pd.DataFrame:
+    """A display table indexed by its first column (the campaign or channel), so no row numbers show."""
+    return df.set_index(df.columns[0]) if len(df.columns) else df
+
+
+def srm_table(ev: Evaluation, *, lang: str | None = None) -> pd.DataFrame:
     """Planned against observed group sizes per campaign, with the SRM chi-square p-value and a verdict."""
+    from ..notebook import fmt_value
+
     s = ev.summary
     if s.empty or "srm_p" not in s or s["srm_p"].isna().all():
         return pd.DataFrame()
     s = s[s["srm_p"].notna()]
-    return pd.DataFrame(
-        {
-            "Campaign": s["name"] + " (" + s["campaign_id"] + ")",
-            "Treated": s["n_treatment"].map("{:,.0f}".format),
-            "Control": s["n_control"].map("{:,.0f}".format),
-            "Planned treated share": s["treatment_share"].map("{:.0%}".format),
-            "Observed treated share": s["observed_share"].map("{:.1%}".format),
-            "SRM p-value": s["srm_p"].map("{:.3g}".format),
-            "Check": ["OK" if p >= SRM_ALPHA else "MISMATCH: do not trust the effects" for p in s["srm_p"]],
-        }
+    ok = tr("OK", "正常", lang)
+    bad = tr("MISMATCH: do not trust the effects", "不一致：效果不可信", lang)
+    return _by_first(
+        pd.DataFrame(
+            {
+                tr("Campaign", "活动", lang): s["name"] + " (" + s["campaign_id"] + ")",
+                tr("Treated (users)", "实验组（人）", lang): s["n_treatment"].map("{:,.0f}".format),
+                tr("Control (users)", "对照组（人）", lang): s["n_control"].map("{:,.0f}".format),
+                tr("Planned treated share", "计划实验组占比", lang): s["treatment_share"].map(
+                    "{:.0%}".format
+                ),
+                tr("Observed treated share", "实际实验组占比", lang): s["observed_share"].map(
+                    "{:.1%}".format
+                ),
+                tr("SRM p-value", "SRM p 值", lang): [fmt_value(p, "p") for p in s["srm_p"]],
+                tr("Check", "检查结果", lang): [ok if p >= SRM_ALPHA else bad for p in s["srm_p"]],
+            }
+        )
     )
 
 
-def money_table(ev: Evaluation) -> pd.DataFrame:
+def money_table(ev: Evaluation, *, lang: str | None = None) -> pd.DataFrame:
     """Incremental GMV, orders, buyers and margin with intervals, cost, ROI and cost per incremental buyer."""
     from ..notebook import fmt_value
 
@@ -57,6 +81,7 @@ def money_table(ev: Evaluation) -> pd.DataFrame:
     if s.empty or not s["has_control"].any():
         return pd.DataFrame()
     s = s[s["has_control"]]
+    ci_name = tr(f"{ev.confidence:.0%} CI", f"{ev.confidence:.0%} 置信区间", lang)
 
     def ci(r, k, unit):
         return f"{fmt_value(r[k], unit)} [{fmt_value(r[k + '_ci_low'], unit)}, {fmt_value(r[k + '_ci_high'], unit)}]"
@@ -66,19 +91,28 @@ def money_table(ev: Evaluation) -> pd.DataFrame:
         roi = r.get("roi", math.nan)
         rows.append(
             {
-                "Campaign": f"{r['name']} ({r['campaign_id']})",
-                "Incremental GMV": ci(r, "incremental_gmv", "yuan"),
-                "Incremental orders": ci(r, "incremental_orders", "count"),
-                "Incremental buyers": ci(r, "incremental_buyers", "count"),
-                "Incremental margin": ci(r, "incremental_margin", "yuan"),
-                "Cost": fmt_value(r["cost"], "yuan"),
-                "ROI": "n/a"
+                tr("Campaign", "活动", lang): f"{r['name']} ({r['campaign_id']})",
+                tr("Compared with", "对比对象", lang): tr(
+                    f"control group ({r['n_control']:,.0f} users)",
+                    f"对照组（{r['n_control']:,.0f} 人）",
+                    lang,
+                ),
+                tr(f"Incremental GMV [{ci_name}]", f"增量成交额 [{ci_name}]", lang): ci(
+                    r, "incremental_gmv", "yuan"
+                ),
+                tr("Incremental orders", "增量订单数", lang): ci(r, "incremental_orders", "count"),
+                tr("Incremental buyers", "增量买家数", lang): ci(r, "incremental_buyers", "count"),
+                tr("Incremental margin", "增量毛利", lang): ci(r, "incremental_margin", "yuan"),
+                tr("Campaign cost", "活动成本", lang): fmt_value(r["cost"], "yuan"),
+                tr("ROI", "投资回报率 ROI", lang): "n/a"
                 if roi != roi
                 else f"{roi:+.0%} [{r['roi_ci_low']:+.0%}, {r['roi_ci_high']:+.0%}]",
-                "Cost per incremental buyer": fmt_value(r["cost_per_incremental_buyer"], "yuan"),
+                tr("Cost per incremental buyer", "每位增量买家成本", lang): fmt_value(
+                    r["cost_per_incremental_buyer"], "yuan"
+                ),
             }
         )
-    return pd.DataFrame(rows)
+    return _by_first(pd.DataFrame(rows))
 
 
 def kpi_report(
@@ -97,7 +131,50 @@ def kpi_report(
     return df[["campaign_id", "name"] + [c for c in df.columns if c not in ("campaign_id", "name")]]
 
 
-def format_kpis(kpi: pd.DataFrame) -> pd.DataFrame:
+_LAYERS_ZH = {"participation": "参与", "sales": "销售", "brand": "品牌", "feedback": "反馈"}
+_KPIS_ZH = {
+    "Campaign page views": "活动页浏览量",
+    "Participants": "参与人数",
+    "Interactions of participants": "参与用户互动次数",
+    "Shares": "分享次数",
+    "GMV (paid)": "成交额（已支付）",
+    "Orders": "订单数",
+    "Buyers": "购买人数",
+    "AOV": "客单价",
+    "Reviews written": "评价数",
+    "Review rating (1–5)": "评价评分（1–5）",
+    "NPS": "净推荐值 NPS",
+    "CSAT (mean, 1–5)": "满意度 CSAT（均值，1–5）",
+}
+
+
+def kpi_display(kpi: str, lang: str | None = None) -> str:
+    """A KPI name of :func:`kpi_layers` in the report language."""
+    if m := re.fullmatch(r"Exposure \(impressions on (.*)\)", str(kpi)):
+        return tr(kpi, f"曝光量（{m.group(1)} 展示次数）", lang)
+    return tr(kpi, _KPIS_ZH.get(kpi, kpi), lang)
+
+
+def comparison_display(text: str, lang: str | None = None) -> str:
+    """What a KPI's baseline is (the ``comparison`` column of :func:`kpi_layers`) in the report language."""
+    t = str(text)
+    if m := re.fullmatch(r"before/after: the (\d+) days before the campaign \(not an effect estimate\)", t):
+        return tr(
+            f"the {m.group(1)} days before (before/after, not an effect)",
+            f"活动前 {m.group(1)} 天（前后对比，非效果）",
+            lang,
+        )
+    if m := re.fullmatch(r"participants \(n=(\d+)\) vs other users \(n=(\d+)\)", t):
+        a, b = int(m.group(1)), int(m.group(2))
+        return tr(
+            f"participants ({a:,}) vs other users ({b:,})",
+            f"参与用户（{a:,} 人）对比其他用户（{b:,} 人）",
+            lang,
+        )
+    return t
+
+
+def format_kpis(kpi: pd.DataFrame, *, lang: str | None = None) -> pd.DataFrame:
     """The KPI layers as a manager reads them."""
     from ..notebook import fmt_change, fmt_value
 
@@ -107,49 +184,79 @@ def format_kpis(kpi: pd.DataFrame) -> pd.DataFrame:
     def fv(v, u):
         return f"{v:,.1f}" if u == "score" and v == v else fmt_value(v, None if u == "score" else u)
 
-    return pd.DataFrame(
-        {
-            "Campaign": kpi["name"],
-            "Layer": kpi["layer"],
-            "KPI": kpi["kpi"],
-            "During campaign": [fv(v, u) for v, u in zip(kpi["campaign"], kpi["unit"], strict=True)],
-            "Baseline": [fv(v, u) for v, u in zip(kpi["baseline"], kpi["unit"], strict=True)],
-            "Change": [fmt_change(c) for c in kpi["change"]],
-            "Baseline is": kpi["comparison"],
-        }
+    return _by_first(
+        pd.DataFrame(
+            {
+                tr("Campaign", "活动", lang): kpi["name"],
+                tr("Layer", "层级", lang): [tr(x, _LAYERS_ZH.get(x, x), lang) for x in kpi["layer"]],
+                tr("KPI", "指标", lang): [kpi_display(x, lang) for x in kpi["kpi"]],
+                tr("During campaign", "活动期间", lang): [
+                    fv(v, u) for v, u in zip(kpi["campaign"], kpi["unit"], strict=True)
+                ],
+                tr("Baseline", "基线", lang): [
+                    fv(v, u) for v, u in zip(kpi["baseline"], kpi["unit"], strict=True)
+                ],
+                tr("Change", "变化", lang): [fmt_change(c) for c in kpi["change"]],
+                tr("Baseline is", "基线口径", lang): [comparison_display(x, lang) for x in kpi["comparison"]],
+            }
+        )
     )
 
 
-def status_note(ev: Evaluation, campaigns: pd.DataFrame, *, period: str, has_assignments: bool):
+def status_note(
+    ev: Evaluation, campaigns: pd.DataFrame, *, period: str, has_assignments: bool, lang: str | None = None
+):
     """The :func:`status_notes` as one loud warning box (nothing when all is well)."""
     from IPython.display import HTML
 
     from ..notebook import note
 
-    notes = status_notes(ev, campaigns, period=period, has_assignments=has_assignments)
+    notes = status_notes(ev, campaigns, period=period, has_assignments=has_assignments, lang=lang)
     return note(" ".join(notes), kind="warning") if notes else HTML("")
 
 
-def status_notes(ev: Evaluation, campaigns: pd.DataFrame, *, period: str, has_assignments: bool) -> list[str]:
+def status_notes(
+    ev: Evaluation, campaigns: pd.DataFrame, *, period: str, has_assignments: bool, lang: str | None = None
+) -> list[str]:
     """Warnings the report must show: no campaign, no control group, SRM, small groups."""
     notes = []
     if campaigns.empty:
-        notes.append(f"No campaign was active in {period}: there is nothing to evaluate this month.")
+        notes.append(
+            tr(
+                f"No campaign was active in {period}: there is nothing to evaluate this month.",
+                f"{period} 没有进行中的活动：本月没有可评估的活动。",
+                lang,
+            )
+        )
         return notes
     if not has_assignments:
         notes.append(
-            "The data source has no campaign_assignments table, so no campaign has a randomised control "
-            "group: effects below are difference-in-differences estimates, which rest on assumptions."
+            tr(
+                "The data source has no campaign_assignments table, so no campaign has a randomised control "
+                "group: effects below are difference-in-differences estimates, which rest on assumptions.",
+                "数据源中没有 campaign_assignments 表，所有活动都没有随机对照组：下面的效果是双重差分（DiD）"
+                "估计，依赖平行趋势等假设。",
+                lang,
+            )
         )
     s = ev.summary
     for r in s[~s["has_control"]].to_dict("records") if has_assignments else []:
         notes.append(
-            f"{r['name']} ({r['campaign_id']}) has no users in one of its groups: no test is possible."
+            tr(
+                f"{r['name']} ({r['campaign_id']}) has no users in one of its groups: no test is possible.",
+                f"{r['name']}（{r['campaign_id']}）的实验组或对照组没有用户：无法做实验检验。",
+                lang,
+            )
         )
     for r in s[s.get("srm_ok", pd.Series(True, index=s.index)) == False].to_dict("records"):  # noqa: E712
         notes.append(
-            f"Sample ratio mismatch in {r['name']}: {r['observed_share']:.1%} treated against a planned "
-            f"{r['treatment_share']:.0%} (p = {r['srm_p']:.1g}). Fix the assignment before trusting its effects."
+            tr(
+                f"Sample ratio mismatch in {r['name']}: {r['observed_share']:.1%} treated against a planned "
+                f"{r['treatment_share']:.0%} (p = {r['srm_p']:.1g}). Fix the assignment before trusting its effects.",
+                f"{r['name']} 样本比例不一致（SRM）：实验组占比 {r['observed_share']:.1%}，计划为 "
+                f"{r['treatment_share']:.0%}（p = {r['srm_p']:.1g}）。修复分组后才能相信其效果。",
+                lang,
+            )
         )
     return notes
 
@@ -172,36 +279,45 @@ def segment_report(
     )  # fmt: skip
 
 
-def format_segments(seg: pd.DataFrame) -> pd.DataFrame:
+def format_segments(seg: pd.DataFrame, *, lang: str | None = None) -> pd.DataFrame:
     """Segment lifts as a manager reads them (rates in %, lifts in pp, revenue lift in ¥, intervals)."""
+    from .plots import dimension_display, segment_display
+
     if seg.empty:
         return seg
-    return pd.DataFrame(
-        {
-            "Campaign": seg["name"],
-            "Dimension": seg["dimension"],
-            "Segment": seg["segment"],
-            "Users (T / C)": [f"{a:,} / {b:,}" for a, b in zip(seg.n_treatment, seg.n_control, strict=True)],
-            "Conversion T / C": [
-                f"{a:.1%} / {b:.1%}"
-                for a, b in zip(seg.conversion_treatment, seg.conversion_control, strict=True)
-            ],  # fmt: skip
-            "Conversion lift [CI]": [
-                f"{m * 100:+.1f} pp [{lo * 100:+.1f}, {hi * 100:+.1f}]"
-                for m, lo, hi in zip(
-                    seg.lift_conversion, seg.lift_conversion_ci_low, seg.lift_conversion_ci_high, strict=True
-                )  # fmt: skip
-            ],
-            "Revenue/user lift [CI]": [
-                f"¥{m:+,.2f} [{lo:+,.2f}, {hi:+,.2f}]"
-                for m, lo, hi in zip(
-                    seg.lift_revenue_per_user,
-                    seg.lift_revenue_per_user_ci_low,
-                    seg.lift_revenue_per_user_ci_high,
-                    strict=True,
-                )  # fmt: skip
-            ],
-        }
+    return _by_first(
+        pd.DataFrame(
+            {
+                tr("Campaign", "活动", lang): seg["name"],
+                tr("Dimension", "维度", lang): [dimension_display(d, lang) for d in seg["dimension"]],
+                tr("Segment", "分群", lang): [segment_display(s, lang) for s in seg["segment"]],
+                tr("Users (treated / control)", "用户数（实验组 / 对照组）", lang): [
+                    f"{a:,} / {b:,}" for a, b in zip(seg.n_treatment, seg.n_control, strict=True)
+                ],
+                tr("Conversion (treated / control)", "转化率（实验组 / 对照组）", lang): [
+                    f"{a:.1%} / {b:.1%}"
+                    for a, b in zip(seg.conversion_treatment, seg.conversion_control, strict=True)
+                ],  # fmt: skip
+                tr("Conversion lift [CI]", "转化率提升 [置信区间]", lang): [
+                    f"{m * 100:+.1f} pp [{lo * 100:+.1f}, {hi * 100:+.1f}]"
+                    for m, lo, hi in zip(
+                        seg.lift_conversion,
+                        seg.lift_conversion_ci_low,
+                        seg.lift_conversion_ci_high,
+                        strict=True,
+                    )  # fmt: skip
+                ],
+                tr("Revenue per user lift [CI]", "人均成交额提升 [置信区间]", lang): [
+                    f"¥{m:+,.2f} [{lo:+,.2f}, {hi:+,.2f}]"
+                    for m, lo, hi in zip(
+                        seg.lift_revenue_per_user,
+                        seg.lift_revenue_per_user_ci_low,
+                        seg.lift_revenue_per_user_ci_high,
+                        strict=True,
+                    )  # fmt: skip
+                ],
+            }
+        )
     )
 
 
@@ -233,7 +349,7 @@ def after_campaign(
     return pd.DataFrame(rows)
 
 
-def after_campaign_sentences(after: pd.DataFrame) -> list[str]:
+def after_campaign_sentences(after: pd.DataFrame, *, lang: str | None = None) -> list[str]:
     """Sentences on pull-forward and new buyers, from :func:`after_campaign`."""
     out = []
     for r in after.to_dict("records"):
@@ -243,19 +359,30 @@ def after_campaign_sentences(after: pd.DataFrame) -> list[str]:
         ):
             lo, hi = r["post_ci_low"], r["post_ci_high"]
             if hi < 0:
-                what = "a dip: part of the campaign's sales were pulled forward from the following days"
+                what = tr("a dip: part of the campaign's sales were pulled forward from the following days",
+                          "出现回落：部分活动销量是从之后几天提前透支的", lang)  # fmt: skip
             elif lo > 0:
-                what = "treated users kept spending more afterwards (no pull-forward)"
+                what = tr("treated users kept spending more afterwards (no pull-forward)",
+                          "实验组用户活动后仍消费更多（没有透支）", lang)  # fmt: skip
             else:
-                what = "no detectable dip, so no sign of pull-forward"
-            out.append(f"{r['name']}: in the {r['post_days']} days after the campaign, revenue per assigned user "
-                       f"differed by ¥{r['post_lift_revenue_per_user']:+,.2f} (CI ¥{lo:+,.2f} to ¥{hi:+,.2f}): {what}.")  # fmt: skip
+                what = tr("no detectable dip, so no sign of pull-forward", "未见显著回落，没有透支迹象", lang)
+            v, a, b = (f"¥{x:+,.2f}" for x in (r["post_lift_revenue_per_user"], lo, hi))
+            out.append(tr(
+                f"{r['name']}: in the {r['post_days']} days after the campaign, revenue per assigned user of the "
+                f"treated group differed from the control group by {v} (CI {a} to {b}): {what}.",
+                f"{r['name']}：活动结束后 {r['post_days']} 天内，实验组人均成交额比对照组相差 {v}"
+                f"（置信区间 {a} 至 {b}）：{what}。", lang,
+            ))  # fmt: skip
         if r.get("new_buyers_campaign", 0):
             rc, ro = r["retention_campaign"], r["retention_organic"]
             ro_txt = "n/a" if ro != ro else f"{ro:.0%}"
-            out.append(f"{r['name']} brought {r['new_buyers_campaign']:,} first-time buyers; {rc:.0%} bought again "
-                       f"within 30 days, against {ro_txt} of the {r['new_buyers_organic']:,} organic first-time "
-                       "buyers of the same days (small groups: read as indicative).")  # fmt: skip
+            nc, no = f"{r['new_buyers_campaign']:,}", f"{r['new_buyers_organic']:,}"
+            out.append(tr(
+                f"{r['name']} brought {nc} first-time buyers; {rc:.0%} bought again within 30 days, against "
+                f"{ro_txt} of the {no} organic first-time buyers of the same days (small groups: read as indicative).",
+                f"{r['name']} 带来 {nc} 位首购用户，其中 {rc:.0%} 在 30 天内复购；同期 {no} 位自然首购用户的复购率为 "
+                f"{ro_txt}（样本小，仅供参考）。", lang,
+            ))  # fmt: skip
     return out
 
 
@@ -276,30 +403,42 @@ def did_report(shop: Shop, ev: Evaluation, *, confidence: float = 0.95) -> pd.Da
     return pd.DataFrame(rows)
 
 
-def did_sentences(did: pd.DataFrame, ev: Evaluation) -> list[str]:
+def did_sentences(did: pd.DataFrame, ev: Evaluation, *, lang: str | None = None) -> list[str]:
     """What the DiD section says: its estimates with the assumption check, or why it is not needed."""
     if did.empty:
         if ev.summary.empty:
-            return ["No campaign to evaluate."]
-        return ["Every campaign here has a randomised control group, so no difference-in-differences estimate "
-                "is needed (the randomised comparison above is the stronger evidence)."]  # fmt: skip
+            return [tr("No campaign to evaluate.", "没有可评估的活动。", lang)]
+        return [tr(
+            "Every campaign here has a randomised control group, so no difference-in-differences estimate is "
+            "needed (the randomised comparison above is the stronger evidence).",
+            "这里的每个活动都有随机对照组，因此不需要双重差分估计（上面的随机对照比较证据更强）。", lang,
+        )]  # fmt: skip
     out = []
     for r in did.to_dict("records"):
-        check = ("the pre-trend placebo is near zero, so the parallel-trends assumption is plausible"
-                 if r["parallel_trends_plausible"] else
-                 "WARNING: the pre-trend placebo is not zero, so the groups were already diverging and the "
-                 "estimate is likely biased")  # fmt: skip
-        out.append(
-            f"{r['name']}: participants' paid GMV per user rose by ¥{r['did_revenue_per_user']:+,.2f} more than "
-            f"matched non-participants' (CI ¥{r['ci_low']:+,.2f} to ¥{r['ci_high']:+,.2f}; "
-            f"{r['n_participants']:,} participants vs {r['n_comparison']:,} comparison users); {check} "
-            f"(placebo ¥{r['pretrend_placebo']:+,.2f}, CI ¥{r['pretrend_ci_low']:+,.2f} to "
-            f"¥{r['pretrend_ci_high']:+,.2f}). Participants chose to take part, so this is not a randomised result."
-        )
-        out.append(
-            f"Plain before/after (not an effect): participants spent ¥{r['participants_before']:,.2f} per user in "
-            f"the window before and ¥{r['participants_during']:,.2f} during the campaign."
-        )
+        pl, plo, phi = (f"¥{r[k]:+,.2f}" for k in ("pretrend_placebo", "pretrend_ci_low", "pretrend_ci_high"))
+        if r["parallel_trends_plausible"]:
+            check = tr("the pre-trend placebo is near zero, so the parallel-trends assumption is plausible",
+                       "活动前的安慰剂检验接近 0，平行趋势假设可信", lang)  # fmt: skip
+        else:
+            check = tr("WARNING: the pre-trend placebo is not zero, so the groups were already diverging and the "
+                       "estimate is likely biased",
+                       "警告：活动前的安慰剂检验不为 0，两组在活动前已出现分化，估计很可能有偏", lang)  # fmt: skip
+        v, lo, hi = (f"¥{r[k]:+,.2f}" for k in ("did_revenue_per_user", "ci_low", "ci_high"))
+        npart, ncomp = f"{r['n_participants']:,}", f"{r['n_comparison']:,}"
+        out.append(tr(
+            f"{r['name']}: participants' paid GMV per user rose by {v} more than matched non-participants' "
+            f"(CI {lo} to {hi}; {npart} participants vs {ncomp} comparison users); {check} (placebo {pl}, CI "
+            f"{plo} to {phi}). Participants chose to take part, so this is not a randomised result.",
+            f"{r['name']}：参与用户的人均成交额比匹配的未参与用户多增长 {v}（置信区间 {lo} 至 {hi}；参与用户 "
+            f"{npart} 人，对比用户 {ncomp} 人）；{check}（安慰剂 {pl}，置信区间 {plo} 至 {phi}）。"
+            "参与是用户自选的，这不是随机实验结论。", lang,
+        ))  # fmt: skip
+        b, d = f"¥{r['participants_before']:,.2f}", f"¥{r['participants_during']:,.2f}"
+        out.append(tr(
+            f"Plain before/after (not an effect): participants spent {b} per user in the window before and {d} "
+            "during the campaign.",
+            f"简单前后对比（不是效果）：参与用户活动前人均消费 {b}，活动期间 {d}。", lang,
+        ))  # fmt: skip
     return out
 
 
@@ -317,37 +456,45 @@ def channel_report(shop: Shop, *, period) -> pd.DataFrame:
     return channel_performance(shop.orders, spend, start=p.start, end=p.end, order_costs=costs)
 
 
-def format_channels(ch: pd.DataFrame) -> pd.DataFrame:
+def format_channels(ch: pd.DataFrame, *, lang: str | None = None) -> pd.DataFrame:
+    """Channel performance as a manager reads it (counts with separators, ¥, rates in %, n/a when unknown)."""
     from ..notebook import fmt_value
 
     def f(v, unit):
         return "n/a" if v != v else fmt_value(v, unit)
 
-    return pd.DataFrame(
-        {
-            "Channel": ch["channel"],
-            "Impressions": [f(v, "count") for v in ch["impressions"]],
-            "Clicks": [f(v, "count") for v in ch["clicks"]],
-            "CTR": [f(v, "rate") for v in ch["ctr"]],
-            "Spend": [f(v, "yuan") for v in ch["spend"]],
-            "Orders": [f(v, "count") for v in ch["orders"]],
-            "CVR (orders/clicks)": [f(v, "rate") for v in ch["cvr"]],
-            "GMV": [f(v, "yuan") for v in ch["gmv"]],
-            "New buyers": [f(v, "count") for v in ch["new_buyers"]],
-            "CAC": [f(v, "yuan") for v in ch["cac"]],
-            "ROAS": ["n/a" if v != v else f"{v:,.1f}x" for v in ch["roas"]],
-            "ROI (margin)": ["n/a" if v != v else f"{v:+.0%}" for v in ch["roi"]],
-        }
+    return _by_first(
+        pd.DataFrame(
+            {
+                tr("Channel", "渠道", lang): ch["channel"],
+                tr("Impressions", "曝光量", lang): [f(v, "count") for v in ch["impressions"]],
+                tr("Clicks", "点击量", lang): [f(v, "count") for v in ch["clicks"]],
+                tr("CTR", "点击率 CTR", lang): [f(v, "rate") for v in ch["ctr"]],
+                tr("Spend", "投放花费", lang): [f(v, "yuan") for v in ch["spend"]],
+                tr("Orders", "订单数", lang): [f(v, "count") for v in ch["orders"]],
+                tr("CVR (orders / clicks)", "转化率 CVR（订单/点击）", lang): [
+                    f(v, "rate") for v in ch["cvr"]
+                ],
+                tr("GMV", "成交额 GMV", lang): [f(v, "yuan") for v in ch["gmv"]],
+                tr("New buyers", "新买家数", lang): [f(v, "count") for v in ch["new_buyers"]],
+                tr("CAC", "获客成本 CAC", lang): [f(v, "yuan") for v in ch["cac"]],
+                "ROAS": [f(v, "ratio") for v in ch["roas"]],
+                tr("ROI (margin)", "投资回报率 ROI（毛利）", lang): [
+                    "n/a" if v != v else f"{v:+.0%}" for v in ch["roi"]
+                ],
+            }
+        )
     )
 
 
-def period_touches(shop: Shop, *, period, lookback_days: int = 30) -> pd.DataFrame:
-    """Journeys of the month for attribution (:func:`~shoplab.campaigns.attribution.touch_paths`)."""
+def period_touches(shop: Shop, *, period, lookback_days: int = 30):
+    """Journeys of the month for attribution, kept in the engine (:func:`~shoplab.campaigns.attribution.touch_table`,
+    a lazy Ibis table: one row per touch is too many to bring back on a large shop)."""
     from ..periods import Period
-    from .attribution import touch_paths
+    from .attribution import touch_table
 
     p = Period.parse(period)
-    return touch_paths(shop.events, shop.orders, start=p.start, end=p.end, lookback_days=lookback_days)
+    return touch_table(shop.events, shop.orders, start=p.start, end=p.end, lookback_days=lookback_days)
 
 
 def targeting_candidates(shop: Shop, *, period) -> pd.DataFrame:
@@ -358,3 +505,364 @@ def targeting_candidates(shop: Shop, *, period) -> pd.DataFrame:
     src = shop.users if shop.has("users") else shop.orders
     ids = src.select("user_id").distinct().execute()["user_id"]
     return uplift_features(shop, ids, as_of=Period.parse(period).end)
+
+
+#: anchor ids of the report's sections (the notebook's ``<a id=...>`` lines); findings link to them
+SECTIONS = (
+    "findings", "verdict", "sample-ratio", "effect", "money", "kpi-layers", "after-campaign", "without-control",
+    "who-responded", "channels", "definitions", "data-quality",
+)  # fmt: skip
+
+_METRICS_ZH = {
+    "conversion": "转化率（≥1 笔支付订单）",
+    "revenue_per_user": "人均成交额",
+    "orders_per_user": "人均订单数",
+    "aov": "客单价（成交额 / 订单数）",
+}
+_METHODS_ZH = {
+    "two-proportion z": "两比例 z 检验",
+    "Welch t on CUPED-adjusted spend": "CUPED 调整后的 Welch t 检验",
+    "Welch t": "Welch t 检验",
+    "delta method over users": "按用户的 Delta 方法",
+}
+_HEADLINE_LABELS = {
+    "lift_conversion": ("conversion lift vs control", "转化率提升（对比对照组）"),
+    "lift_conversion_ci_low": ("conversion lift, CI low", "转化率提升置信区间下限"),
+    "lift_conversion_ci_high": ("conversion lift, CI high", "转化率提升置信区间上限"),
+    "lift_revenue_per_user": ("revenue per user lift vs control", "人均成交额提升（对比对照组）"),
+    "lift_revenue_per_user_ci_low": ("revenue per user lift, CI low", "人均成交额提升置信区间下限"),
+    "lift_revenue_per_user_ci_high": ("revenue per user lift, CI high", "人均成交额提升置信区间上限"),
+    "incremental_gmv": ("incremental GMV", "增量成交额"),
+    "roi": ("ROI", "投资回报率 ROI"),
+    "srm_p": ("sample-ratio check p-value", "样本比例检验 p 值"),
+}
+
+
+def effects_table(ev: Evaluation, *, lang: str | None = None) -> pd.DataFrame:
+    """The effect table as a manager reads it, in the report language: what was compared with what, values,
+    lift with its interval, relative lift and the Holm-adjusted p-value (numbers as in ``ev.effects``)."""
+    from ..notebook import fmt_value
+
+    if ev.effects.empty:
+        return pd.DataFrame()
+    names = dict(zip(ev.summary.campaign_id, ev.summary.name, strict=False))
+    rows = []
+    for r in ev.effects.to_dict("records"):
+        u = r["unit"]
+        if u == "rate":
+            lift = f"{r['abs_lift'] * 100:+.2f} pp [{r['ci_low'] * 100:+.2f}, {r['ci_high'] * 100:+.2f}]"
+        elif u == "yuan":
+            lift = f"¥{r['abs_lift']:+,.2f} [{r['ci_low']:+,.2f}, {r['ci_high']:+,.2f}]"
+        else:
+            lift = f"{r['abs_lift']:+,.2f} [{r['ci_low']:+,.2f}, {r['ci_high']:+,.2f}]"
+        metric = _METRICS_ZH.get(r["metric"], r["label"])
+        if r["metric"] == "revenue_per_user" and "CUPED" in str(r["label"]):
+            metric += "（CUPED 调整）"
+        unit = u if u != "count" else "number"
+        rows.append(
+            {
+                tr("Campaign", "活动", lang): names.get(r["campaign_id"], r["campaign_id"]),
+                tr("Metric", "指标", lang): tr(r["label"], metric, lang),
+                tr("Treated", "实验组", lang): fmt_value(r["treatment"], unit),
+                tr("Control", "对照组", lang): fmt_value(r["control"], unit),
+                tr(f"Lift [{ev.confidence:.0%} CI]", f"提升 [{ev.confidence:.0%} 置信区间]", lang): lift,
+                tr("Relative lift", "相对提升", lang): "n/a"
+                if pd.isna(r["rel_lift"])
+                else f"{r['rel_lift']:+.1%}",
+                tr("p (Holm)", "p 值（Holm 校正）", lang): fmt_value(r["p_holm"], "p"),
+                tr("Significant", "是否显著", lang): tr("yes", "是", lang)
+                if r["significant"]
+                else tr("no", "否", lang),
+                tr("Compared with", "对比对象", lang): tr(
+                    f"control group ({r['n_control']:,} users)",
+                    f"对照组（{r['n_control']:,} 人）",
+                    lang,
+                ),
+                tr("Method", "检验方法", lang): tr(
+                    r["method"], _METHODS_ZH.get(r["method"], r["method"]), lang
+                ),
+            }
+        )
+    return _by_first(pd.DataFrame(rows))
+
+
+def record_report_headlines(ev: Evaluation, *, lang: str | None = None) -> dict[str, float]:
+    """:func:`~shoplab.campaigns.evaluate.record_headlines` with labels in the report language: the same keys
+    ``campaigns.<id>.<key>`` for every key in :data:`HEADLINE_KEYS`, the same values and units."""
+    from ..notebook import record
+
+    units = {"lift_conversion": "pp", "incremental_gmv": "yuan", "roi": "rate"}
+    got = {}
+    for r in ev.summary.to_dict("records"):
+        for k in HEADLINE_KEYS:
+            key = f"campaigns.{r['campaign_id']}.{k}"
+            unit = units.get(k.replace("_ci_low", "").replace("_ci_high", ""))
+            if k.startswith("lift_revenue"):
+                unit = "yuan"
+            detail = k.endswith(("_ci_low", "_ci_high")) or k == "srm_p"  # metrics.json only, not the index
+            en, zh = _HEADLINE_LABELS.get(k, (k.replace("_", " "), k))
+            got[key] = record(
+                key,
+                r.get(k, math.nan),
+                label=tr(f"{r['name']}: {en}", f"{r['name']}：{zh}", lang),
+                unit=unit,
+                index=not detail,
+            )
+    return got
+
+
+def _ok(x) -> bool:
+    return x is not None and x == x
+
+
+def _effect_finding(r: dict, pct: str, lang: str | None):
+    from ..notebook import Finding, fmt_change, fmt_value
+
+    name, win = r["name"], f"{pd.Timestamp(r['start_ts']):%m-%d}–{pd.Timestamp(r['end_ts']):%m-%d}"
+    ct, cc = fmt_value(r["conversion_treatment"], "rate"), fmt_value(r["conversion_control"], "rate")
+    lc, lo, hi = (fmt_change(r[k], "pp") for k in ("lift_conversion", "lift_conversion_ci_low",
+                                                     "lift_conversion_ci_high"))  # fmt: skip
+    rv, rlo, rhi = (f"¥{r[k]:+,.2f}" for k in ("lift_revenue_per_user", "lift_revenue_per_user_ci_low",
+                                               "lift_revenue_per_user_ci_high"))  # fmt: skip
+    sc, sr = bool(r.get("significant_conversion")), bool(r.get("significant_revenue_per_user"))
+    if sc and sr:
+        sig = tr("both significant after Holm correction", "经 Holm 校正两项均显著", lang)
+    elif sc or sr:
+        sig = tr(
+            f"only {'conversion' if sc else 'revenue per user'} is significant after Holm correction",
+            f"经 Holm 校正仅{'转化率' if sc else '人均成交额'}显著",
+            lang,
+        )
+    else:
+        sig = tr("neither is significant after Holm correction, so this could be chance",
+                 "经 Holm 校正两项均不显著，可能只是偶然", lang)  # fmt: skip
+    v = str(r.get("verdict", ""))
+    if not r.get("srm_ok", True):
+        verb_en, verb_zh, section = (
+            "cannot be trusted (sample ratio mismatch)",
+            "结果不可信（样本比例不一致）",
+            "sample-ratio",
+        )
+    elif v.startswith("worked"):
+        verb_en, verb_zh, section = "lifted sales", "效果显著", "effect"
+    elif v == "hurt":
+        verb_en, verb_zh, section = "hurt sales", "拉低了销售", "effect"
+    else:
+        verb_en, verb_zh, section = "had no detectable effect", "未见显著效果", "effect"
+    en = (f"{name} ({win}) {verb_en} against its randomised control group: conversion {ct} treated vs {cc} "
+          f"control, {lc} ({pct} CI {lo} to {hi}), and revenue per assigned user {rv} (CI {rlo} to {rhi}); {sig}.")  # fmt: skip
+    zh = (f"{name}（{win}）相对随机对照组{verb_zh}：转化率实验组 {ct}、对照组 {cc}，提升 {lc}（{pct} 置信区间 {lo} 至 "
+          f"{hi}），人均成交额提升 {rv}（置信区间 {rlo} 至 {rhi}）；{sig}。")  # fmt: skip
+    small = min(r["n_treatment"], r["n_control"])
+    if small < 1000:
+        en += f" Small sample: only {small:,.0f} users in the smaller group, so the intervals are wide."
+        zh += f"样本量小：较小的一组只有 {small:,.0f} 人，置信区间较宽。"
+    return Finding(tr(en, zh, lang), section)
+
+
+def _money_finding(r: dict, lang: str | None):
+    from ..notebook import Finding, fmt_value
+
+    g, glo, ghi = (fmt_value(r[k], "yuan") for k in ("incremental_gmv", "incremental_gmv_ci_low",
+                                                       "incremental_gmv_ci_high"))  # fmt: skip
+    cost = fmt_value(r["cost"], "yuan")
+    en = f"{r['name']} brought incremental GMV of {g} against the control group (CI {glo} to {ghi})"
+    zh = f"{r['name']} 相对对照组带来增量成交额 {g}（置信区间 {glo} 至 {ghi}）"
+    if _ok(r.get("roi")):
+        m = fmt_value(r["incremental_margin"], "yuan")
+        roi, lo, hi = (f"{r[k]:+.0%}" for k in ("roi", "roi_ci_low", "roi_ci_high"))
+        if r["roi"] > 0:
+            en += f", and its incremental margin of {m} covered the {cost} cost: ROI {roi} (CI {lo} to {hi})"
+            zh += f"，增量毛利 {m} 覆盖了 {cost} 的活动成本：投资回报率 ROI {roi}（置信区间 {lo} 至 {hi}）"
+        else:
+            en += f", but its incremental margin of {m} did not cover the {cost} cost: ROI {roi} (CI {lo} to {hi})"
+            zh += (
+                f"，但增量毛利 {m} 未能覆盖 {cost} 的活动成本：投资回报率 ROI {roi}（置信区间 {lo} 至 {hi}）"
+            )
+        if r["roi_ci_low"] < 0 < r["roi_ci_high"]:
+            en += "; the interval spans both loss and profit, so the payoff is uncertain"
+            zh += "；置信区间同时包含亏损和盈利，回报并不确定"
+    else:
+        en += f" at a cost of {cost}; ROI is unknown because item costs are missing"
+        zh += f"，活动成本 {cost}；缺少商品成本，无法计算 ROI"
+    return Finding(tr(en + ".", zh + "。", lang), "money")
+
+
+def findings(
+    ev: Evaluation,
+    *,
+    did: pd.DataFrame | None = None,
+    after: pd.DataFrame | None = None,
+    seg: pd.DataFrame | None = None,
+    channels: pd.DataFrame | None = None,
+    attribution: pd.DataFrame | None = None,
+    period: str | None = None,
+    max_findings: int = 6,
+    lang: str | None = None,
+) -> list:
+    """The report's findings: plain sentences generated from the result tables, each a
+    :class:`~shoplab.notebook.Finding` linked to the section that shows its numbers (see :data:`SECTIONS`).
+
+    Order: each campaign's effect against its control group (with interval, significance, small-sample and SRM
+    warnings) and its money (incremental GMV, ROI with interval); campaigns without a control group
+    (difference-in-differences, or that no effect can be measured); pull-forward; the segment that responded
+    most; channels and attribution. At most ``max_findings``; with more than two campaigns, one sentence counts
+    the campaigns that worked and only the one with the largest incremental GMV is detailed.
+    """
+    from ..i18n import join
+    from ..notebook import Finding, fmt_value
+
+    def F(en: str, zh: str, section: str) -> Finding:
+        return Finding(tr(en, zh, lang), section)
+
+    pct = f"{ev.confidence:.0%}"
+    s = ev.summary
+    out: list = []
+    when_en, when_zh = (f" in {period}", f"{period} ") if period else ("", "本期")
+    if s.empty:
+        out.append(F(f"No campaign was active{when_en}: there is no campaign effect to report.",
+                     f"{when_zh}没有进行中的活动：没有活动效果可报告。", "verdict"))  # fmt: skip
+    ctrl = s[s["has_control"] == True]  # noqa: E712
+    if len(ctrl) > 2:
+        sig = ctrl[ctrl["significant_conversion"].fillna(False).astype(bool) & (ctrl["lift_conversion"] > 0)]
+        names = join(list(sig["name"]), lang)
+        out.append(F(
+            f"{len(sig)} of {len(ctrl)} campaigns with a randomised control group lifted conversion beyond chance"
+            + (f": {names}." if len(sig) else "."),
+            f"{len(ctrl)} 个设有随机对照组的活动中，{len(sig)} 个的转化率显著提升" + (f"：{names}。" if len(sig) else "。"),
+            "effect",
+        ))  # fmt: skip
+        ctrl = ctrl.sort_values("incremental_gmv", ascending=False).head(1)
+    for r in ctrl.to_dict("records"):
+        out.append(_effect_finding(r, pct, lang))
+        out.append(_money_finding(r, lang))
+    did_rows = {} if did is None or did.empty else did.set_index("campaign_id").to_dict("index")
+    for r in s[s["has_control"] != True].to_dict("records"):  # noqa: E712
+        d = did_rows.get(r["campaign_id"])
+        if d is None or not _ok(d.get("did_revenue_per_user")):
+            out.append(F(
+                f"{r['name']} has no randomised control group and no usable comparison, so its effect cannot be "
+                "measured.",
+                f"{r['name']} 没有随机对照组，也没有可用的对比组，无法测算其效果。",
+                "without-control",
+            ))  # fmt: skip
+            continue
+        v, lo, hi = (f"¥{d[k]:+,.2f}" for k in ("did_revenue_per_user", "ci_low", "ci_high"))
+        excl = d["ci_low"] > 0 or d["ci_high"] < 0
+        out.append(F(
+            f"{r['name']} has no randomised control group: against matched non-participants (difference-in-"
+            f"differences) participants' GMV per user rose {v} more ({pct} CI {lo} to {hi}, "
+            f"{'excluding' if excl else 'including'} zero). Participants chose to take part, so read it as an "
+            "upper bound, not a tested effect.",
+            f"{r['name']} 没有随机对照组：与匹配的未参与用户相比（双重差分 DiD），参与用户人均成交额多增长 {v}"
+            f"（{pct} 置信区间 {lo} 至 {hi}，{'不含' if excl else '包含'} 0）。参与是用户自选的，应视为效果上限，"
+            "而非经过检验的效果。",
+            "without-control",
+        ))  # fmt: skip
+    if after is not None and len(after) and "post_lift_revenue_per_user" in after:
+        a = after[after["post_lift_revenue_per_user"].notna()]
+        if len(a):
+            r = a.iloc[0]
+            v, lo, hi = (
+                f"¥{r[k]:+,.2f}" for k in ("post_lift_revenue_per_user", "post_ci_low", "post_ci_high")
+            )
+            if r["post_ci_high"] < 0:
+                what_en, what_zh = (
+                    "a dip, so part of the sales were pulled forward",
+                    "出现回落，部分销量是提前透支的",
+                )
+            elif r["post_ci_low"] > 0:
+                what_en, what_zh = (
+                    "treated users kept spending more (no pull-forward)",
+                    "实验组之后仍消费更多（没有透支）",
+                )
+            else:
+                what_en, what_zh = (
+                    "no detectable dip, so no sign of pull-forward",
+                    "未见显著回落，没有透支迹象",
+                )
+            days = int(r["post_days"])
+            out.append(F(
+                f"In the {days} days after {r['name']}, revenue per assigned user of the treated group differed "
+                f"from the control group by {v} (CI {lo} to {hi}): {what_en}.",
+                f"{r['name']} 结束后 {days} 天内，实验组人均成交额比对照组相差 {v}（置信区间 {lo} 至 {hi}）：{what_zh}。",
+                "after-campaign",
+            ))  # fmt: skip
+    if seg is not None and len(seg) and len(ctrl):
+        from .plots import dimension_display, segment_display
+
+        cid = seg["campaign_id"].iloc[-1] if "campaign_id" in seg else None
+        one = seg[seg["campaign_id"] == cid] if cid is not None else seg
+        if len(one):
+            top = one.loc[one["lift_conversion"].idxmax()]
+            n = int(top["n_treatment"] + top["n_control"])
+            v, lo, hi = (f"{top[k] * 100:+.1f} pp" for k in ("lift_conversion", "lift_conversion_ci_low",
+                                                                "lift_conversion_ci_high"))  # fmt: skip
+            dim_en, dim_zh = (
+                dimension_display(top["dimension"], "en"),
+                dimension_display(top["dimension"], "zh"),
+            )
+            seg_name = segment_display(top["segment"], lang)
+            sure = top["lift_conversion_ci_low"] > 0
+            out.append(F(
+                f"{top['name']}: the {seg_name} segment ({dim_en}, {n:,} users) responded most, conversion {v} "
+                f"(CI {lo} to {hi}{'' if sure else ', including zero'}); segment intervals are not corrected for "
+                "the many segments compared, so treat it as a lead to test.",
+                f"{top['name']}：{dim_zh}中「{seg_name}」（{n:,} 人）响应最强，转化率提升 {v}（置信区间 {lo} 至 "
+                f"{hi}{'' if sure else '，包含 0'}）；分群区间未做多重比较校正，应作为待验证的线索。",
+                "who-responded",
+            ))  # fmt: skip
+    if attribution is not None and len(attribution):
+        models = [
+            m for m in ("first_touch", "last_touch", "linear", "time_decay", "markov") if m in attribution
+        ]
+        tops = {attribution.loc[attribution[m].idxmax(), "channel"] for m in models}
+        shares = attribution[models] / attribution[models].sum()
+        spread = shares.max(axis=1) - shares.min(axis=1)
+        wide, pp = attribution.loc[spread.idxmax(), "channel"], f"{spread.max() * 100:.1f} pp"
+        if len(tops) == 1:
+            top = next(iter(tops))
+            sh = shares.loc[attribution["channel"] == top]
+            lo_s, hi_s = f"{sh.min(axis=1).iloc[0]:.0%}", f"{sh.max(axis=1).iloc[0]:.0%}"
+            out.append(F(
+                f"{top} earns the most credit for the month's orders under every attribution model ({lo_s} to "
+                f"{hi_s} of orders); " + ("its" if wide == top else f"{wide}'s")
+                + f" share depends most on the model ({pp} apart).",
+                f"{when_zh}各归因模型下 {top} 的订单贡献都最高（占订单 {lo_s} 至 {hi_s}）；"
+                + ("其" if wide == top else f"{wide} 的") + f"份额随模型变化最大（相差 {pp}）。",
+                "channels",
+            ))  # fmt: skip
+        else:
+            out.append(F(
+                f"The channel with the most credit for the month's orders depends on the attribution model; {wide}'s "
+                f"share moves most ({pp} apart), so budget decisions should not rest on one model.",
+                f"{when_zh}订单贡献最高的渠道取决于归因模型；{wide} 的份额变化最大（相差 {pp}），投放预算不宜只看单一模型。",
+                "channels",
+            ))  # fmt: skip
+    if channels is not None and len(channels) and channels["roas"].notna().any():
+        best = channels.loc[channels["roas"].idxmax()]
+        roas = fmt_value(best["roas"], "ratio")
+        cac = fmt_value(best["cac"], "yuan") if _ok(best["cac"]) else "n/a"
+        spend = fmt_value(best["spend"], "yuan")
+        out.append(F(
+            f"Among paid channels{when_en}, {best['channel']} returned the most GMV per ¥ of spend: ROAS {roas} on "
+            f"{spend} spend, CAC {cac} per new buyer (attributed by order channel, not a tested effect).",
+            f"{when_zh}付费渠道中 {best['channel']} 的投入产出最高：投放花费 {spend}，广告支出回报 ROAS {roas}，"
+            f"获客成本 CAC {cac}/新买家（按订单渠道归属，并非实验检验的效果）。",
+            "channels",
+        ))  # fmt: skip
+    return out[:max_findings]
+
+
+def format_attribution(table: pd.DataFrame, *, lang: str | None = None) -> pd.DataFrame:
+    """Orders credited to each channel by each attribution model, with the channel's share of the orders."""
+    from .plots import model_display
+
+    if table.empty:
+        return table
+    models = [m for m in ("first_touch", "last_touch", "linear", "time_decay", "markov") if m in table]
+    out = pd.DataFrame({tr("Channel", "渠道", lang): table["channel"]})
+    for m in models:
+        total = table[m].sum()
+        out[model_display(m, lang)] = [f"{v:,.0f} ({v / total:.0%})" for v in table[m]]
+    return _by_first(out)
