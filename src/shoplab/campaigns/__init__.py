@@ -15,6 +15,7 @@ from .attribution import (
     channel_performance,
     markov_removal_effects,
     touch_paths,
+    touch_table,
 )
 from .did import did_estimate, did_frame, did_from_frame, participants
 from .effect import METRICS, assigned_outcomes, campaigns_in_period, effect_table, srm_check
@@ -80,7 +81,7 @@ __all__ = [
     "uplift_features", "training_set", "TLearner", "qini_curve", "qini_coefficient", "fit_uplift",
     "targeting_list",
     # channels and attribution
-    "channel_performance", "touch_paths", "attribute", "markov_removal_effects", "attribution_table",
+    "channel_performance", "touch_table", "touch_paths", "attribute", "markov_removal_effects", "attribution_table",
     # report tables and charts
     "srm_table", "money_table", "kpi_report", "format_kpis", "status_notes", "status_note", "segment_report",
     "format_segments", "after_campaign", "after_campaign_sentences", "did_report", "did_sentences",
