@@ -338,3 +338,32 @@ def test_event_activity_from_user_days_matches_raw_events(sample_shop):
     g = got.set_index("period")
     assert g.mau.tolist() == mau.tolist()
     assert g.dau.tolist() == pytest.approx(dau.tolist())
+
+
+def test_lifecycle_counted_in_the_engine_equals_the_pandas_path(sample_shop):
+    from shoplab import membership as ms
+
+    periods = ["2026-08", "2026-09", "2026-10"]
+    lazy = ms.lifecycle_table(sample_shop.orders, periods=periods)
+    eager = ms.lifecycle_stages(sample_shop.orders, periods=periods)
+    pd.testing.assert_frame_equal(ms.lifecycle_counts(lazy), ms.lifecycle_counts(eager))
+    pd.testing.assert_frame_equal(
+        ms.lifecycle_counts(lazy, periods=periods[1:]), ms.lifecycle_counts(eager, periods=periods[1:])
+    )
+    pd.testing.assert_frame_equal(
+        ms.lifecycle_flows(lazy, period="2026-10"), ms.lifecycle_flows(eager, period="2026-10")
+    )
+    a, b = ms.stage_at(lazy, "2026-10").sort_index(), ms.stage_at(eager, "2026-10").sort_index()
+    pd.testing.assert_series_equal(a, b)
+
+
+def test_order_gap_summary_equals_the_per_gap_table(sample_shop):
+    from shoplab import membership as ms
+
+    per_gap = ms.days_between_orders(sample_shop.orders, sample_shop.members, end="2026-11-01")
+    summary = ms.order_gap_summary(sample_shop.orders, sample_shop.members, end="2026-11-01").set_index("member")
+    for flag, g in per_gap.groupby("member"):
+        row = summary.loc[flag]
+        assert row.gaps == len(g)
+        assert row.median_days == pytest.approx(g.gap_days.median(), rel=1e-9)
+        assert row.mean_days == pytest.approx(g.gap_days.mean(), rel=1e-9)

@@ -27,9 +27,24 @@ def test_chinese_labels_have_glyphs():
 
 
 def test_money_and_count_formatters():
-    y, c = plots.yuan_formatter(), plots.count_formatter()
+    y, c = plots.yuan_formatter("zh"), plots.count_formatter("zh")
     assert y(1234, 0) == "¥1,234" and y(123_456, 0) == "¥12.3万" and y(2.5e8, 0) == "¥2.5亿"
     assert c(999, 0) == "999" and c(12_000, 0) == "1.2万"
+    y, c = plots.yuan_formatter("en"), plots.count_formatter("en")
+    assert y(1234, 0) == "¥1,234" and y(123_456, 0) == "¥123K" and y(2.5e8, 0) == "¥250.0M"
+    assert c(999, 0) == "999" and c(12_000, 0) == "12K" and c(3.2e9, 0) == "3.2B"
+
+
+def test_axis_numbers_follow_the_report_language():
+    from shoplab.i18n import set_lang
+
+    try:
+        set_lang("zh")
+        assert plots.count_formatter()(12_000, 0) == "1.2万"
+        set_lang("en")
+        assert plots.count_formatter()(12_000, 0) == "12K"
+    finally:
+        set_lang("en")
 
 
 def test_daily_trend_plot_returns_axes():

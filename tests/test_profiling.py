@@ -352,8 +352,14 @@ def test_findings_state_the_numbers():
             "frequency": [5, 1, 1, 1, 1],
         }
     )
-    lines = pf.findings(f, pf.segment_summary(seg), window_months=6)
-    assert lines[0] == "10 users; 5 (50%) paid in the last 6 months, spending ¥1,000."
-    assert lines[1] == "The top 20% of buyers bring 80% of revenue."  # 1 of 5 buyers holds 800 of 1,000
-    assert lines[2].startswith("Champions (1 users, 20% of buyers) bring 80% of revenue at ¥160 per order")
-    assert "4 once-valuable buyers" in lines[3] and "20% of revenue" in lines[3]
+    lines = pf.findings(f, pf.segment_summary(seg), window_months=6, lang="en")
+    # 1 of 5 buyers holds 800 of 1,000; five buyers are a small sample
+    assert lines[0] == (
+        "10 users; 5 (50.0%) paid in the last 6 months, spending ¥1,000; the top 20% of buyers bring 80.0% "
+        "of it (a small sample: read shares with care)."
+    )
+    assert lines[1].startswith(
+        "Champions (1 users, 20.0% of buyers) bring 80.0% of revenue at ¥160 per order"
+    )
+    assert "4 once-valuable buyers" in lines[2] and "20.0% of revenue" in lines[2]
+    assert [x.section for x in lines] == ["concentration", "segments", "segments"]

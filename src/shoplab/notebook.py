@@ -106,6 +106,8 @@ def fmt_value(value: Any, unit: str | None = None, *, lang: str | None = None) -
     if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
         return "n/a"
     if unit == "yuan":
+        if value == 0:
+            return "¥0"
         return f"¥{value:,.0f}" if abs(value) >= 100 else f"¥{value:,.2f}"
     if unit == "rate":
         return f"{value:.1%}"

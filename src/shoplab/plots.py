@@ -14,7 +14,7 @@ import pandas as pd
 from matplotlib import font_manager
 from matplotlib.ticker import FuncFormatter
 
-from .i18n import tr
+from .i18n import get_lang, tr
 
 __all__ = ["PALETTE", "use_style", "cjk_font", "yuan_formatter", "count_formatter", "plot_daily_trend"]
 
@@ -48,8 +48,8 @@ def use_style() -> None:
         "axes.spines.right": False,
         "axes.grid": True,
         "grid.alpha": 0.3,
-        "axes.titlesize": 12,
-        "axes.titleweight": "bold",
+        "axes.titlesize": 13,
+        "axes.titleweight": "normal",  # the bundled CJK font has no bold face
         "axes.titlelocation": "left",
         "axes.labelsize": 10,
         "legend.frameon": False,
@@ -61,23 +61,30 @@ def use_style() -> None:
     matplotlib.rcParams.update(rc)
 
 
-def _compact(x: float) -> str:
+def _compact(x: float, lang: str | None = None) -> str:
+    """Short axis numbers: 万/亿 in Chinese reports, K/M/B in English ones (thousands separators below)."""
     ax = abs(x)
-    if ax >= 1e8:
-        return f"{x / 1e8:,.1f}亿"
-    if ax >= 1e4:
-        return f"{x / 1e4:,.1f}万"
+    if get_lang(lang) == "zh":
+        if ax >= 1e8:
+            return f"{x / 1e8:,.1f}亿"
+        if ax >= 1e4:
+            return f"{x / 1e4:,.1f}万"
+        return f"{x:,.0f}"
+    for scale, suffix in ((1e9, "B"), (1e6, "M"), (1e4, "K")):
+        if ax >= scale:
+            return f"{x / scale:,.1f}{suffix}" if scale > 1e4 else f"{x / 1e3:,.0f}K"
     return f"{x:,.0f}"
 
 
-def yuan_formatter() -> FuncFormatter:
-    """Axis formatter for money: ¥1,234 / ¥12.3万 / ¥1.2亿."""
-    return FuncFormatter(lambda x, _: "¥" + _compact(x))
+def yuan_formatter(lang: str | None = None) -> FuncFormatter:
+    """Axis formatter for money: ¥1,234 / ¥12.3万 / ¥1.2亿 in Chinese, ¥1,234 / ¥123K / ¥1.2M in English
+    (the language of the report when the chart is drawn, unless ``lang`` is given)."""
+    return FuncFormatter(lambda x, _: "¥" + _compact(x, lang))
 
 
-def count_formatter() -> FuncFormatter:
-    """Axis formatter for counts with thousands separators (万 above ten thousand)."""
-    return FuncFormatter(lambda x, _: _compact(x))
+def count_formatter(lang: str | None = None) -> FuncFormatter:
+    """Axis formatter for counts with thousands separators (万/亿 or K/M/B for large numbers)."""
+    return FuncFormatter(lambda x, _: _compact(x, lang))
 
 
 def plot_daily_trend(

@@ -30,6 +30,7 @@ __all__ = [
     "active_rate",
     "member_dau_mau",
     "days_between_orders",
+    "order_gap_summary",
     "cohort_retention",
     "retention_matrix",
     "lifecycle_table",
@@ -104,6 +105,37 @@ def days_between_orders(orders, members=None, *, end) -> pd.DataFrame:
         g = g.left_join(m, "user_id")
         g = g.mutate(member=g.joined_ts.notnull() & (g.joined_ts <= g.prev))
     return g.select("user_id", "gap_days", *(["member"] if members is not None else [])).execute()
+
+
+def order_gap_summary(orders, members=None, *, end) -> pd.DataFrame:
+    """Days between consecutive sold orders (before ``end``), summarised in the engine: one row per ``member``
+    flag (all gaps when ``members`` is None) with ``gaps``, ``median_days``, ``p25_days``, ``p75_days`` and
+    ``mean_days``. The gaps themselves (one per order) stay in the engine; :func:`days_between_orders` returns
+    them for small data."""
+    o = sold(table(orders, ["user_id", "ts"], "orders"))
+    o = o.filter(o.ts < to_ts(end))
+    w = ibis.window(group_by="user_id", order_by="ts")
+    g = o.mutate(prev=o.ts.lag().over(w))
+    g = g.filter(g.prev.notnull())
+    g = g.mutate(gap_days=(g.ts.epoch_seconds() - g.prev.epoch_seconds()) / 86400.0)
+    if members is not None:
+        m = table(members, ["user_id", "joined_ts"], "members").select("user_id", "joined_ts")
+        g = g.left_join(m, "user_id")
+        g = g.mutate(member=g.joined_ts.notnull() & (g.joined_ts <= g.prev))
+    else:
+        g = g.mutate(member=ibis.null("boolean"))
+    df = (
+        g.group_by("member")
+        .aggregate(
+            gaps=g.count(),
+            median_days=g.gap_days.median(),
+            p25_days=g.gap_days.quantile(0.25),
+            p75_days=g.gap_days.quantile(0.75),
+            mean_days=g.gap_days.mean(),
+        )
+        .execute()
+    )
+    return df.sort_values("member", ascending=False, ignore_index=True)
 
 
 def _cohorts(basis: str, *, users=None, members=None, orders=None):

@@ -20,10 +20,13 @@ import ibis
 import numpy as np
 import pandas as pd
 
+from ..i18n import tr
 from ._common import TIER_ORDER, is_midnight, sold, table, tier_rank, to_ts, user_days
 
 __all__ = [
     "FEATURE_LABELS",
+    "FEATURE_LABELS_ZH",
+    "feature_label",
     "churn_features",
     "churn_labels",
     "churn_dataset",
@@ -53,6 +56,34 @@ FEATURE_LABELS = {
     "last_csat": "latest CSAT answer (1-5)",
     "platform_web": "signed up on web",
 }
+
+#: Chinese names of the features, for reports in Chinese.
+FEATURE_LABELS_ZH = {
+    "days_since_order": "距上次下单天数",
+    "orders_lookback": "回看期内订单数",
+    "orders_90d": "近 90 天订单数",
+    "gmv_lookback": "回看期内消费额（¥）",
+    "aov": "客单价（¥）",
+    "refund_share": "退款订单占比",
+    "coupon_share": "用券订单占比",
+    "tenure_days": "距首次下单天数",
+    "days_since_event": "距上次访问天数",
+    "events_30d": "近 30 天行为事件数",
+    "active_days_30d": "近 30 天活跃天数",
+    "event_trend": "访问趋势（近 30 天对比 90 天均值）",
+    "is_member": "是否会员",
+    "tier_rank": "会员等级（0 = 普通会员）",
+    "points_balance": "积分余额",
+    "redeemed": "是否核销过积分",
+    "last_nps": "最近一次 NPS 评分（0-10）",
+    "last_csat": "最近一次 CSAT 评分（1-5）",
+    "platform_web": "网页端注册",
+}
+
+
+def feature_label(feature: str, lang: str | None = None) -> str:
+    """A feature's readable name in the report language (the code itself when unknown)."""
+    return tr(FEATURE_LABELS.get(feature, feature), FEATURE_LABELS_ZH.get(feature, feature), lang)
 
 
 def _get(tables, name):
@@ -218,14 +249,15 @@ class ChurnResult:
     model: object = field(repr=False)
     features: list[str] = field(default_factory=list)
 
-    def metrics(self) -> pd.DataFrame:
+    def metrics(self, lang: str | None = None) -> pd.DataFrame:
+        th = f"{self.threshold:.2f}"
         rows = [
-            ("AUC (test)", self.auc),
-            (f"precision at p >= {self.threshold:.2f}", self.precision),
-            (f"recall at p >= {self.threshold:.2f}", self.recall),
-            ("churn rate (test)", self.base_rate),
-            ("users in training", self.n_train),
-            ("users in test", self.n_test),
+            (tr("AUC (test)", "AUC（测试集）", lang), self.auc),
+            (tr(f"precision at p >= {th}", f"流失概率 ≥ {th} 时的精确率", lang), self.precision),
+            (tr(f"recall at p >= {th}", f"流失概率 ≥ {th} 时的召回率", lang), self.recall),
+            (tr("churn rate (test)", "流失率（测试集）", lang), self.base_rate),
+            (tr("users in training", "训练用户数", lang), self.n_train),
+            (tr("users in test", "测试用户数", lang), self.n_test),
         ]
         return pd.DataFrame(rows, columns=["measure", "value"])
 
@@ -338,7 +370,7 @@ def _churn_model(
     imp = pd.DataFrame(
         {
             "feature": feats,
-            "label": [FEATURE_LABELS.get(f, f) for f in feats],
+            "label": [feature_label(f) for f in feats],  # in the report language
             "auc_drop": pi.importances_mean,
             "auc_drop_std": pi.importances_std,
         }
@@ -372,12 +404,14 @@ def at_risk_members(
     top: int | None = 20,
     min_probability: float | None = None,
     n_reasons: int = 3,
+    lang: str | None = None,
 ) -> pd.DataFrame:
     """Members ranked by value at risk (churn probability x ``value``), with the reasons behind each score.
 
     ``features`` come from :func:`churn_features` at the scoring date (non-members are dropped). ``value`` is a
     per-user value (e.g. 12-month CLV; default: spend in the lookback window). A reason is a feature whose
-    replacement by the population's median lowers the member's score most ("what if this were typical").
+    replacement by the population's median lowers the member's score most ("what if this were typical"); the
+    reasons are written in ``lang`` (default: the report language).
     """
     feats = result.features
     x = features[feats]
@@ -404,16 +438,20 @@ def at_risk_members(
         alt_p = result.model.predict_proba(alt.to_numpy(dtype="float64"))[:, 1] if cand else []
         drops = sorted(zip(p[uid] - np.asarray(alt_p), cand, strict=True), reverse=True)
         parts = [
-            f"{FEATURE_LABELS.get(f, f)} {_fmt(row.iloc[0][f])} (typical {_fmt(med[f])})"
+            tr(
+                f"{feature_label(f, 'en')} {_fmt(row.iloc[0][f])} (typical {_fmt(med[f])})",
+                f"{feature_label(f, 'zh')} {_fmt(row.iloc[0][f], 'zh')}（一般为 {_fmt(med[f], 'zh')}）",
+                lang,
+            )
             for d, f in drops[:n_reasons]
             if d > 0.01
         ]
-        reasons.append("; ".join(parts) or "no single driver")
+        reasons.append(tr("; ", "；", lang).join(parts) or tr("no single driver", "无单一主因", lang))
     df["reasons"] = reasons
     return df.reset_index().rename(columns={"index": "user_id"})
 
 
-def _fmt(v) -> str:
+def _fmt(v, lang: str | None = "en") -> str:
     if v is None or (isinstance(v, float) and np.isnan(v)):
-        return "none"
+        return tr("none", "无", lang)
     return f"{v:,.0f}" if abs(v) >= 10 else f"{v:,.2f}".rstrip("0").rstrip(".")

@@ -1,4 +1,9 @@
-"""Words for the membership report: the health verdict and chart titles that state the finding."""
+"""Words for the membership report, in English or Chinese: findings, chart titles that state the finding, the
+sentences under each section, display names of stages, groups and movements, and readable tables.
+
+Every sentence is generated from the result tables it describes; ``lang`` (``"en"``/``"zh"``) defaults to the
+report language set by :func:`shoplab.set_lang`.
+"""
 
 from __future__ import annotations
 
@@ -6,136 +11,685 @@ import math
 
 import pandas as pd
 
-from ..notebook import fmt_value
+from ..i18n import tr
+from ..notebook import Finding, fmt_change, fmt_value
+from ..notebook import format_table as _format_table
 
-__all__ = ["health_verdict", "titles"]
+__all__ = [
+    "findings",
+    "health_verdict",
+    "titles",
+    "display_name",
+    "cohort_label",
+    "display_table",
+    "styled_table",
+    "repurchase_test",
+    "nps_interval",
+    "activity_lines",
+    "points_lines",
+    "churn_lines",
+    "clv_lines",
+    "satisfaction_lines",
+    "SECTIONS",
+]
+
+#: Anchor ids of the report's sections (the notebook's headings carry the same ids).
+SECTIONS = (
+    "findings",
+    "tiers",
+    "members-vs-non-members",
+    "points",
+    "activity",
+    "cohort-retention",
+    "lifecycle",
+    "churn-risk",
+    "at-risk-members",
+    "clv",
+    "satisfaction",
+    "definitions",
+    "data-quality",
+)
+
+# Codes the package puts into result tables, with their English and Chinese display names. Tier names and other
+# values from the shop's own data are shown as they are.
+_NAMES = {
+    # lifecycle stages (生命周期阶段)
+    "new": ("new", "新客"),
+    "active": ("active", "活跃"),
+    "reactivated": ("reactivated", "回流"),
+    "at_risk": ("at risk", "沉睡"),
+    "dormant": ("dormant", "休眠"),
+    "churned": ("churned", "已流失"),
+    "none": ("not a buyer yet", "此前未购买"),
+    # members vs non-members
+    "member": ("member", "会员"),
+    "joined in window": ("joined in window", "窗口期内入会"),
+    "non-member": ("non-member", "非会员"),
+    # tier movements (升级/降级)
+    "upgraded": ("upgraded", "升级"),
+    "stayed": ("stayed", "保级"),
+    "downgraded": ("downgraded", "降级"),
+    "left": ("left", "退会"),
+    "joined": ("joined", "新入会"),
+    "not a member": ("not a member", "非会员"),
+    # axis names of result matrices
+    "tier at start": ("tier at start", "期初等级"),
+    "tier at end": ("tier at end", "期末等级"),
+    "stage last month": ("stage last month", "上月阶段"),
+    "stage this month": ("stage this month", "本月阶段"),
+    "months_since": ("months since cohort month", "距同期群首月的月数"),
+    "cohort": ("cohort", "同期群"),
+    "lifecycle stage": ("lifecycle stage", "生命周期阶段"),
+    "tier": ("tier", "会员等级"),
+    # cohort bases (the cohort_basis parameter)
+    "first_order": ("first order", "首次下单"),
+    "join": ("joining", "入会"),
+    "signup": ("sign-up", "注册"),
+}
+
+# Column name -> (English, Chinese, unit for fmt_value).
+_COLUMNS = {
+    "group": ("group", "人群", None),
+    "tier": ("tier", "会员等级", None),
+    "lifecycle stage": ("lifecycle stage", "生命周期阶段", None),
+    "movement": ("movement", "变动", None),
+    "user_id": ("user", "用户", None),
+    "period": ("month", "月份", None),
+    "buyers": ("buyers", "购买人数", "count"),
+    "repeat_buyers": ("repeat buyers", "复购人数", "count"),
+    "orders": ("orders", "订单数", "count"),
+    "gmv": ("GMV", "成交额", "yuan"),
+    "repurchase_rate": ("repurchase rate", "复购率", "rate"),
+    "orders_per_buyer": ("orders per buyer", "人均订单数", "number"),
+    "aov": ("AOV", "客单价", "yuan"),
+    "gmv_per_buyer": ("GMV per buyer", "人均成交额", "yuan"),
+    "gmv_share": ("share of GMV", "成交额占比", "rate"),
+    "members": ("members", "会员数", "count"),
+    "share_of_start": ("share of members at start", "占期初会员比例", "rate"),
+    "clv_mean": ("mean CLV (12 months)", "人均 CLV（12 个月）", "yuan"),
+    "clv_total": ("total CLV", "CLV 合计", "yuan"),
+    "p_alive_mean": ("mean P(alive)", "平均存活概率", "rate"),
+    "clv_share": ("share of CLV", "CLV 占比", "rate"),
+    "churn_probability": ("churn probability", "流失概率", "rate"),
+    "value": ("12-month CLV", "12 个月 CLV", "yuan"),
+    "value_at_risk": ("value at risk", "风险价值", "yuan"),
+    "reasons": ("main reasons", "主要原因", None),
+    "nps": ("NPS", "NPS", None),
+    "nps_answers": ("NPS answers", "NPS 回答数", "count"),
+    "promoters": ("promoters", "推荐者", "count"),
+    "detractors": ("detractors", "贬损者", "count"),
+    "csat": ("CSAT", "满意度 CSAT", "rate"),
+    "csat_answers": ("CSAT answers", "CSAT 回答数", "count"),
+    "csat_satisfied": ("satisfied (4-5)", "满意（4-5 分）", "count"),
+    "csat_mean": ("mean CSAT score", "CSAT 平均分", "number"),
+}
 
 
-def _pct(x: float) -> str:
-    return "n/a" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{x:.0%}"
+def display_name(value, lang: str | None = None) -> str:
+    """The display name of a code the package writes (stage, group, movement); other values as they are."""
+    pair = _NAMES.get(str(value))
+    return tr(*pair, lang) if pair else str(value)
 
 
-def health_verdict(
+def cohort_label(basis: str, lang: str | None = None) -> str:
+    """The axis name of cohorts by ``basis`` (``first_order``, ``join``, ``signup``)."""
+    name = display_name(basis, lang)
+    return tr(f"cohort (month of {name})", f"同期群（{name}月份）", lang)
+
+
+def display_table(
+    df: pd.DataFrame, *, units: dict[str, str] | None = None, lang: str | None = None
+) -> pd.DataFrame:
+    """A result table as a manager reads it: numbers formatted (¥, %, thousands), codes in the category columns
+    shown by their display names, columns named in the report language. ``units`` adds or overrides units."""
+    out = df.copy()
+    for col in ("group", "lifecycle stage", "movement"):
+        if col in out.columns:
+            out[col] = [display_name(v, lang) for v in out[col]]
+    if "tier" in out.columns:
+        out["tier"] = [display_name(v, lang) if v == "non-member" else v for v in out["tier"]]
+    if "nps" in out.columns:
+        out["nps"] = [_nps(v) for v in out["nps"]]
+    u = {c: spec[2] for c, spec in _COLUMNS.items() if spec[2]}
+    u.update(units or {})
+    rename = {c: tr(spec[0], spec[1], lang) for c, spec in _COLUMNS.items() if c in out.columns}
+    return _format_table(out, u, rename=rename, lang=lang)
+
+
+def styled_table(df: pd.DataFrame, *, units: dict[str, str] | None = None, lang: str | None = None):
+    """:func:`display_table` as a compact HTML table: no index, the tier next to the user, numbers on one line,
+    long text (reasons) left-aligned last."""
+    cols = list(df.columns)
+    if "user_id" in cols and "tier" in cols:
+        cols.remove("tier")
+        cols.insert(cols.index("user_id") + 1, "tier")
+    if "reasons" in cols:
+        cols.remove("reasons")
+        cols.append("reasons")
+    shown = display_table(df[cols], units=units, lang=lang)
+    text = [c for c, k in zip(shown.columns, cols, strict=True) if k == "reasons"]
+    other = [c for c in shown.columns if c not in text]
+    st = shown.style.hide(axis="index").set_properties(subset=other, **{"white-space": "nowrap"})
+    if text:
+        st = st.set_properties(subset=text, **{"text-align": "left", "min-width": "24em"})
+    return st
+
+
+def _nps(v) -> str:
+    return "n/a" if v is None or pd.isna(v) else f"{v:+.0f}"
+
+
+def _pct(x, lang=None) -> str:
+    return fmt_value(x, "rate", lang=lang) if x is not None and not pd.isna(x) else "n/a"
+
+
+def _p(p: float) -> str:
+    return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
+
+
+def repurchase_test(comparison: pd.DataFrame, a: str = "member", b: str = "non-member") -> dict:
+    """Two-proportion z-test of the repurchase rates of groups ``a`` and ``b`` of ``member_comparison``.
+
+    Returns ``diff`` (a - b, as a share), ``p`` (two-sided), ``n_a``, ``n_b``, ``rate_a``, ``rate_b``.
+    """
+    c = comparison.set_index("group")
+    n1, n2 = int(c.loc[a, "buyers"]), int(c.loc[b, "buyers"])
+    x1, x2 = int(c.loc[a, "repeat_buyers"]), int(c.loc[b, "repeat_buyers"])
+    out = {"n_a": n1, "n_b": n2, "rate_a": math.nan, "rate_b": math.nan, "diff": math.nan, "p": math.nan}
+    if n1 == 0 or n2 == 0:
+        return out
+    p1, p2 = x1 / n1, x2 / n2
+    pool = (x1 + x2) / (n1 + n2)
+    se = math.sqrt(pool * (1 - pool) * (1 / n1 + 1 / n2))
+    z = (p1 - p2) / se if se > 0 else 0.0
+    out.update(rate_a=p1, rate_b=p2, diff=p1 - p2, p=math.erfc(abs(z) / math.sqrt(2)))
+    return out
+
+
+def nps_interval(promoters: float, detractors: float, answers: float) -> tuple[float, float]:
+    """95% interval of an NPS (in points) from its counts (normal approximation; NaN without answers)."""
+    n = float(answers or 0)
+    if n <= 0:
+        return math.nan, math.nan
+    pp, pd_ = promoters / n, detractors / n
+    se = math.sqrt(max(pp + pd_ - (pp - pd_) ** 2, 0.0) / n) * 100
+    v = (pp - pd_) * 100
+    return v - 1.96 * se, v + 1.96 * se
+
+
+def _growth(tier_counts: pd.DataFrame):
+    tc = tier_counts.sum(axis=1)
+    now = int(tc.iloc[-1])
+    if len(tc) >= 4:
+        before, label = int(tc.iloc[-4]), str(tc.index[-4])
+        return now, before, label, (now / before - 1 if before else math.nan)
+    return now, None, None, math.nan
+
+
+def activity_lines(
+    *,
+    period: str,
+    tier_counts: pd.DataFrame,
+    active: dict,
+    gaps: pd.DataFrame | None = None,
+    dau_mau: pd.DataFrame | None = None,
+    lang: str | None = None,
+) -> list[str]:
+    """The activity section's sentences: members and their change, active members, days between orders,
+    stickiness."""
+    now, before, label, ch = _growth(tier_counts)
+    out = []
+    if before is not None:
+        out.append(
+            tr(
+                f"{now:,} members at the end of {period}, {fmt_change(ch)} on {before:,} at the end of {label}.",
+                f"{period} 末共有会员 {now:,} 名，较 {label} 末的 {before:,} 名变化 {fmt_change(ch)}。",
+                lang,
+            )
+        )
+    rate, a, n = _pct(active["active_rate"], lang), f"{active['active']:,}", f"{active['members']:,}"
+    out.append(
+        tr(
+            f"{rate} of members were active (ordered or visited) in {period}: {a} of {n}.",
+            f"{period} 活跃（下单或访问）会员占比 {rate}：{n} 名会员中 {a} 名。",
+            lang,
+        )
+    )
+    if gaps is not None and len(gaps):
+        med = (
+            gaps.set_index("member")["median_days"]  # order_gap_summary (engine)
+            if "median_days" in gaps
+            else gaps.groupby("member").gap_days.median()  # days_between_orders (one row per gap)
+        )
+        gm, gn = (
+            fmt_value(med.get(True, math.nan), "days", lang=lang),
+            fmt_value(med.get(False, math.nan), "days", lang=lang),
+        )
+        out.append(
+            tr(
+                f"Median time between two orders: {gm} for members, {gn} for non-members.",
+                f"两次下单的间隔中位数：会员 {gm}，非会员 {gn}。",
+                lang,
+            )
+        )
+    if dau_mau is not None and len(dau_mau):
+        st = _pct(dau_mau.stickiness.iloc[-1], lang)
+        out.append(
+            tr(
+                f"Members' stickiness (DAU/MAU) in {dau_mau.period.iloc[-1]}: {st}.",
+                f"{dau_mau.period.iloc[-1]} 会员粘性（DAU/MAU）：{st}。",
+                lang,
+            )
+        )
+    return out
+
+
+def points_lines(points_year: dict, lang: str | None = None) -> list[str]:
+    """The points section's sentences (积分发放/核销/过期) over the last 12 months."""
+    rr, br = _pct(points_year["redemption_rate"], lang), _pct(points_year["breakage"], lang)
+    iss, red = fmt_value(points_year["issued"], "count"), fmt_value(points_year["redeemed"], "count")
+    sh = _pct(points_year["share_redeemed"], lang)
+    r, m = f"{points_year['redeemers']:,}", f"{points_year['members']:,}"
+    out_ = fmt_value(points_year["outstanding"], "count")
+    return [
+        tr(
+            f"Over the last 12 months {iss} points were issued and {red} redeemed: a redemption rate of {rr}; "
+            f"breakage (expired / (redeemed + expired)) was {br}.",
+            f"近 12 个月发放积分 {iss}，核销 {red}，核销率 {rr}；过期率（过期 /（核销 + 过期））{br}。",
+            lang,
+        ),
+        tr(
+            f"{sh} of members ({r} of {m}) redeemed points; {out_} points are outstanding, a liability owed to "
+            "members.",
+            f"{sh} 的会员（{m} 名中 {r} 名）核销过积分；未使用积分余额 {out_}，是对会员的负债。",
+            lang,
+        ),
+    ]
+
+
+def churn_lines(
+    churn, *, value_at_risk: float | None = None, scored: int | None = None, lang: str | None = None
+) -> list[str]:
+    """The churn section's sentences: the split, the test scores, and the value at risk over scored members."""
+    tr_d, te_d = f"{churn.train_cutoff:%Y-%m-%d}", f"{churn.test_cutoff:%Y-%m-%d}"
+    ntr, nte, base = f"{churn.n_train:,}", f"{churn.n_test:,}", _pct(churn.base_rate, lang)
+    auc, th = f"{churn.auc:.2f}", f"{churn.threshold:.2f}"
+    prec, rec = _pct(churn.precision, lang), _pct(churn.recall, lang)
+    out = [
+        tr(
+            f"Trained on {ntr} users at {tr_d}, tested on {nte} users at {te_d} ({base} of them churned).",
+            f"在 {tr_d} 的 {ntr} 名用户上训练，在 {te_d} 的 {nte} 名用户上测试（其中 {base} 流失）。",
+            lang,
+        ),
+        tr(
+            f"Test AUC {auc} ({_auc_word(churn.auc, 'en')}); at a churn probability of {th} or more, precision "
+            f"{prec} and recall {rec}.",
+            f"测试集 AUC {auc}（{_auc_word(churn.auc, 'zh')}）；流失概率 ≥ {th} 时，精确率 {prec}，召回率 {rec}。",
+            lang,
+        ),
+    ]
+    if value_at_risk is not None and not pd.isna(value_at_risk):
+        v = fmt_value(value_at_risk, "yuan")
+        n = f"{scored:,} " if scored else ""
+        out.append(
+            tr(
+                f"Value at risk: {v} of 12-month CLV, summed over the {n}members scored today (churn probability × "
+                "CLV).",
+                f"风险价值：今日评分的 {n}名会员的 12 个月 CLV 中有 {v} 面临流失风险（流失概率 × CLV 之和）。",
+                lang,
+            )
+        )
+    return out
+
+
+def _auc_word(auc: float, lang: str) -> str:
+    if auc >= 0.8:
+        return tr("ranks churners well", "区分能力良好", lang)
+    if auc >= 0.7:
+        return tr("ranks churners fairly", "区分能力一般", lang)
+    return tr("ranks churners weakly: use the list with care", "区分能力较弱，名单仅供参考", lang)
+
+
+def clv_lines(
+    *, clv_mean: float, clv_members_share: float, members: int, months: int = 12, lang: str | None = None
+) -> list[str]:
+    """The CLV section's sentence on members."""
+    v, sh = fmt_value(clv_mean, "yuan"), _pct(clv_members_share, lang)
+    return [
+        tr(
+            f"A member is worth {v} over the next {months} months on average (discounted GMV, {members:,} members "
+            f"who have bought); members hold {sh} of all buyers' CLV.",
+            f"会员未来 {months} 个月的人均客户终身价值（CLV，折现成交额）为 {v}（{members:,} 名已购会员）；"
+            f"会员占全部买家 CLV 的 {sh}。",
+            lang,
+        )
+    ]
+
+
+def satisfaction_lines(
+    nps_now: dict | None,
+    sat_month: pd.DataFrame | None,
+    sat_tier: pd.DataFrame | None,
+    lang: str | None = None,
+) -> list[str]:
+    """The satisfaction section's sentences: this month's NPS with its interval, and NPS/CSAT by tier."""
+    out = []
+    if nps_now is not None and nps_now.get("nps_answers"):
+        out.append(_nps_sentence(nps_now, sat_month, lang))
+    if sat_tier is not None:
+        for r in sat_tier.itertuples():
+            few = r.nps_answers < 100
+            name = display_name(r.tier, lang)
+            out.append(
+                tr(
+                    f"{name}: NPS {_nps(r.nps)} from {r.nps_answers:,} answers"
+                    + (" (fewer than 100: read with care)" if few else "")
+                    + f", CSAT {_pct(r.csat, lang)} from {r.csat_answers:,}.",
+                    f"{name}：NPS {_nps(r.nps)}（{r.nps_answers:,} 份回答"
+                    + ("，少于 100 份，谨慎解读" if few else "")
+                    + f"），CSAT {_pct(r.csat, lang)}（{r.csat_answers:,} 份）。",
+                    lang,
+                )
+            )
+    return out
+
+
+def _nps_sentence(nps_now: dict, sat_month: pd.DataFrame | None, lang) -> str:
+    n = int(nps_now["nps_answers"])
+    lo, hi = nps_interval(nps_now["promoters"], nps_now["detractors"], n)
+    v = _nps(nps_now["nps"])
+    en = f"NPS this month is {v} from {n:,} answers (95% interval {lo:+.0f} to {hi:+.0f})"
+    zh = f"本月净推荐值 NPS 为 {v}（{n:,} 份回答，95% 区间 {lo:+.0f} 至 {hi:+.0f}）"
+    if sat_month is not None and len(sat_month) >= 2 and not pd.isna(sat_month.nps.iloc[-2]):
+        prev, label = sat_month.nps.iloc[-2], sat_month.period.iloc[-2]
+        inside = lo <= prev <= hi
+        en += f"; {label}: {_nps(prev)}" + (", within that interval: no clear change" if inside else "")
+        zh += f"；{label} 为 {_nps(prev)}" + ("，在区间之内，变化不明显" if inside else "")
+    if n < 100:
+        en += "; fewer than 100 answers: read with care"
+        zh += "；回答少于 100 份，谨慎解读"
+    return tr(en + ".", zh + "。", lang)
+
+
+def findings(
     *,
     period: str,
     tier_counts: pd.DataFrame,
     active: dict,
     comparison: pd.DataFrame,
     lifecycle_counts: pd.DataFrame | None = None,
+    churn=None,
     churn_value_at_risk: float | None = None,
+    at_risk_top: int | None = None,
     clv_mean: float | None = None,
     clv_members_share: float | None = None,
-    nps_value: float | None = None,
-    nps_answers: int | None = None,
-) -> list[str]:
-    """Sentences for the report's verdict, each generated from the numbers passed in."""
+    holdout: pd.DataFrame | None = None,
+    nps_now: dict | None = None,
+    sat_month: pd.DataFrame | None = None,
+    lang: str | None = None,
+) -> list[Finding]:
+    """3-6 findings in plain sentences, each generated from the numbers passed in and linked to the section that
+    shows them (see :data:`SECTIONS`)."""
+
+    def F(en: str, zh: str, section: str) -> Finding:
+        return Finding(tr(en, zh, lang), section)
+
     out = []
-    tc = tier_counts.sum(axis=1)
-    now = int(tc.iloc[-1])
-    if len(tc) >= 4:
-        before, label = int(tc.iloc[-4]), tc.index[-4]
-        ch = now / before - 1 if before else math.nan
-        word = "growing" if ch > 0.005 else ("shrinking" if ch < -0.005 else "flat")
+    now, before, label, ch = _growth(tier_counts)
+    rate, a, n = _pct(active["active_rate"], lang), f"{active['active']:,}", f"{active['members']:,}"
+    if before is not None:
+        word_en = "growing" if ch > 0.005 else ("shrinking" if ch < -0.005 else "flat")
+        word_zh = "增长" if ch > 0.005 else ("收缩" if ch < -0.005 else "持平")
         out.append(
-            f"The programme is {word}: {now:,} members at the end of {period}, {ch:+.1%} against {before:,} at the "
-            f"end of {label}."
+            F(
+                f"The programme is {word_en}: {now:,} members at the end of {period}, {fmt_change(ch)} on {before:,} "
+                f"at the end of {label}; {rate} of them ({a} of {n}) ordered or visited in {period}.",
+                f"会员规模{word_zh}：{period} 末共有会员 {now:,} 名，较 {label} 末的 {before:,} 名变化 "
+                f"{fmt_change(ch)}；其中 {rate}（{n} 名中 {a} 名）在 {period} 下单或访问。",
+                "activity",
+            )
         )
     else:
-        out.append(f"{now:,} members at the end of {period}.")
-    out.append(
-        f"{_pct(active['active_rate'])} of members ({active['active']:,} of {active['members']:,}) ordered or visited in "
-        f"{period}."
-    )
-    c = comparison.set_index("group")
-    rm, rn = c.loc["member", "repurchase_rate"], c.loc["non-member", "repurchase_rate"]
-    if pd.notna(rm) and pd.notna(rn):
-        verb = "more" if rm > rn else "less"
         out.append(
-            f"Members who joined before the comparison window repurchase {verb} often than non-members "
-            f"({_pct(rm)} vs {_pct(rn)} of buyers with two or more orders) and spend "
-            f"{fmt_value(c.loc['member', 'aov'], 'yuan')} vs {fmt_value(c.loc['non-member', 'aov'], 'yuan')} per "
-            f"order; they bring {_pct(c.loc['member', 'gmv_share'])} of GMV. This is an association, not the "
-            "programme's causal effect: loyal buyers are the ones who join."
+            F(
+                f"{now:,} members at the end of {period}; {rate} of them ({a} of {n}) ordered or visited.",
+                f"{period} 末共有会员 {now:,} 名；其中 {rate}（{n} 名中 {a} 名）下单或访问。",
+                "activity",
+            )
+        )
+    t = repurchase_test(comparison)
+    c = comparison.set_index("group")
+    if not pd.isna(t["diff"]):
+        rm, rn = _pct(t["rate_a"], lang), _pct(t["rate_b"], lang)
+        d, p = fmt_change(t["diff"], "pp"), _p(t["p"])
+        sig = t["p"] < 0.05
+        am, an = fmt_value(c.loc["member", "aov"], "yuan"), fmt_value(c.loc["non-member", "aov"], "yuan")
+        share = _pct(c.loc["member", "gmv_share"], lang)
+        small = min(t["n_a"], t["n_b"]) < 100
+        if sig:
+            more_en = "more" if t["diff"] > 0 else "less"
+            more_zh = "高于" if t["diff"] > 0 else "低于"
+            head_en = (
+                f"Members repurchase {more_en} often than non-members: {rm} vs {rn} of buyers ({d}, {p})"
+            )
+            head_zh = f"会员复购率{more_zh}非会员：{rm} 对 {rn}（{d}，{p}，差异显著）"
+        else:
+            head_en = f"Members and non-members repurchase alike: {rm} vs {rn} of buyers ({d}, {p}, not significant)"
+            head_zh = f"会员与非会员复购率相近：{rm} 对 {rn}（{d}，{p}，差异不显著）"
+        if small:
+            head_en += "; small groups, read with care"
+            head_zh += "；样本较小，谨慎解读"
+        out.append(
+            F(
+                f"{head_en}; they spend {am} vs {an} per order and bring {share} of GMV. An association, not the "
+                "programme's effect: loyal buyers are the ones who join.",
+                f"{head_zh}；客单价 {am} 对 {an}，会员贡献 {share} 的成交额。这是相关而非因果：忠诚的买家更倾向于入会。",
+                "members-vs-non-members",
+            )
         )
     if lifecycle_counts is not None and len(lifecycle_counts) >= 2:
         cur, prev = lifecycle_counts.iloc[-1], lifecycle_counts.iloc[-2]
         slip = int(cur["at_risk"] + cur["dormant"])
-        slip_prev = int(prev["at_risk"] + prev["dormant"])
+        diff = slip - int(prev["at_risk"] + prev["dormant"])
+        re_, chd = int(cur["reactivated"]), int(cur["churned"])
         out.append(
-            f"Where members slip: {slip:,} buying members are at risk (沉睡) or dormant ({slip - slip_prev:+,} on the "
-            f"previous month); {int(cur['reactivated']):,} came back this month and {int(cur['churned']):,} count as "
-            "churned."
+            F(
+                f"Where members slip: {slip:,} buying members are at risk or dormant at the end of {period} "
+                f"({diff:+,} on {lifecycle_counts.index[-2]}); {re_:,} came back this month and {chd:,} count as "
+                "churned.",
+                f"会员流失预警：{period} 末有 {slip:,} 名已购会员处于沉睡或休眠（较 {lifecycle_counts.index[-2]} "
+                f"{diff:+,}）；本月回流 {re_:,} 名，已流失 {chd:,} 名。",
+                "lifecycle",
+            )
         )
-    if churn_value_at_risk is not None and not math.isnan(churn_value_at_risk):
+    if churn is not None and churn_value_at_risk is not None and not pd.isna(churn_value_at_risk):
+        v, auc = fmt_value(churn_value_at_risk, "yuan"), f"{churn.auc:.2f}"
+        top = at_risk_top or 0
         out.append(
-            f"The churn model puts {fmt_value(churn_value_at_risk, 'yuan')} of members' 12-month value at risk "
-            "(churn probability times CLV, summed over members)."
+            F(
+                f"The churn model (test AUC {auc}, {_auc_word(churn.auc, 'en')}) puts {v} of members' 12-month CLV "
+                "at risk"
+                + (f"; the win-back list names the {top} members with the most at stake." if top else "."),
+                f"流失模型（测试集 AUC {auc}，{_auc_word(churn.auc, 'zh')}）估计会员 12 个月 CLV 中有 {v} 面临流失风险"
+                + (f"；召回名单列出风险价值最高的 {top} 名会员。" if top else "。"),
+                "churn-risk",
+            )
         )
-    if clv_mean is not None and not math.isnan(clv_mean):
-        s = f"A buyer is worth {fmt_value(clv_mean, 'yuan')} over the next 12 months on average (discounted GMV)"
-        if clv_members_share is not None:
-            s += f"; members hold {_pct(clv_members_share)} of the total"
-        out.append(s + ".")
-    if nps_value is not None and not math.isnan(nps_value):
-        small = (
-            " (fewer than 100 answers: read with care)"
-            if nps_answers is not None and nps_answers < 100
-            else ""
-        )
-        out.append(f"NPS in {period} is {nps_value:+.0f} from {int(nps_answers or 0):,} answers{small}.")
-    return out
+    if clv_mean is not None and not pd.isna(clv_mean):
+        v, sh = fmt_value(clv_mean, "yuan"), _pct(clv_members_share, lang)
+        en = f"A member is worth {v} over the next 12 months on average; members hold {sh} of all buyers' CLV"
+        zh = f"会员未来 12 个月人均 CLV 为 {v}，占全部买家 CLV 的 {sh}"
+        if holdout is not None and len(holdout):
+            h = holdout.set_index(holdout.columns[0]).loc["all"]
+            err = h.predicted / h.actual - 1 if h.actual else math.nan
+            if not pd.isna(err) and abs(err) > 0.1:
+                e = fmt_value(abs(err), "rate")
+                fewer_en, fewer_zh = ("fewer", "少") if err < 0 else ("more", "多")
+                en += (
+                    f". On the holdout the model predicted {e} {fewer_en} purchases than buyers made, so read CLV "
+                    + ("as a conservative estimate" if err < 0 else "as optimistic")
+                )
+                zh += f"。留出期检验中模型预测的购买次数比实际{fewer_zh} {e}，" + (
+                    "CLV 应视为保守估计" if err < 0 else "CLV 可能偏乐观"
+                )
+            elif not pd.isna(err):
+                en += f"; the holdout check is within {fmt_value(abs(err), 'rate')} of actual purchases"
+                zh += f"；留出期检验预测与实际相差 {fmt_value(abs(err), 'rate')} 以内"
+        out.append(F(en + ".", zh + "。", "clv"))
+    if nps_now is not None and nps_now.get("nps_answers") and len(out) < 6:
+        out.append(Finding(_nps_sentence(nps_now, sat_month, lang), "satisfaction"))
+    return out[:6]
 
 
-def titles(**kw) -> dict[str, str]:
-    """Chart titles that state the finding, from the same results the charts draw."""
+#: Former name of :func:`findings`.
+health_verdict = findings
+
+
+def titles(lang: str | None = None, **kw) -> dict[str, str]:
+    """Chart titles that state the finding, from the same results the charts draw.
+
+    Keywords: ``tier_counts``, ``migration`` (with ``start``/``end`` labels), ``comparison``, ``points``,
+    ``retention``, ``revenue_retention``, ``lifecycle``, ``flows`` (with ``start``/``end``), ``churn``,
+    ``calibration``, ``importance``, ``holdout``, ``clv_by_tier``, ``satisfaction``.
+    """
     t = {}
+    start, end = kw.get("start"), kw.get("end")
+    span_en = f" ({start} to {end})" if start and end else ""
+    span_zh = f"（{start} 至 {end}）" if start and end else ""
     if "tier_counts" in kw:
         tc = kw["tier_counts"]
         top = tc.columns[-1]
-        t["tiers"] = (
-            f"Members grew from {int(tc.iloc[0].sum()):,} to {int(tc.iloc[-1].sum()):,}; "
-            f"{top} now {int(tc[top].iloc[-1]):,}"
+        a, b = int(tc.iloc[0].sum()), int(tc.iloc[-1].sum())
+        verb_en = "grew" if b > a else ("fell" if b < a else "stayed")
+        verb_zh = "增至" if b > a else ("降至" if b < a else "保持")
+        t["tiers"] = tr(
+            f"Members {verb_en} from {a:,} ({tc.index[0]}) to {b:,} ({tc.index[-1]}); {top} now {int(tc[top].iloc[-1]):,}",
+            f"会员数从 {a:,}（{tc.index[0]}）{verb_zh} {b:,}（{tc.index[-1]}）；{top}现有 {int(tc[top].iloc[-1]):,} 名",
+            lang,
         )
     if "migration" in kw:
         ms = kw["migration"].set_index("movement")
-        t["migration"] = (
-            f"{ms.loc['upgraded', 'share_of_start']:.0%} of members moved up a tier, "
-            f"{ms.loc['downgraded', 'share_of_start']:.0%} moved down"
+        up, down = (
+            _pct(ms.loc["upgraded", "share_of_start"], lang),
+            _pct(ms.loc["downgraded", "share_of_start"], lang),
+        )
+        t["migration"] = tr(
+            f"{up} of members moved up a tier, {down} moved down{span_en}",
+            f"{up} 的会员升级，{down} 降级{span_zh}",
+            lang,
         )
     if "comparison" in kw:
-        c = kw["comparison"].set_index("group")
-        t["comparison"] = (
-            f"Members repurchase at {c.loc['member', 'repurchase_rate']:.0%} vs "
-            f"{c.loc['non-member', 'repurchase_rate']:.0%} for non-members"
+        r = repurchase_test(kw["comparison"])
+        rm, rn = _pct(r["rate_a"], lang), _pct(r["rate_b"], lang)
+        d, p = fmt_change(r["diff"], "pp"), _p(r["p"]) if not pd.isna(r["p"]) else "p n/a"
+        t["comparison"] = tr(
+            f"Members repurchase at {rm} vs {rn} for non-members ({d}, {p})",
+            f"会员复购率 {rm}，非会员 {rn}（{d}，{p}）",
+            lang,
         )
     if "points" in kw:
         p = kw["points"]
-        t["points"] = (
-            f"Outstanding points {p['outstanding']:,}; {p['redemption_rate']:.0%} of issued points redeemed"
+        o, rr = fmt_value(p["outstanding"], "count"), _pct(p["redemption_rate"], lang)
+        t["points"] = tr(
+            f"{o} points outstanding; {rr} of the points issued in 12 months were redeemed",
+            f"未使用积分余额 {o}；近 12 个月发放的积分 {rr} 已核销",
+            lang,
         )
     if "retention" in kw:
         r = kw["retention"]
-        m1 = r[r.months_since == 1].retention.mean()
-        t["retention"] = f"On average {m1:.0%} of a cohort is active again the month after"
+        m1 = _pct(r[r.months_since == 1].retention.mean(), lang)
+        t["retention"] = tr(
+            f"On average {m1} of a cohort is active again the month after",
+            f"同期群次月平均留存率 {m1}",
+            lang,
+        )
+    if "revenue_retention" in kw:
+        r = kw["revenue_retention"]
+        m1 = _pct(r[r.months_since == 1].revenue_retention.mean(), lang)
+        t["revenue_retention"] = tr(
+            f"A cohort's GMV the month after is {m1} of its first month on average",
+            f"同期群次月成交额平均为首月的 {m1}",
+            lang,
+        )
     if "lifecycle" in kw:
         lc = kw["lifecycle"]
-        t["lifecycle"] = (
-            f"{int(lc.iloc[-1]['active']):,} active, {int(lc.iloc[-1]['at_risk']):,} at risk at the end"
+        cur = lc.iloc[-1]
+        slip = int(cur["at_risk"] + cur["dormant"])
+        extra_en = extra_zh = ""
+        if len(lc) >= 2:
+            d = slip - int(lc.iloc[-2]["at_risk"] + lc.iloc[-2]["dormant"])
+            extra_en, extra_zh = f" ({d:+,} on {lc.index[-2]})", f"（较 {lc.index[-2]} {d:+,}）"
+        t["lifecycle"] = tr(
+            f"End of {lc.index[-1]}: {int(cur['active']):,} active, {slip:,} at risk or dormant{extra_en}",
+            f"{lc.index[-1]} 末：活跃 {int(cur['active']):,} 名，沉睡或休眠 {slip:,} 名{extra_zh}",
+            lang,
+        )
+    if "flows" in kw:
+        f = kw["flows"]
+
+        def cell(a, b):
+            return int(f.loc[a, b]) if a in f.index and b in f.columns else 0
+
+        back, slipped = cell("at_risk", "active"), cell("active", "at_risk")
+        t["flows"] = tr(
+            f"{back:,} members at risk came back to active, {slipped:,} active members slipped to at risk{span_en}",
+            f"{back:,} 名沉睡会员恢复活跃，{slipped:,} 名活跃会员转为沉睡{span_zh}",
+            lang,
         )
     if "churn" in kw:
         r = kw["churn"]
-        t["churn"] = f"The churn model ranks well on unseen months: AUC {r.auc:.2f}"
+        t["churn"] = tr(
+            f"The churn model ranks well on unseen months: AUC {r.auc:.2f}",
+            f"流失模型在未参与训练的月份上 AUC 为 {r.auc:.2f}",
+            lang,
+        )
+    if "calibration" in kw:
+        c = kw["calibration"]
+        gap = fmt_value((c.observed_churn - c.mean_predicted).abs().max(), "pp").lstrip("+")
+        t["calibration"] = tr(
+            f"Predicted churn is within {gap} of observed churn in every score band",
+            f"各分数段预测流失率与实际流失率相差不超过 {gap}",
+            lang,
+        )
+    if "importance" in kw:
+        from .churn import feature_label
+
+        top = kw["importance"].iloc[0]
+        name = feature_label(top["feature"], lang)
+        t["importance"] = tr(
+            f"Churn is predicted most by {name}: test AUC drops {top['auc_drop']:.3f} without it",
+            f"对流失预测最重要的是{name}：打乱后测试集 AUC 下降 {top['auc_drop']:.3f}",
+            lang,
+        )
     if "holdout" in kw:
         h = kw["holdout"].set_index(kw["holdout"].columns[0]).loc["all"]
-        t["holdout"] = (
-            f"Holdout check: {h.predicted:.2f} purchases per buyer predicted vs {h.actual:.2f} actual "
-            f"({h.predicted / h.actual - 1:+.0%})"
+        err = fmt_change(h.predicted / h.actual - 1) if h.actual else "n/a"
+        t["holdout"] = tr(
+            f"Holdout check: {h.predicted:.2f} purchases per buyer predicted vs {h.actual:.2f} actual ({err})",
+            f"留出期检验：人均预测购买 {h.predicted:.2f} 次，实际 {h.actual:.2f} 次（{err}）",
+            lang,
         )
     if "clv_by_tier" in kw:
         c = kw["clv_by_tier"]
-        hi = c.loc[c.clv_mean.idxmax()]
-        t["clv"] = f"{hi.iloc[0]} are worth {fmt_value(hi.clv_mean, 'yuan')} each over 12 months"
+        col = c.columns[0]
+        hi, lo = c.loc[c.clv_mean.idxmax()], c.loc[c.clv_mean.idxmin()]
+        hn, ln = display_name(hi[col], lang), display_name(lo[col], lang)
+        ratio = hi.clv_mean / lo.clv_mean if lo.clv_mean > 0 else math.nan
+        v = fmt_value(hi.clv_mean, "yuan")
+        rs = f"{ratio:.1f}" if not pd.isna(ratio) else "n/a"
+        t["clv"] = tr(
+            f"{hn} is worth {v} per buyer over 12 months, {rs}× {ln}",
+            f"{hn}未来 12 个月人均价值 {v}，是{ln}的 {rs} 倍",
+            lang,
+        )
     if "satisfaction" in kw:
         s = kw["satisfaction"]
-        t["satisfaction"] = f"NPS {s.nps.iloc[-1]:+.0f} and CSAT {s.csat.iloc[-1]:.0%} in {s.period.iloc[-1]}"
+        n = int(s.nps_answers.iloc[-1])
+        t["satisfaction"] = tr(
+            f"NPS {_nps(s.nps.iloc[-1])} and CSAT {_pct(s.csat.iloc[-1], lang)} in {s.period.iloc[-1]} ({n:,} NPS "
+            "answers; monthly NPS swings with small samples)",
+            f"{s.period.iloc[-1]} NPS {_nps(s.nps.iloc[-1])}，CSAT {_pct(s.csat.iloc[-1], lang)}（{n:,} 份 NPS "
+            "回答；样本小时月度 NPS 波动较大）",
+            lang,
+        )
     return t
