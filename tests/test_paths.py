@@ -9,7 +9,7 @@ from collections import Counter, defaultdict
 
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from shoplab import paths
@@ -322,3 +322,42 @@ def test_top_paths_and_loops_match_bruteforce(rows, gap, max_steps):
     assert {e: int(lp.sessions_with_return.get(e, 0)) for e in ALPHABET} == {
         e: ret_sessions[e] for e in ALPHABET
     }
+
+
+@SETTINGS
+@given(
+    rows=events_strategy,
+    gap=st.integers(1, 8),
+    bounds=st.tuples(st.integers(0, 30), st.integers(1, 30)),
+    own_ids=st.booleans(),
+)
+@example(rows=[(1, 0, "a"), (1, 3, "b"), (1, 20, "c")], gap=5, bounds=(2, 28), own_ids=False)  # crosses start
+@example(rows=[(1, 0, "a"), (1, 3, "b"), (1, 20, "c")], gap=5, bounds=(2, 28), own_ids=True)
+def test_sessions_starting_in_a_period_match_bruteforce(rows, gap, bounds, own_ids):
+    """Sessions belong to the period they start in, however the events are cut before the window functions run
+    (events before start - gap are dropped for gap sessions; the data's own session_id is kept)."""
+    lo, hi = T0 + pd.Timedelta(minutes=bounds[0]), T0 + pd.Timedelta(minutes=bounds[0] + bounds[1])
+    df = log(rows)
+    full = oracle_sessions(df, gap)
+    if own_ids:  # the data brings its session ids (here: the gap sessions, numbered per user)
+        df = pd.DataFrame(full, columns=["user_id", "ts", "event", "session_id"])
+    starts = {}
+    for u, ts, _, s in full:
+        starts[(u, s)] = min(ts, starts.get((u, s), ts))
+    keep = {k for k, t in starts.items() if lo <= t < hi}
+    sizes = Counter((u, s) for u, _, _, s in full if (u, s) in keep)
+    summ = paths.session_summary(df, gap_minutes=gap, start=lo, end=hi).iloc[0]
+    assert summ.sessions == len(keep)
+    assert summ.events == sum(sizes.values())
+    assert summ.bounces == sum(v == 1 for v in sizes.values())
+    trans = Counter()
+    by_session = defaultdict(list)
+    for u, ts, e, s in full:
+        if (u, s) in keep:
+            by_session[(u, s)].append((ts, e))
+    for seq in by_session.values():
+        seq.sort()
+        for (_, e1), (_, e2) in zip(seq, seq[1:] + [(None, "[exit]")], strict=True):
+            trans[(e1, e2)] += 1
+    got = paths.transitions(df, gap_minutes=gap, start=lo, end=hi)
+    assert dict(zip(zip(got.from_event, got.to_event, strict=True), got["count"], strict=True)) == dict(trans)

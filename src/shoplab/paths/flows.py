@@ -13,8 +13,8 @@ import ibis
 import ibis.expr.types as ir
 import pandas as pd
 
-from ._common import EXIT, OTHER, as_list, in_bounds, period_bounds, with_groups
-from .sessions import add_sessions
+from ._common import EXIT, OTHER, as_list
+from .sessions import sessions_in
 
 __all__ = [
     "transitions",
@@ -32,15 +32,8 @@ KEYS = ["user_id", "session_id"]
 
 
 def _sessions_in(events, *, gap_minutes, period, start, end, by=()) -> ir.Table:
-    """Events of the sessions that start in the period (with ``session_id``)."""
-    t = add_sessions(events, gap_minutes=gap_minutes)
-    t = with_groups(t, list(by))
-    lo, hi = period_bounds(period, start, end)
-    if lo is None and hi is None:
-        return t
-    first = t.group_by(KEYS).aggregate(_start=t.ts.min())
-    first = first.filter(in_bounds(first._start, lo, hi)).select(*KEYS)
-    return t.semi_join(first, KEYS)
+    """Events of the sessions that start in the period (with ``session_id``): see :func:`sessions_in`."""
+    return sessions_in(events, gap_minutes=gap_minutes, period=period, start=start, end=end, by=by)
 
 
 def _ordered(t: ir.Table, extra_keys=()) -> ibis.Window:

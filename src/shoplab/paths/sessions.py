@@ -69,6 +69,32 @@ def session_keys(t: ir.Table) -> list[str]:
     return ["user_id", "session_id"]
 
 
+def sessions_in(
+    events: Any, *, gap_minutes: float = 30, period=None, start=None, end=None, by=()
+) -> ir.Table:
+    """Events of the sessions that start in the period, with ``session_id`` (lazy Ibis table).
+
+    Only what can matter reaches the window functions: when sessions are cut at the gap, events before
+    ``start - gap`` cannot change a session that starts in the period (a session reaching into the period from
+    before has an event within one gap before ``start``, so it still starts before it), and they are dropped
+    first. With the data's own ``session_id``, each session's start comes from a plain aggregate.
+    """
+    from ._common import with_groups
+
+    t0 = canonical(events)
+    lo, hi = period_bounds(period, start, end)
+    if lo is not None and "session_id" not in t0.columns:
+        t0 = t0.filter(t0.ts >= ibis.literal(lo) - interval(parse_window(pd.Timedelta(minutes=gap_minutes))))
+    t = add_sessions(t0, gap_minutes=gap_minutes)
+    t = with_groups(t, list(by))
+    if lo is None and hi is None:
+        return t
+    keys = ["user_id", "session_id"]
+    first = t.group_by(keys).aggregate(_start=t.ts.min())
+    first = first.filter(in_bounds(first._start, lo, hi)).select(*keys)
+    return t.semi_join(first, keys)
+
+
 def sessions_table(
     events: Any, *, gap_minutes: float = 30, page_col: str | None = None, period=None, start=None, end=None
 ) -> ir.Table:
@@ -77,7 +103,7 @@ def sessions_table(
     Sessions are assigned to the period by their first event; ``page_col`` (default: ``page`` when present,
     else ``event``) names the column used for entry and exit.
     """
-    t = add_sessions(events, gap_minutes=gap_minutes)
+    t = sessions_in(events, gap_minutes=gap_minutes, period=period, start=start, end=end)
     page_col = page_col or ("page" if "page" in t.columns else "event")
     keys = session_keys(t)
     w = ibis.window(group_by=keys, order_by=["ts", "event"])
@@ -94,8 +120,6 @@ def sessions_table(
         entry=t[page_col].max(where=t._rn == 0),
         exit=t[page_col].max(where=t._rd == 0),
     )
-    lo, hi = period_bounds(period, start, end)
-    s = s.filter(in_bounds(s.start, lo, hi))
     return s.mutate(length_seconds=s.end.delta(s.start, unit="millisecond") / 1000.0)
 
 
