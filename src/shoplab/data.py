@@ -25,7 +25,10 @@ import ibis.expr.types as ir
 from .casting import id_text_columns, typed_table
 from .contract import TABLES, TableSpec
 from .errors import DataContractError, MissingTableError, SourceError
+from .spark import install_fixes
 from .validation import ValidationReport, validate_tables
+
+install_fixes()  # Spark SQL keeps float literals as doubles, also for Ibis tables passed straight to helpers
 
 __all__ = ["Shop", "connect", "redact", "expand_env", "as_table"]
 
@@ -120,9 +123,36 @@ class Shop:
 
     # -- contract -----------------------------------------------------------------------------------
     def validate(self, *, now=None) -> ValidationReport:
-        """Check every table against the contract; the report is also kept as ``shop.validation``."""
+        """Check every table against the contract; the report is also kept as ``shop.validation``.
+
+        The report runner validates the source once and shares the result with its notebooks through the file
+        named by ``SHOPLAB_VALIDATION_CACHE``; it is used only while the source's files are unchanged.
+        """
+        cache = os.environ.get("SHOPLAB_VALIDATION_CACHE")
+        if cache and now is None:
+            cached = read_validation_cache(cache, self)
+            if cached is not None:
+                self.validation = cached
+                return cached
         self.validation = validate_tables(self._raw, now=now)
         return self.validation
+
+    def fingerprint(self) -> str | None:
+        """The source's identity for caching: its label and the size and modification time of every file it
+        reads (None when the source is not made of local files)."""
+        import hashlib
+
+        if not self.files:
+            return None
+        h = hashlib.sha256(self.source.encode())
+        for name in sorted(self.files):
+            path = Path(self.files[name])
+            parts = sorted(path.rglob("*")) if path.is_dir() else [path]
+            for f in parts:
+                if f.is_file():
+                    st = f.stat()
+                    h.update(f"{name}|{f}|{st.st_size}|{st.st_mtime_ns}".encode())
+        return h.hexdigest()
 
     def require(self, *names: str) -> None:
         """Raise a clear error if a table is absent or has contract errors; warnings pass."""
@@ -173,7 +203,10 @@ def connect(
     ----------
     source
         A folder of ``<table>.parquet`` / ``<table>.csv`` files or ``<table>/`` Parquet folders, a ``.duckdb``
-        file, or an Ibis backend. Strings may contain ``${ENV_VAR}`` references.
+        file, an Ibis backend (DuckDB, pyspark, ClickHouse, Trino ...), a live ``pyspark.sql.SparkSession``,
+        ``spark://local[2]?path=DIR`` or ``spark://HOST:PORT?database=DB`` (see :mod:`shoplab.spark`), or
+        ``profile:NAME`` from ``shoplab.toml`` / ``$SHOPLAB_CONFIG`` (see :mod:`shoplab.profiles` and
+        docs/scaling.md). Strings may contain ``${ENV_VAR}`` references.
     validate
         Run contract validation now (default). Errors do not raise here: they are kept in
         ``shop.validation`` and raised by :meth:`Shop.require` for the tables a report needs.
@@ -189,8 +222,14 @@ def connect(
     """
     if isinstance(source, Shop):
         return source
-    if hasattr(source, "list_tables") and hasattr(source, "table"):
-        backend, label, files = source, f"<{type(source).__module__.split('.')[-2]} backend>", {}
+    from .profiles import open_source  # a SparkSession, spark://..., profile:NAME (see docs/scaling.md)
+
+    opened = open_source(source, memory_limit=memory_limit, threads=threads)
+    if opened is not None:
+        backend, raw, files, label = opened
+    elif hasattr(source, "list_tables") and hasattr(source, "table"):
+        kind = getattr(source, "name", None) or type(source).__module__.split(".")[-1]
+        backend, label, files = source, f"<{kind} backend>", {}
         raw = {name: backend.table(name) for name in backend.list_tables() if name in TABLES}
     else:
         text = str(source)
@@ -218,6 +257,32 @@ def connect(
     return shop
 
 
+def write_validation_cache(path: str | Path, shop: Shop) -> bool:
+    """Save ``shop.validation`` for notebooks that open the same, unchanged source (see :meth:`Shop.validate`)."""
+    fp = shop.fingerprint()
+    if fp is None or shop.validation is None:
+        return False
+    import json
+
+    Path(path).write_text(
+        json.dumps({"fingerprint": fp, "report": shop.validation.to_json()}), encoding="utf-8"
+    )
+    return True
+
+
+def read_validation_cache(path: str | Path, shop: Shop) -> ValidationReport | None:
+    import json
+
+    try:
+        d = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    fp = shop.fingerprint()
+    if fp is None or d.get("fingerprint") != fp:
+        return None
+    return ValidationReport.from_json(d["report"])
+
+
 def _configure_duckdb(backend, memory_limit: str | None, threads: int | None) -> None:
     memory_limit = memory_limit or os.environ.get("SHOPLAB_MEMORY_LIMIT")
     threads = threads or (int(os.environ["SHOPLAB_THREADS"]) if os.environ.get("SHOPLAB_THREADS") else None)
@@ -229,17 +294,23 @@ def _configure_duckdb(backend, memory_limit: str | None, threads: int | None) ->
         backend.raw_sql(f"SET threads = {int(threads)}")
 
 
-def _read_folder(backend, folder: Path) -> tuple[dict[str, ir.Table], dict[str, str]]:
+def _read_folder(
+    backend, folder: Path, names: dict[str, str] | None = None
+) -> tuple[dict[str, ir.Table], dict[str, str]]:
+    names = names or {}  # contract table -> file name stem (profiles)
     raw: dict[str, ir.Table] = {}
     files: dict[str, str] = {}
     for name, spec in TABLES.items():
-        candidates = [folder / f"{name}.parquet", folder / f"{name}.csv", folder / name]
+        stem = names.get(name, name)
+        candidates = [folder / f"{stem}.parquet", folder / f"{stem}.csv", folder / stem]
         found = [p for p in candidates if p.exists()]
         if len(found) > 1:
             raise SourceError(
                 f"table '{name}' is given more than once in {folder}: {', '.join(p.name for p in found)}; keep one"
             )
         if not found:
+            if name in names:
+                raise SourceError(f"table '{name}' is mapped to '{stem}', which {folder} does not hold")
             continue
         p = found[0]
         view = f"_raw_{name}"
