@@ -361,7 +361,9 @@ def test_order_gap_summary_equals_the_per_gap_table(sample_shop):
     from shoplab import membership as ms
 
     per_gap = ms.days_between_orders(sample_shop.orders, sample_shop.members, end="2026-11-01")
-    summary = ms.order_gap_summary(sample_shop.orders, sample_shop.members, end="2026-11-01").set_index("member")
+    summary = ms.order_gap_summary(sample_shop.orders, sample_shop.members, end="2026-11-01").set_index(
+        "member"
+    )
     for flag, g in per_gap.groupby("member"):
         row = summary.loc[flag]
         assert row.gaps == len(g)
