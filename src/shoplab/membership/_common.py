@@ -51,7 +51,7 @@ def is_midnight(*moments: _dt.datetime) -> bool:
 # Shared activity table: the events table is by far the largest input (about 100 events per user-day on a real
 # shop), and the report asks it the same question many times (who was active on which day, how often, when last).
 # It is aggregated once per events table into one row per user and day, materialised in the engine, and reused.
-_USER_DAYS_KEEP = 2
+_USER_DAYS_KEEP = 16  # one per events table a process opens; tests open several
 _user_days: OrderedDict = OrderedDict()
 
 
@@ -66,7 +66,8 @@ def user_days(events) -> ir.Table:
     ``_USER_DAYS_KEEP`` of them are kept alive here, keyed by the events expression.
     """
     e = table(events, ["user_id", "ts"], "events")
-    key = e.op()
+    # two in-memory DuckDB connections compare equal in Ibis, so the key names the connection itself
+    key = (id(e._find_backend()), e.op())
     hit = _user_days.get(key)
     if hit is not None:
         _user_days.move_to_end(key)
