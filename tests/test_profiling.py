@@ -363,3 +363,17 @@ def test_findings_state_the_numbers():
     )
     assert "4 once-valuable buyers" in lines[2] and "20.0% of revenue" in lines[2]
     assert [x.section for x in lines] == ["concentration", "segments", "segments"]
+
+
+def test_rfm_inputs_from_orders_alone_equal_the_feature_table(sample_shop):
+    from shoplab.profiling import rfm
+
+    f = pf.user_features(sample_shop, "2026-09", categories=False)
+    want = f[f.recency_days.notna()][["user_id", "recency_days", "frequency", "monetary"]]
+    got = rfm.rfm_inputs(sample_shop, "2026-09")
+    pd.testing.assert_frame_equal(
+        got.sort_values("user_id").reset_index(drop=True), want.sort_values("user_id").reset_index(drop=True)
+    )
+    a = rfm.segments_at(sample_shop, "2026-09")
+    b = pf.rfm_segments(pf.rfm_scores(f))
+    pd.testing.assert_frame_equal(a.reset_index(drop=True), b.reset_index(drop=True))

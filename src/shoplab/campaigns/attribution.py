@@ -212,7 +212,10 @@ def markov_removal_effects(touches) -> pd.Series:
 
 def attribution_table(touches, *, half_life_days: float = 7.0) -> pd.DataFrame:
     """Conversions credited to each channel by all five models, side by side (plus each model's share)."""
-    cols = {m: attribute(touches, model=m, half_life_days=half_life_days) for m in MODELS}
+    t = _touches(touches)
+    if not isinstance(touches, pd.DataFrame):
+        t = t.cache()  # the journeys are computed once in the engine, then credited five ways
+    cols = {m: attribute(t, model=m, half_life_days=half_life_days) for m in MODELS}
     df = pd.DataFrame(cols).fillna(0.0)
     df.index.name = "channel"
     df = df.sort_values("markov", ascending=False)

@@ -34,10 +34,17 @@ __all__ = [
 def uplift_features(shop: Shop, user_ids, *, as_of) -> pd.DataFrame:
     """Pre-period features per user as of ``as_of`` (index ``user_id``): orders and spend in the last 30, 90 and
     365 days, days since the last order, sessions in the last 30 days, platform and tier (one-hot)."""
+    import ibis
+
     as_of = pd.Timestamp(as_of)
     ids = pd.DataFrame({"user_id": pd.Series(user_ids).unique()})
     o = paid(shop.orders)
+    id_type = o.user_id.type()
+    wanted = ibis.memtable(ids.assign(user_id=ids["user_id"].astype(str))).mutate(
+        user_id=lambda t: t.user_id.cast(id_type)
+    )  # only these users' rows come back
     o = o.filter((o.ts < ts(as_of)) & (o.ts >= ts(as_of - pd.Timedelta(days=365))))
+    o = o.semi_join(wanted, "user_id")
     aggs = {}
     for d in (30, 90, 365):
         w = o.ts >= ts(as_of - pd.Timedelta(days=d))
@@ -51,6 +58,7 @@ def uplift_features(shop: Shop, user_ids, *, as_of) -> pd.DataFrame:
     if shop.has("events") and "session_id" in shop.events.columns:
         e = shop.events
         e = e.filter((e.ts < ts(as_of)) & (e.ts >= ts(as_of - pd.Timedelta(days=30))))
+        e = e.semi_join(wanted, "user_id")
         s = (
             e.group_by("user_id")
             .aggregate(
@@ -63,12 +71,18 @@ def uplift_features(shop: Shop, user_ids, *, as_of) -> pd.DataFrame:
         df = df.merge(s, on="user_id", how="left")
     cats = []
     if shop.has("users") and "platform" in shop.users.columns:
-        df = df.merge(shop.users.select("user_id", "platform").execute(), on="user_id", how="left")
+        u = shop.users.semi_join(wanted, "user_id")
+        df = df.merge(u.select("user_id", "platform").execute(), on="user_id", how="left")
         cats.append("platform")
     if shop.has("members"):
         m = shop.members
         df = df.merge(
-            m.filter(m.joined_ts < ts(as_of)).select("user_id", "tier").execute(), on="user_id", how="left"
+            m.filter(m.joined_ts < ts(as_of))
+            .semi_join(wanted, "user_id")
+            .select("user_id", "tier")
+            .execute(),
+            on="user_id",
+            how="left",
         )
         df["tier"] = df["tier"].fillna("非会员")
         cats.append("tier")

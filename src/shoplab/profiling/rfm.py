@@ -321,9 +321,47 @@ def segment_migration(
     return tab.astype("int64")
 
 
+def rfm_inputs(shop, period, *, window_months: int = 12) -> pd.DataFrame:
+    """``user_id, recency_days, frequency, monetary`` as of the end of ``period``, from the orders alone.
+
+    The same numbers as those columns of :func:`~shoplab.profiling.user_features` (same user base, paid orders,
+    window, rounding), without the behaviour, preference and demographic columns: RFM needs only orders.
+    """
+    from ..periods import Period
+
+    p = Period.parse(period)
+    end, wstart = p.end, p.shift(-(window_months - 1)).start
+    o = shop.orders
+    o = o.filter(o.ts < end)
+    paid = o.status == "paid"
+    in_w = o.ts >= wstart
+    agg = o.group_by("user_id").aggregate(
+        last_order_ts=o.ts.max(where=paid),
+        frequency=(paid & in_w).cast("int64").sum(),
+        monetary=o.amount.sum(where=paid & in_w),
+    )
+    agg = agg.filter(agg.last_order_ts.notnull())
+    if shop.has("users"):  # the user base of user_features: users signed up before the end
+        u = shop.users
+        if "signup_ts" in u.columns:
+            u = u.filter(u.signup_ts.isnull() | (u.signup_ts < end))
+        agg = agg.semi_join(u.select("user_id"), "user_id")
+    df = agg.to_pyarrow().to_pandas()
+    for c in ("frequency", "monetary"):
+        if df[c].dtype == object:  # engines may return sums as Decimal
+            df[c] = df[c].astype("float64")
+    days = (pd.Timestamp(end) - pd.to_datetime(df["last_order_ts"])).dt.total_seconds() / 86400
+    return pd.DataFrame(
+        {
+            "user_id": df["user_id"],
+            "recency_days": np.floor(days),
+            "frequency": df["frequency"].fillna(0).astype("int64"),
+            "monetary": df["monetary"].astype("float64").fillna(0.0).round(2),
+        }
+    )
+
+
 def segments_at(shop, period, *, bins: int = 5, window_months: int = 12) -> pd.DataFrame:
     """RFM scores and segments as of the end of ``period`` (for movement since an earlier period)."""
-    from .features import user_features
-
-    f = user_features(shop, period, window_months=window_months, categories=False)
+    f = rfm_inputs(shop, period, window_months=window_months)
     return rfm_segments(rfm_scores(f, bins=bins), bins=bins)
