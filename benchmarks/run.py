@@ -87,7 +87,10 @@ def step_rfm(src: str) -> dict:
     w = o.filter(o.ts >= first.start)
     fm = w.group_by("user_id").aggregate(frequency=w.count(), monetary=w.amount.sum())
     t = last.left_join(fm, "user_id").select(last.user_id, last.last_order, fm.frequency, fm.monetary)
-    t = t.mutate(recency_days=((end.epoch_seconds() - t.last_order.epoch_seconds()) / 86400).floor())
+    t = t.mutate(
+        recency_days=((end.epoch_seconds() - t.last_order.epoch_seconds()) / 86400).floor(),
+        monetary=t.monetary.round(2),  # cents, so that equal spend ties whatever the summation order
+    )
     return _rfm_digest(pf.rfm_segments(pf.rfm_scores(t)))
 
 
@@ -138,7 +141,7 @@ def step_pandas_rfm(src: str) -> dict:
     df["recency_days"] = np.floor((end - df.last_order).dt.total_seconds() / 86400)
     s = df.reset_index()
     s["frequency"] = s.frequency.fillna(0)
-    s["monetary"] = s.monetary.fillna(0.0)
+    s["monetary"] = s.monetary.fillna(0.0).round(2)
     n = len(s)
     for col, v in (("r", -s.recency_days), ("f", s.frequency), ("m", s.monetary)):
         s[col] = 1 + np.floor(5 * (v.rank(method="min") - 1) / n).astype("int64")

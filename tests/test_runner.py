@@ -64,10 +64,12 @@ def nbdir(tmp_path):
     return d
 
 
-def test_failing_notebook_does_not_stop_the_others(tmp_path, nbdir):
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_failing_notebook_does_not_stop_the_others(tmp_path, nbdir, jobs):
+    """One notebook after the other, or two at a time: the same results, in report order."""
     src = write_tables(tmp_path / "src", "parquet", orders=_orders())
     out_dir, results = run_reports(
-        src, out=tmp_path / "reports", notebooks_dir=nbdir, progress=lambda *_: None
+        src, out=tmp_path / "reports", notebooks_dir=nbdir, progress=lambda *_: None, jobs=jobs
     )
     status = {r.name: r.status for r in results}
     assert status == {"overview": "ok", "broken": "failed", "fine": "ok", "needs_events": "skipped"}

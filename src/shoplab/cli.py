@@ -45,6 +45,7 @@ def _cmd_report(args) -> int:
         out=args.out,
         notebooks_dir=args.notebooks,
         pdf=args.pdf,
+        jobs=args.jobs,
     )
     return 1 if any(r.status == "failed" for r in results) else 0
 
@@ -84,6 +85,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--lang",
         choices=["en", "zh"],
         help="report language: en (English) or zh (中文); default: each notebook's",
+    )
+    r.add_argument(
+        "--jobs",
+        type=int,
+        help="notebooks to run at the same time (default: $SHOPLAB_JOBS, else 2 on a machine with 2+ cores)",
     )
     r.add_argument("--pdf", action="store_true", help="also print each report to PDF with headless Chromium")
     r.set_defaults(func=_cmd_report)

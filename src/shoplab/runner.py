@@ -39,6 +39,7 @@ __all__ = [
     "run_reports",
     "render_html",
     "default_notebooks_dir",
+    "default_jobs",
 ]
 
 ALWAYS_PASSED = ("source", "period")
@@ -308,6 +309,35 @@ def render_html(nb, title: str, lang: str = "en") -> str:
     return embed_cjk_font(_add_toc(body, lang))
 
 
+def default_jobs() -> int:
+    """Notebooks run at once: ``SHOPLAB_JOBS``, else 2 on a machine with at least 2 cores (much of a report's
+    time is its kernel starting, Python work and chart rendering, which a second notebook overlaps)."""
+    env = os.environ.get("SHOPLAB_JOBS")
+    if env:
+        return max(1, int(env))
+    return 2 if (os.cpu_count() or 1) >= 2 else 1
+
+
+class _shared_memory_limit:
+    """While notebooks run side by side, cap each one's engine at an equal share of 75% of the memory."""
+
+    def __init__(self, jobs: int):
+        self.jobs = jobs
+        self.set = False
+
+    def __enter__(self):
+        if "SHOPLAB_MEMORY_LIMIT" not in os.environ:
+            total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+            os.environ["SHOPLAB_MEMORY_LIMIT"] = f"{max(1, int(total * 0.75 / self.jobs / 2**30))}GB"
+            self.set = True
+        return self
+
+    def __exit__(self, *exc):
+        if self.set:
+            del os.environ["SHOPLAB_MEMORY_LIMIT"]
+        return False
+
+
 def _write_atomic(path: Path, text: str) -> None:
     tmp = path.with_name(f".{path.name}.partial")
     tmp.write_text(text, encoding="utf-8")
@@ -359,10 +389,13 @@ def run_reports(
     progress=print,
     timeout_s: int | None = 1800,
     pdf: bool = False,
+    jobs: int | None = None,
 ) -> tuple[Path, list[ReportResult]]:
     """Run the selected report notebooks for one period. Returns the output folder and per-report results.
 
-    With ``pdf=True`` every rendered report is also printed to ``<name>.pdf`` by headless Chromium.
+    With ``pdf=True`` every rendered report is also printed to ``<name>.pdf`` by headless Chromium. ``jobs``
+    notebooks run at the same time (default :func:`default_jobs`); each then gets an equal share of the
+    memory for its engine unless ``SHOPLAB_MEMORY_LIMIT`` says otherwise.
     """
     import nbformat
     import papermill as pm
@@ -413,11 +446,7 @@ def run_reports(
         ]
         _publish(out_dir, period, source, previous + results + pending, started, final, index_lang)
 
-    publish(False)
-    t_all = time.perf_counter()
-    for i, spec in enumerate(specs, 1):
-        if results:
-            publish(False)
+    def run_one(i: int, spec: ReportSpec) -> ReportResult:
         tag = f"[{i}/{len(specs)}] {spec.name}"
         html_path, nb_path = out_dir / f"{spec.name}.html", out_dir / f"{spec.name}.ipynb"
         failed_path = out_dir / f"{spec.name}.failed.ipynb"
@@ -427,8 +456,7 @@ def run_reports(
             progress(f"{tag}: {msg}")
             for p in (html_path, nb_path):
                 p.unlink(missing_ok=True)
-            results.append(ReportResult(spec.name, titles[spec.name], "skipped", msg))
-            continue
+            return ReportResult(spec.name, titles[spec.name], "skipped", msg)
         errors = [e for e in shop.validation.errors if e.table in spec.requires + spec.optional]
         bad_required = [e for e in errors if e.table in spec.requires]
         if bad_required:
@@ -436,8 +464,7 @@ def run_reports(
             progress(f"{tag}: FAILED ({msg})")
             for p in (html_path, nb_path):
                 p.unlink(missing_ok=True)
-            results.append(ReportResult(spec.name, titles[spec.name], "failed", msg))
-            continue
+            return ReportResult(spec.name, titles[spec.name], "failed", msg)
         progress(f"{tag}: running ...")
         nb_params = {"source": nb_source, "period": period}
         nb_params.update({k: v for k, v in params.items() if k in spec.parameters})
@@ -462,8 +489,7 @@ def run_reports(
             for p in (html_path, nb_path):
                 p.unlink(missing_ok=True)
             progress(f"{tag}: FAILED after {secs:.1f} s: {msg}")
-            results.append(ReportResult(spec.name, titles[spec.name], "failed", msg, secs))
-            continue
+            return ReportResult(spec.name, titles[spec.name], "failed", msg, secs)
         nb = nbformat.read(tmp_nb, as_version=4)
         title = f"{titles[spec.name]} · {period}"
         try:
@@ -474,10 +500,7 @@ def run_reports(
             for p in (html_path, nb_path):
                 p.unlink(missing_ok=True)
             progress(f"{tag}: FAILED: {msg}")
-            results.append(
-                ReportResult(spec.name, titles[spec.name], "failed", msg, time.perf_counter() - t0)
-            )
-            continue
+            return ReportResult(spec.name, titles[spec.name], "failed", msg, time.perf_counter() - t0)
         _write_atomic(html_path, page)
         os.replace(tmp_nb, nb_path)
         failed_path.unlink(missing_ok=True)
@@ -495,10 +518,27 @@ def run_reports(
         secs = time.perf_counter() - t0
         progress(f"{tag}: ok in {secs:.1f} s" + (f" ({'; '.join(notes)})" if notes else ""))
         note = "; ".join(notes)
-        results.append(
-            ReportResult(spec.name, titles[spec.name], "ok", note, secs, _collect_metrics(nb), html_path.name)
+        return ReportResult(
+            spec.name, titles[spec.name], "ok", note, secs, _collect_metrics(nb), html_path.name
         )
 
+    publish(False)
+    t_all = time.perf_counter()
+    jobs = max(1, min(jobs or default_jobs(), len(specs)))
+    if jobs == 1:
+        for i, spec in enumerate(specs, 1):
+            results.append(run_one(i, spec))
+            publish(False)
+    else:
+        from concurrent.futures import ThreadPoolExecutor, as_completed
+
+        with _shared_memory_limit(jobs), ThreadPoolExecutor(jobs) as pool:
+            futures = [pool.submit(run_one, i, spec) for i, spec in enumerate(specs, 1)]
+            for fut in as_completed(futures):
+                results.append(fut.result())
+                publish(False)
+        order = {sp.name: k for k, sp in enumerate(specs)}
+        results.sort(key=lambda r: order[r.name])
     publish(True)
     if os.environ.get("SHOPLAB_VALIDATION_CACHE") == str(cache.resolve()):
         del os.environ["SHOPLAB_VALIDATION_CACHE"]
