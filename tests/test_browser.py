@@ -42,11 +42,12 @@ def browser():
         b.close()
 
 
-def test_index_and_reports_in_a_browser(rendered, browser):
-    period_dir, proc = rendered
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_index_and_reports_in_a_browser(request, browser, lang):
+    period_dir, proc = request.getfixturevalue("rendered" if lang == "en" else "rendered_zh")
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    shots = period_dir / "screenshots"
-    shots.mkdir(exist_ok=True)
+    shots = period_dir / "screenshots" / lang
+    shots.mkdir(parents=True, exist_ok=True)
     pages = ["index"] + [p.stem for p in sorted(period_dir.glob("*.html")) if p.stem != "index"]
     for name in pages:
         for width, suffix in ((1280, ""), (390, "-phone")):
@@ -67,7 +68,7 @@ def test_index_and_reports_in_a_browser(rendered, browser):
                 assert r["width"] <= width + 1, r
     keep = os.environ.get("SHOPLAB_SCREENSHOTS")
     if keep:
-        shutil.copytree(shots, keep, dirs_exist_ok=True)
+        shutil.copytree(shots, os.path.join(keep, lang), dirs_exist_ok=True)
 
 
 def test_pdf_export(rendered, browser, tmp_path):

@@ -67,7 +67,7 @@ def user_days(events) -> ir.Table:
     """
     e = table(events, ["user_id", "ts"], "events")
     # two in-memory DuckDB connections compare equal in Ibis, so the key names the connection itself
-    key = (id(e._find_backend()), e.op())
+    key = (id(e._find_backend(use_default=True)), e.op())
     hit = _user_days.get(key)
     if hit is not None:
         _user_days.move_to_end(key)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from typing import Any
 
 import ibis
@@ -69,6 +70,10 @@ def session_keys(t: ir.Table) -> list[str]:
     return ["user_id", "session_id"]
 
 
+_SLICES: OrderedDict = OrderedDict()
+_SLICES_KEEP = 4  # a report looks at this month and the previous one
+
+
 def sessions_in(
     events: Any, *, gap_minutes: float = 30, period=None, start=None, end=None, by=()
 ) -> ir.Table:
@@ -77,22 +82,47 @@ def sessions_in(
     Only what can matter reaches the window functions: when sessions are cut at the gap, events before
     ``start - gap`` cannot change a session that starts in the period (a session reaching into the period from
     before has an event within one gap before ``start``, so it still starts before it), and they are dropped
-    first. With the data's own ``session_id``, each session's start comes from a plain aggregate.
+    first. With the data's own ``session_id``, the period's sessions are those with an event in it and none before
+    its start (found by probing the history with the period's sessions, not by grouping the whole history).
+
+    The result for a period is materialised once in the engine (``Table.cache``) and shared by the helpers that
+    ask for the same events, period and gap: a report's session, transition, path and node tables then read the
+    period's events instead of scanning the whole log each time.
     """
     from ._common import with_groups
 
     t0 = canonical(events)
     lo, hi = period_bounds(period, start, end)
-    if lo is not None and "session_id" not in t0.columns:
-        t0 = t0.filter(t0.ts >= ibis.literal(lo) - interval(parse_window(pd.Timedelta(minutes=gap_minutes))))
-    t = add_sessions(t0, gap_minutes=gap_minutes)
-    t = with_groups(t, list(by))
     if lo is None and hi is None:
-        return t
+        return with_groups(add_sessions(t0, gap_minutes=gap_minutes), list(by))
+    own = "session_id" in t0.columns
+    key = (id(t0._find_backend(use_default=True)), t0.op(), lo, hi, None if own else float(gap_minutes))
+    hit = _SLICES.get(key)
+    if hit is not None:
+        _SLICES.move_to_end(key)
+        return with_groups(hit, list(by))
     keys = ["user_id", "session_id"]
-    first = t.group_by(keys).aggregate(_start=t.ts.min())
-    first = first.filter(in_bounds(first._start, lo, hi)).select(*keys)
-    return t.semi_join(first, keys)
+    if lo is not None and own:
+        # the data's own sessions: a session with an event in the period starts in it unless it also has an
+        # event before the start; only the period's sessions are grouped, the history is only probed
+        during = t0.filter(in_bounds(t0.ts, lo, hi)).select(*keys).distinct()
+        earlier = t0.filter(t0.ts < lo).semi_join(during, keys).select(*keys).distinct()
+        starting = during.anti_join(earlier, keys)
+        out = t0.filter(t0.ts >= lo).semi_join(starting, keys)
+    else:
+        if lo is not None:
+            t0 = t0.filter(
+                t0.ts >= ibis.literal(lo) - interval(parse_window(pd.Timedelta(minutes=gap_minutes)))
+            )
+        t = add_sessions(t0, gap_minutes=gap_minutes)
+        first = t.group_by(keys).aggregate(_start=t.ts.min())
+        first = first.filter(in_bounds(first._start, lo, hi)).select(*keys)
+        out = t.semi_join(first, keys)
+    out = out.cache()
+    _SLICES[key] = out
+    while len(_SLICES) > _SLICES_KEEP:
+        _SLICES.popitem(last=False)
+    return with_groups(out, list(by))
 
 
 def sessions_table(
