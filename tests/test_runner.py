@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -65,12 +66,15 @@ def nbdir(tmp_path):
 
 
 @pytest.mark.parametrize("jobs", [1, 2])
-def test_failing_notebook_does_not_stop_the_others(tmp_path, nbdir, jobs):
-    """One notebook after the other, or two at a time: the same results, in report order."""
+def test_failing_notebook_does_not_stop_the_others(tmp_path, nbdir, jobs, monkeypatch):
+    """One notebook after the other, or two at a time: the same results, in report order (a relative output
+    folder, as `make report` passes, and the working directory left as it was)."""
     src = write_tables(tmp_path / "src", "parquet", orders=_orders())
+    monkeypatch.chdir(tmp_path)
     out_dir, results = run_reports(
-        src, out=tmp_path / "reports", notebooks_dir=nbdir, progress=lambda *_: None, jobs=jobs
+        src, out="reports", notebooks_dir=nbdir, progress=lambda *_: None, jobs=jobs
     )
+    assert os.getcwd() == str(tmp_path) and out_dir == tmp_path / "reports" / "2024-10"
     status = {r.name: r.status for r in results}
     assert status == {"overview": "ok", "broken": "failed", "fine": "ok", "needs_events": "skipped"}
     assert out_dir.name == "2024-10"  # latest complete month: data ends in late October

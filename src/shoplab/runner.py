@@ -98,7 +98,7 @@ def discover(notebooks_dir: Path | str | None = None) -> dict[str, ReportSpec]:
     import nbformat
     import papermill
 
-    d = Path(notebooks_dir) if notebooks_dir else default_notebooks_dir()
+    d = (Path(notebooks_dir) if notebooks_dir else default_notebooks_dir()).resolve()
     specs = []
     for path in sorted(d.glob("*.ipynb")):
         nb = nbformat.read(path, as_version=4)
@@ -423,7 +423,7 @@ def run_reports(
     if period is None:
         period = latest_complete_month(shop.period_bounds()[1]).label
     period = Period.parse(period).label
-    out_dir = Path(out) / period
+    out_dir = Path(out).resolve() / period  # absolute: notebooks run in threads, never chdir
     out_dir.mkdir(parents=True, exist_ok=True)
     kernel_root, kernel_name = _kernel_env()
     os.environ["JUPYTER_PATH"] = os.pathsep.join(
@@ -474,11 +474,13 @@ def run_reports(
         try:
             pm.execute_notebook(
                 str(spec.path),
-                str(tmp_nb),
+                str(tmp_nb.resolve()),
                 parameters=nb_params,
                 kernel_name=kernel_name,
                 progress_bar=False,
-                cwd=str(spec.path.parent),
+                # the kernel starts in the notebook's folder; papermill's own cwd= would chdir this whole
+                # process, which two notebooks running side by side must not do
+                resources={"metadata": {"path": str(spec.path.parent)}},
                 execution_timeout=timeout_s,
             )
         except Exception as exc:  # PapermillExecutionError and kernel failures
