@@ -92,18 +92,24 @@ def member_dau_mau(members, events, *, periods: list[Period | str]) -> pd.DataFr
     return out[["dau", "mau", "stickiness"]].reset_index()
 
 
-def days_between_orders(orders, members=None, *, end) -> pd.DataFrame:
-    """Days between consecutive sold orders (before ``end``), per user and gap; ``member`` flags members."""
+def _order_gaps(orders, members, end):
+    """Lazy table of days between consecutive sold orders before ``end`` (``member`` when ``members`` given)."""
     o = sold(table(orders, ["user_id", "ts"], "orders"))
     o = o.filter(o.ts < to_ts(end))
     w = ibis.window(group_by="user_id", order_by="ts")
     g = o.mutate(prev=o.ts.lag().over(w))
     g = g.filter(g.prev.notnull())
     g = g.mutate(gap_days=(g.ts.epoch_seconds() - g.prev.epoch_seconds()) / 86400.0)
-    if members is not None:
-        m = table(members, ["user_id", "joined_ts"], "members").select("user_id", "joined_ts")
-        g = g.left_join(m, "user_id")
-        g = g.mutate(member=g.joined_ts.notnull() & (g.joined_ts <= g.prev))
+    if members is None:
+        return g.mutate(member=ibis.null("boolean"))
+    m = table(members, ["user_id", "joined_ts"], "members").select("user_id", "joined_ts")
+    g = g.left_join(m, "user_id")
+    return g.mutate(member=g.joined_ts.notnull() & (g.joined_ts <= g.prev))
+
+
+def days_between_orders(orders, members=None, *, end) -> pd.DataFrame:
+    """Days between consecutive sold orders (before ``end``), per user and gap; ``member`` flags members."""
+    g = _order_gaps(orders, members, end)
     return g.select("user_id", "gap_days", *(["member"] if members is not None else [])).execute()
 
 
@@ -112,18 +118,7 @@ def order_gap_summary(orders, members=None, *, end) -> pd.DataFrame:
     flag (all gaps when ``members`` is None) with ``gaps``, ``median_days``, ``p25_days``, ``p75_days`` and
     ``mean_days``. The gaps themselves (one per order) stay in the engine; :func:`days_between_orders` returns
     them for small data."""
-    o = sold(table(orders, ["user_id", "ts"], "orders"))
-    o = o.filter(o.ts < to_ts(end))
-    w = ibis.window(group_by="user_id", order_by="ts")
-    g = o.mutate(prev=o.ts.lag().over(w))
-    g = g.filter(g.prev.notnull())
-    g = g.mutate(gap_days=(g.ts.epoch_seconds() - g.prev.epoch_seconds()) / 86400.0)
-    if members is not None:
-        m = table(members, ["user_id", "joined_ts"], "members").select("user_id", "joined_ts")
-        g = g.left_join(m, "user_id")
-        g = g.mutate(member=g.joined_ts.notnull() & (g.joined_ts <= g.prev))
-    else:
-        g = g.mutate(member=ibis.null("boolean"))
+    g = _order_gaps(orders, members, end)
     df = (
         g.group_by("member")
         .aggregate(

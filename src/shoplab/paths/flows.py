@@ -31,11 +31,6 @@ SEP = " → "
 KEYS = ["user_id", "session_id"]
 
 
-def _sessions_in(events, *, gap_minutes, period, start, end, by=()) -> ir.Table:
-    """Events of the sessions that start in the period (with ``session_id``): see :func:`sessions_in`."""
-    return sessions_in(events, gap_minutes=gap_minutes, period=period, start=start, end=end, by=by)
-
-
 def _ordered(t: ir.Table, extra_keys=()) -> ibis.Window:
     return ibis.window(group_by=[*KEYS, *extra_keys], order_by=["ts", "event"])
 
@@ -60,7 +55,7 @@ def transitions(
         ``to_event``), sorted by group and count.
     """
     groups = as_list(by)
-    t = _sessions_in(events, gap_minutes=gap_minutes, period=period, start=start, end=end, by=groups)
+    t = sessions_in(events, gap_minutes=gap_minutes, period=period, start=start, end=end, by=groups)
     t = t.mutate(to_event=t.event.lead().over(_ordered(t)))
     if include_exit:
         t = t.mutate(to_event=t.to_event.fill_null(EXIT))
@@ -115,7 +110,7 @@ def loops(
         after another event), ``sessions_with_return``, ``return_rate`` (``sessions_with_return / sessions``),
         most looping first.
     """
-    t = _sessions_in(events, gap_minutes=gap_minutes, period=period, start=start, end=end)
+    t = sessions_in(events, gap_minutes=gap_minutes, period=period, start=start, end=end)
     w = _ordered(t)
     occ = ibis.row_number().over(ibis.window(group_by=[*KEYS, "event"], order_by=["ts"]))
     t = t.mutate(_prev=t.event.lag().over(w), _occ=occ)
@@ -151,7 +146,7 @@ def session_paths(
     one; ``n_steps`` is the length of the collapsed (and cut) path. With ``entry``, the path starts at the
     session's first ``entry`` event and sessions without it are left out.
     """
-    t = _sessions_in(events, gap_minutes=gap_minutes, period=period, start=start, end=end)
+    t = sessions_in(events, gap_minutes=gap_minutes, period=period, start=start, end=end)
     w = _ordered(t)
     if entry is not None:
         is_e = (t.event == entry).cast("int64")

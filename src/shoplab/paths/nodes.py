@@ -7,8 +7,9 @@ from typing import Any
 import ibis
 import pandas as pd
 
-from .flows import KEYS, _ordered, _sessions_in
+from .flows import KEYS, _ordered
 from .funnels import two_proportion_test
+from .sessions import sessions_in
 
 __all__ = ["key_nodes", "channel_conversion", "event_conversion"]
 
@@ -33,7 +34,7 @@ def key_nodes(
         events excluded), ``conversion`` (share of the sessions touching it with a ``target`` event), busiest
         first.
     """
-    t = _sessions_in(events, gap_minutes=gap_minutes, period=period, start=start, end=end)
+    t = sessions_in(events, gap_minutes=gap_minutes, period=period, start=start, end=end)
     if node_col not in t.columns:
         from ._common import check_columns
 
@@ -75,7 +76,7 @@ def channel_conversion(
 
     A session's channel is the channel of its first event.
     """
-    t = _sessions_in(events, gap_minutes=gap_minutes, period=period, start=start, end=end)
+    t = sessions_in(events, gap_minutes=gap_minutes, period=period, start=start, end=end)
     from ._common import check_columns
 
     check_columns(t, [channel_col])
@@ -104,7 +105,7 @@ def event_conversion(
     Returns two rows (``with_event`` True/False): ``sessions``, ``converted``, ``conversion``, CI, and the
     ``difference``/``p_value`` of with minus without on the ``True`` row.
     """
-    t = _sessions_in(events, gap_minutes=gap_minutes, period=period, start=start, end=end)
+    t = sessions_in(events, gap_minutes=gap_minutes, period=period, start=start, end=end)
     s = t.group_by(KEYS).aggregate(
         with_event=(t.event == event).cast("int64").max() > 0,
         converted=(t.event == target).cast("int64").max(),
