@@ -144,6 +144,58 @@ def test_session_funnel_matches_bruteforce(rows, gap):
     assert got["users"].tolist() == exp
 
 
+def oracle_first_valid(df, steps, window, start=None, end=None):
+    """Per user and step k: (time of the first step-k occurrence that completes a valid chain, that
+    occurrence's latest valid anchor), by enumerating every chain."""
+    win = pd.Timedelta(window)
+    k_of = {e: i + 1 for i, s in enumerate(steps) for e in ([s] if isinstance(s, str) else s)}
+    out = {}
+    for u, g in df.groupby("user_id"):
+        seq = sorted((r.ts, k_of[r.event]) for r in g.itertuples() if r.event in k_of)
+        anchors = [dict() for _ in seq]  # position -> set of anchors whose chain ends validly there
+        for i, (ts, k) in enumerate(seq):
+            if k == 1 and (start is None or ts >= start) and (end is None or ts < end):
+                anchors[i] = {ts}
+            elif k > 1:
+                anchors[i] = {a for j in range(i) if seq[j][1] == k - 1 for a in anchors[j] if ts <= a + win}
+        for i, (ts, k) in enumerate(seq):
+            if anchors[i] and (u, k) not in out:
+                out[(u, k)] = (ts, max(anchors[i]))
+    return out
+
+
+@SETTINGS
+@given(
+    rows=events_strategy,
+    window_min=st.integers(0, 12),
+    bounds=st.sampled_from([(None, None), (5, 20), (0, 10)]),
+)
+@example(
+    rows=[(1, 0, "a"), (1, 8, "b"), (1, 9, "a"), (1, 10, "b"), (1, 11, "c")],
+    window_min=9,
+    bounds=(None, None),
+)
+def test_funnel_times_match_bruteforce(rows, window_min, bounds):
+    df = log(rows)
+    start = T0 + pd.Timedelta(minutes=bounds[0]) if bounds[0] is not None else None
+    end = T0 + pd.Timedelta(minutes=bounds[1]) if bounds[1] is not None else None
+    win = f"{window_min}min"
+    got = paths.funnel(df, STEPS, window=win, start=start, end=end).set_index("step_number")
+    first = oracle_first_valid(df, STEPS, win, start, end)
+    for k in range(1, len(STEPS) + 1):
+        users = [u for (u, kk) in first if kk == k]
+        from_start = pd.Series([(first[u, k][0] - first[u, k][1]) / pd.Timedelta(minutes=1) for u in users])
+        assert got.users[k] == len(users)
+        if not users:
+            continue
+        assert got.median_minutes_from_start[k] == pytest.approx(from_start.median())
+        if k > 1:
+            gaps = pd.Series([(first[u, k][0] - first[u, k - 1][0]) / pd.Timedelta(minutes=1) for u in users])
+            assert got.median_minutes_from_previous[k] == pytest.approx(gaps.median())
+            assert got.p25_minutes_from_previous[k] == pytest.approx(gaps.quantile(0.25))
+            assert got.p75_minutes_from_previous[k] == pytest.approx(gaps.quantile(0.75))
+
+
 def test_funnel_hand_worked():
     # user 1: a(0) b(5) a(20) b(21) c(22): the later anchor completes a->b->c inside a 5-minute window
     # user 2: a(0) c(1) b(2): c before b, so only 2 steps; user 3: b then a: step 1 only
@@ -165,6 +217,8 @@ def test_funnel_hand_worked():
     # first valid b per user: users 1, 2, 4, 5 reach it 5, 2, 0, 10 minutes after their a -> median 3.5
     assert f.median_minutes_from_previous.iloc[1] == pytest.approx(3.5)
     assert f.median_minutes_from_start.iloc[2] == pytest.approx(1.0)  # users 1 (22-20) and 4 (0)
+    # from the anchor of the first valid b: user 1's b(5) counts from a(0), not b(21) from a(20) -> 5, 2, 0, 10
+    assert f.median_minutes_from_start.iloc[1] == pytest.approx(3.5)
     # strict: user 1's a->b->c is consecutive; user 4's tie a,b,c also; user 5's c comes after 11 > 10
     s = paths.funnel(df, ["a", "b", "c"], window="10min", strict=True)
     assert s.users.tolist() == [5, 3, 2]

@@ -13,10 +13,12 @@ decrease in time) and is valid when it lies within the window of that anchor.
 
 from __future__ import annotations
 
+import datetime as _dt
 import math
 from typing import Any
 
 import ibis
+import ibis.expr.datatypes as dt
 import ibis.expr.types as ir
 import numpy as np
 import pandas as pd
@@ -77,7 +79,8 @@ def funnel_levels(
     """
     st = normalize_steps(steps)
     k_max = len(st)
-    win = interval(parse_window(window))
+    win_td = parse_window(window)
+    win = interval(win_td)
     groups = as_list(by)
     t = canonical(events, user_col=user_col, ts_col=ts_col, event_col=event_col)
     t = with_groups(t, groups)
@@ -100,7 +103,7 @@ def funnel_levels(
     if strict:
         return _strict_levels(t, k_max, win, part, anchor_ok)
     if not keep_other_events:
-        return _valid_rows(t, k_max, win, part, anchor_ok)
+        return _valid_rows(t, k_max, win_td, part, anchor_ok if (lo, hi) != (None, None) else None)
     null_ts = ibis.null(t.ts.type())
     t = t.mutate(_a1=ibis.ifelse(anchor_ok, t.ts, null_ts), _kk=t._k.fill_null(k_max + 1))
     w = ibis.window(group_by=part, order_by=["ts", "_kk"], rows=(None, 0))
@@ -113,37 +116,76 @@ def funnel_levels(
     return t.drop("_kk", *[f"_a{j}" for j in range(1, k_max + 1)])
 
 
-def _valid_rows(t, k_max, win, part, anchor_ok):
-    """Valid step occurrences only (``_anchor`` set), level by level.
+_KEY_BITS = 6  # the order key packs the step number into the low bits of the event's microsecond timestamp
+_EPOCH = _dt.datetime(1970, 1, 1)
 
-    First, runs of the same step (consecutive in the unit's step sequence) are cut to one row: the last row of
-    a run of step 1 (the latest anchor dominates the earlier ones) and the first row of a run of a later step
-    (all rows of such a run inherit the same anchor, and the first is the earliest and the most likely inside
-    the window). This keeps every unit's level, its first valid time per step and that row's anchor. Then pass
-    j looks only at the valid step-(j-1) rows and the step-j rows.
+
+def _micros(t: ir.Table) -> ir.IntegerColumn:
+    """Microseconds since 1970 of ``t.ts`` (DuckDB's ``epoch_us`` there, a portable date difference elsewhere)."""
+    try:
+        name = t._find_backend(use_default=True).name
+    except Exception:  # noqa: BLE001 - an unbound table compiles the portable form
+        name = None
+    if name == "duckdb":
+        return _epoch_us(t.ts)
+    return t.ts.delta(ibis.literal(_EPOCH), unit="microsecond")
+
+
+@ibis.udf.scalar.builtin(name="epoch_us")
+def _epoch_us(ts: dt.timestamp) -> dt.int64:  # pragma: no cover - compiled, never called
+    ...
+
+
+def _valid_rows(t, k_max, win_td, part, anchor_ok):
+    """Valid step occurrences only, level by level, each level one cheap ``lag`` pass (no running aggregates).
+
+    Rows are ordered within the unit by one integer key, ``_tk`` = microseconds * 64 + step number (a tie in
+    time is taken in step order). Level 1 is every step-1 occurrence in the period, its own anchor. Level j
+    orders the valid level-(j-1) rows together with the step-j occurrences; a step-j occurrence is kept when
+    the row just before it is a valid level-(j-1) row, inheriting that row's anchor, and it lies within the
+    window of the anchor.
+
+    Why this keeps every unit's level and its first valid time per step: valid level-(j-1) anchors never
+    decrease in time, so the latest valid level-(j-1) row before a step-j occurrence carries the best anchor
+    it can inherit; among the step-j occurrences between two such rows all inherit the same anchor and the
+    first is the earliest, so the later ones can neither be valid when the first is not nor lead to anything
+    the first does not. Dropping them keeps the result and makes each level's input small.
+
+    Returns the unit columns, ``_k``, ``_tk`` and ``_atk`` (the anchor's key), plus ``ts`` and ``_anchor`` as
+    timestamps (derived from the keys, computed only when selected).
     """
-    null_ts = ibis.null(t.ts.type())
-    cols = [*part, "ts", "_k"]
-    t = t.mutate(_code=t._k * 2 + anchor_ok.cast("int32"))  # a run is a stretch of equal codes
-    w0 = ibis.window(group_by=part, order_by=["ts", "_k"])
-    t = t.mutate(_pc=t._code.lag().over(w0), _nc=t._code.lead().over(w0))
-    first_of_run = t._pc.isnull() | (t._pc != t._code)
-    last_of_run = t._nc.isnull() | (t._nc != t._code)
-    t = t.filter(((t._code == 3) & last_of_run) | ((t._k >= 2) & first_of_run)).select(*cols)
-    cur = t.filter(t._k == 1).select(*cols, _anchor=t.ts)
-    levels = [cur]
-    w = ibis.window(group_by=part, order_by=["ts", "_k"], rows=(None, 0))
+    if k_max >= 1 << _KEY_BITS:
+        raise ValueError(f"a funnel may have at most {(1 << _KEY_BITS) - 1} steps, got {k_max}")
+    win_key = (win_td // _dt.timedelta(microseconds=1)) << _KEY_BITS
+    if anchor_ok is not None:  # step-1 rows outside the period anchor nothing
+        t = t.filter(anchor_ok | (t._k >= 2))
+    base = t.select(*part, _tk=(_micros(t) << _KEY_BITS) + t._k.cast("int64"))
+    mask = (1 << _KEY_BITS) - 1
+    w = ibis.window(group_by=part, order_by="_tk")
+    cur = base.filter((base._tk & mask) == 1).mutate(_atk=base._tk)
+    levels = [cur.mutate(_k=ibis.literal(1, "int32"))]
     for j in range(2, k_max + 1):
-        cand = t.filter(t._k == j).select(*cols, _anchor=null_ts)
-        u = cur.union(cand, distinct=False)
-        u = u.mutate(_best=u._anchor.max().over(w))
-        u = u.filter((u._k == j) & u._best.notnull() & (u.ts <= u._best + win))
-        cur = u.select(*cols, _anchor=u._best.cast(t.ts.type()))
-        levels.append(cur)
+        # tk - atk = (us_j - us_anchor) * 64 + (j - 1): within the window iff tk - atk <= window * 64 + (j - 1)
+        if j == 2:  # anchors are their own anchor key, so one ordered pass over steps 1 and 2 suffices
+            u = base.filter((base._tk & mask) <= 2)
+            u = u.mutate(_pa=u._tk.lag().over(w))
+            prev_ok = (u._pa & mask) == 1
+        else:  # valid level-(j-1) rows carry their anchor key, the step-j occurrences carry none
+            cand = base.filter((base._tk & mask) == j).mutate(_atk=ibis.null("int64"))
+            u = cur.union(cand, distinct=False)
+            u = u.mutate(_pa=u._atk.lag().over(w))
+            prev_ok = u._pa.notnull()
+        ok = ((u._tk & mask) == j) & prev_ok & (u._tk - u._pa <= win_key + (j - 1))
+        cur = u.filter(ok).select(*part, "_tk", _atk=u._pa)
+        levels.append(cur.mutate(_k=ibis.literal(j, "int32")))
     out = levels[0]
     for lv in levels[1:]:
         out = out.union(lv, distinct=False)
-    return out
+    epoch = ibis.literal(_EPOCH)
+    return out.mutate(
+        ts=epoch + (out._tk >> _KEY_BITS).as_interval("us"),
+        _anchor=epoch + (out._atk >> _KEY_BITS).as_interval("us"),
+    )
 
 
 def _strict_levels(t, k_max, win, part, anchor_ok):
@@ -240,13 +282,25 @@ def funnel(
         event_col=event_col,
     )
     unit = ["user_id"] if per == "user" else ["user_id", "session_id"]
-    v = t.filter(t._anchor.notnull())
-    v = v.mutate(_from_start=v.ts.delta(v._anchor, unit="millisecond") / 60000.0)
-    per_unit = v.group_by([*groups, *unit, "_k"]).aggregate(
-        _first=v.ts.min(), from_start=v._from_start.argmin(v.ts)
-    )
-    prev_first = per_unit._first.lag().over(ibis.window(group_by=[*groups, *unit], order_by="_k"))
-    per_unit = per_unit.mutate(from_prev=per_unit._first.delta(prev_first, unit="millisecond") / 60000.0)
+    w_unit = ibis.window(group_by=[*groups, *unit], order_by="_k")
+    if strict:
+        v = t.filter(t._anchor.notnull())
+        v = v.mutate(_from_start=v.ts.delta(v._anchor, unit="microsecond") / 60e6)
+        per_unit = v.group_by([*groups, *unit, "_k"]).aggregate(
+            _first=v.ts.min(), from_start=v._from_start.argmin(v.ts)
+        )
+        prev_first = per_unit._first.lag().over(w_unit)
+        from_prev = per_unit._first.delta(prev_first, unit="microsecond") / 60e6
+    else:  # integer order keys: key = microseconds * 64 + step, anchor key = anchor microseconds * 64 + 1
+        # a unit's valid step-k rows have anchors that never decrease in time, so the first valid row has the
+        # smallest anchor key too: two plain minimums give its time and its anchor
+        per_unit = t.group_by([*groups, *unit, "_k"]).aggregate(_first=t._tk.min(), _afirst=t._atk.min())
+        per_unit = per_unit.mutate(
+            _first=per_unit._first >> _KEY_BITS,
+            from_start=((per_unit._first - per_unit._afirst - (per_unit._k - 1)) >> _KEY_BITS) / 60e6,
+        )
+        from_prev = (per_unit._first - per_unit._first.lag().over(w_unit)) / 60e6
+    per_unit = per_unit.mutate(from_prev=from_prev)
     agg = per_unit.group_by([*groups, "_k"]).aggregate(
         users=per_unit.count(),
         median_minutes_from_previous=per_unit.from_prev.median(),
