@@ -262,6 +262,18 @@ def test_transitions_match_bruteforce(rows, gap):
     )
 
 
+def test_transitions_with_many_event_names_take_the_general_path():
+    # 80 distinct names do not fit the packed order key; ties at equal times still break by name
+    rng = __import__("random").Random(7)
+    rows = [(rng.randint(1, 4), rng.randint(0, 40), f"e{rng.randint(0, 79):02d}") for _ in range(400)]
+    df = log(rows)
+    assert df.event.nunique() >= 64
+    got = paths.transitions(df, gap_minutes=3)
+    assert dict(zip(zip(got.from_event, got.to_event, strict=True), got["count"], strict=True)) == dict(
+        oracle_transitions(df, 3)
+    )
+
+
 def test_loops_paths_sankey_hand_worked():
     df = log(
         [

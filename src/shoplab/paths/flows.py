@@ -13,7 +13,7 @@ import ibis
 import ibis.expr.types as ir
 import pandas as pd
 
-from ._common import EXIT, OTHER, as_list
+from ._common import EXIT, OTHER, as_list, epoch_micros
 from .sessions import sessions_in
 
 __all__ = [
@@ -56,19 +56,52 @@ def transitions(
     """
     groups = as_list(by)
     t = sessions_in(events, gap_minutes=gap_minutes, period=period, start=start, end=end, by=groups)
-    t = t.mutate(to_event=t.event.lead().over(_ordered(t)))
-    if include_exit:
-        t = t.mutate(to_event=t.to_event.fill_null(EXIT))
-    else:
-        t = t.filter(t.to_event.notnull())
-    c = t.group_by([*groups, t.event.name("from_event"), "to_event"]).aggregate(count=t.count())
-    df = c.execute()
+    df = _coded_transitions(t, groups, include_exit)
+    if df is None:  # too many distinct events to pack into the order key: order by (time, name)
+        t = t.mutate(to_event=t.event.lead().over(_ordered(t)))
+        if include_exit:
+            t = t.mutate(to_event=t.to_event.fill_null(EXIT))
+        else:
+            t = t.filter(t.to_event.notnull())
+        c = t.group_by([*groups, t.event.name("from_event"), "to_event"]).aggregate(count=t.count())
+        df = c.execute()
     df["count"] = df["count"].astype("int64")
     tot = df.groupby([*groups, "from_event"], dropna=False)["count"].transform("sum")
     df["probability"] = df["count"] / tot
     return df.sort_values(
         [*groups, "count", "from_event", "to_event"], ascending=[*[True] * len(groups), False, True, True]
     ).reset_index(drop=True)
+
+
+_CODE_BITS = 6
+
+
+def _coded_transitions(t: ir.Table, groups: list[str], include_exit: bool) -> pd.DataFrame | None:
+    """Transition counts with events coded as small integers packed into one order key per row.
+
+    The key is microseconds * 64 + the event's rank in name order, so ordering by it is ordering by (time,
+    name), and the window sorts and carries one integer instead of a timestamp and a string (about half the
+    memory and faster). None when the events are too many (63 or more) or include nulls.
+    """
+    names = t.select("event").distinct().execute()["event"]
+    if names.isna().any() or len(names) >= 1 << _CODE_BITS:
+        return None
+    names = sorted(names.tolist())
+    if not names:
+        return pd.DataFrame({**{g: [] for g in groups}, "from_event": [], "to_event": [], "count": []})
+    code = ibis.cases(*[(t.event == e, i) for i, e in enumerate(names)], else_=None)
+    k = t.select(*KEYS, *groups, _k=(epoch_micros(t) << _CODE_BITS) + code.cast("int64"))
+    mask = (1 << _CODE_BITS) - 1
+    k = k.mutate(_to=(k._k.lead().over(ibis.window(group_by=KEYS, order_by="_k")) & mask))
+    if not include_exit:
+        k = k.filter(k._to.notnull())
+    k = k.mutate(_from=k._k & mask)
+    df = k.group_by([*groups, "_from", "_to"]).aggregate(count=k.count()).execute()
+    lookup = dict(enumerate(names))
+    df["from_event"] = df.pop("_from").map(lookup)
+    to = df.pop("_to")
+    df["to_event"] = to.map(lookup).where(to.notna(), EXIT)
+    return df[[*groups, "from_event", "to_event", "count"]]
 
 
 def transition_matrix(table: pd.DataFrame, *, top: int = 12, value: str = "probability") -> pd.DataFrame:

@@ -18,14 +18,15 @@ import math
 from typing import Any
 
 import ibis
-import ibis.expr.datatypes as dt
 import ibis.expr.types as ir
 import numpy as np
 import pandas as pd
 
 from ._common import (
+    EPOCH,
     as_list,
     canonical,
+    epoch_micros,
     in_bounds,
     interval,
     normalize_steps,
@@ -117,23 +118,6 @@ def funnel_levels(
 
 
 _KEY_BITS = 6  # the order key packs the step number into the low bits of the event's microsecond timestamp
-_EPOCH = _dt.datetime(1970, 1, 1)
-
-
-def _micros(t: ir.Table) -> ir.IntegerColumn:
-    """Microseconds since 1970 of ``t.ts`` (DuckDB's ``epoch_us`` there, a portable date difference elsewhere)."""
-    try:
-        name = t._find_backend(use_default=True).name
-    except Exception:  # noqa: BLE001 - an unbound table compiles the portable form
-        name = None
-    if name == "duckdb":
-        return _epoch_us(t.ts)
-    return t.ts.delta(ibis.literal(_EPOCH), unit="microsecond")
-
-
-@ibis.udf.scalar.builtin(name="epoch_us")
-def _epoch_us(ts: dt.timestamp) -> dt.int64:  # pragma: no cover - compiled, never called
-    ...
 
 
 def _valid_rows(t, k_max, win_td, part, anchor_ok):
@@ -159,7 +143,7 @@ def _valid_rows(t, k_max, win_td, part, anchor_ok):
     win_key = (win_td // _dt.timedelta(microseconds=1)) << _KEY_BITS
     if anchor_ok is not None:  # step-1 rows outside the period anchor nothing
         t = t.filter(anchor_ok | (t._k >= 2))
-    base = t.select(*part, _tk=(_micros(t) << _KEY_BITS) + t._k.cast("int64"))
+    base = t.select(*part, _tk=(epoch_micros(t) << _KEY_BITS) + t._k.cast("int64"))
     mask = (1 << _KEY_BITS) - 1
     w = ibis.window(group_by=part, order_by="_tk")
     cur = base.filter((base._tk & mask) == 1).mutate(_atk=base._tk)
@@ -181,7 +165,7 @@ def _valid_rows(t, k_max, win_td, part, anchor_ok):
     out = levels[0]
     for lv in levels[1:]:
         out = out.union(lv, distinct=False)
-    epoch = ibis.literal(_EPOCH)
+    epoch = ibis.literal(EPOCH)
     return out.mutate(
         ts=epoch + (out._tk >> _KEY_BITS).as_interval("us"),
         _anchor=epoch + (out._atk >> _KEY_BITS).as_interval("us"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as _dt
 from collections import OrderedDict
 from typing import Any
 
@@ -9,7 +10,16 @@ import ibis
 import ibis.expr.types as ir
 import pandas as pd
 
-from ._common import as_table, canonical, check_columns, in_bounds, interval, parse_window, period_bounds
+from ._common import (
+    as_table,
+    canonical,
+    check_columns,
+    epoch_micros,
+    in_bounds,
+    interval,
+    parse_window,
+    period_bounds,
+)
 
 __all__ = [
     "add_sessions",
@@ -57,13 +67,15 @@ def add_sessions(
         return t.rename({"session_id": session_col}) if session_col != "session_id" else t
     if session_col in t.columns:
         t = t.drop(session_col)
-    gap = interval(parse_window(pd.Timedelta(minutes=gap_minutes)))
-    w = ibis.window(group_by="user_id", order_by="ts")
-    prev = t.ts.lag().over(w)
-    new = (prev.isnull() | (t.ts > prev + gap)).cast("int64")
-    t = t.mutate(_new=new)
-    cum = ibis.window(group_by="user_id", order_by=["ts", ibis.desc("_new")], rows=(None, 0))
-    return t.mutate(session_id=t._new.sum().over(cum)).drop("_new")
+    gap_us = parse_window(pd.Timedelta(minutes=gap_minutes)) // _dt.timedelta(microseconds=1)
+    # integer order keys sort faster than timestamps: microseconds, then (microseconds, not a start) packed
+    # into one key so that a session's first event comes first among events at the same instant
+    t = t.mutate(_us=epoch_micros(t))
+    prev = t._us.lag().over(ibis.window(group_by="user_id", order_by="_us"))
+    new = (prev.isnull() | (t._us - prev > gap_us)).cast("int64")
+    t = t.mutate(_key=t._us * 2 + (1 - new))
+    cum = ibis.window(group_by="user_id", order_by="_key", rows=(None, 0))
+    return t.mutate(session_id=(1 - (t._key & 1)).sum().over(cum)).drop("_us", "_key")
 
 
 def session_keys(t: ir.Table) -> list[str]:
