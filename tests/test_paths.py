@@ -323,6 +323,48 @@ def test_dropoff_destinations_hand_worked():
     assert d[["step", "next_event", "units"]].values.tolist() == [["a", "[exit]", 1], ["a", "x", 1]]
 
 
+def oracle_dropoffs(df, steps, window, start=None, end=None):
+    """(step label, next different event) -> units, by brute force: per user the highest step reached, its
+    first valid occurrence, then the next event with another name in (time, step, name) order."""
+    first = oracle_first_valid(df, steps, window, start, end)
+    top = {}
+    for u, k in first:
+        top[u] = max(top.get(u, 0), k)
+    K = len(steps)
+    k_of = {e: i + 1 for i, s in enumerate(steps) for e in ([s] if isinstance(s, str) else s)}
+    c = Counter()
+    for u, k in top.items():
+        if k >= K:
+            continue
+        g = df[df.user_id == u]
+        if end is not None:
+            g = g[g.ts < end + pd.Timedelta(window)]
+        if start is not None:
+            g = g[g.ts >= start]
+        seq = sorted((r.ts, k_of.get(r.event, K + 1), r.event) for r in g.itertuples())
+        ts_first = first[u, k][0]
+        i = next(i for i, (ts, kk, _) in enumerate(seq) if ts == ts_first and kk == k)
+        nxt = next((e for _, _, e in seq[i + 1 :] if e != seq[i][2]), "[exit]")
+        c[(steps[k - 1], nxt)] += 1
+    return c
+
+
+@SETTINGS
+@given(
+    rows=events_strategy,
+    window_min=st.integers(0, 12),
+    bounds=st.sampled_from([(None, None), (5, 20), (0, 10)]),
+)
+def test_dropoff_destinations_match_bruteforce(rows, window_min, bounds):
+    df = log(rows)
+    start = T0 + pd.Timedelta(minutes=bounds[0]) if bounds[0] is not None else None
+    end = T0 + pd.Timedelta(minutes=bounds[1]) if bounds[1] is not None else None
+    win = f"{window_min}min"
+    got = paths.dropoff_destinations(df, STEPS, window=win, per="user", start=start, end=end, top=10)
+    exp = oracle_dropoffs(df, STEPS, win, start, end)
+    assert dict(zip(zip(got.step, got.next_event, strict=True), got.units, strict=True)) == dict(exp)
+
+
 # -- planted truth ------------------------------------------------------------------------------------------
 def test_planted_funnel_probabilities_recovered(sample_dir):
     """Per session (the truth's definition): every session enters; later steps in order within the session."""

@@ -24,6 +24,7 @@ import pandas as pd
 
 from ._common import (
     EPOCH,
+    EXIT,
     as_list,
     canonical,
     epoch_micros,
@@ -54,6 +55,45 @@ def _units(t: ir.Table, per: str, gap_minutes: float) -> tuple[ir.Table, list[st
     raise ValueError(f"per must be 'user' or 'session', got {per!r}")
 
 
+def _prepare(
+    events,
+    steps,
+    *,
+    window,
+    by,
+    per,
+    period,
+    start,
+    end,
+    gap_minutes,
+    step_events_only,
+    user_col,
+    ts_col,
+    event_col,
+):
+    """The events a funnel looks at, with units and ``_k``: (table, partition columns, lo, hi, K, window)."""
+    st = normalize_steps(steps)
+    win_td = parse_window(window)
+    groups = as_list(by)
+    t = canonical(events, user_col=user_col, ts_col=ts_col, event_col=event_col)
+    t = with_groups(t, groups)
+    if per == "session" and "session_id" in t.columns:
+        t = t.select(*dict.fromkeys([*groups, "user_id", "session_id", "ts", "event"]))
+    else:
+        t = t.select(*dict.fromkeys([*groups, "user_id", "ts", "event"]))
+    t, unit = _units(t, per, gap_minutes)
+    lo, hi = period_bounds(period, start, end)
+    if hi is not None:  # later steps may complete after the period, within the window of an anchor inside it
+        t = t.filter(t.ts < ibis.literal(hi) + interval(win_td))
+    if lo is not None:
+        t = t.filter(t.ts >= lo)
+    if step_events_only:  # a plain IN filter the engine can push into the scan
+        t = t.filter(t.event.isin([e for _, evs in st for e in evs]))
+    k = ibis.cases(*[(t.event.isin(list(evs)), i + 1) for i, (_, evs) in enumerate(st)], else_=None)
+    t = t.mutate(_k=k.cast("int32"))
+    return t, [*groups, *unit], lo, hi, len(st), win_td
+
+
 def funnel_levels(
     events: Any,
     steps: Any,
@@ -78,28 +118,22 @@ def funnel_levels(
     only valid step occurrences come back, with runs of the same step cut to one row (see ``_valid_rows``);
     ``keep_other_events`` returns every event instead (strict funnels always look at every event).
     """
-    st = normalize_steps(steps)
-    k_max = len(st)
-    win_td = parse_window(window)
+    t, part, lo, hi, k_max, win_td = _prepare(
+        events,
+        steps,
+        window=window,
+        by=by,
+        per=per,
+        period=period,
+        start=start,
+        end=end,
+        gap_minutes=gap_minutes,
+        step_events_only=not (strict or keep_other_events),
+        user_col=user_col,
+        ts_col=ts_col,
+        event_col=event_col,
+    )
     win = interval(win_td)
-    groups = as_list(by)
-    t = canonical(events, user_col=user_col, ts_col=ts_col, event_col=event_col)
-    t = with_groups(t, groups)
-    if per == "session" and "session_id" in t.columns:
-        t = t.select(*dict.fromkeys([*groups, "user_id", "session_id", "ts", "event"]))
-    else:
-        t = t.select(*dict.fromkeys([*groups, "user_id", "ts", "event"]))
-    t, unit = _units(t, per, gap_minutes)
-    lo, hi = period_bounds(period, start, end)
-    if hi is not None:  # later steps may complete after the period, within the window of an anchor inside it
-        t = t.filter(t.ts < ibis.literal(hi) + win)
-    if lo is not None:
-        t = t.filter(t.ts >= lo)
-    if not (strict or keep_other_events):  # a plain IN filter the engine can push into the scan
-        t = t.filter(t.event.isin([e for _, evs in st for e in evs]))
-    k = ibis.cases(*[(t.event.isin(list(evs)), i + 1) for i, (_, evs) in enumerate(st)], else_=None)
-    t = t.mutate(_k=k.cast("int32"))
-    part = [*groups, *unit]
     anchor_ok = (t._k == 1) & in_bounds(t.ts, lo, hi)
     if strict:
         return _strict_levels(t, k_max, win, part, anchor_ok)
@@ -368,37 +402,43 @@ def dropoff_destinations(
         destinations per step and ``[other]`` for the rest.
     """
     st = normalize_steps(steps)
-    t = funnel_levels(
+    t, unit, lo, hi, k_max, win_td = _prepare(
         events,
         steps,
         window=window,
+        by=None,
         per=per,
         period=period,
         start=start,
         end=end,
         gap_minutes=gap_minutes,
-        keep_other_events=True,
+        step_events_only=False,
+        user_col="user_id",
+        ts_col="ts",
+        event_col="event",
     )
-    unit = ["user_id"] if per == "user" else ["user_id", "session_id"]
-    t = t.mutate(_kk=t._k.fill_null(len(st) + 1))
-    w_order = ["ts", "_kk", "event"]
-    w = ibis.window(group_by=unit, order_by=w_order)
-    nxt = t.event.lead().over(w)
-    t = t.mutate(
-        _chg=(t.event.lag().over(w).isnull() | (t.event.lag().over(w) != t.event)).cast("int64"), _nx=nxt
+    steps_only = t.filter(t._k.notnull())
+    anchor_ok = (steps_only._k == 1) & in_bounds(steps_only.ts, lo, hi)
+    lv = _valid_rows(steps_only, k_max, win_td, unit, anchor_ok if (lo, hi) != (None, None) else None)
+    # each unit's highest step and the first valid occurrence of it
+    first = lv.group_by([*unit, "_k"]).aggregate(_first=lv._tk.min())
+    highest = first.group_by(unit).aggregate(_top=first._k.max())
+    stopped = (
+        first.join(highest, unit)
+        .filter(lambda x: (x._k == x._top) & (x._top < k_max))
+        .select(*unit, "_k", "_first")
     )
-    t = t.mutate(_run=t._chg.sum().over(ibis.window(group_by=unit, order_by=w_order, rows=(None, 0))))
-    t = t.mutate(
-        _next=ibis.ifelse(t._nx != t.event, t._nx, ibis.null("string"))
-        .max()
-        .over(ibis.window(group_by=[*unit, "_run"]))
-        .fill_null("[exit]")
-    )
-    v = t.filter(t._anchor.notnull())
-    first = v.group_by([*unit, "_k"]).aggregate(_next=v._next.argmin(v.ts), _first=v.ts.min())
-    reach = first.group_by(unit).aggregate(_max=first._k.max())
-    stopped = first.join(reach, unit).filter(lambda x: x._k == x._max)
-    stopped = stopped.filter(stopped._k < len(st))
+    # the next different event after it: over the stopped units' events, runs of one event are cut to their
+    # first row (the first valid occurrence always starts a run: an earlier row of the same run would inherit
+    # the same anchor and be valid too), and each run start looks at the next run start
+    e = t.semi_join(stopped, unit)
+    e = e.mutate(_kk=e._k.fill_null(k_max + 1))
+    w = ibis.window(group_by=unit, order_by=["ts", "_kk", "event"])
+    e = e.mutate(_prev=e.event.lag().over(w))
+    r = e.filter(e._prev.isnull() | (e._prev != e.event))
+    r = r.mutate(_next=r.event.lead().over(w).fill_null(EXIT), _us=epoch_micros(r))
+    m = r.join(stopped, [*unit, r._us == (stopped._first >> _KEY_BITS), r._kk == stopped._k])
+    stopped = m.group_by([*unit, "_k"]).aggregate(_next=m._next.argmin(m.event))
     df = stopped.group_by(["_k", "_next"]).aggregate(units=stopped.count()).execute()
     rows = []
     labels = [lab for lab, _ in st]

@@ -148,19 +148,15 @@ def sessions_table(
     t = sessions_in(events, gap_minutes=gap_minutes, period=period, start=start, end=end)
     page_col = page_col or ("page" if "page" in t.columns else "event")
     keys = session_keys(t)
+    # one ordered pass: the entry is the row with no previous row, the exit the row with no next one
     w = ibis.window(group_by=keys, order_by=["ts", "event"])
-    t = t.mutate(
-        _rn=ibis.row_number().over(w),
-        _rd=ibis.row_number().over(
-            ibis.window(group_by=keys, order_by=[ibis.desc("ts"), ibis.desc("event")])
-        ),
-    )
+    t = t.mutate(_first=ibis.row_number().over(w) == 0, _last=t.ts.lead().over(w).isnull())
     s = t.group_by(keys).aggregate(
         start=t.ts.min(),
         end=t.ts.max(),
         events=t.count(),
-        entry=t[page_col].max(where=t._rn == 0),
-        exit=t[page_col].max(where=t._rd == 0),
+        entry=t[page_col].max(where=t._first),
+        exit=t[page_col].max(where=t._last),
     )
     return s.mutate(length_seconds=s.end.delta(s.start, unit="millisecond") / 1000.0)
 
@@ -211,9 +207,12 @@ def entry_exit_pages(
     s = sessions_table(
         events, gap_minutes=gap_minutes, period=period, start=start, end=end, page_col=page_col
     )
-    en = s.group_by(page=s.entry).aggregate(entries=s.count())
-    ex = s.group_by(page=s.exit).aggregate(exits=s.count())
-    df = en.execute().merge(ex.execute(), on="page", how="outer").fillna({"entries": 0, "exits": 0})
+    # one query: the session table is computed once for both counts
+    both = s.select(page=s.entry, _en=ibis.literal(1), _ex=ibis.literal(0)).union(
+        s.select(page=s.exit, _en=ibis.literal(0), _ex=ibis.literal(1)), distinct=False
+    )
+    df = both.group_by("page").aggregate(entries=both._en.sum(), exits=both._ex.sum()).execute()
+    df = df.fillna({"entries": 0, "exits": 0})
     df[["entries", "exits"]] = df[["entries", "exits"]].astype("int64")
     total = df.entries.sum()
     df["entry_share"] = df.entries / total if total else float("nan")
