@@ -184,11 +184,12 @@ def child(step: str, src: str) -> None:
     import shoplab  # noqa: F401
     from shoplab import membership, paths, profiling  # noqa: F401
 
+    base = peak_mb()  # the interpreter and the imports, the same in engine and pandas steps
     t0 = time.perf_counter()
     result = STEPS[step](src)
     secs = time.perf_counter() - t0
     peak = max(peak_mb(), peak_mb(children=True))
-    print(json.dumps({"step": step, "seconds": secs, "peak_mb": peak, "result": result}))
+    print(json.dumps({"step": step, "seconds": secs, "peak_mb": peak, "base_mb": base, "result": result}))
 
 
 # -- driver -------------------------------------------------------------------------------------------------
@@ -214,10 +215,19 @@ def check_equal(step: str, a: dict, b: dict) -> None:
         raise SystemExit(f"{step}: engine and pandas disagree: {str(diff)[:2000]}")
 
 
+def _above_imports(r: dict, pd_: dict) -> str:
+    """Memory ratio of what each step adds above the imports both processes share (``base_mb``)."""
+    if "base_mb" not in r or "base_mb" not in pd_:
+        return ""
+    a, b = r["peak_mb"] - r["base_mb"], pd_["peak_mb"] - pd_["base_mb"]
+    return f"{b / a:.1f}x ({b:,.0f} / {a:,.0f} MB)" if a > 0 else ""
+
+
 def table(rows: list[dict]) -> str:
     out = [
-        "| events | step | seconds | s per M events | peak MB | pandas s | pandas MB | time ratio | memory ratio |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "| events | step | seconds | s per M events | peak MB | pandas s | pandas MB | time ratio | memory ratio "
+        "| above imports |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     by = {(r["size"], r["step"]): r for r in rows}
     for r in rows:
@@ -237,9 +247,10 @@ def table(rows: list[dict]) -> str:
                 f"{pd_['peak_mb']:,.0f}",
                 f"{pd_['seconds'] / r['seconds']:.1f}x",
                 f"{pd_['peak_mb'] / r['peak_mb']:.1f}x",
+                _above_imports(r, pd_),
             ]
         else:
-            cells += ["", "", "", ""]
+            cells += ["", "", "", "", ""]
         out.append("| " + " | ".join(cells) + " |")
     return "\n".join(out)
 

@@ -113,3 +113,23 @@ def test_touch_table_stays_in_the_engine_and_matches_touch_paths(sample_shop):
     a = campaigns.attribution_table(lazy).set_index("channel").sort_index()
     b = campaigns.attribution_table(eager).set_index("channel").sort_index()
     pd.testing.assert_frame_equal(a, b, rtol=1e-9)
+
+
+def test_session_channel_is_the_channel_of_its_first_event():
+    t0 = pd.Timestamp("2026-10-05")
+    m = pd.Timedelta(minutes=1)
+    events = pd.DataFrame(
+        {
+            "user_id": [1, 1, 1, 2, 2, 2],
+            "session_id": [10, 10, 10, 20, 20, 20],
+            "ts": [t0 + 2 * m, t0, t0 + m, t0, t0, t0 + m],
+            "channel": ["search", "social", "search", "search", "email", "ads"],
+        }
+    )
+    orders = pd.DataFrame(
+        {"user_id": [1], "ts": [t0 + 5 * m], "amount": [10.0], "status": ["paid"], "order_id": [1]}
+    )
+    got = campaigns.touch_paths(events, orders, start="2026-10-01", end="2026-11-01")
+    # user 1: the first event (t0) came from social; user 2: two channels at t0, the smallest name wins
+    assert sorted(got.channel.tolist()) == ["email", "social"]
+    assert got[got.converted].channel.tolist() == ["social"]

@@ -92,7 +92,11 @@ def touch_table(events, orders, *, start, end, lookback_days: int = 30):
     lo, hi = pd.Timestamp(start), pd.Timestamp(end)
     look = lo - pd.Timedelta(days=lookback_days)
     e = e.filter((e.ts >= ts(look)) & (e.ts < ts(hi)))
-    sess = e.group_by(["user_id", "session_id"]).aggregate(ts=e.ts.min(), channel=e.channel.arbitrary())
+    # a session's channel is the channel of its first event (the smallest name when several share that instant),
+    # so every engine gives the same answer
+    first = e.group_by(["user_id", "session_id"]).aggregate(ts=e.ts.min())
+    at_first = e.join(first, ["user_id", "session_id", "ts"])
+    sess = at_first.group_by(["user_id", "session_id", "ts"]).aggregate(channel=at_first.channel.min())
     o = o.filter((o.ts >= ts(lo)) & (o.ts < ts(hi)))
     conv = o.group_by("user_id").aggregate(conversion_ts=o.ts.min())
     first_amt = o.join(conv, (o.user_id == conv.user_id) & (o.ts == conv.conversion_ts))

@@ -6,9 +6,11 @@ anchor (the window edge counts). Any step-1 occurrence may anchor, not only the 
 timestamp are taken in step order, so a tie counts as "in order". Other events may come in between unless
 ``strict=True``, where step k must be the very next event of the unit after step k-1.
 
-The engine formulation needs only window functions (lag, running max), so it runs on DuckDB and on Spark: each
-step-k occurrence inherits the latest valid step-(k-1) anchor before it (a running max, since anchors never
-decrease in time) and is valid when it lies within the window of that anchor.
+The engine formulation needs only window functions, so it runs on DuckDB and on Spark: each step-k occurrence
+inherits the latest valid step-(k-1) anchor before it (the best one, since anchors never decrease in time) and
+is valid when it lies within the window of that anchor. The default (non-strict) funnel does this with one
+``lag`` per level over a single integer order key (see ``_valid_rows``); strict funnels and
+``keep_other_events`` use lags and running maxima over every event.
 """
 
 from __future__ import annotations
@@ -115,8 +117,9 @@ def funnel_levels(
 
     Adds ``_k`` (step number 1..K of the event, null for other events) and ``_anchor`` (timestamp of the
     latest step-1 occurrence whose chain this event validly extends, null when it extends none). By default
-    only valid step occurrences come back, with runs of the same step cut to one row (see ``_valid_rows``);
-    ``keep_other_events`` returns every event instead (strict funnels always look at every event).
+    only valid step occurrences come back, those that can matter (see ``_valid_rows``: a unit's level and its
+    first valid time per step are kept), with ``_tk`` and ``_atk``, the integer order keys of the row and of
+    its anchor; ``keep_other_events`` returns every event instead (strict funnels always look at every event).
     """
     t, part, lo, hi, k_max, win_td = _prepare(
         events,
