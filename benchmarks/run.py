@@ -197,13 +197,14 @@ def ensure(data_dir: Path, label: str) -> tuple[Path, int]:
     """The cached shop of about ``label`` events and its exact event count."""
     import duckdb
 
-    from shoplab.sample import generate_shop
-
     src = data_dir / f"events{label}"
     if not (src / "_truth.json").exists():
         users = max(1000, round(SIZES[label] / EVENTS_PER_USER))
         t0 = time.perf_counter()
-        generate_shop(src, users=users)
+        # in its own process: Linux counts a forked child's peak memory from the parent's size at the fork, so
+        # a parent that generated the shop itself would inflate every step measured after it
+        cli = Path(sys.executable).with_name("shoplab")
+        subprocess.run([str(cli), "sample", "--out", str(src), "--users", str(users)], check=True)
         print(f"generated {src} ({users:,} users) in {time.perf_counter() - t0:.0f} s", flush=True)
     n = duckdb.sql(f"select count(*) from read_parquet('{src}/events/*.parquet')").fetchone()[0]
     return src, int(n)
