@@ -65,3 +65,22 @@ def test_profiling_notebook_without_optional_tables(sample_dir, tmp_path):
     assert "no events table: personas are skipped" in html
     assert "no order_items table: basket affinities are skipped" in html
     assert "The data source has no users, events, order_items table" in html
+
+
+def test_spend_by_puts_city_tiers_and_age_bands_in_their_order():
+    import pandas as pd
+
+    f = pd.DataFrame(
+        {
+            "city_tier": ["三线及以下", "二线", None, "新一线", "一线", "一线"],
+            "age_band": ["50+", "<18", "25-29", "18-24", None, "<18"],
+            "monetary": [1.0, 2.0, 3.0, 4.0, 5.0, 0.0],
+        }
+    )
+    city = pf.spend_by(f, "city_tier")
+    assert city.city_tier.tolist() == ["一线", "新一线", "二线", "三线及以下", "(unknown)"]
+    assert city.set_index("city_tier").loc["一线", "users"] == 2  # the numbers travel with their labels
+    assert city.set_index("city_tier").loc["一线", "buyers"] == 1
+    assert pf.spend_by(f, "age_band").age_band.tolist() == ["<18", "18-24", "25-29", "50+", "(unknown)"]
+    other = pd.DataFrame({"channel": ["b", "a", "tier 2"], "monetary": [1.0, 1.0, 1.0]})
+    assert pf.spend_by(other, "channel").channel.tolist() == ["tier 2", "a", "b"]

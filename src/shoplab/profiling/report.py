@@ -14,6 +14,7 @@ import pandas as pd
 
 from ..i18n import get_lang, join, tr
 from ..notebook import Finding, fmt_value, format_table
+from .features import AGE_BANDS
 from .personas import PERSONA_FEATURES
 from .rfm import SEGMENT_ACTIONS, SEGMENTS, TIERS, check_columns, top_share
 
@@ -254,8 +255,35 @@ def spend_by(features: pd.DataFrame, by_col: str, *, monetary_col: str = "moneta
     out = pd.DataFrame({"users": g.size(), "buyers": (m > 0).groupby(key).sum(), "revenue": g.sum()})
     out["revenue_per_user"] = out.revenue / out.users
     out["revenue_share"] = out.revenue / out.revenue.sum() if out.revenue.sum() else np.nan
+    out = out.loc[sorted(out.index, key=_category_rank)]
     out.index.name = by_col
     return out.reset_index()
+
+
+# city tiers in their natural order (一线 > 新一线 > 二线 > 三线 ...), not the order of their characters
+_CITY_TIER_RANK = {
+    "一线": 1.0, "新一线": 1.5, "二线": 2.0, "三线": 3.0, "三线及以下": 3.5, "四线": 4.0, "四线及以下": 4.5,
+    "五线": 5.0, "五线及以下": 5.5, "六线": 6.0,
+}  # fmt: skip
+
+
+_AGE_BAND_RANK = {label: float(lo) for lo, _hi, label in AGE_BANDS}
+
+
+def _category_rank(value: str) -> tuple:
+    """Sort key of a group label: known city tiers and age bands in their order, then the rest by name,
+    ``(unknown)`` last."""
+    if value == "(unknown)":
+        return (2, 0.0, value)
+    v = str(value).strip()
+    if v in _CITY_TIER_RANK:
+        return (0, _CITY_TIER_RANK[v], v)
+    if v in _AGE_BAND_RANK:  # "<18" before "18-24"
+        return (0, _AGE_BAND_RANK[v], v)
+    m = re.fullmatch(r"(?i)(?:tier\s*|t)(\d+)", v)  # "tier 1", "Tier 2", "T3"
+    if m:
+        return (0, float(m.group(1)), v)
+    return (1, 0.0, v)
 
 
 def category_preference(features: pd.DataFrame, segments: pd.DataFrame) -> pd.DataFrame:
