@@ -100,6 +100,12 @@ events_strategy = st.lists(
     st.tuples(st.integers(1, 3), st.integers(0, 30), st.sampled_from(ALPHABET)), min_size=1, max_size=25
 )
 SETTINGS = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+BOUNDS = st.sampled_from([(None, None), (5, 20), (0, 10)])  # funnel periods, in minutes after T0
+
+
+def period_of(bounds):
+    """(start, end) timestamps of a ``BOUNDS`` draw (None = unbounded)."""
+    return tuple(T0 + pd.Timedelta(minutes=b) if b is not None else None for b in bounds)
 
 
 # -- funnel ----------------------------------------------------------------------------------------------
@@ -108,12 +114,11 @@ SETTINGS = settings(max_examples=30, deadline=None, suppress_health_check=[Healt
     rows=events_strategy,
     window_min=st.integers(0, 12),
     strict=st.booleans(),
-    bounds=st.sampled_from([(None, None), (5, 20), (0, 10)]),
+    bounds=BOUNDS,
 )
 def test_funnel_matches_bruteforce(rows, window_min, strict, bounds):
     df = log(rows)
-    start = T0 + pd.Timedelta(minutes=bounds[0]) if bounds[0] is not None else None
-    end = T0 + pd.Timedelta(minutes=bounds[1]) if bounds[1] is not None else None
+    start, end = period_of(bounds)
     win = f"{window_min}min"
     got = paths.funnel(df, STEPS, window=win, strict=strict, start=start, end=end)
     exp = oracle_counts(oracle_funnel(df, STEPS, win, start, end, strict), len(STEPS))
@@ -168,7 +173,7 @@ def oracle_first_valid(df, steps, window, start=None, end=None):
 @given(
     rows=events_strategy,
     window_min=st.integers(0, 12),
-    bounds=st.sampled_from([(None, None), (5, 20), (0, 10)]),
+    bounds=BOUNDS,
 )
 @example(
     rows=[(1, 0, "a"), (1, 8, "b"), (1, 9, "a"), (1, 10, "b"), (1, 11, "c")],
@@ -177,8 +182,7 @@ def oracle_first_valid(df, steps, window, start=None, end=None):
 )
 def test_funnel_times_match_bruteforce(rows, window_min, bounds):
     df = log(rows)
-    start = T0 + pd.Timedelta(minutes=bounds[0]) if bounds[0] is not None else None
-    end = T0 + pd.Timedelta(minutes=bounds[1]) if bounds[1] is not None else None
+    start, end = period_of(bounds)
     win = f"{window_min}min"
     got = paths.funnel(df, STEPS, window=win, start=start, end=end).set_index("step_number")
     first = oracle_first_valid(df, STEPS, win, start, end)
@@ -353,12 +357,11 @@ def oracle_dropoffs(df, steps, window, start=None, end=None):
 @given(
     rows=events_strategy,
     window_min=st.integers(0, 12),
-    bounds=st.sampled_from([(None, None), (5, 20), (0, 10)]),
+    bounds=BOUNDS,
 )
 def test_dropoff_destinations_match_bruteforce(rows, window_min, bounds):
     df = log(rows)
-    start = T0 + pd.Timedelta(minutes=bounds[0]) if bounds[0] is not None else None
-    end = T0 + pd.Timedelta(minutes=bounds[1]) if bounds[1] is not None else None
+    start, end = period_of(bounds)
     win = f"{window_min}min"
     got = paths.dropoff_destinations(df, STEPS, window=win, per="user", start=start, end=end, top=10)
     exp = oracle_dropoffs(df, STEPS, win, start, end)

@@ -81,7 +81,7 @@ def _coded_transitions(t: ir.Table, groups: list[str], include_exit: bool) -> pd
 
     The key is microseconds * 64 + the event's rank in name order, so ordering by it is ordering by (time,
     name), and the window sorts and carries one integer instead of a timestamp and a string (about half the
-    memory and faster). None when the events are too many (63 or more) or include nulls.
+    memory and faster). None when the event names are too many (64 or more) or include nulls.
     """
     names = t.select("event").distinct().execute()["event"]
     if names.isna().any() or len(names) >= 1 << _CODE_BITS:
