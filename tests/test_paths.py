@@ -101,6 +101,7 @@ events_strategy = st.lists(
 )
 SETTINGS = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 BOUNDS = st.sampled_from([(None, None), (5, 20), (0, 10)])  # funnel periods, in minutes after T0
+FUNNEL_DRAWS = dict(rows=events_strategy, window_min=st.integers(0, 12), bounds=BOUNDS)
 
 
 def period_of(bounds):
@@ -170,11 +171,7 @@ def oracle_first_valid(df, steps, window, start=None, end=None):
 
 
 @SETTINGS
-@given(
-    rows=events_strategy,
-    window_min=st.integers(0, 12),
-    bounds=BOUNDS,
-)
+@given(**FUNNEL_DRAWS)
 @example(
     rows=[(1, 0, "a"), (1, 8, "b"), (1, 9, "a"), (1, 10, "b"), (1, 11, "c")],
     window_min=9,
@@ -354,11 +351,7 @@ def oracle_dropoffs(df, steps, window, start=None, end=None):
 
 
 @SETTINGS
-@given(
-    rows=events_strategy,
-    window_min=st.integers(0, 12),
-    bounds=BOUNDS,
-)
+@given(**FUNNEL_DRAWS)
 def test_dropoff_destinations_match_bruteforce(rows, window_min, bounds):
     df = log(rows)
     start, end = period_of(bounds)

@@ -62,16 +62,16 @@ def _prepare(
     steps,
     *,
     window,
-    by,
     per,
     period,
     start,
     end,
     gap_minutes,
     step_events_only,
-    user_col,
-    ts_col,
-    event_col,
+    by=None,
+    user_col="user_id",
+    ts_col="ts",
+    event_col="event",
 ):
     """The events a funnel looks at, with units and ``_k``: (table, partition columns, lo, hi, K, window)."""
     st = normalize_steps(steps)
@@ -406,20 +406,9 @@ def dropoff_destinations(
     """
     st = normalize_steps(steps)
     t, unit, lo, hi, k_max, win_td = _prepare(
-        events,
-        steps,
-        window=window,
-        by=None,
-        per=per,
-        period=period,
-        start=start,
-        end=end,
-        gap_minutes=gap_minutes,
+        events, steps, window=window, per=per, period=period, start=start, end=end, gap_minutes=gap_minutes,
         step_events_only=False,
-        user_col="user_id",
-        ts_col="ts",
-        event_col="event",
-    )
+    )  # fmt: skip
     steps_only = t.filter(t._k.notnull())
     anchor_ok = (steps_only._k == 1) & in_bounds(steps_only.ts, lo, hi)
     lv = _valid_rows(steps_only, k_max, win_td, unit, anchor_ok if (lo, hi) != (None, None) else None)
