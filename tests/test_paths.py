@@ -117,6 +117,8 @@ def period_of(bounds):
     strict=st.booleans(),
     bounds=BOUNDS,
 )
+# a step 1 after the period's end, within the window of it, anchors nothing
+@example(rows=[(1, 22, "a"), (1, 23, "b")], window_min=12, strict=False, bounds=(5, 20))
 def test_funnel_matches_bruteforce(rows, window_min, strict, bounds):
     df = log(rows)
     start, end = period_of(bounds)

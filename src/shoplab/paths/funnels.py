@@ -73,7 +73,11 @@ def _prepare(
     ts_col="ts",
     event_col="event",
 ):
-    """The events a funnel looks at, with units and ``_k``: (table, partition columns, lo, hi, K, window)."""
+    """The events a funnel looks at, with units: (table, partition columns, lo, hi, K, window).
+
+    With ``step_events_only`` the table has every event still (``_step_keys`` keeps and numbers the step
+    events in one join); otherwise it has ``_k``, the step number of each event (null for other events).
+    """
     st = normalize_steps(steps)
     win_td = parse_window(window)
     groups = as_list(by)
@@ -89,11 +93,42 @@ def _prepare(
         t = t.filter(t.ts < ibis.literal(hi) + interval(win_td))
     if lo is not None:
         t = t.filter(t.ts >= lo)
-    if step_events_only:  # a plain IN filter the engine can push into the scan
-        t = t.filter(t.event.isin([e for _, evs in st for e in evs]))
-    k = ibis.cases(*[(t.event.isin(list(evs)), i + 1) for i, (_, evs) in enumerate(st)], else_=None)
-    t = t.mutate(_k=k.cast("int32"))
+    if not step_events_only:
+        t = t.mutate(_k=_step_case(t, st))
     return t, [*groups, *unit], lo, hi, len(st), win_td
+
+
+def _step_case(t, st):
+    """The step number of each event (an event listed in two steps counts as the first), null for others."""
+    k = ibis.cases(*[(t.event.isin(list(evs)), i + 1) for i, (_, evs) in enumerate(st)], else_=None)
+    return k.cast("int32")
+
+
+def _step_keys(t, steps, part, hi):
+    """The step events as ``part``, ``_tk`` (order key) and ``_s`` (step number, int8), from events without
+    ``_k``: one join with a small event -> step table keeps the step events and numbers them. Step-1 events at
+    or after ``hi`` anchor nothing and are left out (``t`` starts at the period's start already).
+
+    The join and the key columns are one SELECT on purpose: DuckDB pushes the union of the levels' filters on
+    ``_s`` into the shared result, and on a single SELECT it lands on the five-row table instead of every row.
+    """
+    st = normalize_steps(steps)
+    codes: dict[str, int] = {}
+    for i, (_, evs) in enumerate(st):
+        for e in evs:
+            codes.setdefault(e, i + 1)  # as _step_case: an event listed in two steps counts as the first
+    if hi is not None:
+        t = t.filter((t.ts < hi) | ~t.event.isin([e for e, k in codes.items() if k == 1]))
+    m = ibis.memtable({"_ev": list(codes), "_s": list(codes.values())}, schema=dict(_ev="string", _s="int8"))
+    j = t.join(m, t.event == m._ev)
+    return j.select(*part, _tk=(epoch_micros(j) << _KEY_BITS) + j._s.cast("int64"), _s=j._s)
+
+
+def _keys_of(t, part, anchor_ok):
+    """``_step_keys`` for events that carry ``_k`` already (step events only)."""
+    if anchor_ok is not None:  # step-1 rows outside the period anchor nothing
+        t = t.filter(anchor_ok | (t._k >= 2))
+    return t.select(*part, _tk=(epoch_micros(t) << _KEY_BITS) + t._k.cast("int64"), _s=t._k.cast("int8"))
 
 
 def funnel_levels(
@@ -136,12 +171,12 @@ def funnel_levels(
         ts_col=ts_col,
         event_col=event_col,
     )
+    if not (strict or keep_other_events):
+        return _valid_rows(_step_keys(t, steps, part, hi), k_max, win_td, part)
     win = interval(win_td)
     anchor_ok = (t._k == 1) & in_bounds(t.ts, lo, hi)
     if strict:
         return _strict_levels(t, k_max, win, part, anchor_ok)
-    if not keep_other_events:
-        return _valid_rows(t, k_max, win_td, part, anchor_ok if (lo, hi) != (None, None) else None)
     null_ts = ibis.null(t.ts.type())
     t = t.mutate(_a1=ibis.ifelse(anchor_ok, t.ts, null_ts), _kk=t._k.fill_null(k_max + 1))
     w = ibis.window(group_by=part, order_by=["ts", "_kk"], rows=(None, 0))
@@ -157,8 +192,10 @@ def funnel_levels(
 _KEY_BITS = 6  # the order key packs the step number into the low bits of the event's microsecond timestamp
 
 
-def _valid_rows(t, k_max, win_td, part, anchor_ok):
+def _valid_rows(base, k_max, win_td, part):
     """Valid step occurrences only, level by level, each level one cheap ``lag`` pass (no running aggregates).
+
+    ``base`` holds the step events as the unit columns, ``_tk`` and ``_s`` (``_step_keys``, ``_keys_of``).
 
     Rows are ordered within the unit by one integer key, ``_tk`` = microseconds * 64 + step number (a tie in
     time is taken in step order). Level 1 is every step-1 occurrence in the period, its own anchor. Level j
@@ -178,21 +215,18 @@ def _valid_rows(t, k_max, win_td, part, anchor_ok):
     if k_max >= 1 << _KEY_BITS:
         raise ValueError(f"a funnel may have at most {(1 << _KEY_BITS) - 1} steps, got {k_max}")
     win_key = (win_td // _dt.timedelta(microseconds=1)) << _KEY_BITS
-    if anchor_ok is not None:  # step-1 rows outside the period anchor nothing
-        t = t.filter(anchor_ok | (t._k >= 2))
-    base = t.select(*part, _tk=(epoch_micros(t) << _KEY_BITS) + t._k.cast("int64"))
     mask = (1 << _KEY_BITS) - 1
     w = ibis.window(group_by=part, order_by="_tk")
-    cur = base.filter((base._tk & mask) == 1).mutate(_atk=base._tk)
+    cur = base.filter(base._s == 1).select(*part, "_tk", _atk=base._tk)
     levels = [cur.mutate(_k=ibis.literal(1, "int32"))]
     for j in range(2, k_max + 1):
         # tk - atk = (us_j - us_anchor) * 64 + (j - 1): within the window iff tk - atk <= window * 64 + (j - 1)
         if j == 2:  # anchors are their own anchor key, so one ordered pass over steps 1 and 2 suffices
-            u = base.filter((base._tk & mask) <= 2)
+            u = base.filter(base._s <= 2).select(*part, "_tk")
             u = u.mutate(_pa=u._tk.lag().over(w))
             prev_ok = (u._pa & mask) == 1
         else:  # valid level-(j-1) rows carry their anchor key, the step-j occurrences carry none
-            cand = base.filter((base._tk & mask) == j).mutate(_atk=ibis.null("int64"))
+            cand = base.filter(base._s == j).select(*part, "_tk", _atk=ibis.null("int64"))
             u = cur.union(cand, distinct=False)
             u = u.mutate(_pa=u._atk.lag().over(w))
             prev_ok = u._pa.notnull()
@@ -411,7 +445,9 @@ def dropoff_destinations(
     )  # fmt: skip
     steps_only = t.filter(t._k.notnull())
     anchor_ok = (steps_only._k == 1) & in_bounds(steps_only.ts, lo, hi)
-    lv = _valid_rows(steps_only, k_max, win_td, unit, anchor_ok if (lo, hi) != (None, None) else None)
+    lv = _valid_rows(
+        _keys_of(steps_only, unit, anchor_ok if (lo, hi) != (None, None) else None), k_max, win_td, unit
+    )
     # each unit's highest step and the first valid occurrence of it
     first = lv.group_by([*unit, "_k"]).aggregate(_first=lv._tk.min())
     highest = first.group_by(unit).aggregate(_top=first._k.max())
