@@ -105,9 +105,9 @@ def _step_case(t, st):
 
 
 def _step_keys(t, steps, part, hi):
-    """The step events as ``part``, ``_tk`` (order key) and ``_s`` (step number, int8), from events without
-    ``_k``: one join with a small event -> step table keeps the step events and numbers them. Step-1 events at
-    or after ``hi`` anchor nothing and are left out (``t`` starts at the period's start already).
+    """The step events as ``part``, ``_tk`` (order key) and ``_s`` (step number, int8): one join with a small
+    event -> step table keeps the step events and numbers them. Step-1 events at or after ``hi`` anchor nothing
+    and are left out (``t`` starts at the period's start already).
 
     The join and the key columns are one SELECT on purpose: DuckDB pushes the union of the levels' filters on
     ``_s`` into the shared result, and on a single SELECT it lands on the five-row table instead of every row.
@@ -122,13 +122,6 @@ def _step_keys(t, steps, part, hi):
     m = ibis.memtable({"_ev": list(codes), "_s": list(codes.values())}, schema=dict(_ev="string", _s="int8"))
     j = t.join(m, t.event == m._ev)
     return j.select(*part, _tk=(epoch_micros(j) << _KEY_BITS) + j._s.cast("int64"), _s=j._s)
-
-
-def _keys_of(t, part, anchor_ok):
-    """``_step_keys`` for events that carry ``_k`` already (step events only)."""
-    if anchor_ok is not None:  # step-1 rows outside the period anchor nothing
-        t = t.filter(anchor_ok | (t._k >= 2))
-    return t.select(*part, _tk=(epoch_micros(t) << _KEY_BITS) + t._k.cast("int64"), _s=t._k.cast("int8"))
 
 
 def funnel_levels(
@@ -195,7 +188,7 @@ _KEY_BITS = 6  # the order key packs the step number into the low bits of the ev
 def _valid_rows(base, k_max, win_td, part):
     """Valid step occurrences only, level by level, each level one cheap ``lag`` pass (no running aggregates).
 
-    ``base`` holds the step events as the unit columns, ``_tk`` and ``_s`` (``_step_keys``, ``_keys_of``).
+    ``base`` holds the step events as the unit columns, ``_tk`` and ``_s`` (see ``_step_keys``).
 
     Rows are ordered within the unit by one integer key, ``_tk`` = microseconds * 64 + step number (a tie in
     time is taken in step order). Level 1 is every step-1 occurrence in the period, its own anchor. Level j
@@ -443,11 +436,7 @@ def dropoff_destinations(
         events, steps, window=window, per=per, period=period, start=start, end=end, gap_minutes=gap_minutes,
         step_events_only=False,
     )  # fmt: skip
-    steps_only = t.filter(t._k.notnull())
-    anchor_ok = (steps_only._k == 1) & in_bounds(steps_only.ts, lo, hi)
-    lv = _valid_rows(
-        _keys_of(steps_only, unit, anchor_ok if (lo, hi) != (None, None) else None), k_max, win_td, unit
-    )
+    lv = _valid_rows(_step_keys(t, steps, unit, hi), k_max, win_td, unit)
     # each unit's highest step and the first valid occurrence of it
     first = lv.group_by([*unit, "_k"]).aggregate(_first=lv._tk.min())
     highest = first.group_by(unit).aggregate(_top=first._k.max())
