@@ -99,7 +99,7 @@ def _prepare(
 
 
 def _step_case(t, st):
-    """The step number of each event (an event listed in two steps counts as the first), null for others."""
+    """The step number of each event, null for other events."""
     k = ibis.cases(*[(t.event.isin(list(evs)), i + 1) for i, (_, evs) in enumerate(st)], else_=None)
     return k.cast("int32")
 
@@ -112,11 +112,7 @@ def _step_keys(t, steps, part, hi):
     The join and the key columns are one SELECT on purpose: DuckDB pushes the union of the levels' filters on
     ``_s`` into the shared result, and on a single SELECT it lands on the five-row table instead of every row.
     """
-    st = normalize_steps(steps)
-    codes: dict[str, int] = {}
-    for i, (_, evs) in enumerate(st):
-        for e in evs:
-            codes.setdefault(e, i + 1)  # as _step_case: an event listed in two steps counts as the first
+    codes = {e: i + 1 for i, (_, evs) in enumerate(normalize_steps(steps)) for e in evs}  # one step per event
     if hi is not None:
         t = t.filter((t.ts < hi) | ~t.event.isin([e for e, k in codes.items() if k == 1]))
     m = ibis.memtable({"_ev": list(codes), "_s": list(codes.values())}, schema=dict(_ev="string", _s="int8"))
