@@ -238,6 +238,20 @@ def test_funnel_checks_inputs():
         paths.funnel(log([(1, 0, "a")]), ["a"], per="visit")
 
 
+def test_bad_window_and_empty_keys_get_clear_errors():
+    df = log([(1, 0, "a"), (1, 5, "b"), (2, 9, "a")])
+    with pytest.raises(ValueError, match=r"window must be a duration such as '7D'.*got 'abc'"):
+        paths.funnel(df, ["a", "b"], window="abc")
+    # an event without a time cannot be ordered: refused, not silently counted (it used to count as step 1)
+    bad = df.assign(ts=df.ts.where(df.index != 0))
+    with pytest.raises(
+        DataContractError, match=r"'ts' is empty \(null\) in 1 of 3 rows, e\.g\. row 0 \(user_id=1,"
+    ):
+        paths.funnel(bad, ["a", "b"])
+    with pytest.raises(DataContractError, match=r"'user_id' is empty \(null\) in 1 of 3 rows"):
+        paths.transitions(df.assign(user_id=df.user_id.where(df.index != 2)))
+
+
 # -- sessions and transitions ------------------------------------------------------------------------------
 @SETTINGS
 @given(rows=events_strategy, gap=st.integers(0, 8))

@@ -56,15 +56,35 @@ def canonical(
     event_col: str = "event",
     extra: Sequence[str] = (),
 ) -> ir.Table:
-    """The events as an Ibis table with canonical names ``user_id``, ``ts``, ``event`` (other columns kept)."""
+    """The events as an Ibis table with canonical names ``user_id``, ``ts``, ``event`` (other columns kept).
+
+    A pandas DataFrame with empty (null) users, times or event names is refused: an event without a time
+    cannot be ordered, and one without a user or a name cannot be counted, so dropping them quietly would
+    change the numbers. (Tables of a shop opened with :func:`shoplab.connect` were checked when it was opened.)
+    """
     t = as_table(events)
     check_columns(t, [user_col, ts_col, event_col, *extra])
+    if isinstance(events, pd.DataFrame):
+        _refuse_nulls(events, [user_col, ts_col, event_col])
     ren = {
         new: old for new, old in (("user_id", user_col), ("ts", ts_col), ("event", event_col)) if new != old
     }
     if ren:
         t = t.drop(*[c for c in ren if c in t.columns]).rename(ren)
     return t
+
+
+def _refuse_nulls(df: pd.DataFrame, cols: Sequence[str]) -> None:
+    for c in cols:
+        bad = df[c].isna()
+        n = int(bad.sum())
+        if n:
+            i = bad.to_numpy().nonzero()[0][0]
+            example = ", ".join(f"{k}={df[k].iloc[i]}" for k in cols)
+            raise DataContractError(
+                f"events: column {c!r} is empty (null) in {n:,} of {len(df):,} rows, "
+                f"e.g. row {i} ({example}); fill or drop those rows first"
+            )
 
 
 def normalize_steps(steps: Any) -> list[tuple[str, tuple[str, ...]]]:
@@ -98,11 +118,17 @@ def normalize_steps(steps: Any) -> list[tuple[str, tuple[str, ...]]]:
 
 def parse_window(window: Any) -> _dt.timedelta:
     """A conversion window: ``"7D"``, ``"30min"``, ``"2h"``, a number of seconds, or a timedelta."""
-    if isinstance(window, (int, float)) and not isinstance(window, bool):
-        td = pd.Timedelta(seconds=window)
-    else:
-        td = pd.Timedelta(window)
-    if td < pd.Timedelta(0) or pd.isna(td):
+    try:
+        if isinstance(window, (int, float)) and not isinstance(window, bool):
+            td = pd.Timedelta(seconds=window)
+        else:
+            td = pd.Timedelta(window)
+    except (ValueError, TypeError) as e:
+        raise ValueError(
+            f"window must be a duration such as '7D', '2h' or '30min', a number of seconds or a timedelta; "
+            f"got {window!r}"
+        ) from e
+    if pd.isna(td) or td < pd.Timedelta(0):
         raise ValueError(f"window must be a non-negative duration, got {window!r}")
     return td.to_pytimedelta()
 
