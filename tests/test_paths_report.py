@@ -39,10 +39,16 @@ def test_findings_name_the_biggest_dropoff_and_the_step_that_got_worse():
     text = " ".join(report.findings(summary, cur, prev, channels, period="2026-10"))
     assert "1,000 sessions from 400 users in 2026-10" in text and "10.0% bounced" in text
     assert "The biggest drop-off is product_view → add_to_cart: 500 users (62.5%)" in text
-    assert "The step that got worse is → add_to_cart: 37.5% against 50.0%" in text
+    assert "The step that got worse is product_view → add_to_cart: 37.5% against 50.0%" in text
     assert "The channel that converts best is A: 20.0%" in text
     same = " ".join(report.findings(summary, cur, cur))
     assert "No step converted significantly worse" in same
+    better = " ".join(report.findings(summary, prev, cur, lang="zh"))  # the other way round: a step improved
+    assert "商品详情 → 加购 的转化率从 37.5% 提升到 50.0%" in better
+    close = funnel_table([1000, 800, 396, 297])  # a change far from significant: named as the largest one
+    assert "the largest change is product_view → add_to_cart, -0.5 pp" in " ".join(
+        report.findings(summary, close, prev)
+    )
 
 
 def test_compare_funnels_uses_the_previous_step_as_base():
@@ -93,3 +99,16 @@ def test_charts_return_axes_and_titles_state_the_finding():
         {"step": ["home", "home"], "next_event": ["[exit]", "search"], "units": [3, 1], "share": [0.75, 0.25]}
     )
     assert report.plot_dropoffs(drops).get_title("left") == "Most who stop at home leave the session (75%)"
+
+
+def test_weekly_title_names_the_move_whose_conversion_moved_most():
+    weeks = pd.date_range("2026-09-28", periods=5, freq="7D")
+    rows = []
+    for i, w in enumerate(weeks):
+        t = funnel_table(
+            [100, 80, 40 - 4 * i, 30 - 3 * i]
+        )  # add_to_cart from product_view slides week by week
+        rows.append(t.assign(week=w))
+    table = pd.concat(rows, ignore_index=True)
+    assert report.weekly_title(table).startswith("product_view → add_to_cart moved most: 45% in the week of")
+    assert report.weekly_title(table, lang="zh").startswith("商品详情 → 加购 变化最大：")

@@ -1,5 +1,6 @@
 """Path analysis (行为路径): sessions, funnels, transitions, top paths, Sankey flows and key nodes, in the engine."""
 
+from ._common import absent_events
 from .flows import (
     compare_transitions,
     loops,
@@ -22,6 +23,7 @@ from .nodes import channel_conversion, event_conversion, key_nodes
 from .sessions import add_sessions, add_user_type, entry_exit_pages, session_summary, sessions_table
 
 __all__ = [
+    "absent_events",
     "add_sessions",
     "add_user_type",
     "sessions_table",

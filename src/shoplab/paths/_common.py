@@ -180,3 +180,23 @@ def with_groups(t: ir.Table, by: list[str]) -> ir.Table:
 def to_pandas(expr) -> pd.DataFrame:
     df = expr.execute()
     return df.reset_index(drop=True)
+
+
+def absent_events(
+    events: Any, names: Any, *, period: Any = None, start: Any = None, end: Any = None
+) -> list[str]:
+    """The event names among ``names`` that never occur in the events (of the period, when one is given).
+
+    ``names`` may mix names and lists of names (funnel steps with alternatives). A report warns with these: a
+    misspelt funnel step would otherwise show as a silent zero.
+    """
+    wanted: list[str] = []
+    for n in [names] if isinstance(names, str) else names:
+        for e in [n] if isinstance(n, str) else n:
+            if e not in wanted:
+                wanted.append(str(e))
+    t = canonical(events)
+    lo, hi = period_bounds(period, start, end)
+    t = t.filter(in_bounds(t.ts, lo, hi)) if lo is not None or hi is not None else t
+    seen = set(t.filter(t.event.isin(wanted)).select("event").distinct().execute()["event"])
+    return [e for e in wanted if e not in seen]

@@ -167,6 +167,11 @@ def _prev_step(table, row) -> str:
     return table.loc[table.step_number == row.step_number - 1, "step"].iloc[0]
 
 
+def _move(table, row, lang=None) -> str:
+    """``previous step → step`` in display names: how a sentence names a step's conversion from the previous one."""
+    return f"{event_label(_prev_step(table, row), lang)} → {event_label(row.step, lang)}"
+
+
 def funnel_title(table: pd.DataFrame, *, lang: str | None = None) -> str:
     """A chart title that states the finding: overall conversion and the biggest drop-off."""
     if len(table) < 2 or table.users.iloc[0] == 0:
@@ -306,10 +311,11 @@ def weekly_title(table: pd.DataFrame, *, lang: str | None = None) -> str:
         return default
     step = diff.abs().idxmax()
     va, vb = a.conversion_from_previous[step], b.conversion_from_previous[step]
-    name = event_label(step, lang)
+    prev = table.loc[table.step_number == int(a.loc[step, "step_number"]) - 1, "step"].iloc[0]
+    name = f"{event_label(prev, lang)} → {event_label(step, lang)}"
     return tr(
-        f"→ {step} moved most: {va:.0%} in the week of {weeks[1]} to {vb:.0%} in the week of {weeks[-2]}",
-        f"→ {name} 变化最大：从 {weeks[1]} 当周的 {va:.0%} 到 {weeks[-2]} 当周的 {vb:.0%}",
+        f"{name} moved most: {va:.0%} in the week of {weeks[1]} to {vb:.0%} in the week of {weeks[-2]}",
+        f"{name} 变化最大：从 {weeks[1]} 当周的 {va:.0%} 到 {weeks[-2]} 当周的 {vb:.0%}",
         lang,
     )
 
@@ -1028,7 +1034,7 @@ def findings(
         better = cmp[(cmp.difference > 0) & (cmp.p_value < 0.05)].sort_values("difference", ascending=False)
         if len(worse):
             w = worse.iloc[0]
-            step = event_label(w.step, lang)
+            step = _move(current, w, lang)
             a, bb, d, ci, p = (
                 _rate(w.conversion_a),
                 _rate(w.conversion_b),
@@ -1038,8 +1044,8 @@ def findings(
             )
             out.append(
                 F(
-                    f"The step that got worse is → {step}: {bb} against {a} the month before ({d}, 95% CI {ci}, {p}).",
-                    f"变差的一步是 → {step}：转化率 {bb}，上月为 {a}（{d}，95% 置信区间 {ci}，{p}）。",
+                    f"The step that got worse is {step}: {bb} against {a} the month before ({d}, 95% CI {ci}, {p}).",
+                    f"变差的一步是 {step}：转化率 {bb}，上月为 {a}（{d}，95% 置信区间 {ci}，{p}）。",
                     "funnel-change",
                 )
             )
@@ -1048,9 +1054,9 @@ def findings(
             tail_en = tail_zh = ""
             if len(c):
                 m = c.loc[c.difference.abs().idxmax()]
-                step, d, p = event_label(m.step, lang), _pp(m.difference), _p_text(m.p_value)
-                tail_en = f"; the largest change is → {step}, {d} ({p})"
-                tail_zh = f"；变化最大的是 → {step}，{d}（{p}）"
+                step, d, p = _move(current, m, lang), _pp(m.difference), _p_text(m.p_value)
+                tail_en = f"; the largest change is {step}, {d} ({p})"
+                tail_zh = f"；变化最大的是 {step}，{d}（{p}）"
             out.append(
                 F(
                     "No step converted significantly worse than the month before (two-proportion test, 5% level)"
@@ -1062,12 +1068,12 @@ def findings(
             )
         if len(better):
             g = better.iloc[0]
-            step = event_label(g.step, lang)
+            step = _move(current, g, lang)
             a, bb, d, p = _rate(g.conversion_a), _rate(g.conversion_b), _pp(g.difference), _p_text(g.p_value)
             out.append(
                 F(
-                    f"→ {step} improved to {bb} from {a} ({d}, {p}).",
-                    f"→ {step} 的转化率从 {a} 提升到 {bb}（{d}，{p}）。",
+                    f"{step} improved to {bb} from {a} ({d}, {p}).",
+                    f"{step} 的转化率从 {a} 提升到 {bb}（{d}，{p}）。",
                     "funnel-change",
                 )
             )
