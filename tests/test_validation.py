@@ -172,3 +172,28 @@ def test_validate_cli_exit_code_and_no_traceback(tmp_path):
         text=True,
     )
     assert p.returncode == 2 and "does not exist" in p.stderr and "Traceback" not in p.stderr
+
+
+def test_helpers_refuse_frames_with_empty_required_values():
+    """A pandas frame handed to a helper directly gets the validator's rule for required columns."""
+    from shoplab import membership
+    from shoplab.campaigns import did
+    from shoplab.errors import DataContractError
+
+    orders = pd.DataFrame(
+        {
+            "order_id": [1, 2, 3],
+            "user_id": [1, 2, 2],
+            "ts": pd.to_datetime(["2026-10-01", None, "2026-10-03"]),
+            "amount": [10.0, 20.0, 30.0],
+        }
+    )
+    with pytest.raises(
+        DataContractError, match=r"orders: column 'ts' is empty \(null\) in 1 of 3 rows, e\.g\. row 1"
+    ):
+        membership.cohort_retention(orders, start="2026-10-01", end="2026-11-01")
+    with pytest.raises(DataContractError, match=r"orders: column 'ts' is empty \(null\) in 1 of 3 rows"):
+        did.did_frame(orders, start_ts="2026-10-01", end_ts="2026-10-02")
+    # an optional column may be empty: campaign_id is not required in orders
+    ok = orders.dropna(subset=["ts"]).assign(campaign_id=[None, "c1"])
+    assert len(did.did_frame(ok, start_ts="2026-10-01", end_ts="2026-10-02")) == 2

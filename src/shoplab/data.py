@@ -30,7 +30,7 @@ from .validation import ValidationReport, validate_tables
 
 install_fixes()  # Spark SQL keeps float literals as doubles, also for Ibis tables passed straight to helpers
 
-__all__ = ["Shop", "connect", "redact", "expand_env", "as_table"]
+__all__ = ["Shop", "connect", "redact", "expand_env", "as_table", "refuse_nulls"]
 
 _CSV_TEXT_KINDS = {"timestamp", "date", "number", "integer"}
 _ENV_RE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
@@ -71,6 +71,38 @@ def as_table(data: Any) -> ir.Table:
             )
         return ibis.memtable(data)
     raise TypeError(f"expected an Ibis table or a pandas DataFrame, got {type(data).__name__}")
+
+
+def refuse_nulls(data: Any, name: str, columns: Iterable[str], *, contract_required: bool = True) -> None:
+    """Refuse a pandas DataFrame with empty (null) values in ``columns`` (a shop's tables were validated on
+    opening; this covers frames handed to a helper directly). With ``contract_required`` only the columns the
+    data contract requires for table ``name`` are checked, the same rule the validator applies.
+
+    The error names the table, the column, how many rows and an example row. Nothing is dropped quietly: an
+    order without a time or an event without a user would change the numbers.
+    """
+    try:
+        import pandas as pd
+    except ImportError:  # pragma: no cover
+        return
+    if not isinstance(data, pd.DataFrame):
+        return
+    cols = [c for c in dict.fromkeys(columns) if c in data.columns]
+    if contract_required:
+        spec = TABLES.get(name)
+        if spec is None:
+            return
+        cols = [c for c in cols if c in spec.required]
+    for c in cols:
+        bad = data[c].isna().to_numpy()
+        n = int(bad.sum())
+        if n:
+            i = int(bad.nonzero()[0][0])
+            example = ", ".join(f"{k}={data[k].iloc[i]}" for k in cols)
+            raise DataContractError(
+                f"{name}: column {c!r} is empty (null) in {n:,} of {len(data):,} rows, "
+                f"e.g. row {i} ({example}); fill or drop those rows first"
+            )
 
 
 class Shop:

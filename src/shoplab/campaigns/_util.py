@@ -6,18 +6,20 @@ import ibis
 import ibis.expr.types as ir
 import pandas as pd
 
-from ..data import as_table
+from ..data import as_table, refuse_nulls
 from ..errors import DataContractError
 
 
 def table(data, name: str, columns: list[str]) -> ir.Table:
-    """``as_table(data)`` after checking that ``columns`` are present (error names the missing ones)."""
+    """``as_table(data)`` after checking that ``columns`` are present (error names the missing ones) and, for a
+    pandas DataFrame, that the contract's required ones among them are not empty."""
     t = as_table(data)
     missing = [c for c in columns if c not in t.columns]
     if missing:
         raise DataContractError(
             f"table '{name}' lacks column(s) {', '.join(missing)}; columns present: {', '.join(t.columns)}"
         )
+    refuse_nulls(data, name, columns)
     return t
 
 

@@ -11,7 +11,7 @@ import ibis
 import ibis.expr.types as ir
 import pandas as pd
 
-from ..data import as_table
+from ..data import as_table, refuse_nulls
 from ..periods import Period
 
 TIER_ORDER = ("普通会员", "银卡会员", "金卡会员", "钻石会员")
@@ -27,8 +27,12 @@ def check_columns(table: ir.Table, needed: Iterable[str], what: str) -> ir.Table
 
 
 def table(data, needed: Iterable[str], what: str) -> ir.Table:
-    """``as_table`` plus a column check."""
-    return check_columns(as_table(data), needed, what)
+    """``as_table`` plus a column check; a pandas DataFrame must not have empty values in the columns the data
+    contract requires for table ``what``."""
+    needed = list(needed)
+    t = check_columns(as_table(data), needed, what)
+    refuse_nulls(data, what, needed)
+    return t
 
 
 def sold(orders: ir.Table) -> ir.Table:

@@ -11,7 +11,7 @@ import ibis.expr.datatypes as dt
 import ibis.expr.types as ir
 import pandas as pd
 
-from ..data import as_table
+from ..data import as_table, refuse_nulls
 from ..errors import DataContractError
 from ..periods import Period
 
@@ -65,26 +65,13 @@ def canonical(
     t = as_table(events)
     check_columns(t, [user_col, ts_col, event_col, *extra])
     if isinstance(events, pd.DataFrame):
-        _refuse_nulls(events, [user_col, ts_col, event_col])
+        refuse_nulls(events, "events", [user_col, ts_col, event_col], contract_required=False)
     ren = {
         new: old for new, old in (("user_id", user_col), ("ts", ts_col), ("event", event_col)) if new != old
     }
     if ren:
         t = t.drop(*[c for c in ren if c in t.columns]).rename(ren)
     return t
-
-
-def _refuse_nulls(df: pd.DataFrame, cols: Sequence[str]) -> None:
-    for c in cols:
-        bad = df[c].isna()
-        n = int(bad.sum())
-        if n:
-            i = bad.to_numpy().nonzero()[0][0]
-            example = ", ".join(f"{k}={df[k].iloc[i]}" for k in cols)
-            raise DataContractError(
-                f"events: column {c!r} is empty (null) in {n:,} of {len(df):,} rows, "
-                f"e.g. row {i} ({example}); fill or drop those rows first"
-            )
 
 
 def normalize_steps(steps: Any) -> list[tuple[str, tuple[str, ...]]]:
