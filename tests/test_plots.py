@@ -32,6 +32,7 @@ def test_money_and_count_formatters():
     assert c(999, 0) == "999" and c(12_000, 0) == "1.2万"
     y, c = plots.yuan_formatter("en"), plots.count_formatter("en")
     assert y(1234, 0) == "¥1,234" and y(123_456, 0) == "¥123K" and y(2.5e8, 0) == "¥250.0M"
+    assert y(-1500, 0) == "-¥1,500" and y(0, 0) == "¥0"  # a loss: the sign before the currency
     assert c(999, 0) == "999" and c(12_000, 0) == "12K" and c(3.2e9, 0) == "3.2B"
 
 

@@ -96,6 +96,12 @@ def record(
     return value
 
 
+def signed_yuan(value: float) -> str:
+    """A money difference with its sign before the currency: ``+¥21.01``, ``-¥14.34`` (two decimals)."""
+    v = round(float(value), 2) + 0.0  # no "-¥0.00" for a tiny negative
+    return f"{'-' if v < 0 else '+'}¥{abs(v):,.2f}"
+
+
 def fmt_value(value: Any, unit: str | None = None, *, lang: str | None = None) -> str:
     """Format a number for a manager: thousands separators, ¥ for money, % for rates, n/a for missing.
 
@@ -108,6 +114,9 @@ def fmt_value(value: Any, unit: str | None = None, *, lang: str | None = None) -
     if unit == "yuan":
         if value == 0:
             return "¥0"
+        if value < 0:  # the sign before the currency: -¥4,442
+            text = fmt_value(-value, "yuan", lang=lang)
+            return text if text in ("¥0", "¥0.00") else "-" + text
         return f"¥{value:,.0f}" if abs(value) >= 100 else f"¥{value:,.2f}"
     if unit == "rate":
         return f"{value:.1%}"

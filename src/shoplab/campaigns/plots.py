@@ -11,6 +11,7 @@ import pandas as pd
 from matplotlib.ticker import FuncFormatter
 
 from ..i18n import tr
+from ..notebook import signed_yuan
 from ..plots import PALETTE, count_formatter, use_style, yuan_formatter
 
 __all__ = [
@@ -115,7 +116,7 @@ def lift_title(summary: pd.DataFrame, metric: str = "conversion", *, lang: str |
         if metric == "conversion":
             v = f"{r['lift_conversion'] * 100:+.1f} pp"
         else:
-            v = f"¥{r['lift_revenue_per_user']:+,.2f}"
+            v = signed_yuan(r["lift_revenue_per_user"])
         if sig.iloc[0]:
             return tr(
                 f"{r['name']} lifted {name_en} by {v} against the control group",
@@ -175,7 +176,7 @@ def plot_lifts(
         ax.plot([a, a], [yi - 0.15, yi + 0.15], color=col, lw=1.5)
         ax.plot([b, b], [yi - 0.15, yi + 0.15], color=col, lw=1.5)
         ax.scatter([m], [yi], color=col, zorder=3, s=36)
-        label = f"{m:+.1f} pp" if metric == "conversion" else f"¥{m:+,.2f}"
+        label = f"{m:+.1f} pp" if metric == "conversion" else signed_yuan(m)
         ax.annotate(
             label, (m, yi), xytext=(0, 7), textcoords="offset points", ha="center", fontsize=9, color=col
         )
