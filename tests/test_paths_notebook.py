@@ -25,6 +25,7 @@ def test_absent_events_lists_names_missing_in_the_period():
     assert paths.absent_events(df, steps) == ["add_to_cart", "chekout"]
     assert paths.absent_events(df, steps, period="2026-10") == ["cart", "add_to_cart", "chekout"]
     assert paths.absent_events(df, "pay", period="2026-09") == ["pay"]
+    assert paths.absent_events(df, {"visit": "home", "buy": ["pay", "checkout"]}) == ["checkout"]
 
 
 @pytest.mark.slow

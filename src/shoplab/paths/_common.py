@@ -64,8 +64,7 @@ def canonical(
     """
     t = as_table(events)
     check_columns(t, [user_col, ts_col, event_col, *extra])
-    if isinstance(events, pd.DataFrame):
-        refuse_nulls(events, "events", [user_col, ts_col, event_col], contract_required=False)
+    refuse_nulls(events, "events", [user_col, ts_col, event_col], contract_required=False)
     ren = {
         new: old for new, old in (("user_id", user_col), ("ts", ts_col), ("event", event_col)) if new != old
     }
@@ -174,9 +173,11 @@ def absent_events(
 ) -> list[str]:
     """The event names among ``names`` that never occur in the events (of the period, when one is given).
 
-    ``names`` may mix names and lists of names (funnel steps with alternatives). A report warns with these: a
-    misspelt funnel step would otherwise show as a silent zero.
+    ``names`` may mix names and lists of names (funnel steps with alternatives), or map labels to them, as
+    funnel steps do. A report warns with these: a misspelt funnel step would otherwise show as a silent zero.
     """
+    if isinstance(names, Mapping):
+        names = list(names.values())
     wanted: list[str] = []
     for n in [names] if isinstance(names, str) else names:
         for e in [n] if isinstance(n, str) else n:
@@ -184,6 +185,6 @@ def absent_events(
                 wanted.append(str(e))
     t = canonical(events)
     lo, hi = period_bounds(period, start, end)
-    t = t.filter(in_bounds(t.ts, lo, hi)) if lo is not None or hi is not None else t
+    t = t.filter(in_bounds(t.ts, lo, hi))
     seen = set(t.filter(t.event.isin(wanted)).select("event").distinct().execute()["event"])
     return [e for e in wanted if e not in seen]
