@@ -20,7 +20,7 @@ from conftest import ROOT  # noqa: E402
 from shoplab import campaigns  # noqa: E402
 from shoplab.campaigns import report as campaign_report  # noqa: E402
 from shoplab.campaigns.evaluate import Evaluation  # noqa: E402
-from shoplab.notebook import Finding, fmt_change, fmt_value, signed_yuan  # noqa: E402
+from shoplab.notebook import Finding, fmt_change, fmt_value  # noqa: E402
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 PERIOD = "2026-10"
@@ -117,7 +117,7 @@ def test_effect_and_money_findings_match_the_summary_table(results, lang):
     for k in ("conversion_treatment", "conversion_control"):
         assert fmt_value(r[k], "rate") in effect
     for k in ("lift_revenue_per_user", "lift_revenue_per_user_ci_low", "lift_revenue_per_user_ci_high"):
-        assert signed_yuan(r[k]) in effect
+        assert fmt_change(r[k], "yuan") in effect
     assert f"{results['ev'].confidence:.0%}" in effect
     assert (
         ("control" in effect and "CI" in effect)
@@ -138,7 +138,7 @@ def test_other_findings_match_their_tables(results, lang):
     fs = {f.section: f for f in reversed(_findings(results, lang, max_findings=10))}
     a = results["after"].iloc[0]
     for k in ("post_lift_revenue_per_user", "post_ci_low", "post_ci_high"):
-        assert signed_yuan(a[k]) in fs["after-campaign"]
+        assert fmt_change(a[k], "yuan") in fs["after-campaign"]
     seg = results["seg"]
     seg = seg[seg["campaign_id"] == seg["campaign_id"].iloc[-1]]
     top = seg.loc[seg["lift_conversion"].idxmax()]
@@ -315,7 +315,7 @@ def test_sentences_and_notes_follow_the_language(results, lang):
     for s in notes + sentences:
         assert bool(CJK.search(_without(s, values))) == (lang == "zh"), s
     a = after.iloc[0]
-    assert signed_yuan(a["post_lift_revenue_per_user"]) in " ".join(sentences)
+    assert fmt_change(a["post_lift_revenue_per_user"], "yuan") in " ".join(sentences)
 
 
 def test_localised_headlines_record_the_same_keys_values_and_units(results, monkeypatch):

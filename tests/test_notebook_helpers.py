@@ -24,7 +24,7 @@ def test_formatting():
     assert nbk.fmt_value(0.075, "pp") == "+7.5 pp" and nbk.fmt_value(-0.001, "pp") == "-0.1 pp"
     assert nbk.fmt_value(-4442.4, "yuan") == "-¥4,442" and nbk.fmt_value(-0.001, "yuan") == "¥0.00"
     # a money difference: the sign before the currency, and no "-¥0.00"
-    assert [nbk.signed_yuan(v) for v in (21.014, -14.34, 12345.6, -0.004)] == [
+    assert [nbk.fmt_change(v, "yuan") for v in (21.014, -14.34, 12345.6, -0.004)] == [
         "+¥21.01",
         "-¥14.34",
         "+¥12,345.60",

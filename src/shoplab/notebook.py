@@ -96,12 +96,6 @@ def record(
     return value
 
 
-def signed_yuan(value: float) -> str:
-    """A money difference with its sign before the currency: ``+¥21.01``, ``-¥14.34`` (two decimals)."""
-    v = round(float(value), 2) + 0.0  # no "-¥0.00" for a tiny negative
-    return f"{'-' if v < 0 else '+'}¥{abs(v):,.2f}"
-
-
 def fmt_value(value: Any, unit: str | None = None, *, lang: str | None = None) -> str:
     """Format a number for a manager: thousands separators, ¥ for money, % for rates, n/a for missing.
 
@@ -155,11 +149,15 @@ def format_table(
 
 
 def fmt_change(change: Any, kind: str = "relative") -> str:
-    """``+4.2%`` for relative changes, ``+1.3 pp`` for rate differences, ``n/a`` when not comparable."""
+    """``+4.2%`` for relative changes, ``+1.3 pp`` for rate differences, ``+¥21.01`` / ``-¥14.34`` for money
+    differences (``yuan``: the sign before the currency, two decimals), ``n/a`` when not comparable."""
     if change is None or (isinstance(change, float) and math.isnan(change)):
         return "n/a"
     if kind == "pp":
         return f"{change * 100:+.1f} pp"
+    if kind == "yuan":
+        v = round(float(change), 2) + 0.0  # no "-¥0.00" for a tiny negative
+        return f"{'-' if v < 0 else '+'}¥{abs(v):,.2f}"
     return f"{change:+.1%}"
 
 

@@ -211,7 +211,7 @@ def verdicts(ev: Evaluation, *, did: pd.DataFrame | None = None, lang: str | Non
     control group. Sentences follow the report language (``lang``, default the one set by ``set_lang``).
     """
     from ..i18n import tr
-    from ..notebook import fmt_change, fmt_value, signed_yuan
+    from ..notebook import fmt_change, fmt_value
 
     did_rows = {} if did is None or did.empty else did.set_index("campaign_id").to_dict("index")
 
@@ -230,7 +230,7 @@ def verdicts(ev: Evaluation, *, did: pd.DataFrame | None = None, lang: str | Non
                 ))  # fmt: skip
                 continue
             excl = d["ci_low"] > 0 or d["ci_high"] < 0
-            v, lo, hi = (signed_yuan(d[k]) for k in ("did_revenue_per_user", "ci_low", "ci_high"))
+            v, lo, hi = (fmt_change(d[k], "yuan") for k in ("did_revenue_per_user", "ci_low", "ci_high"))
             trend = tr("parallel pre-trends look plausible", "活动前两组走势平行，假设可信", lang) if (
                 d["parallel_trends_plausible"]) else tr(
                 "but the groups already diverged before it, so the estimate is likely biased",
@@ -262,7 +262,7 @@ def verdicts(ev: Evaluation, *, did: pd.DataFrame | None = None, lang: str | Non
             f"转化率实验组 {ct}、对照组 {cc}，提升 {fmt_change(lc, 'pp')}"
             f"（{pct} 置信区间 {fmt_change(lo, 'pp')} 至 {fmt_change(hi, 'pp')}）", lang,
         )  # fmt: skip
-        rl, rlo, rhi = (signed_yuan(r[k]) for k in (
+        rl, rlo, rhi = (fmt_change(r[k], "yuan") for k in (
             "lift_revenue_per_user", "lift_revenue_per_user_ci_low", "lift_revenue_per_user_ci_high"))  # fmt: skip
         rev = tr(
             f"revenue per assigned user {fmt_change(r['rel_lift_revenue_per_user'])} vs control "

@@ -11,7 +11,7 @@ import pandas as pd
 from matplotlib.ticker import FuncFormatter
 
 from ..i18n import tr
-from ..notebook import signed_yuan
+from ..notebook import fmt_change
 from ..plots import PALETTE, count_formatter, use_style, yuan_formatter
 
 __all__ = [
@@ -116,7 +116,7 @@ def lift_title(summary: pd.DataFrame, metric: str = "conversion", *, lang: str |
         if metric == "conversion":
             v = f"{r['lift_conversion'] * 100:+.1f} pp"
         else:
-            v = signed_yuan(r["lift_revenue_per_user"])
+            v = fmt_change(r["lift_revenue_per_user"], "yuan")
         if sig.iloc[0]:
             return tr(
                 f"{r['name']} lifted {name_en} by {v} against the control group",
@@ -176,7 +176,7 @@ def plot_lifts(
         ax.plot([a, a], [yi - 0.15, yi + 0.15], color=col, lw=1.5)
         ax.plot([b, b], [yi - 0.15, yi + 0.15], color=col, lw=1.5)
         ax.scatter([m], [yi], color=col, zorder=3, s=36)
-        label = f"{m:+.1f} pp" if metric == "conversion" else signed_yuan(m)
+        label = f"{m:+.1f} pp" if metric == "conversion" else fmt_change(m, "yuan")
         ax.annotate(
             label, (m, yi), xytext=(0, 7), textcoords="offset points", ha="center", fontsize=9, color=col
         )

@@ -9,7 +9,7 @@ import pandas as pd
 
 from ..data import Shop
 from ..i18n import tr
-from ..notebook import signed_yuan
+from ..notebook import fmt_change
 from .evaluate import HEADLINE_KEYS, SRM_ALPHA, Evaluation
 from .kpis import kpi_layers
 
@@ -309,7 +309,7 @@ def format_segments(seg: pd.DataFrame, *, lang: str | None = None) -> pd.DataFra
                     )  # fmt: skip
                 ],
                 tr("Revenue per user lift [CI]", "人均成交额提升 [置信区间]", lang): [
-                    f"{signed_yuan(m)} [{signed_yuan(lo)}, {signed_yuan(hi)}]"
+                    f"{fmt_change(m, 'yuan')} [{fmt_change(lo, 'yuan')}, {fmt_change(hi, 'yuan')}]"
                     for m, lo, hi in zip(
                         seg.lift_revenue_per_user,
                         seg.lift_revenue_per_user_ci_low,
@@ -367,7 +367,7 @@ def after_campaign_sentences(after: pd.DataFrame, *, lang: str | None = None) ->
                           "实验组用户活动后仍消费更多（没有透支）", lang)  # fmt: skip
             else:
                 what = tr("no detectable dip, so no sign of pull-forward", "未见显著回落，没有透支迹象", lang)
-            v, a, b = (signed_yuan(x) for x in (r["post_lift_revenue_per_user"], lo, hi))
+            v, a, b = (fmt_change(x, "yuan") for x in (r["post_lift_revenue_per_user"], lo, hi))
             out.append(tr(
                 f"{r['name']}: in the {r['post_days']} days after the campaign, revenue per assigned user of the "
                 f"treated group differed from the control group by {v} (CI {a} to {b}): {what}.",
@@ -417,7 +417,7 @@ def did_sentences(did: pd.DataFrame, ev: Evaluation, *, lang: str | None = None)
     out = []
     for r in did.to_dict("records"):
         pl, plo, phi = (
-            signed_yuan(r[k]) for k in ("pretrend_placebo", "pretrend_ci_low", "pretrend_ci_high")
+            fmt_change(r[k], "yuan") for k in ("pretrend_placebo", "pretrend_ci_low", "pretrend_ci_high")
         )
         if r["parallel_trends_plausible"]:
             check = tr("the pre-trend placebo is near zero, so the parallel-trends assumption is plausible",
@@ -426,7 +426,7 @@ def did_sentences(did: pd.DataFrame, ev: Evaluation, *, lang: str | None = None)
             check = tr("WARNING: the pre-trend placebo is not zero, so the groups were already diverging and the "
                        "estimate is likely biased",
                        "警告：活动前的安慰剂检验不为 0，两组在活动前已出现分化，估计很可能有偏", lang)  # fmt: skip
-        v, lo, hi = (signed_yuan(r[k]) for k in ("did_revenue_per_user", "ci_low", "ci_high"))
+        v, lo, hi = (fmt_change(r[k], "yuan") for k in ("did_revenue_per_user", "ci_low", "ci_high"))
         npart, ncomp = f"{r['n_participants']:,}", f"{r['n_comparison']:,}"
         out.append(tr(
             f"{r['name']}: participants' paid GMV per user rose by {v} more than matched non-participants' "
@@ -555,7 +555,7 @@ def effects_table(ev: Evaluation, *, lang: str | None = None) -> pd.DataFrame:
         if u == "rate":
             lift = f"{r['abs_lift'] * 100:+.2f} pp [{r['ci_low'] * 100:+.2f}, {r['ci_high'] * 100:+.2f}]"
         elif u == "yuan":
-            lift = f"{signed_yuan(r['abs_lift'])} [{signed_yuan(r['ci_low'])}, {signed_yuan(r['ci_high'])}]"
+            lift = f"{fmt_change(r['abs_lift'], 'yuan')} [{fmt_change(r['ci_low'], 'yuan')}, {fmt_change(r['ci_high'], 'yuan')}]"
         else:
             lift = f"{r['abs_lift']:+,.2f} [{r['ci_low']:+,.2f}, {r['ci_high']:+,.2f}]"
         metric = _METRICS_ZH.get(r["metric"], r["label"])
@@ -625,7 +625,7 @@ def _effect_finding(r: dict, pct: str, lang: str | None):
     ct, cc = fmt_value(r["conversion_treatment"], "rate"), fmt_value(r["conversion_control"], "rate")
     lc, lo, hi = (fmt_change(r[k], "pp") for k in ("lift_conversion", "lift_conversion_ci_low",
                                                      "lift_conversion_ci_high"))  # fmt: skip
-    rv, rlo, rhi = (signed_yuan(r[k]) for k in ("lift_revenue_per_user", "lift_revenue_per_user_ci_low",
+    rv, rlo, rhi = (fmt_change(r[k], "yuan") for k in ("lift_revenue_per_user", "lift_revenue_per_user_ci_low",
                                                "lift_revenue_per_user_ci_high"))  # fmt: skip
     sc, sr = bool(r.get("significant_conversion")), bool(r.get("significant_revenue_per_user"))
     if sc and sr:
@@ -750,7 +750,7 @@ def findings(
                 "without-control",
             ))  # fmt: skip
             continue
-        v, lo, hi = (signed_yuan(d[k]) for k in ("did_revenue_per_user", "ci_low", "ci_high"))
+        v, lo, hi = (fmt_change(d[k], "yuan") for k in ("did_revenue_per_user", "ci_low", "ci_high"))
         excl = d["ci_low"] > 0 or d["ci_high"] < 0
         out.append(F(
             f"{r['name']} has no randomised control group: against matched non-participants (difference-in-"
@@ -767,7 +767,8 @@ def findings(
         if len(a):
             r = a.iloc[0]
             v, lo, hi = (
-                signed_yuan(r[k]) for k in ("post_lift_revenue_per_user", "post_ci_low", "post_ci_high")
+                fmt_change(r[k], "yuan")
+                for k in ("post_lift_revenue_per_user", "post_ci_low", "post_ci_high")
             )
             if r["post_ci_high"] < 0:
                 what_en, what_zh = (
