@@ -154,7 +154,8 @@ def test_session_funnel_matches_bruteforce(rows, gap):
 
 def oracle_first_valid(df, steps, window, start=None, end=None):
     """Per user and step k: (time of the first step-k occurrence that completes a valid chain, that
-    occurrence's latest valid anchor), by enumerating every chain."""
+    occurrence's latest valid anchor, the time of the latest valid step-(k-1) occurrence before it, the one
+    it extends), by enumerating every chain."""
     win = pd.Timedelta(window)
     k_of = {e: i + 1 for i, s in enumerate(steps) for e in ([s] if isinstance(s, str) else s)}
     out = {}
@@ -168,7 +169,8 @@ def oracle_first_valid(df, steps, window, start=None, end=None):
                 anchors[i] = {a for j in range(i) if seq[j][1] == k - 1 for a in anchors[j] if ts <= a + win}
         for i, (ts, k) in enumerate(seq):
             if anchors[i] and (u, k) not in out:
-                out[(u, k)] = (ts, max(anchors[i]))
+                prev = [seq[j][0] for j in range(i) if seq[j][1] == k - 1 and anchors[j]]
+                out[(u, k)] = (ts, max(anchors[i]), prev[-1] if k > 1 else None)
     return out
 
 
@@ -193,25 +195,80 @@ def test_funnel_times_match_bruteforce(rows, window_min, bounds):
             continue
         assert got.median_minutes_from_start[k] == pytest.approx(from_start.median())
         if k > 1:
-            gaps = pd.Series([(first[u, k][0] - first[u, k - 1][0]) / pd.Timedelta(minutes=1) for u in users])
+            gaps = pd.Series([(first[u, k][0] - first[u, k][2]) / pd.Timedelta(minutes=1) for u in users])
+            # one chain: the previous step lies between the anchor and the step, all within the window
+            assert (gaps <= from_start).all() and (from_start <= window_min).all()
             assert got.median_minutes_from_previous[k] == pytest.approx(gaps.median())
             assert got.p25_minutes_from_previous[k] == pytest.approx(gaps.quantile(0.25))
             assert got.p75_minutes_from_previous[k] == pytest.approx(gaps.quantile(0.75))
 
 
+# user 1: a(0) b(5) a(20) b(21) c(22): the later anchor completes a->b->c inside a 5-minute window
+# user 2: a(0) c(1) b(2): c before b, so only 2 steps; user 3: b then a: step 1 only
+# user 4: a(0) b(0) c(0): ties count as in order; user 5: a(0) b(10): b exactly at the edge counts
+HAND_LOG = [
+    (1, 0, "a"), (1, 5, "b"), (1, 20, "a"), (1, 21, "b"), (1, 22, "c"),
+    (2, 0, "a"), (2, 1, "c"), (2, 2, "b"),
+    (3, 0, "b"), (3, 1, "a"),
+    (4, 0, "c"), (4, 0, "b"), (4, 0, "a"),
+    (5, 0, "a"), (5, 10, "b"), (5, 11, "c"),
+]  # fmt: skip
+
+
+EDGES = (1, 2, 4)  # minutes: buckets [0, 1], (1, 2], (2, 4], (4, window]
+
+
+@SETTINGS
+@given(**FUNNEL_DRAWS)
+@example(rows=[(1, 0, "a"), (1, 1, "b"), (2, 0, "a"), (2, 2, "b"), (3, 0, "a"), (3, 5, "b")], window_min=9,
+         bounds=(None, None))  # fmt: skip
+def test_step_time_distribution_matches_bruteforce(rows, window_min, bounds):
+    """Each unit's time from its first valid step k-1 to its first valid step k, bucketed by hand, equals the
+    engine's counts; the shares add up per step and the buckets past the window are left out."""
+    df = log(rows)
+    start, end = period_of(bounds)
+    win = f"{window_min}min"
+    got = paths.step_time_distribution(df, STEPS, window=win, start=start, end=end, edges=EDGES)
+    first = oracle_first_valid(df, STEPS, win, start, end)
+    ups = [e for e in EDGES if e < window_min] + [window_min]
+    assert got.upper_minutes.drop_duplicates().tolist() == [float(u) for u in ups]
+    for k in range(2, len(STEPS) + 1):
+        gaps = [(first[u, k][0] - first[u, k][2]) / pd.Timedelta(minutes=1) for (u, kk) in first if kk == k]
+        counts = [sum(1 for g in gaps if (i == 0 or g > ups[i - 1]) and g <= ups[i]) for i in range(len(ups))]
+        assert sum(counts) == len(gaps)  # every gap lies within the window
+        d = got[got.step_number == k].sort_values("bucket")
+        assert d.units.tolist() == counts
+        assert d.from_step.unique().tolist() == [STEPS[k - 2]] and d.step.unique().tolist() == [STEPS[k - 1]]
+        if gaps:
+            assert d.share.sum() == pytest.approx(1.0)
+            assert d.cumulative_share.iloc[-1] == pytest.approx(1.0)
+        else:
+            assert d.share.isna().all()
+
+
+def test_step_time_distribution_hand_worked():
+    # HAND_LOG: first valid b after 5, 2, 0 and 10 minutes (users 1, 2, 4, 5), first valid c
+    # after 1 (user 1: c(22) extends b(21), not its first valid b(5), whose chain cannot reach c) and 0 (user 4)
+    df = log(HAND_LOG)
+    d = paths.step_time_distribution(df, ["a", "b", "c"], window="10min", edges=(2, 5, 30))
+    # the 30-minute edge lies past the 10-minute window: buckets [0, 2], (2, 5], (5, 10]
+    assert d.upper_minutes.drop_duplicates().tolist() == [2.0, 5.0, 10.0]
+    b = d[d.step == "b"].sort_values("bucket")
+    assert b.units.tolist() == [2, 1, 1]  # 0 and 2 (edge included), 5, 10 (window edge)
+    assert b.cumulative_share.tolist() == pytest.approx([0.5, 0.75, 1.0])
+    c = d[d.step == "c"].sort_values("bucket")
+    assert c.from_step.iloc[0] == "b"
+    assert c.units.tolist() == [2, 0, 0]
+    # by a group column: each group's buckets, zeros included
+    df["platform"] = ["app" if u in (1, 2) else "web" for u in df.user_id]
+    g = paths.step_time_distribution(df, ["a", "b"], window="10min", edges=(2, 5), by="platform")
+    assert g.groupby("platform").units.apply(list).to_dict() == {"app": [1, 1, 0], "web": [1, 0, 1]}
+    with pytest.raises(ValueError, match="edges"):
+        paths.step_time_distribution(df, ["a", "b"], edges=(5, 2))
+
+
 def test_funnel_hand_worked():
-    # user 1: a(0) b(5) a(20) b(21) c(22): the later anchor completes a->b->c inside a 5-minute window
-    # user 2: a(0) c(1) b(2): c before b, so only 2 steps; user 3: b then a: step 1 only
-    # user 4: a(0) b(0) c(0): ties count as in order; user 5: a(0) b(10): b exactly at the edge counts
-    df = log(
-        [
-            (1, 0, "a"), (1, 5, "b"), (1, 20, "a"), (1, 21, "b"), (1, 22, "c"),
-            (2, 0, "a"), (2, 1, "c"), (2, 2, "b"),
-            (3, 0, "b"), (3, 1, "a"),
-            (4, 0, "c"), (4, 0, "b"), (4, 0, "a"),
-            (5, 0, "a"), (5, 10, "b"), (5, 11, "c"),
-        ]
-    )  # fmt: skip
+    df = log(HAND_LOG)
     f = paths.funnel(df, ["a", "b", "c"], window="10min")
     assert f.users.tolist() == [5, 4, 2]
     assert f.conversion_from_start.tolist() == pytest.approx([1, 0.8, 0.4])
@@ -225,6 +282,11 @@ def test_funnel_hand_worked():
     # strict: user 1's a->b->c is consecutive; user 4's tie a,b,c also; user 5's c comes after 11 > 10
     s = paths.funnel(df, ["a", "b", "c"], window="10min", strict=True)
     assert s.users.tolist() == [5, 3, 2]
+    # times from the previous step within the chain: b after 5, 0, 10 minutes (users 1, 4, 5); user 1's c(22)
+    # follows b(21), not its first valid b(5): 1 minute, and user 4's 0 -> median 0.5 (not 8.5)
+    assert s.median_minutes_from_previous.tolist()[1:] == pytest.approx([5.0, 0.5])
+    assert s.median_minutes_from_start.iloc[2] == pytest.approx(1.0)
+    assert f.median_minutes_from_previous.iloc[2] == pytest.approx(0.5)  # the same chains without strict
 
 
 def test_funnel_checks_inputs():

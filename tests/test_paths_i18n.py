@@ -37,6 +37,7 @@ def res(sample_shop):
     return {
         "summary": paths.session_summary(ev, period=this),
         "current": paths.funnel(ev, STEPS, period=this),
+        "times": paths.step_time_distribution(ev, STEPS, period=this),
         "previous": paths.funnel(ev, STEPS, period=last),
         "channels": paths.channel_conversion(ev, target="pay", period=this),
         "by_platform": paths.funnel(ev, STEPS, by="platform", period=this),
@@ -68,6 +69,8 @@ def make_findings(res, lang):
         period=PERIOD,
         nodes=res["nodes"],
         target="pay",
+        times=res["times"],
+        slow_share=0.0,  # always say it here, whatever the share, to check its numbers
         lang=lang,
     )
 
@@ -138,6 +141,26 @@ def test_findings_numbers_match_the_result_tables(res, lang):
     exit_rate = f"{top.exit_rate:.1%}"
     assert exit_rate in text["key-nodes"] and report.event_label(top.node, lang) in text["key-nodes"]
     assert f"{int(top.visits):,}" in text["key-nodes"]
+
+    # the slowest step: the share over a day recomputed from the per-bucket counts, the median from the funnel
+    d = res["times"]
+    over = (
+        d[d.lower_minutes >= 1440].groupby("step_number").units.sum() / d.groupby("step_number").units.sum()
+    )
+    k = over.idxmax()
+    row = d[d.step_number == k].iloc[0]
+    assert f"{over[k]:.1%}" in text["step-times"]
+    assert (
+        f"{report.event_label(row.from_step, lang)} → {report.event_label(row.step, lang)}"
+        in text["step-times"]
+    )
+    med = cur.loc[cur.step_number == k, "median_minutes_from_previous"].iloc[0]
+    shown = shoplab.notebook.fmt_value(med, "duration", lang=lang)
+    assert shown in text["step-times"]
+    table = report.format_step_times(d, cur, lang=lang).to_string()
+    assert (
+        shown in table and f"{d[(d.step_number == k) & (d.lower_minutes == 1440)].share.iloc[0]:.1%}" in table
+    )
     assert exit_rate in report.format_key_nodes(res["nodes"], lang=lang).to_string()
 
 
@@ -205,6 +228,7 @@ def charts(res, lang):
         ),
     )
     yield "dropoffs", report.plot_dropoffs(res["drops"], lang=lang)
+    yield "step_times", report.plot_step_times(res["times"], period=PERIOD, lang=lang)
 
 
 def texts(ax):
@@ -222,10 +246,10 @@ def test_charts_speak_chinese_in_zh_with_every_glyph(res):
         if name != "graph":  # the graph has no axes; its title explains arrows and labels
             assert labels, name
         assert all(CJK.search(t) for t in labels), (name, labels)
-        if name in ("funnel", "dropoffs", "heatmap"):
+        if name in ("funnel", "dropoffs", "heatmap", "step_times"):
             ticks = [t.get_text() for t in ax.get_yticklabels()]
             assert all(CJK.search(t) for t in ticks), (name, ticks)
-        if name in ("weekly", "dropoffs"):
+        if name in ("weekly", "dropoffs", "step_times"):
             assert legend and all(CJK.search(t) for t in legend), (name, legend)
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
@@ -271,6 +295,7 @@ def test_display_tables_are_formatted_and_named_in_the_report_language(res, lang
         report.format_session_summary(res["summary"], lang=lang),
         report.format_entry_exit(res["pages"], lang=lang),
         report.format_funnel(res["current"], lang=lang),
+        report.format_step_times(res["times"], res["current"], lang=lang),
         report.format_funnel_change(paths.compare_funnels(res["previous"], res["current"]), lang=lang),
         report.format_transition_changes(
             paths.compare_transitions(res["trans_prev"], res["trans"]), lang=lang

@@ -112,3 +112,78 @@ def test_weekly_title_names_the_move_whose_conversion_moved_most():
     table = pd.concat(rows, ignore_index=True)
     assert report.weekly_title(table).startswith("product_view → add_to_cart moved most: 45% in the week of")
     assert report.weekly_title(table, lang="zh").startswith("商品详情 → 加购 变化最大：")
+
+
+def slow_log():
+    """a -> b -> c with known gaps (minutes): b after 0.5, 2, 10 and 200; c after 3000 (over a day), 1 and 0.5."""
+    t0 = pd.Timestamp("2026-10-05")
+    rows = []
+    for user, gaps in {1: [0.5, 3000], 2: [2, 1], 3: [10, 0.5], 4: [200], 5: []}.items():
+        t = t0
+        rows.append((user, t, "a"))
+        for gap, ev in zip(gaps, ["b", "c"], strict=False):
+            t = t + pd.Timedelta(minutes=gap)
+            rows.append((user, t, ev))
+    return pd.DataFrame(rows, columns=["user_id", "ts", "event"])
+
+
+def test_step_times_name_the_slowest_step_in_titles_tables_and_findings():
+    ev = slow_log()
+    dist = paths.step_time_distribution(ev, ["a", "b", "c"], window="7D")
+    cur = paths.funnel(ev, ["a", "b", "c"], window="7D")
+    b = dist[dist.step == "b"].set_index("bucket").units.tolist()
+    assert b == [1, 1, 1, 0, 1, 0, 0]  # 0.5 | 2 | 10 | - | 200 | - | -
+    assert dist[dist.step == "c"].units.tolist() == [2, 0, 0, 0, 0, 1, 0]  # 1 (edge) and 0.5 | 3000
+    slow = report.slowest_step(dist)
+    assert (slow["from_step"], slow["step"], slow["edge"], slow["units"]) == ("b", "c", 1440.0, 3)
+    assert slow["share"] == pytest.approx(1 / 3)
+    assert report.step_times_title(dist, lang="en") == "The slowest step is b → c: 33% take more than a day"
+    assert report.step_times_title(dist, lang="zh") == "最慢的一步是 b → c：33% 的用户隔了 1 天以上才完成"
+    summary = pd.DataFrame([{"sessions": 10, "users": 5, "events_per_session": 2.0, "bounce_rate": 0.1}])
+    text = " ".join(report.findings(summary, cur, times=dist, lang="en"))
+    assert (
+        "The slowest step is b → c: half of the users who make it do so within 1.0 min, but 33.3% (1) take more "
+        "than a day." in text
+    )
+    zh = " ".join(report.findings(summary, cur, times=dist, lang="zh"))
+    assert (
+        "最慢的一步是 b → c：完成这一步的用户一半在 1.0 分钟 内完成，但 33.3%（1 位用户）隔了 1 天以上。"
+        in zh
+    )
+    assert "slowest" not in " ".join(report.findings(summary, cur, times=dist, slow_share=0.5, lang="en"))
+    table = report.format_step_times(dist, cur, lang="en")
+    assert table.columns.tolist() == [
+        "Step", "Users reaching it", "Quarter within", "Median", "Three quarters within",
+        "≤ 1 min", "1–5 min", "5–30 min", "30 min–2 h", "2 h–1 d", "1–3 d", "3–7 d",
+    ]  # fmt: skip
+    row = table.set_index("Step").loc["b → c"]
+    assert (row["Users reaching it"], row["Median"], row["≤ 1 min"], row["1–3 d"]) == (
+        "3",
+        "1.0 min",
+        "66.7%",
+        "33.3%",
+    )
+    assert table.set_index("Step").loc["a → b", "Median"] == "6.0 min"  # (2 + 10) / 2
+    ax = report.plot_step_times(dist, lang="zh")
+    assert ax.get_title("left") == report.step_times_title(dist, lang="zh")
+    ticks = {t.get_text(): y for t, y in zip(ax.get_yticklabels(), ax.get_yticks(), strict=True)}
+    assert ticks["a → b"] > ticks["b → c"]  # the funnel's order, top down
+
+
+def test_bucket_labels_and_durations_read_like_a_manager_speaks():
+    from shoplab.notebook import fmt_value
+
+    cases = [(0, 1), (1, 5), (30, 120), (120, 1440), (4320, 10080), (0, 0.5), (5, 90)]
+    assert [report.bucket_label(a, b, lang="en") for a, b in cases] == [
+        "≤ 1 min", "1–5 min", "30 min–2 h", "2 h–1 d", "3–7 d", "≤ 0.5 min", "5–90 min",
+    ]  # fmt: skip
+    assert (
+        report.bucket_label(0, 1, lang="zh") == "1 分钟内"
+        and report.bucket_label(1, 5, lang="zh") == "1–5 分钟"
+    )
+    assert [fmt_value(m, "duration", lang="en") for m in (0.75, 2.6, 95, 2262, 9000)] == [
+        "45 s", "2.6 min", "1.6 h", "37.7 h", "6.2 d",
+    ]  # fmt: skip
+    assert (
+        fmt_value(2262, "duration", lang="zh") == "37.7 小时" and fmt_value(float("nan"), "duration") == "n/a"
+    )

@@ -100,8 +100,9 @@ def fmt_value(value: Any, unit: str | None = None, *, lang: str | None = None) -
     """Format a number for a manager: thousands separators, ¥ for money, % for rates, n/a for missing.
 
     Units: ``yuan``, ``count``, ``rate`` (a share, shown in %), ``pp`` (a difference of two rates),
-    ``p`` (a p-value), ``ratio`` (a multiple such as ROAS, ``2.35×``), ``days``, ``minutes``, ``number`` (two
-    decimals); anything else is shown as it is.
+    ``p`` (a p-value), ``ratio`` (a multiple such as ROAS, ``2.35×``), ``days``, ``minutes``, ``duration`` (minutes
+    in the largest fitting unit: ``45 s``, ``2.6 min``, ``3.5 h``, ``1.6 d``), ``number`` (two decimals); anything
+    else is shown as it is.
     """
     if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
         return "n/a"
@@ -126,6 +127,14 @@ def fmt_value(value: Any, unit: str | None = None, *, lang: str | None = None) -
         return tr(f"{value:,.1f} d", f"{value:,.1f} 天", lang)
     if unit == "minutes":
         return tr(f"{value:,.1f} min", f"{value:,.1f} 分钟", lang)
+    if unit == "duration":  # minutes, shown in the largest fitting unit: 45 s, 2.6 min, 3.5 h, 1.6 d
+        if value < 1:
+            return tr(f"{value * 60:,.0f} s", f"{value * 60:,.0f} 秒", lang)
+        if value < 60:
+            return tr(f"{value:,.1f} min", f"{value:,.1f} 分钟", lang)
+        if value < 48 * 60:
+            return tr(f"{value / 60:,.1f} h", f"{value / 60:,.1f} 小时", lang)
+        return tr(f"{value / 1440:,.1f} d", f"{value / 1440:,.1f} 天", lang)
     if unit == "number" or isinstance(value, float):
         return f"{value:,.2f}"
     return f"{value:,}" if isinstance(value, int) else str(value)

@@ -17,6 +17,7 @@ from .funnels import (
     dropoff_destinations,
     funnel,
     funnel_levels,
+    step_time_distribution,
     two_proportion_test,
 )
 from .nodes import channel_conversion, event_conversion, key_nodes
@@ -31,6 +32,7 @@ __all__ = [
     "entry_exit_pages",
     "funnel",
     "funnel_levels",
+    "step_time_distribution",
     "dropoff_destinations",
     "two_proportion_test",
     "compare_funnels",

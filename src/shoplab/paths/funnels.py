@@ -42,6 +42,8 @@ from .sessions import add_sessions
 __all__ = [
     "funnel",
     "funnel_levels",
+    "step_time_distribution",
+    "TIME_EDGES",
     "dropoff_destinations",
     "two_proportion_test",
     "compare_funnels",
@@ -142,8 +144,9 @@ def funnel_levels(
     Adds ``_k`` (step number 1..K of the event, null for other events) and ``_anchor`` (timestamp of the
     latest step-1 occurrence whose chain this event validly extends, null when it extends none). By default
     only valid step occurrences come back, those that can matter (see ``_valid_rows``: a unit's level and its
-    first valid time per step are kept), with ``_tk`` and ``_atk``, the integer order keys of the row and of
-    its anchor; ``keep_other_events`` returns every event instead (strict funnels always look at every event).
+    first valid time per step are kept), with ``_tk``, ``_atk`` and ``_ptk``, the integer order keys of the row,
+    of its anchor and of the previous step it extends; ``keep_other_events`` returns every event instead (strict
+    funnels always look at every event, and add ``_pts``, the time of the previous step a valid row extends).
     """
     t, part, lo, hi, k_max, win_td = _prepare(
         events,
@@ -198,15 +201,16 @@ def _valid_rows(base, k_max, win_td, part):
     first is the earliest, so the later ones can neither be valid when the first is not nor lead to anything
     the first does not. Dropping them keeps the result and makes each level's input small.
 
-    Returns the unit columns, ``_k``, ``_tk`` and ``_atk`` (the anchor's key), plus ``ts`` and ``_anchor`` as
-    timestamps (derived from the keys, computed only when selected).
+    Returns the unit columns, ``_k``, ``_tk``, ``_atk`` (the anchor's key) and ``_ptk`` (the key of the
+    valid level-(j-1) row it extends, its previous step in the same chain; null at level 1), plus ``ts`` and
+    ``_anchor`` as timestamps (derived from the keys, computed only when selected).
     """
     if k_max >= 1 << _KEY_BITS:
         raise ValueError(f"a funnel may have at most {(1 << _KEY_BITS) - 1} steps, got {k_max}")
     win_key = (win_td // _dt.timedelta(microseconds=1)) << _KEY_BITS
     mask = (1 << _KEY_BITS) - 1
     w = ibis.window(group_by=part, order_by="_tk")
-    cur = base.filter(base._s == 1).select(*part, "_tk", _atk=base._tk)
+    cur = base.filter(base._s == 1).select(*part, "_tk", _atk=base._tk, _ptk=ibis.null("int64"))
     levels = [cur.mutate(_k=ibis.literal(1, "int32"))]
     for j in range(2, k_max + 1):
         # tk - atk = (us_j - us_anchor) * 64 + (j - 1): within the window iff tk - atk <= window * 64 + (j - 1)
@@ -214,13 +218,15 @@ def _valid_rows(base, k_max, win_td, part):
             u = base.filter(base._s <= 2).select(*part, "_tk")
             u = u.mutate(_pa=u._tk.lag().over(w))
             prev_ok = (u._pa & mask) == 1
+            prev_tk = u._pa  # the step-1 row is the anchor and the previous step
         else:  # valid level-(j-1) rows carry their anchor key, the step-j occurrences carry none
             cand = base.filter(base._s == j).select(*part, "_tk", _atk=ibis.null("int64"))
-            u = cur.union(cand, distinct=False)
-            u = u.mutate(_pa=u._atk.lag().over(w))
+            u = cur.select(*part, "_tk", "_atk").union(cand, distinct=False)
+            u = u.mutate(_pa=u._atk.lag().over(w), _pt=u._tk.lag().over(w))
             prev_ok = u._pa.notnull()
+            prev_tk = u._pt
         ok = ((u._tk & mask) == j) & prev_ok & (u._tk - u._pa <= win_key + (j - 1))
-        cur = u.filter(ok).select(*part, "_tk", _atk=u._pa)
+        cur = u.filter(ok).select(*part, "_tk", _atk=u._pa, _ptk=prev_tk)
         levels.append(cur.mutate(_k=ibis.literal(j, "int32")))
     out = levels[0]
     for lv in levels[1:]:
@@ -242,6 +248,7 @@ def _strict_levels(t, k_max, win, part, anchor_ok):
         lags[f"_lo{j}"] = t._ok1.lag(j).over(w)
     t = t.mutate(**lags)
     anchor = ibis.ifelse(anchor_ok, t.ts, ibis.null(t.ts.type()))
+    prev_ts = ibis.null(t.ts.type())
     for j in range(2, k_max + 1):
         cond = t._k == j
         for i in range(1, j):
@@ -249,8 +256,71 @@ def _strict_levels(t, k_max, win, part, anchor_ok):
         a = t[f"_lt{j - 1}"]
         cond = cond & t[f"_lo{j - 1}"] & (t.ts <= a + win)
         anchor = ibis.ifelse(cond, a, anchor)
-    t = t.mutate(_anchor=anchor)
+        prev_ts = ibis.ifelse(cond, t._lt1, prev_ts)  # strict: the previous step is the event just before
+    t = t.mutate(_anchor=anchor, _pts=prev_ts)
     return t.drop("_kk", "_ok1", *lags)
+
+
+def _unit_times(
+    events,
+    steps,
+    *,
+    window,
+    groups,
+    per,
+    strict,
+    period,
+    start,
+    end,
+    gap_minutes,
+    user_col,
+    ts_col,
+    event_col,
+) -> ir.Table:
+    """Per unit and step reached (lazy): the group columns, the unit columns, ``_k``, ``from_prev`` and
+    ``from_start``: minutes from the previous step and from the anchor (step 1) of the chain that first reaches
+    step k, both measured at the unit's first valid step-k occurrence (``from_prev`` is null for step 1).
+
+    One chain for both: the previous step is the step-(k-1) occurrence that this step-k occurrence extends (the
+    latest valid one before it), so ``from_prev <= from_start <= window``."""
+    t = funnel_levels(
+        events,
+        steps,
+        window=window,
+        by=groups,
+        per=per,
+        strict=strict,
+        period=period,
+        start=start,
+        end=end,
+        gap_minutes=gap_minutes,
+        user_col=user_col,
+        ts_col=ts_col,
+        event_col=event_col,
+    )
+    unit = ["user_id"] if per == "user" else ["user_id", "session_id"]
+    if strict:
+        v = t.filter(t._anchor.notnull())
+        v = v.mutate(
+            _from_start=v.ts.delta(v._anchor, unit="microsecond") / 60e6,
+            _from_prev=v.ts.delta(v._pts, unit="microsecond") / 60e6,
+        )
+        per_unit = v.group_by([*groups, *unit, "_k"]).aggregate(
+            _first=v.ts.min(), from_start=v._from_start.argmin(v.ts), from_prev=v._from_prev.argmin(v.ts)
+        )
+    else:  # integer order keys: key = microseconds * 64 + step, anchor key = anchor microseconds * 64 + 1
+        # a unit's valid step-k rows have anchors that never decrease in time, so the first valid row has the
+        # smallest anchor key too: two plain minimums give its time and its anchor
+        # and the previous steps they extend never decrease either: a third minimum gives the previous step
+        per_unit = t.group_by([*groups, *unit, "_k"]).aggregate(
+            _first=t._tk.min(), _afirst=t._atk.min(), _pfirst=t._ptk.min()
+        )
+        per_unit = per_unit.mutate(
+            _first=per_unit._first >> _KEY_BITS,
+            from_start=((per_unit._first >> _KEY_BITS) - (per_unit._afirst >> _KEY_BITS)) / 60e6,
+            from_prev=((per_unit._first >> _KEY_BITS) - (per_unit._pfirst >> _KEY_BITS)) / 60e6,
+        )
+    return per_unit
 
 
 def funnel(
@@ -299,10 +369,10 @@ def funnel(
     pandas.DataFrame
         One row per (group, step), in step order: the group columns, ``step_number``, ``step``, ``users``,
         ``conversion_from_start``, ``conversion_from_previous``, ``dropoff`` (units lost since the previous
-        step), ``median_minutes_from_previous`` (per unit, from its first valid step k-1 to its first valid step
-        k, where valid means completing a chain within the window), ``p25_minutes_from_previous``,
-        ``p75_minutes_from_previous``, ``median_minutes_from_start`` (from the anchor of the first valid step
-        k).
+        step), ``median_minutes_from_previous``, ``p25_minutes_from_previous``, ``p75_minutes_from_previous``
+        (per unit, at its first valid step-k occurrence, where valid means completing a chain within the window:
+        the time since the step-(k-1) occurrence it follows in that chain, the latest valid one before it) and
+        ``median_minutes_from_start`` (at the same occurrence, the time since its chain's step 1).
 
     Examples
     --------
@@ -310,11 +380,11 @@ def funnel(
     """
     st = normalize_steps(steps)
     groups = as_list(by)
-    t = funnel_levels(
+    per_unit = _unit_times(
         events,
         steps,
         window=window,
-        by=groups,
+        groups=groups,
         per=per,
         strict=strict,
         period=period,
@@ -325,26 +395,6 @@ def funnel(
         ts_col=ts_col,
         event_col=event_col,
     )
-    unit = ["user_id"] if per == "user" else ["user_id", "session_id"]
-    w_unit = ibis.window(group_by=[*groups, *unit], order_by="_k")
-    if strict:
-        v = t.filter(t._anchor.notnull())
-        v = v.mutate(_from_start=v.ts.delta(v._anchor, unit="microsecond") / 60e6)
-        per_unit = v.group_by([*groups, *unit, "_k"]).aggregate(
-            _first=v.ts.min(), from_start=v._from_start.argmin(v.ts)
-        )
-        prev_first = per_unit._first.lag().over(w_unit)
-        from_prev = per_unit._first.delta(prev_first, unit="microsecond") / 60e6
-    else:  # integer order keys: key = microseconds * 64 + step, anchor key = anchor microseconds * 64 + 1
-        # a unit's valid step-k rows have anchors that never decrease in time, so the first valid row has the
-        # smallest anchor key too: two plain minimums give its time and its anchor
-        per_unit = t.group_by([*groups, *unit, "_k"]).aggregate(_first=t._tk.min(), _afirst=t._atk.min())
-        per_unit = per_unit.mutate(
-            _first=per_unit._first >> _KEY_BITS,
-            from_start=((per_unit._first - per_unit._afirst - (per_unit._k - 1)) >> _KEY_BITS) / 60e6,
-        )
-        from_prev = (per_unit._first - per_unit._first.lag().over(w_unit)) / 60e6
-    per_unit = per_unit.mutate(from_prev=from_prev)
     agg = per_unit.group_by([*groups, "_k"]).aggregate(
         users=per_unit.count(),
         median_minutes_from_previous=per_unit.from_prev.median(),
@@ -401,6 +451,98 @@ def _finish(df: pd.DataFrame, st, groups: list[str]) -> pd.DataFrame:
         if c != "dropoff":
             out[c] = out[c].astype("float64")
     return out
+
+
+TIME_EDGES = (1, 5, 30, 120, 1440, 4320)
+"""Default upper edges (minutes) of the time-between-steps buckets: 1 min, 5 min, 30 min, 2 h, 1 day, 3 days."""
+
+
+def step_time_distribution(
+    events: Any,
+    steps: Any,
+    *,
+    window: Any = "7D",
+    by: Any = None,
+    per: str = "user",
+    strict: bool = False,
+    period: Any = None,
+    start: Any = None,
+    end: Any = None,
+    gap_minutes: float = 30,
+    edges: Any = TIME_EDGES,
+    user_col: str = "user_id",
+    ts_col: str = "ts",
+    event_col: str = "event",
+) -> pd.DataFrame:
+    """How long units take from one funnel step to the next: the distribution behind the funnel's median times.
+
+    For every unit reaching step k (k >= 2), the time from the previous step to its first valid step-k
+    occurrence, in the chain that occurrence completes (the times :func:`funnel` summarises as
+    ``median_minutes_from_previous``), counted in buckets of minutes
+    ``[0, e1], (e1, e2], ..., (e_last, window]``. Buckets that start at or beyond the window are left out (no
+    unit can fall in them). Arguments as for :func:`funnel`; ``edges`` are the buckets' upper edges in minutes,
+    increasing.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per (group, step k >= 2, bucket), every bucket present (zeros included): the group columns,
+        ``step_number``, ``from_step``, ``step``, ``bucket`` (0, 1, ...), ``lower_minutes``, ``upper_minutes``
+        (the window's length for the last bucket), ``units``, ``share`` (of the units reaching step k in the
+        group) and ``cumulative_share`` (reaching step k within ``upper_minutes``).
+    """
+    st = normalize_steps(steps)
+    groups = as_list(by)
+    ups = [float(e) for e in edges]
+    if not ups or any(b <= a for a, b in zip(ups, ups[1:], strict=False)) or ups[0] <= 0:
+        raise ValueError(f"edges must be increasing positive minutes, got {edges!r}")
+    win_min = parse_window(window) / _dt.timedelta(minutes=1)
+    ups = [e for e in ups if e < win_min] + [win_min]
+    per_unit = _unit_times(
+        events,
+        steps,
+        window=window,
+        groups=groups,
+        per=per,
+        strict=strict,
+        period=period,
+        start=start,
+        end=end,
+        gap_minutes=gap_minutes,
+        user_col=user_col,
+        ts_col=ts_col,
+        event_col=event_col,
+    )
+    v = per_unit.filter(per_unit._k >= 2)
+    # bucket i holds times in (ups[i-1], ups[i]]: the number of edges strictly below the time
+    bucket = sum(((v.from_prev > e).cast("int32") for e in ups[:-1]), ibis.literal(0, "int32"))
+    v = v.mutate(_b=bucket)
+    df = v.group_by([*groups, "_k", "_b"]).aggregate(units=v.count()).execute()
+    labels = [lab for lab, _ in st]
+    grid = pd.DataFrame(
+        [(k, b) for k in range(2, len(st) + 1) for b in range(len(ups))], columns=["_k", "_b"]
+    )
+    if groups:
+        keys = df[groups].drop_duplicates()
+        grid = keys.merge(grid, how="cross")
+    df["_k"] = df["_k"].astype("int64")
+    df["_b"] = df["_b"].astype("int64")
+    out = grid.merge(df, on=[*groups, "_k", "_b"], how="left")
+    out["units"] = out["units"].fillna(0).astype("int64")
+    out = out.sort_values([*groups, "_k", "_b"], kind="stable").reset_index(drop=True)
+    total = out.groupby([*groups, "_k"], sort=False, dropna=False)["units"].transform("sum")
+    cum = out.groupby([*groups, "_k"], sort=False, dropna=False)["units"].cumsum()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out["share"] = (out["units"] / total.where(total > 0)).astype("float64")
+        out["cumulative_share"] = (cum / total.where(total > 0)).astype("float64")
+    out["from_step"] = [labels[k - 2] for k in out["_k"]]
+    out["step"] = [labels[k - 1] for k in out["_k"]]
+    out["lower_minutes"] = [0.0 if b == 0 else ups[b - 1] for b in out["_b"]]
+    out["upper_minutes"] = [ups[b] for b in out["_b"]]
+    out = out.rename(columns={"_k": "step_number", "_b": "bucket"})
+    cols = [*groups, "step_number", "from_step", "step", "bucket", "lower_minutes", "upper_minutes", "units",
+            "share", "cumulative_share"]  # fmt: skip
+    return out[cols]
 
 
 def dropoff_destinations(

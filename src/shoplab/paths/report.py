@@ -30,6 +30,11 @@ __all__ = [
     "present_columns",
     "plot_funnel",
     "plot_funnel_breakdown",
+    "plot_step_times",
+    "step_times_title",
+    "format_step_times",
+    "slowest_step",
+    "bucket_label",
     "plot_weekly_conversion",
     "plot_transition_heatmap",
     "plot_sankey",
@@ -355,6 +360,162 @@ def plot_weekly_conversion(
     ax.set_ylim(0, 1.05)
     ax.set_title(title or tr("Weekly conversion of each step", "各步骤的每周转化率", lang))
     return ax
+
+
+# ------------------------------------------------------------------------------------------ time between steps
+
+
+def _edge_text(minutes: float, lang=None) -> tuple[str, str]:
+    """A bucket edge as (number, unit) in the largest unit it is whole in: (30, min), (2, h), (3, d)."""
+    m = float(minutes)
+    for size, en, zh in ((1440, "d", "天"), (60, "h", "小时"), (1, "min", "分钟")):
+        if m >= size and abs(m / size - round(m / size)) < 1e-9:
+            return f"{m / size:,.0f}", tr(en, zh, lang)
+    return f"{m:,.1f}".rstrip("0").rstrip("."), tr("min", "分钟", lang)
+
+
+def bucket_label(lower: float, upper: float, *, lang: str | None = None) -> str:
+    """A time bucket as a manager reads it: ``≤ 1 min`` / ``1 分钟内``, ``1–5 min``, ``30 min–2 h``, ``3–7 d``."""
+    hn, hu = _edge_text(upper, lang)
+    if lower <= 0:
+        return tr(f"≤ {hn} {hu}", f"{hn} {hu}内", lang)
+    ln, lu = _edge_text(lower, lang)
+    if lu == hu:
+        return f"{ln}–{hn} {hu}"
+    return f"{ln} {lu}–{hn} {hu}"
+
+
+def _moves(dist: pd.DataFrame, lang=None) -> list[str]:
+    steps = dist.drop_duplicates("step_number").sort_values("step_number")
+    return [
+        f"{event_label(a, lang)} → {event_label(b, lang)}"
+        for a, b in zip(steps.from_step, steps.step, strict=True)
+    ]
+
+
+def _slow_edge(dist: pd.DataFrame) -> float | None:
+    """The edge beyond which a step counts as slow in sentences: one day, or the largest edge below it."""
+    inner = sorted(set(dist.upper_minutes) - {dist.upper_minutes.max()})
+    below = [e for e in inner if e <= 1440]
+    return below[-1] if below else None
+
+
+def slowest_step(dist: pd.DataFrame) -> dict | None:
+    """The step with the largest share of units taking longer than the slow edge (one day by default), from
+    :func:`shoplab.paths.step_time_distribution` (no groups): ``from_step``, ``step``, ``edge`` (minutes),
+    ``share`` (slower than the edge), ``units`` (reaching the step). None when no step has units."""
+    edge = _slow_edge(dist)
+    if edge is None or dist.empty:
+        return None
+    rows = []
+    for k, d in dist.groupby("step_number"):
+        n = int(d.units.sum())
+        if n:
+            fast = d[d.upper_minutes <= edge].units.sum()
+            rows.append((k, d.from_step.iloc[0], d.step.iloc[0], 1 - fast / n, n))
+    if not rows:
+        return None
+    k, a, b, share, n = max(rows, key=lambda r: (r[3], -r[0]))
+    return {"step_number": k, "from_step": a, "step": b, "edge": edge, "share": share, "units": n}
+
+
+def step_times_title(dist: pd.DataFrame, *, unit: str = "users", lang: str | None = None) -> str:
+    """A title that names the slowest step: the share that takes longer than a day to make it."""
+    s = slowest_step(dist)
+    if s is None:
+        return tr("Time between funnel steps", "漏斗各步之间的耗时", lang)
+    a, b = event_label(s["from_step"], lang), event_label(s["step"], lang)
+    edge, share = _edge_phrase(s["edge"], lang), f"{s['share']:.0%}"
+    return tr(
+        f"The slowest step is {a} → {b}: {share} take more than {edge}",
+        f"最慢的一步是 {a} → {b}：{share} 的{_unit(unit, 'zh')}隔了 {edge}以上才完成",
+        lang,
+    )
+
+
+def _edge_phrase(minutes: float, lang=None) -> str:
+    """``a day``, ``2 hours``, ``30 minutes`` / ``1 天``, ``2 小时``: an edge inside a sentence."""
+    n, u = _edge_text(minutes, "en")
+    if get_lang(lang) == "zh":
+        return " ".join(_edge_text(minutes, "zh"))
+    word = {"d": "day", "h": "hour", "min": "minute"}[u]
+    return f"a {word}" if n == "1" else f"{n} {word}s"
+
+
+def plot_step_times(
+    dist: pd.DataFrame,
+    *,
+    title: str | None = None,
+    unit: str = "users",
+    period: str | None = None,
+    ax=None,
+    lang: str | None = None,
+):
+    """Stacked shares of the time each step takes after the previous one (from
+    :func:`shoplab.paths.step_time_distribution`, no groups): one bar per step, light = quick, dark = slow."""
+    use_style()
+    moves = _moves(dist, lang)
+    if ax is None:
+        _, ax = plt.subplots(figsize=(9, 0.6 * max(len(moves), 1) + 1.8))
+    buckets = dist.drop_duplicates("bucket").sort_values("bucket")
+    cmap = plt.get_cmap("YlGnBu")
+    nb = len(buckets)
+    y = np.arange(len(moves))[::-1]
+    left = np.zeros(len(moves))
+    for i, b in enumerate(buckets.itertuples()):
+        share = dist[dist.bucket == b.bucket].sort_values("step_number")["share"].fillna(0).to_numpy()
+        color = cmap(0.15 + 0.8 * i / max(nb - 1, 1))
+        ax.barh(y, share, left=left, height=0.6, color=color,
+                label=bucket_label(b.lower_minutes, b.upper_minutes, lang=lang))  # fmt: skip
+        for yi, lo, sh in zip(y, left, share, strict=True):
+            if sh >= 0.06:
+                dark = 0.15 + 0.8 * i / max(nb - 1, 1) > 0.55
+                ax.text(lo + sh / 2, yi, f"{sh:.0%}", ha="center", va="center", fontsize=8,
+                        color="white" if dark else "black")  # fmt: skip
+        left += share
+    ax.set_yticks(y, moves)
+    ax.xaxis.set_major_formatter(PercentFormatter(1.0))
+    u = _unit(unit, lang)
+    label = tr(
+        f"share of {u} reaching the step, by time since the previous step",
+        f"到达该步的{u}按距上一步耗时的占比",
+        lang,
+    )
+    ax.set_xlabel(label + (f" ({period})" if period else ""))
+    ax.set_xlim(0, 1)
+    ax.grid(False)
+    ax.legend(title=tr("time taken", "耗时", lang), loc="center left", bbox_to_anchor=(1.0, 0.5), fontsize=8)
+    ax.set_title(title or step_times_title(dist, unit=unit, lang=lang))
+    return ax
+
+
+def format_step_times(
+    dist: pd.DataFrame, table: pd.DataFrame, *, unit: str = "users", lang: str | None = None
+) -> pd.DataFrame:
+    """The time between steps as a table: per step, the units reaching it, the quartiles of the time since the
+    previous step (from the :func:`shoplab.paths.funnel` table) and the share in each time bucket."""
+    f = table.set_index("step_number")
+    u = _unit(unit, lang)
+    rows = []
+    buckets = dist.drop_duplicates("bucket").sort_values("bucket")
+    names = [bucket_label(b.lower_minutes, b.upper_minutes, lang=lang) for b in buckets.itertuples()]
+    for (k, d), move in zip(dist.groupby("step_number", sort=True), _moves(dist, lang), strict=True):
+        r = f.loc[k]
+        row = {
+            tr("Step", "步骤", lang): move,
+            tr(f"{u.capitalize()} reaching it", f"到达的{u}数", lang): fmt_value(r.users, "count"),
+            tr("Quarter within", "25% 在…内", lang): fmt_value(
+                r.p25_minutes_from_previous, "duration", lang=lang
+            ),
+            tr("Median", "中位数", lang): fmt_value(r.median_minutes_from_previous, "duration", lang=lang),
+            tr("Three quarters within", "75% 在…内", lang): fmt_value(
+                r.p75_minutes_from_previous, "duration", lang=lang
+            ),
+        }
+        shares = d.sort_values("bucket")["share"].tolist()
+        row.update({n: fmt_value(v, "rate") for n, v in zip(names, shares, strict=True)})
+        rows.append(row)
+    return pd.DataFrame(rows).replace("n/a", "–")
 
 
 # ------------------------------------------------------------------------------------------------------- drops
@@ -766,7 +927,7 @@ def format_funnel(table: pd.DataFrame, *, unit: str = "users", lang: str | None 
             "conversion_from_previous": "rate",
             "dropoff": "count",
             "drop_rate": "rate",
-            "median_minutes_from_previous": "minutes",
+            "median_minutes_from_previous": "duration",
         },
         rename={
             "step": tr("Step", "步骤", lang),
@@ -961,14 +1122,19 @@ def findings(
     min_sessions: int = 200,
     nodes: pd.DataFrame | None = None,
     target: str = "pay",
+    times: pd.DataFrame | None = None,
+    slow_share: float = 0.10,
     lang: str | None = None,
 ) -> list[Finding]:
     """Headline sentences from the numbers: sessions and bounce rate, the biggest drop-off, the step that got
     worse (two-proportion test against the previous period), the channel that converts best and, given the
-    ``nodes`` table of :func:`key_nodes`, the event (other than ``target``) where sessions most often end.
-    Groups with fewer than ``min_sessions`` sessions (or visits) are left out.
+    ``nodes`` table of :func:`key_nodes`, the event (other than ``target``) where sessions most often end, and,
+    given ``times`` (:func:`shoplab.paths.step_time_distribution` of the same funnel), the slowest step when at
+    least ``slow_share`` of its units take more than a day. Groups with fewer than ``min_sessions`` sessions (or
+    visits) are left out.
 
-    Each finding links to its section: ``sessions``, ``funnel``, ``funnel-change``, ``channels`` or ``key-nodes``.
+    Each finding links to its section: ``sessions``, ``funnel``, ``step-times``, ``funnel-change``, ``channels``
+    or ``key-nodes``.
     """
 
     def F(en: str, zh: str, section: str) -> Finding:
@@ -1012,7 +1178,23 @@ def findings(
                 "funnel",
             )
         )
-    elif len(current):
+    slow = slowest_step(times) if times is not None and len(current) >= 2 else None
+    if slow is not None and slow["share"] >= slow_share:
+        move = f"{event_label(slow['from_step'], lang)} → {event_label(slow['step'], lang)}"
+        med = current.loc[current.step_number == slow["step_number"], "median_minutes_from_previous"].iloc[0]
+        med_en, med_zh = fmt_value(med, "duration", lang="en"), fmt_value(med, "duration", lang="zh")
+        share, n = _rate(slow["share"]), fmt_value(round(slow["share"] * slow["units"]), "count")
+        edge_en, edge_zh = _edge_phrase(slow["edge"], "en"), _edge_phrase(slow["edge"], "zh")
+        out.append(
+            F(
+                f"The slowest step is {move}: half of the {u_en} who make it do so within {med_en}, but {share} "
+                f"({n}) take more than {edge_en}.",
+                f"最慢的一步是 {move}：完成这一步的{_unit(unit, 'zh')}一半在 {med_zh} 内完成，但 {share}（{n} {u_zh}）"
+                f"隔了 {edge_zh}以上。",
+                "step-times",
+            )
+        )
+    if len(current) and not (len(current) >= 2 and current.users.iloc[0] > 0):
         out.append(
             F(
                 f"No {u_en} entered the funnel in {period or 'this period'}.",
