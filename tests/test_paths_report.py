@@ -153,7 +153,7 @@ def test_step_times_name_the_slowest_step_in_titles_tables_and_findings():
     assert "slowest" not in " ".join(report.findings(summary, cur, times=dist, slow_share=0.5, lang="en"))
     table = report.format_step_times(dist, cur, lang="en")
     assert table.columns.tolist() == [
-        "Step", "Users reaching it", "Quarter within", "Median", "Three quarters within",
+        "Step", "Users reaching it", "25% within", "Median", "75% within",
         "≤ 1 min", "1–5 min", "5–30 min", "30 min–2 h", "2 h–1 d", "1–3 d", "3–7 d",
     ]  # fmt: skip
     row = table.set_index("Step").loc["b → c"]

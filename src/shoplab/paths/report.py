@@ -504,11 +504,11 @@ def format_step_times(
         row = {
             tr("Step", "步骤", lang): move,
             tr(f"{u.capitalize()} reaching it", f"到达的{u}数", lang): fmt_value(r.users, "count"),
-            tr("Quarter within", "25% 在…内", lang): fmt_value(
+            tr("25% within", "25% 在…内", lang): fmt_value(
                 r.p25_minutes_from_previous, "duration", lang=lang
             ),
             tr("Median", "中位数", lang): fmt_value(r.median_minutes_from_previous, "duration", lang=lang),
-            tr("Three quarters within", "75% 在…内", lang): fmt_value(
+            tr("75% within", "75% 在…内", lang): fmt_value(
                 r.p75_minutes_from_previous, "duration", lang=lang
             ),
         }
