@@ -543,3 +543,21 @@ def test_sessions_starting_in_a_period_match_bruteforce(rows, gap, bounds, own_i
             trans[(e1, e2)] += 1
     got = paths.transitions(df, gap_minutes=gap, start=lo, end=hi)
     assert dict(zip(zip(got.from_event, got.to_event, strict=True), got["count"], strict=True)) == dict(trans)
+
+
+def test_channel_conversion_hand_worked_with_wilson_intervals():
+    """A session's channel is its first event's; conversion = sessions with the target; the interval is
+    Wilson's (scipy as the oracle)."""
+    from scipy.stats import binomtest
+
+    rows = []
+    for s in range(10):  # 10 sessions from "ads" (3 buy) and 4 from "seo" (4 buy), each its own user
+        rows += [(s, 0, "home", "ads"), (s, 1, "pay" if s < 3 else "product_view", "other")]
+    rows += [(100 + s, 0, "home", "seo") for s in range(4)] + [(100 + s, 2, "pay", "seo") for s in range(4)]
+    got = paths.channel_conversion(log(rows, "channel"), target="pay").set_index("channel")
+    for ch, (k, n) in {"ads": (3, 10), "seo": (4, 4)}.items():
+        ci = binomtest(k, n).proportion_ci(0.95, method="wilson")
+        r = got.loc[ch]
+        assert (r.sessions, r.converted) == (n, k) and r.conversion == pytest.approx(k / n)
+        assert (r.ci_low, r.ci_high) == pytest.approx((ci.low, ci.high))
+    assert "other" not in got.index  # the channel of a later event does not count

@@ -187,3 +187,51 @@ def test_bucket_labels_and_durations_read_like_a_manager_speaks():
     assert (
         fmt_value(2262, "duration", lang="zh") == "37.7 小时" and fmt_value(float("nan"), "duration") == "n/a"
     )
+
+
+def test_wilson_interval_matches_scipy_and_funnel_intervals_use_the_right_bases():
+    from scipy.stats import binomtest
+
+    from shoplab.paths._common import wilson_interval
+
+    for k, n in [(0, 5), (3, 10), (30, 100), (99, 100), (7, 7), (412, 1500)]:
+        ci = binomtest(k, n).proportion_ci(0.95, method="wilson")
+        lo, hi = wilson_interval(k, n)
+        assert (float(lo), float(hi)) == pytest.approx((ci.low, ci.high), abs=1e-12)
+    lo, hi = wilson_interval([1, 0], [0, 0])
+    assert pd.isna(lo).all() and pd.isna(hi).all()
+    t = pd.concat([funnel_table([200, 100, 40]).assign(g="a"), funnel_table([20, 5, 5]).assign(g="b")])
+    ci = paths.funnel_intervals(t.reset_index(drop=True), by="g").set_index(["g", "step_number"])
+    # from the previous step: 40 of 100 (a), 5 of 5 (b); from the start: 40 of 200, 5 of 20
+    for key, (k, n, m) in {("a", 3): (40, 100, 200), ("b", 3): (5, 5, 20), ("b", 2): (5, 20, 20)}.items():
+        prev = binomtest(k, n).proportion_ci(0.95, method="wilson")
+        start = binomtest(k, m).proportion_ci(0.95, method="wilson")
+        assert ci.loc[key, "ci_low_from_previous"] == pytest.approx(prev.low)
+        assert ci.loc[key, "ci_high_from_previous"] == pytest.approx(prev.high)
+        assert ci.loc[key, "ci_low_from_start"] == pytest.approx(start.low)
+    assert pd.isna(ci.loc[("a", 1), "ci_low_from_previous"])
+
+
+def test_breakdown_title_tests_the_gap_and_ignores_tiny_groups():
+    def by_group(rows):
+        return pd.concat([funnel_table(u).assign(platform=g) for g, u in rows.items()]).reset_index(drop=True)
+
+    # web converts 10% and app 52%: a real gap; tiny has 2 of 3 (67%) but too few users to be named best
+    t = by_group({"app": [1000, 800, 520], "web": [500, 300, 50], "tiny": [3, 3, 2]})
+    title = report.breakdown_title(t, "platform", lang="en")
+    assert title.startswith(
+        "By platform: app converts best (52.0% reach add_to_cart), web worst (10.0%); gap +42.0 pp"
+    )
+    assert "adjusted for 1 pairs" not in title and "(95% CI +" in title
+    r = paths.two_proportion_test(50, 500, 520, 1000)
+    assert f"{r['ci_low'] * 100:+.1f} to {r['ci_high'] * 100:+.1f} pp" in title  # one pair: no adjustment
+    # three groups close together: the best-worst gap is chance once the 3 pairs are allowed for
+    close = by_group({"a": [400, 300, 127], "b": [400, 300, 110], "c": [400, 300, 100]})
+    p = paths.two_proportion_test(100, 400, 127, 400)["p_value"]
+    assert 0.05 / 3 < p < 0.05  # significant alone, not after the adjustment
+    title = report.breakdown_title(close, "platform", lang="zh")
+    assert title.endswith(f"差距可能只是随机波动（p = {min(1, 3 * p):.3f}，已按 3 对两两比较校正）"), title
+    assert (
+        report.breakdown_title(by_group({"x": [10, 5, 2], "y": [12, 6, 1]}), "platform")
+        == "Funnel by platform"
+    )

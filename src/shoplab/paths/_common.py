@@ -163,6 +163,23 @@ def with_groups(t: ir.Table, by: list[str]) -> ir.Table:
     return t
 
 
+def wilson_interval(successes: Any, n: Any, *, confidence: float = 0.95) -> tuple[Any, Any]:
+    """Wilson score interval of a proportion ``successes / n`` (scalars or arrays; NaN where ``n`` is 0).
+
+    Unlike the plain normal interval it stays inside [0, 1] and keeps a sensible width for small groups and
+    for rates near 0 or 1, which is where a breakdown's small segments live."""
+    import numpy as np
+    from scipy.stats import norm
+
+    z = norm.ppf(0.5 + confidence / 2)
+    k, m = np.asarray(successes, dtype=float), np.asarray(n, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        p = np.where(m > 0, k / m, np.nan)
+        centre = (p + z * z / (2 * m)) / (1 + z * z / m)
+        half = z * np.sqrt(p * (1 - p) / m + z * z / (4 * m * m)) / (1 + z * z / m)
+    return centre - half, centre + half
+
+
 def to_pandas(expr) -> pd.DataFrame:
     df = expr.execute()
     return df.reset_index(drop=True)

@@ -35,6 +35,7 @@ from ._common import (
     normalize_steps,
     parse_window,
     period_bounds,
+    wilson_interval,
     with_groups,
 )
 from .sessions import add_sessions
@@ -47,6 +48,7 @@ __all__ = [
     "dropoff_destinations",
     "two_proportion_test",
     "compare_funnels",
+    "funnel_intervals",
     "biggest_dropoff",
 ]
 
@@ -673,6 +675,27 @@ def compare_funnels(
             }
         )
     return pd.DataFrame(rows)
+
+
+def funnel_intervals(table: pd.DataFrame, *, by: Any = None, confidence: float = 0.95) -> pd.DataFrame:
+    """A :func:`funnel` table with Wilson confidence intervals of its two conversions.
+
+    Adds ``ci_low_from_start`` / ``ci_high_from_start`` (units at the step out of the group's step-1 units) and
+    ``ci_low_from_previous`` / ``ci_high_from_previous`` (out of the group's units at the previous step; step 1
+    has none). A small group's wide interval is what keeps its extreme rate from being read as a finding.
+    """
+    groups = as_list(by)
+    t = table.reset_index(drop=True).rename_axis("_pos").reset_index()
+    t = t.sort_values([*groups, "step_number"], kind="stable")
+    g = t.groupby(groups, sort=False, dropna=False)["users"] if groups else None
+    first = g.transform("first") if groups else pd.Series(t["users"].iloc[0], index=t.index)
+    prev = g.shift(1) if groups else t["users"].shift(1)
+    t["ci_low_from_start"], t["ci_high_from_start"] = wilson_interval(
+        t["users"], first, confidence=confidence
+    )
+    lo, hi = wilson_interval(t["users"], prev.fillna(0), confidence=confidence)
+    t["ci_low_from_previous"], t["ci_high_from_previous"] = lo, hi
+    return t.sort_values("_pos").drop(columns="_pos").set_index(table.index)
 
 
 def biggest_dropoff(table: pd.DataFrame) -> pd.Series:

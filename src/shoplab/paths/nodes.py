@@ -7,6 +7,7 @@ from typing import Any
 import ibis
 import pandas as pd
 
+from ._common import wilson_interval
 from .flows import KEYS, _ordered
 from .funnels import two_proportion_test
 from .sessions import sessions_in
@@ -126,16 +127,9 @@ def event_conversion(
 
 
 def _with_ci(df: pd.DataFrame, key: str) -> pd.DataFrame:
-    from scipy.stats import norm
-
-    z = norm.ppf(0.975)
     df = df.copy()
     df["sessions"] = df["sessions"].astype("int64")
     df["converted"] = df["converted"].fillna(0).astype("int64")
-    n, p = df.sessions.astype(float), df.converted / df.sessions
-    df["conversion"] = p
-    # Wilson score interval
-    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
-    half = z * ((p * (1 - p) / n + z * z / (4 * n * n)) ** 0.5) / (1 + z * z / n)
-    df["ci_low"], df["ci_high"] = centre - half, centre + half
+    df["conversion"] = df.converted / df.sessions
+    df["ci_low"], df["ci_high"] = wilson_interval(df.converted, df.sessions)
     return df.sort_values("sessions", ascending=False).reset_index(drop=True)

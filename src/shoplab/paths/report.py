@@ -19,7 +19,7 @@ from ..i18n import get_lang, tr
 from ..notebook import Finding, fmt_value, format_table
 from ..plots import PALETTE, count_formatter, use_style
 from ._common import EXIT, OTHER, as_list
-from .funnels import biggest_dropoff, compare_funnels
+from .funnels import biggest_dropoff, compare_funnels, funnel_intervals, two_proportion_test
 
 __all__ = [
     "EVENT_NAMES_ZH",
@@ -231,11 +231,16 @@ def plot_funnel(
     return ax
 
 
-def breakdown_title(table: pd.DataFrame, by: str, *, lang: str | None = None) -> str:
-    """Names the group that converts best and the one that converts worst to the last step."""
+def breakdown_title(table: pd.DataFrame, by: str, *, min_units: int = 30, lang: str | None = None) -> str:
+    """Names the group that converts best and the one that converts worst to the last step, and says whether the
+    gap between them is more than chance: a two-proportion test and the 95% interval of the difference, both
+    Bonferroni-adjusted for the number of pairs the two were picked from. Groups with fewer than ``min_units``
+    units at step 1 are not named: their rates are too noisy to rank."""
     last = table[table.step_number == table.step_number.max()].reset_index(drop=True)
     col = column_label(by, lang)
-    if last.empty or last.conversion_from_start.isna().all():
+    start = table[table.step_number == 1].set_index(by)["users"]
+    last = last[last[by].map(start).fillna(0) >= min_units].reset_index(drop=True)
+    if len(last) < 2 or last.conversion_from_start.isna().all():
         return tr(f"Funnel by {col}", f"按{col}拆分的漏斗", lang)
     best = last.loc[last.conversion_from_start.idxmax()]
     worst = last.loc[last.conversion_from_start.idxmin()]
@@ -245,9 +250,27 @@ def breakdown_title(table: pd.DataFrame, by: str, *, lang: str | None = None) ->
         _rate(worst.conversion_from_start),
         event_label(best.step, lang),
     )
+    # the best and the worst of n groups are picked from n(n-1)/2 pairs: Bonferroni keeps the 5% level honest
+    pairs = len(last) * (len(last) - 1) // 2
+    test = two_proportion_test(
+        worst.users, start[worst[by]], best.users, start[best[by]], confidence=1 - 0.05 / pairs
+    )
+    p_adj = min(1.0, test["p_value"] * pairs)
+    adj_en = f", adjusted for {pairs} pairs" if pairs > 1 else ""
+    adj_zh = f"，已按 {pairs} 对两两比较校正" if pairs > 1 else ""
+    if p_adj < 0.05:
+        ci_en, ci_zh = (
+            _ci_pp(test["ci_low"], test["ci_high"], "en"),
+            _ci_pp(test["ci_low"], test["ci_high"], "zh"),
+        )
+        gap_en = f"; gap {_pp(test['difference'])} (95% CI {ci_en}{adj_en})"
+        gap_zh = f"；相差 {_pp(test['difference'])}（95% 置信区间 {ci_zh}{adj_zh}）"
+    else:
+        gap_en = f"; the gap may be chance ({_p_text(p_adj)}{adj_en})"
+        gap_zh = f"；差距可能只是随机波动（{_p_text(p_adj)}{adj_zh}）"
     return tr(
-        f"By {col}: {b} converts best ({bs} reach {step}), {w} worst ({ws})",
-        f"按{col}：{b} 转化最好（{bs} 到达{step}），{w} 最差（{ws}）",
+        f"By {col}: {b} converts best ({bs} reach {step}), {w} worst ({ws}){gap_en}",
+        f"按{col}：{b} 转化最好（{bs} 到达{step}），{w} 最差（{ws}）{gap_zh}",
         lang,
     )
 
@@ -261,7 +284,8 @@ def plot_funnel_breakdown(
     ax=None,
     lang: str | None = None,
 ):
-    """Conversion from the previous step, one group of bars per step and one bar per value of ``by``."""
+    """Conversion from the previous step, one group of bars per step and one bar per value of ``by``, each with its
+    95% (Wilson) interval as an error bar: a small group's wide bar says its rate may be noise."""
     use_style()
     t = table[table.step_number > 1]
     groups = list(dict.fromkeys(t[by]))[:8]
@@ -270,14 +294,22 @@ def plot_funnel_breakdown(
         _, ax = plt.subplots(figsize=(9, 3.8))
     width = 0.8 / max(len(groups), 1)
     x = np.arange(len(steps))
+    t = funnel_intervals(table, by=by)
+    t = t[t.step_number > 1]
     for i, g in enumerate(groups):
         d = t[t[by] == g].set_index("step").reindex(steps)
+        conv = d.conversion_from_previous
+        err = np.vstack(
+            [(conv - d.ci_low_from_previous).clip(lower=0), (d.ci_high_from_previous - conv).clip(lower=0)]
+        )
         ax.bar(
             x + i * width - 0.4 + width / 2,
-            d.conversion_from_previous,
+            conv,
             width,
             label=group_label(g, lang),
             color=PALETTE[i % 8],
+            yerr=np.nan_to_num(err),
+            error_kw={"elinewidth": 0.8, "capsize": 2, "ecolor": "#333333"},
         )
     ax.set_xticks(x, [f"→ {event_label(s, lang)}" for s in steps])
     ax.yaxis.set_major_formatter(PercentFormatter(1.0))
