@@ -311,9 +311,9 @@ def _unit_times(
             _first=v.ts.min(), from_start=v._from_start.argmin(v.ts), from_prev=v._from_prev.argmin(v.ts)
         )
     else:  # integer order keys: key = microseconds * 64 + step, anchor key = anchor microseconds * 64 + 1
-        # a unit's valid step-k rows have anchors that never decrease in time, so the first valid row has the
-        # smallest anchor key too: two plain minimums give its time and its anchor
-        # and the previous steps they extend never decrease either: a third minimum gives the previous step
+        # a unit's valid step-k rows have anchors and previous steps that never decrease in time (each extends
+        # the latest valid step-(k-1) row before it), so the first valid row also has the smallest anchor and
+        # previous-step keys: three plain minimums give its time, its anchor and its previous step
         per_unit = t.group_by([*groups, *unit, "_k"]).aggregate(
             _first=t._tk.min(), _afirst=t._atk.min(), _pfirst=t._ptk.min()
         )

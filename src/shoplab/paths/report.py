@@ -287,15 +287,14 @@ def plot_funnel_breakdown(
     """Conversion from the previous step, one group of bars per step and one bar per value of ``by``, each with its
     95% (Wilson) interval as an error bar: a small group's wide bar says its rate may be noise."""
     use_style()
-    t = table[table.step_number > 1]
+    t = funnel_intervals(table, by=by)
+    t = t[t.step_number > 1]
     groups = list(dict.fromkeys(t[by]))[:8]
     steps = list(dict.fromkeys(t.step))
     if ax is None:
         _, ax = plt.subplots(figsize=(9, 3.8))
     width = 0.8 / max(len(groups), 1)
     x = np.arange(len(steps))
-    t = funnel_intervals(table, by=by)
-    t = t[t.step_number > 1]
     for i, g in enumerate(groups):
         d = t[t[by] == g].set_index("step").reindex(steps)
         conv = d.conversion_from_previous
@@ -496,14 +495,13 @@ def plot_step_times(
     left = np.zeros(len(moves))
     for i, b in enumerate(buckets.itertuples()):
         share = dist[dist.bucket == b.bucket].sort_values("step_number")["share"].fillna(0).to_numpy()
-        color = cmap(0.15 + 0.8 * i / max(nb - 1, 1))
-        ax.barh(y, share, left=left, height=0.6, color=color,
+        shade = 0.15 + 0.8 * i / max(nb - 1, 1)  # light = quick, dark = slow
+        ax.barh(y, share, left=left, height=0.6, color=cmap(shade),
                 label=bucket_label(b.lower_minutes, b.upper_minutes, lang=lang))  # fmt: skip
         for yi, lo, sh in zip(y, left, share, strict=True):
             if sh >= 0.06:
-                dark = 0.15 + 0.8 * i / max(nb - 1, 1) > 0.55
                 ax.text(lo + sh / 2, yi, f"{sh:.0%}", ha="center", va="center", fontsize=8,
-                        color="white" if dark else "black")  # fmt: skip
+                        color="white" if shade > 0.55 else "black")  # fmt: skip
         left += share
     ax.set_yticks(y, moves)
     ax.xaxis.set_major_formatter(PercentFormatter(1.0))
