@@ -7,7 +7,7 @@ SAMPLE := data/sample
 PERIOD ?=
 OUT ?= reports
 
-.PHONY: report test lint format bench clean-reports sample
+.PHONY: report test test-simulations lint format bench clean-reports sample
 
 # create .venv if missing and install shoplab with its dev extras (re-run when pyproject.toml changes)
 $(STAMP): pyproject.toml
@@ -31,6 +31,10 @@ test: $(STAMP) $(SAMPLE)/_truth.json
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest --nbval-lax --nbval-current-env tests notebooks
+
+# the long coverage simulations (A/A placebos, interval coverage) that make test runs in short form
+test-simulations: $(STAMP) $(SAMPLE)/_truth.json
+	$(BIN)/pytest --simulations -m simulation tests
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -8,6 +8,23 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 
 
+def pytest_addoption(parser):
+    parser.addoption(
+        "--simulations",
+        action="store_true",
+        help="also run the long coverage simulations (marker 'simulation'; make test runs their short versions)",
+    )
+
+
+def pytest_collection_modifyitems(config, items):
+    if config.getoption("--simulations"):
+        return
+    skip = pytest.mark.skip(reason="long simulation: run with --simulations")
+    for item in items:
+        if "simulation" in item.keywords:
+            item.add_marker(skip)
+
+
 def write_tables(folder: Path, fmt: str = "csv", **tables: pd.DataFrame) -> Path:
     """Write tiny tables into a source folder (csv or parquet)."""
     folder.mkdir(parents=True, exist_ok=True)
