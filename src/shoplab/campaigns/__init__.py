@@ -63,6 +63,7 @@ from .uplift import (
     fit_uplift,
     qini_coefficient,
     qini_curve,
+    qini_null,
     targeting_list,
     training_set,
     uplift_features,
@@ -80,6 +81,7 @@ __all__ = [
     # uplift
     "uplift_features", "training_set", "TLearner", "qini_curve", "qini_coefficient", "fit_uplift",
     "targeting_list",
+    "qini_null",
     # channels and attribution
     "channel_performance", "touch_table", "touch_paths", "attribute", "markov_removal_effects", "attribution_table",
     # report tables and charts

@@ -331,23 +331,37 @@ def plot_qini(curve: pd.DataFrame, *, title: str | None = None, ax=None, lang: s
     return ax
 
 
-def qini_title(qini: float, *, lang: str | None = None) -> str:
-    """A title stating whether ranking by predicted uplift beats random targeting."""
+def qini_title(qini: float, *, null: dict | None = None, lang: str | None = None) -> str:
+    """A title stating whether ranking by predicted uplift beats random targeting.
+
+    It says so only when ``null`` (from :func:`~shoplab.campaigns.uplift.qini_null`, the permutation test) found
+    the coefficient above the 95th percentile of random rankings; otherwise the ranking is called
+    indistinguishable from a random one (a positive coefficient alone is what half of random rankings get).
+    """
     if qini != qini:
         return tr(
             "No uplift model: no past campaign with a randomised control group",
             "无增益模型：过往活动都没有随机对照组",
             lang,
         )
-    if qini > 0:
+    if null is None or null.get("p_value") != null.get("p_value"):
         return tr(
-            f"Ranking users by predicted uplift beats random targeting (Qini {qini:+.4f} per user)",
-            f"按预测增益圈选用户优于随机投放（Qini 系数 {qini:+.4f}/人）",
+            f"Ranking users by predicted uplift: Qini {qini:+.4f} per user (not tested against random rankings)",
+            f"按预测增益圈选用户：Qini 系数 {qini:+.4f}/人（未与随机排序做检验）",
+            lang,
+        )
+    k, p, pct = int(null["n_permutations"]), null["p_value"], f"{null['confidence']:.0%}"
+    if null["beats_random"]:
+        return tr(
+            f"Ranking users by predicted uplift beats random targeting (Qini {qini:+.4f} per user, above {pct} "
+            f"of {k} random rankings, p = {p:.3f})",
+            f"按预测增益圈选用户优于随机投放（Qini 系数 {qini:+.4f}/人，高于 {k} 次随机排序中的 {pct}，p = {p:.3f}）",
             lang,
         )
     return tr(
-        f"Ranking users by predicted uplift does not beat random targeting (Qini {qini:+.4f} per user)",
-        f"按预测增益圈选用户不优于随机投放（Qini 系数 {qini:+.4f}/人）",
+        f"Ranking users by predicted uplift is not distinguishable from a random ranking (Qini {qini:+.4f} per "
+        f"user, p = {p:.3f} against {k} random rankings)",
+        f"按预测增益圈选用户与随机排序无法区分（Qini 系数 {qini:+.4f}/人，对比 {k} 次随机排序 p = {p:.3f}）",
         lang,
     )
 

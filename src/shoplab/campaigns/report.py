@@ -21,6 +21,8 @@ __all__ = [
     "status_notes",
     "status_note",
     "segment_report",
+    "segment_notes",
+    "segment_note",
     "format_segments",
     "after_campaign",
     "after_campaign_sentences",
@@ -273,11 +275,35 @@ def segment_report(
         out = ev.outcomes[r["campaign_id"]]
         seg = user_segments(shop, out["user_id"], start_ts=r["start_ts"])
         t = lift_by_segment(out, seg, confidence=confidence, min_users=min_users)
-        frames.append(t.assign(campaign_id=r["campaign_id"], name=r["name"]))
+        frames.append(t.assign(campaign_id=r["campaign_id"], name=r["name"], tier_source=seg.attrs["tier_source"]))
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
         columns=["campaign_id", "name", "dimension", "segment", "n_treatment", "n_control", "lift_conversion",
-                 "lift_conversion_ci_low", "lift_conversion_ci_high"]
+                 "lift_conversion_ci_low", "lift_conversion_ci_high", "tier_source"]
     )  # fmt: skip
+
+
+def segment_notes(seg: pd.DataFrame, *, lang: str | None = None) -> list[str]:
+    """What the reader must know about the segments of :func:`segment_report`: when ``tier_history`` is absent,
+    the tier segment (and the uplift model's tier feature) is today's tier, not the tier at the campaign start."""
+    if seg.empty or "tier_source" not in seg or not (seg["tier_source"] == "members").any():
+        return []
+    return [tr(
+        "The data source has no tier_history table, so the membership-tier segments (and the uplift model's tier "
+        "feature) use each member's current tier, not the tier held when the campaign started: members upgraded "
+        "by the campaign count in their new tier, which can exaggerate the lift in higher tiers.",
+        "数据源中没有 tier_history 表，因此会员等级分群（以及增益模型的等级特征）用的是会员当前的等级，而不是活动开始时的等级："
+        "因活动而升级的会员会被计入新等级，可能夸大高等级分群的提升。", lang,
+    )]  # fmt: skip
+
+
+def segment_note(seg: pd.DataFrame, *, lang: str | None = None):
+    """The :func:`segment_notes` as a visible note box (nothing when the tiers are the ones at the start)."""
+    from IPython.display import HTML
+
+    from ..notebook import note
+
+    notes = segment_notes(seg, lang=lang)
+    return note(" ".join(notes), kind="warning") if notes else HTML("")
 
 
 def format_segments(seg: pd.DataFrame, *, lang: str | None = None) -> pd.DataFrame:
@@ -323,10 +349,19 @@ def format_segments(seg: pd.DataFrame, *, lang: str | None = None) -> pd.DataFra
 
 
 def after_campaign(
-    shop: Shop, ev: Evaluation, *, post_days: int = 14, confidence: float = 0.95
-) -> pd.DataFrame:
-    """Pull-forward (revenue per assigned user after the campaign, treatment − control) and the new buyers
-    each campaign brought with their 30-day repeat rate against organic new buyers in the same window."""
+    shop: Shop, ev: Evaluation, *, post_days: int = 14, pre_days: int = 28, cuped: bool = True,
+    confidence: float = 0.95,
+) -> pd.DataFrame:  # fmt: skip
+    """Pull-forward (revenue per assigned user after the campaign, treatment − control, CUPED-adjusted with the
+    ``pre_days`` before the start when ``cuped``), the cumulative lift over the window and the days after, and
+    the new buyers each campaign brought with their 30-day repeat rate against organic new buyers in the same
+    window (:func:`~shoplab.campaigns.segments.post_window_effect`, :func:`~shoplab.campaigns.segments.new_buyers`).
+
+    Columns: ``post_lift_revenue_per_user`` with ``post_ci_low``/``post_ci_high``, ``post_max_dip`` (the largest
+    post-campaign dip per assigned user the interval cannot rule out) and ``post_max_dip_share`` (that dip as a
+    share of ``window_lift_revenue_per_user``), ``cumulative_lift_revenue_per_user`` with
+    ``cumulative_ci_low``/``cumulative_ci_high``, ``post_cuped``, ``post_days``; then the new-buyer columns.
+    """
     from .segments import new_buyers, post_window_effect
 
     rows = []
@@ -334,9 +369,14 @@ def after_campaign(
         row = dict(campaign_id=r["campaign_id"], name=r["name"])
         if r.get("has_control"):
             pf = post_window_effect(shop.orders, shop.campaign_assignments, campaign_id=r["campaign_id"],
-                                    end_ts=r["end_ts"], post_days=post_days, confidence=confidence)  # fmt: skip
+                                    start_ts=r["start_ts"], end_ts=r["end_ts"], post_days=post_days,
+                                    pre_days=pre_days, cuped=cuped, confidence=confidence)  # fmt: skip
             row |= dict(post_days=post_days, post_lift_revenue_per_user=pf["abs_lift"],
-                        post_ci_low=pf["ci_low"], post_ci_high=pf["ci_high"])  # fmt: skip
+                        post_ci_low=pf["ci_low"], post_ci_high=pf["ci_high"], post_max_dip=pf["max_dip"],
+                        post_max_dip_share=pf["max_dip_share"], window_lift_revenue_per_user=pf["window_lift"],
+                        cumulative_lift_revenue_per_user=pf["cumulative_lift"],
+                        cumulative_ci_low=pf["cumulative_ci_low"], cumulative_ci_high=pf["cumulative_ci_high"],
+                        post_cuped=pf["cuped"])  # fmt: skip
         if "campaign_id" in shop.orders.columns:
             nb = new_buyers(
                 shop.orders, campaign_id=r["campaign_id"], start_ts=r["start_ts"], end_ts=r["end_ts"]
@@ -350,8 +390,57 @@ def after_campaign(
     return pd.DataFrame(rows)
 
 
+def _pull_forward_words(r: dict, lang: str | None) -> str:
+    """What the post-window interval says about pull-forward, without reading absence of evidence as evidence."""
+    from ..notebook import fmt_value
+
+    lo, hi = r["post_ci_low"], r["post_ci_high"]
+    if hi < 0:
+        return tr(
+            "a dip: treated users spent less than control users afterwards, so part of the campaign's sales were "
+            "pulled forward from the following days",
+            "出现回落：实验组之后比对照组花得少，部分活动销量是从之后几天提前透支的",
+            lang,
+        )
+    if lo > 0:
+        return tr("treated users kept spending more afterwards (the interval excludes a dip)",
+                  "实验组用户活动后仍消费更多（置信区间排除了回落）", lang)  # fmt: skip
+    dip, share = fmt_value(r.get("post_max_dip", -lo), "yuan"), r.get("post_max_dip_share", math.nan)
+    if share == share:
+        w = fmt_change(r["window_lift_revenue_per_user"], "yuan")
+        return tr(
+            f"no significant dip, but a post-campaign dip of up to {dip} per assigned user, {share:.0%} of the "
+            f"in-window lift of {w}, cannot be ruled out",
+            f"未见显著回落，但不能排除活动后每位分组用户回落多达 {dip}，相当于活动期间提升（{w}）的 {share:.0%}",
+            lang,
+        )
+    return tr(
+        f"no significant dip, but a post-campaign dip of up to {dip} per assigned user cannot be ruled out",
+        f"未见显著回落，但不能排除活动后每位分组用户回落多达 {dip}",
+        lang,
+    )
+
+
+def _cumulative_words(r: dict, lang: str | None) -> str:
+    """The lift over the campaign window and the post window together, with its interval ('' when absent)."""
+    if not _ok(r.get("cumulative_lift_revenue_per_user")):
+        return ""
+    v, a, b = (
+        fmt_change(r[k], "yuan")
+        for k in ("cumulative_lift_revenue_per_user", "cumulative_ci_low", "cumulative_ci_high")
+    )
+    days = int(r["post_days"])
+    adj_en, adj_zh = (", CUPED-adjusted", "，经 CUPED 调整") if r.get("post_cuped") else ("", "")
+    return tr(
+        f" Over the campaign and the {days} days after together, revenue per assigned user of the treated group "
+        f"differed from the control group by {v} (CI {a} to {b}{adj_en}).",
+        f"活动期间与之后 {days} 天合计，实验组人均成交额比对照组相差 {v}（置信区间 {a} 至 {b}{adj_zh}）。",
+        lang,
+    )
+
+
 def after_campaign_sentences(after: pd.DataFrame, *, lang: str | None = None) -> list[str]:
-    """Sentences on pull-forward and new buyers, from :func:`after_campaign`."""
+    """Sentences on pull-forward (with the cumulative lift) and new buyers, from :func:`after_campaign`."""
     out = []
     for r in after.to_dict("records"):
         if (
@@ -359,21 +448,14 @@ def after_campaign_sentences(after: pd.DataFrame, *, lang: str | None = None) ->
             and r["post_lift_revenue_per_user"] == r["post_lift_revenue_per_user"]
         ):
             lo, hi = r["post_ci_low"], r["post_ci_high"]
-            if hi < 0:
-                what = tr("a dip: part of the campaign's sales were pulled forward from the following days",
-                          "出现回落：部分活动销量是从之后几天提前透支的", lang)  # fmt: skip
-            elif lo > 0:
-                what = tr("treated users kept spending more afterwards (no pull-forward)",
-                          "实验组用户活动后仍消费更多（没有透支）", lang)  # fmt: skip
-            else:
-                what = tr("no detectable dip, so no sign of pull-forward", "未见显著回落，没有透支迹象", lang)
+            what = _pull_forward_words(r, lang)
             v, a, b = (fmt_change(x, "yuan") for x in (r["post_lift_revenue_per_user"], lo, hi))
             out.append(tr(
-                f"{r['name']}: in the {r['post_days']} days after the campaign, revenue per assigned user of the "
+                f"{r['name']}: in the {int(r['post_days'])} days after the campaign, revenue per assigned user of the "
                 f"treated group differed from the control group by {v} (CI {a} to {b}): {what}.",
-                f"{r['name']}：活动结束后 {r['post_days']} 天内，实验组人均成交额比对照组相差 {v}"
+                f"{r['name']}：活动结束后 {int(r['post_days'])} 天内，实验组人均成交额比对照组相差 {v}"
                 f"（置信区间 {a} 至 {b}）：{what}。", lang,
-            ))  # fmt: skip
+            ) + _cumulative_words(r, lang))  # fmt: skip
         if r.get("new_buyers_campaign", 0):
             rc, ro = r["retention_campaign"], r["retention_organic"]
             ro_txt = "n/a" if ro != ro else f"{ro:.0%}"
@@ -770,26 +852,13 @@ def findings(
                 fmt_change(r[k], "yuan")
                 for k in ("post_lift_revenue_per_user", "post_ci_low", "post_ci_high")
             )
-            if r["post_ci_high"] < 0:
-                what_en, what_zh = (
-                    "a dip, so part of the sales were pulled forward",
-                    "出现回落，部分销量是提前透支的",
-                )
-            elif r["post_ci_low"] > 0:
-                what_en, what_zh = (
-                    "treated users kept spending more (no pull-forward)",
-                    "实验组之后仍消费更多（没有透支）",
-                )
-            else:
-                what_en, what_zh = (
-                    "no detectable dip, so no sign of pull-forward",
-                    "未见显著回落，没有透支迹象",
-                )
             days = int(r["post_days"])
             out.append(F(
                 f"In the {days} days after {r['name']}, revenue per assigned user of the treated group differed "
-                f"from the control group by {v} (CI {lo} to {hi}): {what_en}.",
-                f"{r['name']} 结束后 {days} 天内，实验组人均成交额比对照组相差 {v}（置信区间 {lo} 至 {hi}）：{what_zh}。",
+                f"from the control group by {v} (CI {lo} to {hi}): {_pull_forward_words(r, 'en')}."
+                + _cumulative_words(r, "en"),
+                f"{r['name']} 结束后 {days} 天内，实验组人均成交额比对照组相差 {v}（置信区间 {lo} 至 {hi}）："
+                f"{_pull_forward_words(r, 'zh')}。" + _cumulative_words(r, "zh"),
                 "after-campaign",
             ))  # fmt: skip
     if seg is not None and len(seg) and len(ctrl):

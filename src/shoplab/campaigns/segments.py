@@ -5,8 +5,9 @@ Segments are fixed *before* the campaign starts (so they cannot be moved by it):
 * **RFM segment**: from paid orders in the 365 days before ``start_ts``: R high = last order within 90 days,
   F high = 2 or more orders, M high = spend at or above the median of those buyers; the usual eight Chinese
   labels (重要价值客户 ...), and 未购买 for users without an order in that year.
-* **tier** (``members.tier``, 非会员 for non-members), **platform** (``users.platform``), **new vs returning**
-  (returning = any paid order before ``start_ts``).
+* **tier** held at ``start_ts`` (the latest ``tier_history`` row before it; 非会员 for non-members; without
+  ``tier_history``, today's ``members.tier``, which the report notes), **platform** (``users.platform``),
+  **new vs returning** (returning = any paid order before ``start_ts``).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import pandas as pd
 
 from ..data import Shop
 from . import stats as st
-from ._util import paid, table, ts
+from ._util import paid, table, tiers_at_start, ts
 
 __all__ = ["user_segments", "lift_by_segment", "post_window_effect", "new_buyers", "RFM_LABELS"]
 
@@ -36,7 +37,10 @@ RFM_LABELS = {
 def user_segments(shop: Shop, user_ids, *, start_ts) -> pd.DataFrame:
     """Segments of the given users as of ``start_ts``: ``rfm_segment``, ``tier``, ``platform``, ``customer``.
 
-    Aggregates run in the engine; only one row per user comes back.
+    ``tier`` is the tier held at ``start_ts`` (from ``tier_history``; an upgrade during the campaign is an outcome,
+    not a segment); without ``tier_history`` it is today's ``members.tier``, and ``attrs["tier_source"]`` is
+    ``"members"`` instead of ``"tier_history"`` so that the report can say so (``"none"``: no ``members`` table,
+    tier ``unknown``). Aggregates run in the engine; only one row per user comes back.
     """
     ids = pd.DataFrame({"user_id": pd.Series(user_ids).unique()})
     start = pd.Timestamp(start_ts)
@@ -54,19 +58,19 @@ def user_segments(shop: Shop, user_ids, *, start_ts) -> pd.DataFrame:
     df["rfm_segment"] = [RFM_LABELS[k] for k in zip(r, f, m, strict=True)]
     df.loc[~buyer, "rfm_segment"] = "未购买"
     df["customer"] = (df["ever"].fillna(0) > 0).map({True: "returning", False: "new"})
-    if shop.has("members"):
-        mem = shop.members
-        mem = mem.filter(mem.joined_ts < ts(start)).select("user_id", "tier").execute()
-        df = df.merge(mem, on="user_id", how="left")
-        df["tier"] = df["tier"].fillna("非会员")
-    else:
+    tiers, source = tiers_at_start(shop, ids["user_id"], at=start)
+    if source == "none":
         df["tier"] = "unknown"
+    else:
+        df["tier"] = df["user_id"].map(tiers).fillna("非会员")
     if shop.has("users") and "platform" in shop.users.columns:
         df = df.merge(shop.users.select("user_id", "platform").execute(), on="user_id", how="left")
         df["platform"] = df["platform"].fillna("unknown")
     else:
         df["platform"] = "unknown"
-    return df[["user_id", "rfm_segment", "tier", "platform", "customer"]]
+    out = df[["user_id", "rfm_segment", "tier", "platform", "customer"]]
+    out.attrs["tier_source"] = source
+    return out
 
 
 def lift_by_segment(
@@ -112,24 +116,69 @@ def lift_by_segment(
 
 
 def post_window_effect(
-    orders, assignments, *, campaign_id: str, end_ts, post_days: int = 14, confidence: float = 0.95
-) -> dict:
+    orders, assignments, *, campaign_id: str, start_ts, end_ts, post_days: int = 14, pre_days: int = 28,
+    cuped: bool = True, confidence: float = 0.95,
+) -> dict:  # fmt: skip
     """Pull-forward check: revenue per assigned user in the ``post_days`` after the campaign, treatment minus
-    control. A negative lift means the campaign moved purchases forward rather than creating them."""
+    control, and the cumulative lift over the campaign window and those days together.
+
+    A negative post-window lift means the campaign moved purchases forward rather than creating them. With
+    ``cuped`` (as for the in-window revenue lift), every lift is adjusted by each user's paid spend in the
+    ``pre_days`` before ``start_ts`` (:func:`~shoplab.campaigns.stats.cuped_adjust`, Welch interval), so the
+    post-window interval is as narrow as the data allow. A post-window interval that includes zero is not
+    evidence of no pull-forward: ``max_dip`` is the largest dip per assigned user it cannot rule out
+    (``-ci_low``, 0 when the interval is above zero) and ``max_dip_share`` that dip as a share of the in-window
+    lift (NaN when the in-window lift is not positive). Because the same covariate adjusts each window, the
+    cumulative lift is exactly the in-window lift plus the post-window lift.
+
+    Returns
+    -------
+    dict
+        ``treatment``, ``control`` (raw post-window means), ``abs_lift``, ``ci_low``, ``ci_high``, ``p_value``
+        (post window), ``window_lift`` (+ ``_ci_low``/``_ci_high``), ``cumulative_lift`` (+ ``_ci_low``/
+        ``_ci_high``, ``cumulative_p_value``), ``max_dip``, ``max_dip_share``, ``cuped``,
+        ``variance_reduction`` (of the post window), ``post_days``, ``pre_days``.
+    """
     from .effect import assigned_outcomes
 
-    start = pd.Timestamp(end_ts) + pd.Timedelta(seconds=1)
-    out = assigned_outcomes(orders, assignments, campaign_id=campaign_id, start_ts=start,
-                            end_ts=start + pd.Timedelta(days=post_days) - pd.Timedelta(seconds=1))  # fmt: skip
-    t, c = out[out.group == "treatment"], out[out.group == "control"]
-    if min(len(t), len(c)) < 2:
-        return dict(
-            abs_lift=math.nan, ci_low=math.nan, ci_high=math.nan, p_value=math.nan, post_days=post_days
-        )
-    r = st.welch(t.revenue, c.revenue, confidence=confidence)
-    return {k: r[k] for k in ("treatment", "control", "abs_lift", "ci_low", "ci_high", "p_value")} | dict(
-        post_days=post_days
+    keys = ("treatment", "control", "abs_lift", "ci_low", "ci_high", "p_value", "window_lift", "window_ci_low",
+            "window_ci_high", "cumulative_lift", "cumulative_ci_low", "cumulative_ci_high", "cumulative_p_value",
+            "max_dip", "max_dip_share", "variance_reduction")  # fmt: skip
+    res: dict = dict.fromkeys(keys, math.nan) | dict(cuped=cuped, post_days=post_days, pre_days=pre_days)
+    win = assigned_outcomes(orders, assignments, campaign_id=campaign_id, start_ts=start_ts, end_ts=end_ts,
+                            pre_days=pre_days)  # fmt: skip
+    post_start = pd.Timestamp(end_ts) + pd.Timedelta(seconds=1)
+    post = assigned_outcomes(orders, assignments, campaign_id=campaign_id, start_ts=post_start,
+                             end_ts=post_start + pd.Timedelta(days=post_days) - pd.Timedelta(seconds=1),
+                             pre_days=0)  # fmt: skip
+    df = win[["user_id", "group", "revenue", "pre_revenue"]].merge(
+        post[["user_id", "revenue"]].rename(columns={"revenue": "post_revenue"}), on="user_id", how="left"
     )
+    is_t = (df["group"] == "treatment").to_numpy()
+    if min(is_t.sum(), (~is_t).sum()) < 2:
+        return res
+    x = df["pre_revenue"].to_numpy(float)
+    y_win, y_post = df["revenue"].to_numpy(float), df["post_revenue"].fillna(0.0).to_numpy(float)
+
+    def lift(y):
+        red = math.nan
+        if cuped:
+            y, _, red = st.cuped_adjust(y, x)
+        return st.welch(y[is_t], y[~is_t], confidence=confidence), red
+
+    p, red = lift(y_post)
+    w, _ = lift(y_win)
+    c, _ = lift(y_win + y_post)
+    max_dip = max(0.0, -p["ci_low"])
+    res |= dict(
+        treatment=float(y_post[is_t].mean()), control=float(y_post[~is_t].mean()), abs_lift=p["abs_lift"],
+        ci_low=p["ci_low"], ci_high=p["ci_high"], p_value=p["p_value"], window_lift=w["abs_lift"],
+        window_ci_low=w["ci_low"], window_ci_high=w["ci_high"], cumulative_lift=c["abs_lift"],
+        cumulative_ci_low=c["ci_low"], cumulative_ci_high=c["ci_high"], cumulative_p_value=c["p_value"],
+        max_dip=max_dip, max_dip_share=max_dip / w["abs_lift"] if w["abs_lift"] > 0 else math.nan,
+        variance_reduction=red,
+    )  # fmt: skip
+    return res
 
 
 def new_buyers(orders, *, campaign_id: str, start_ts, end_ts, retention_days: int = 30) -> pd.DataFrame:

@@ -6,7 +6,9 @@ ranks held-out users by predicted uplift and plots, for the top ``k``, increment
 ``Y_t(k) - Y_c(k) * N_t(k) / N_c(k)``; a random ranking is the straight line to the overall increment. The
 **Qini coefficient** (AUUC over random) is the area between the two over the fraction targeted (0 to 1),
 divided by the number of users: incremental conversions per user gained by the ranking, averaged over
-targeting depths. Above zero means the ranking beats random targeting.
+targeting depths. A random ranking lands above zero about half of the time, so the ranking is said to beat
+random targeting only when its coefficient exceeds the 95th percentile of random rankings of the same users
+(:func:`qini_null`, a permutation test).
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostin
 from threadpoolctl import threadpool_limits
 
 from ..data import Shop
-from ._util import paid, ts
+from ._util import paid, tiers_at_start, ts
 
 __all__ = [
     "uplift_features",
@@ -26,6 +28,7 @@ __all__ = [
     "TLearner",
     "qini_curve",
     "qini_coefficient",
+    "qini_null",
     "fit_uplift",
     "targeting_list",
 ]
@@ -33,7 +36,11 @@ __all__ = [
 
 def uplift_features(shop: Shop, user_ids, *, as_of) -> pd.DataFrame:
     """Pre-period features per user as of ``as_of`` (index ``user_id``): orders and spend in the last 30, 90 and
-    365 days, days since the last order, sessions in the last 30 days, platform and tier (one-hot)."""
+    365 days, days since the last order, sessions in the last 30 days, platform and tier (one-hot).
+
+    The tier is the one held at ``as_of`` (``tier_history``), as in
+    :func:`~shoplab.campaigns.segments.user_segments`; without ``tier_history``, today's ``members.tier``
+    (``attrs["tier_source"]`` is then ``"members"``)."""
     import ibis
 
     as_of = pd.Timestamp(as_of)
@@ -74,20 +81,14 @@ def uplift_features(shop: Shop, user_ids, *, as_of) -> pd.DataFrame:
         u = shop.users.semi_join(wanted, "user_id")
         df = df.merge(u.select("user_id", "platform").execute(), on="user_id", how="left")
         cats.append("platform")
-    if shop.has("members"):
-        m = shop.members
-        df = df.merge(
-            m.filter(m.joined_ts < ts(as_of))
-            .semi_join(wanted, "user_id")
-            .select("user_id", "tier")
-            .execute(),
-            on="user_id",
-            how="left",
-        )
-        df["tier"] = df["tier"].fillna("非会员")
+    tiers, source = tiers_at_start(shop, ids["user_id"], at=as_of)
+    if source != "none":
+        df["tier"] = df["user_id"].map(tiers).fillna("非会员")
         cats.append("tier")
     df = pd.get_dummies(df, columns=cats, dtype=float)
-    return df.set_index("user_id").fillna(0.0).astype(float)
+    out = df.set_index("user_id").fillna(0.0).astype(float)
+    out.attrs["tier_source"] = source
+    return out
 
 
 def training_set(
@@ -172,7 +173,12 @@ class TLearner(BaseEstimator):
 
 
 def qini_curve(y, treatment, uplift) -> pd.DataFrame:
-    """Qini curve: for each number ``n`` of top-ranked users, incremental outcomes and the random baseline."""
+    """Qini curve: for each number ``n`` of top-ranked users, incremental outcomes and the random baseline.
+
+    Besides ``n``, ``fraction``, ``qini`` and ``random`` the curve keeps the cumulative counts it is built from
+    (``n_treatment``, ``n_control``, ``y_treatment``, ``y_control`` among the top ``n``), so that
+    :func:`qini_null` can rank the same users at random.
+    """
     y, t, u = np.asarray(y, float), np.asarray(treatment).astype(bool), np.asarray(uplift, float)
     order = np.argsort(-u, kind="stable")
     y, t = y[order], t[order]
@@ -180,9 +186,13 @@ def qini_curve(y, treatment, uplift) -> pd.DataFrame:
     nt, nc = np.cumsum(t), np.cumsum(~t)
     q = yt - np.divide(yc * nt, nc, out=np.zeros_like(yc), where=nc > 0)
     n = np.arange(1, len(y) + 1)
-    curve = pd.DataFrame({"n": n, "fraction": n / len(y), "qini": q, "random": q[-1] * n / len(y)})
-    return pd.concat([pd.DataFrame({"n": [0], "fraction": [0.0], "qini": [0.0], "random": [0.0]}), curve],
+    curve = pd.DataFrame({"n": n, "fraction": n / len(y), "qini": q, "random": q[-1] * n / len(y),
+                          "n_treatment": nt, "n_control": nc, "y_treatment": yt, "y_control": yc})  # fmt: skip
+    return pd.concat([pd.DataFrame(dict.fromkeys(_CURVE_COLUMNS, [0.0]) | {"n": [0]}), curve],
                      ignore_index=True)  # fmt: skip
+
+
+_CURVE_COLUMNS = ["n", "fraction", "qini", "random", "n_treatment", "n_control", "y_treatment", "y_control"]
 
 
 def qini_coefficient(curve: pd.DataFrame) -> float:
@@ -191,6 +201,65 @@ def qini_coefficient(curve: pd.DataFrame) -> float:
     x = curve["fraction"].to_numpy()
     n = max(int(curve["n"].iloc[-1]), 1)
     return float(np.sum((gap[1:] + gap[:-1]) / 2 * np.diff(x)) / n)
+
+
+def _qini_coefficients(y: np.ndarray, t: np.ndarray) -> np.ndarray:
+    """:func:`qini_coefficient` of each row of ``y`` and ``t`` (users in ranked order, one ranking per row)."""
+    yt, yc = np.cumsum(y * t, axis=1), np.cumsum(y * (1 - t), axis=1)
+    nt, nc = np.cumsum(t, axis=1), np.cumsum(1 - t, axis=1)
+    q = yt - np.divide(yc * nt, nc, out=np.zeros_like(yc), where=nc > 0)
+    n = y.shape[1]
+    gap = q - q[:, -1:] * np.arange(1, n + 1) / n
+    # trapezoids over steps of 1/n with gap 0 at n = 0: sum of the gaps minus half the last one (which is 0)
+    return (gap.sum(axis=1) - gap[:, -1] / 2) / n / n
+
+
+def qini_null(
+    curve: pd.DataFrame, *, n_permutations: int = 200, confidence: float = 0.95, random_state: int = 0
+) -> dict:
+    """Does the ranking beat random targeting? A permutation test of the Qini coefficient.
+
+    A random ranking of the same held-out users has a Qini coefficient near 0 but above 0 about half of the
+    time, so a positive coefficient alone proves nothing. The users of ``curve`` (from :func:`qini_curve`) are
+    ranked at random ``n_permutations`` times (seeded by ``random_state``); the ranking *beats random* when its
+    coefficient exceeds the ``confidence`` quantile (95th percentile) of those random rankings' coefficients.
+
+    Returns
+    -------
+    dict
+        ``qini`` (observed), ``null_mean``, ``null_quantile`` (the ``confidence`` quantile of the null),
+        ``p_value`` (one-sided, ``(1 + #null >= observed) / (1 + n_permutations)``), ``beats_random`` (bool),
+        ``n_permutations``, ``confidence``, ``n`` (held-out users).
+    """
+    if not 0 < confidence < 1:
+        raise ValueError(f"confidence must be between 0 and 1, got {confidence}")
+    missing = [c for c in _CURVE_COLUMNS if c not in curve]
+    if missing:
+        raise ValueError(f"curve lacks column(s) {', '.join(missing)}; present: {', '.join(curve.columns)}")
+    n = int(curve["n"].iloc[-1]) if len(curve) else 0
+    nan = float("nan")
+    out = dict(qini=nan, null_mean=nan, null_quantile=nan, p_value=nan, beats_random=False,
+               n_permutations=int(n_permutations), confidence=confidence, n=n)  # fmt: skip
+    if n < 2:
+        return out
+    t = np.diff(curve["n_treatment"].to_numpy(float))
+    y = np.diff(curve["y_treatment"].to_numpy(float)) + np.diff(curve["y_control"].to_numpy(float))
+    observed = float(_qini_coefficients(y[None, :], t[None, :])[0])
+    rng = np.random.default_rng(random_state)
+    null = np.empty(n_permutations)
+    chunk = max(1, 500_000 // n)  # rankings per batch, so that a batch holds about 500k users
+    for i in range(0, n_permutations, chunk):
+        k = min(chunk, n_permutations - i)
+        perm = np.argsort(rng.random((k, n)), axis=1)
+        null[i : i + k] = _qini_coefficients(y[perm], t[perm])
+    q = float(np.quantile(null, confidence))
+    return out | dict(
+        qini=observed,
+        null_mean=float(null.mean()),
+        null_quantile=q,
+        p_value=float((1 + np.sum(null >= observed)) / (1 + n_permutations)),
+        beats_random=bool(observed > q),
+    )
 
 
 def fit_uplift(outcomes: pd.DataFrame, features: pd.DataFrame, *, outcome: str = "converted",
@@ -203,7 +272,7 @@ def fit_uplift(outcomes: pd.DataFrame, features: pd.DataFrame, *, outcome: str =
         The fitted model, the held-out Qini curve and its Qini coefficient.
     """
     if outcomes.empty or features.empty or outcomes["group"].nunique() < 2:
-        empty = pd.DataFrame(columns=["n", "fraction", "qini", "random"], dtype=float)
+        empty = pd.DataFrame(columns=_CURVE_COLUMNS, dtype=float)
         return None, empty, float("nan")
     df = outcomes[["user_id", "group", outcome]].merge(
         features, left_on="user_id", right_index=True, how="left"
