@@ -197,7 +197,7 @@ def test_kpi_layers_sales_match_pandas(sample):
 def test_post_window_and_new_buyers(sample):
     shop, _, _ = sample
     pf = campaigns.post_window_effect(shop.orders, shop.campaign_assignments, campaign_id="C2026-09-school",
-                                      end_ts="2026-09-07 23:59:59", post_days=14)  # fmt: skip
+                                      start_ts="2026-09-01", end_ts="2026-09-07 23:59:59", post_days=14)  # fmt: skip
     assert pf["ci_low"] <= pf["abs_lift"] <= pf["ci_high"]
     nb = campaigns.new_buyers(shop.orders, campaign_id="C2026-09-school", start_ts="2026-09-01",
                               end_ts="2026-09-07 23:59:59").set_index("kind")  # fmt: skip

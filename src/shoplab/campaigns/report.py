@@ -275,7 +275,9 @@ def segment_report(
         out = ev.outcomes[r["campaign_id"]]
         seg = user_segments(shop, out["user_id"], start_ts=r["start_ts"])
         t = lift_by_segment(out, seg, confidence=confidence, min_users=min_users)
-        frames.append(t.assign(campaign_id=r["campaign_id"], name=r["name"], tier_source=seg.attrs["tier_source"]))
+        frames.append(
+            t.assign(campaign_id=r["campaign_id"], name=r["name"], tier_source=seg.attrs["tier_source"])
+        )
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
         columns=["campaign_id", "name", "dimension", "segment", "n_treatment", "n_control", "lift_conversion",
                  "lift_conversion_ci_low", "lift_conversion_ci_high", "tier_source"]
