@@ -273,3 +273,20 @@ def test_after_campaign_on_the_sample_reports_the_cumulative_lift(sample_shop):
         )
         assert r.cumulative_ci_low < r.cumulative_lift_revenue_per_user < r.cumulative_ci_high
         assert r.post_max_dip == pytest.approx(max(0.0, -r.post_ci_low))
+
+
+def test_segment_report_names_the_tier_source_and_notes_the_fallback(sample_dir, tmp_path):
+    with_history = shoplab.connect(sample_dir)
+    src = tmp_path / "shop"
+    src.mkdir()
+    for p in sample_dir.iterdir():
+        if not p.name.startswith("tier_history"):
+            (src / p.name).symlink_to(p)
+    without = shoplab.connect(src)
+    for shop, source in ((with_history, "tier_history"), (without, "members")):
+        camps = campaigns.campaigns_in_period(shop.campaigns, period="2026-10")
+        seg = campaigns.segment_report(shop, campaigns.evaluate_campaigns(shop, camps))
+        assert len(seg) and set(seg["tier_source"]) == {source}
+        notes = campaign_report.segment_notes(seg, lang="en")
+        assert (len(notes) == 1) == (source == "members")
+        assert ("tier_history" in str(campaign_report.segment_note(seg).data)) == (source == "members")
