@@ -219,9 +219,14 @@ def data_quality(shop: Shop, tables: list[str] | None = None, *, lang: str | Non
     v = shop.validation if shop.validation is not None else shop.validate()
     tables = tables or shop.table_names
     rows = tr("rows", "行", lang)
-    counts = ", ".join(f"{t}: {v.row_counts.get(t, 0):,} {rows}" for t in tables if t in v.row_counts)
+    counts = tr(", ", "，", lang).join(
+        f"{t}{tr(': ', '：', lang)}{v.row_counts.get(t, 0):,} {rows}" for t in tables if t in v.row_counts
+    )
     issues = [i for i in v.issues if i.table in tables]
-    parts = [f"<p>{tr('Tables read from the data source', '读取的数据表', lang)}: {html.escape(counts)}.</p>"]
+    parts = [
+        f"<p>{tr('Tables read from the data source: ', '读取的数据表：', lang)}{html.escape(counts)}"
+        f"{tr('.', '。', lang)}</p>"
+    ]
     if not issues:
         parts.append(
             "<p>"
@@ -242,7 +247,11 @@ def data_quality(shop: Shop, tables: list[str] | None = None, *, lang: str | Non
             )
             + "</p><ul>"
         )
-        parts += [f"<li><b>{i.level}</b>: {html.escape(str(i))}</li>" for i in issues]
+        sep = tr(": ", "：", lang)
+        parts += [
+            f"<li><b>{html.escape(i.level_text(lang))}</b>{sep}{html.escape(i.text(lang))}</li>"
+            for i in issues
+        ]
         parts.append("</ul>")
     return HTML("".join(parts))
 
