@@ -375,3 +375,20 @@ def test_validation_messages_are_worded_in_chinese(tmp_path):
     assert codes == set(_MESSAGES) - {"reference_type"}, codes  # every message but a backend type clash
     for i in v.issues:
         assert i.text("zh") != i.message and i.describe("en") not in page
+
+
+def test_issue_codes_and_parameters_survive_the_validation_cache(tmp_path):
+    """The runner shares validation with its notebooks as JSON: the code and parameters come back, so a
+    notebook can word the message in its own language; keys another version wrote are ignored."""
+    import json
+
+    from shoplab.validation import ValidationReport
+
+    v = issues(tmp_path, orders=shop_status_orders(), users=USERS)
+    again = ValidationReport.from_json(v.to_json())
+    assert [(i.code, i.params, i.text("zh")) for i in again.issues] == [
+        (i.code, i.params, i.text("zh")) for i in v.issues
+    ]
+    d = json.loads(v.to_json())
+    d["issues"][0]["added_later"] = 1
+    assert str(ValidationReport.from_json(json.dumps(d)).issues[0]) == str(v.issues[0])

@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as _dt
 import html
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 import ibis
@@ -325,7 +325,9 @@ class ValidationReport:
         import json
 
         d = json.loads(text)
-        return cls([Issue(**i) for i in d["issues"]], {k: int(v) for k, v in d["row_counts"].items()})
+        known = {f.name for f in fields(Issue)}  # a cache written by another version may have other keys
+        issues = [Issue(**{k: v for k, v in i.items() if k in known}) for i in d["issues"]]
+        return cls(issues, {k: int(v) for k, v in d["row_counts"].items()})
 
     def __str__(self) -> str:
         if not self.issues:
