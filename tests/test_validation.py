@@ -322,6 +322,15 @@ def test_report_on_a_shops_own_status_words_is_not_an_ok_report(tmp_path):
     assert not list(out.glob("*/overview.html"))
 
 
+def english_sentences(page: str) -> list[str]:
+    """Runs of English words left in a Chinese data-quality section once the identifiers it quotes (tags,
+    quoted values, example rows, table.column names, the contract's allowed values) are taken out."""
+    body = re.sub(r"<[^>]+>|(&#x27;|')[^'&]*(&#x27;|')|\b[a-z_]+=[^,；<]+|[a-z_]+\.[a-z_]+", " ", page)
+    for word in ("paid", "cancelled", "refunded", "treatment_share", "nps", "null", "ISO", "status", "group"):
+        body = body.replace(word, " ")
+    return re.findall(r"[A-Za-z]{3,}(?:\s+[A-Za-z]{2,})+", body)
+
+
 def test_validation_messages_are_worded_in_chinese(tmp_path):
     """Every message code has a Chinese wording; a zh data-quality section holds no English sentence."""
     from shoplab import notebook as nbk
@@ -361,12 +370,7 @@ def test_validation_messages_are_worded_in_chinese(tmp_path):
         now="2026-01-01",
     )
     page = nbk.data_quality(shop, shop.table_names, lang="zh").data
-    # once the identifiers it quotes are taken out (table.column, values, example rows), no English is left
-    body = re.sub(r"<[^>]+>|&#x27;[^&]*&#x27;|\b[a-z_]+=[^,；]+|[a-z_]+\.[a-z_]+", " ", page)
-    for word in ("paid", "cancelled", "refunded", "treatment_share", "nps", "null", "ISO", "status", "group"):
-        body = body.replace(word, " ")
-    english = re.findall(r"[A-Za-z]{3,}(?:\s+[A-Za-z]{2,})+", body)
-    assert not english, english
+    assert not english_sentences(page), english_sentences(page)
     assert "错误" in page and "警告" in page
     from shoplab.validation import _MESSAGES
 
