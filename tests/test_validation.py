@@ -372,11 +372,11 @@ def test_validation_messages_are_worded_in_chinese(tmp_path):
     page = nbk.data_quality(shop, shop.table_names, lang="zh").data
     assert not english_sentences(page), english_sentences(page)
     assert "错误" in page and "警告" in page
-    from shoplab.validation import _MESSAGES
+    from shoplab.messages import MESSAGES
 
     v = shop.validation
     codes = {i.code for i in v.issues}
-    assert codes == set(_MESSAGES) - {"reference_type"}, codes  # every message but a backend type clash
+    assert codes == set(MESSAGES) - {"reference_type"}, codes  # every message but a backend type clash
     for i in v.issues:
         assert i.text("zh") != i.message and i.describe("en") not in page
 
