@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 
@@ -197,3 +198,201 @@ def test_helpers_refuse_frames_with_empty_required_values():
     # an optional column may be empty: campaign_id is not required in orders
     ok = orders.dropna(subset=["ts"]).assign(campaign_id=[None, "c1"])
     assert len(did.did_frame(ok, start_ts="2026-10-01", end_ts="2026-10-02")) == 2
+
+
+SHOP_WORDS = ["交易成功"] * 3 + ["交易关闭"] * 2 + ["等待买家付款"]
+
+
+def shop_status_orders(statuses=SHOP_WORDS):
+    n = len(statuses)
+    return pd.DataFrame(
+        {
+            "order_id": range(1, n + 1),
+            "user_id": [10, 11, 12] * (n // 3) + [10] * (n % 3),
+            "ts": [f"2024-10-{d:02d} 10:00:00" for d in range(1, n + 1)],
+            "amount": [10.0] * n,
+            "status": statuses,
+        }
+    )
+
+
+def test_a_shops_own_status_words_are_an_error_naming_them_and_how_to_map(tmp_path):
+    v = issues(tmp_path, orders=shop_status_orders(), users=USERS)
+    i = only(v, "unknown_value")
+    assert (i.level, i.table, i.column, i.n_rows) == ("error", "orders", "status", 6)
+    assert not v.ok and v.tables_with_errors() == {"orders"}
+    text = str(i)
+    assert text.startswith("orders.status: 6 of 6 rows (100%) have a value outside paid, cancelled, refunded")
+    # the unknown values with their row counts, most frequent first, and an example row
+    assert "'交易成功' (3), '交易关闭' (2), '等待买家付款' (1)" in text
+    assert "example row: order_id=1, status='交易成功'" in text
+    assert "map your own status values to paid / cancelled / refunded" in text.lower()
+    assert "交易成功 -> paid, 交易关闭 -> cancelled" in text
+    assert "a profile can rename columns but not values yet" in text
+    assert i.params["top"] == [["交易成功", 3], ["交易关闭", 2], ["等待买家付款", 1]]
+    zh = i.text("zh")
+    assert "6 行中有 6 行" in zh and "'交易成功'（3 行）" in zh and "交易成功 -> paid" in zh
+
+
+def test_unknown_values_are_an_error_only_in_more_than_half_of_the_rows(tmp_path):
+    half = issues(tmp_path / "half", orders=shop_status_orders(["paid"] * 3 + ["交易成功"] * 3), users=USERS)
+    assert only(half, "unknown_value").level == "warning" and half.ok
+    more = issues(tmp_path / "more", orders=shop_status_orders(["paid"] * 2 + ["交易成功"] * 4), users=USERS)
+    assert only(more, "unknown_value").level == "error" and not more.ok
+    # nulls are not unknown: a missing status means paid
+    nulls = issues(tmp_path / "nulls", orders=shop_status_orders([None] * 4 + ["交易成功"] * 2), users=USERS)
+    assert only(nulls, "unknown_value").level == "warning"
+
+
+def _majority_tables(table: str, column: str) -> dict[str, pd.DataFrame]:
+    n = 4
+    base = {"user_id": [10, 11, 12, 10], "ts": ["2024-10-01"] * n}
+    if table == "campaign_assignments":
+        t = pd.DataFrame(
+            {"campaign_id": ["A"] * n, "user_id": [10, 11, 12, 13], "group": ["实验组"] * 3 + ["B"]}
+        )
+        camp = pd.DataFrame({"campaign_id": ["A"], "start_ts": ["2024-10-01"], "end_ts": ["2024-10-08"]})
+        return {"campaign_assignments": t, "campaigns": camp, "users": USERS}
+    if table == "points":
+        t = pd.DataFrame({**base, "points": [5, -2, 3, 1], "kind": ["获得", "兑换", "获得", "earn"]})
+        return {"points": t}
+    t = pd.DataFrame({**base, "kind": ["评价", "评价", "star", "nps"], "score": [5, 4, 3, 9]})
+    return {"feedback": t, "users": USERS}
+
+
+@pytest.mark.parametrize(
+    ("table", "column", "top", "hint"),
+    [
+        ("campaign_assignments", "group", "'实验组' (3), 'B' (1)", "实验组 -> treatment"),
+        ("points", "kind", "'获得' (2), '兑换' (1)", "获得 -> earn, 兑换 -> redeem"),
+        ("feedback", "kind", "'评价' (2), 'star' (1)", "评价 -> review"),
+    ],
+)
+def test_other_values_the_analyses_rely_on(tmp_path, table, column, top, hint):
+    v = issues(tmp_path, **_majority_tables(table, column))
+    [i] = [i for i in v.issues if i.check == "unknown_value"]
+    assert (i.level, i.table, i.column) == ("error", table, column)
+    assert top in str(i) and hint in str(i) and f"map your own {column} values" in str(i).lower()
+
+
+def test_many_unknown_values_list_the_top_ones_and_how_many_more(tmp_path):
+    words = [f"s{k}" for k in range(8) for _ in range(8 - k)]  # s0 x8, s1 x7, ... s7 x1
+    i = only(issues(tmp_path, orders=shop_status_orders(words)), "unknown_value")
+    assert "'s0' (8), 's1' (7), 's2' (6), 's3' (5), 's4' (4) and 3 more" in str(i)
+
+
+def test_validate_cli_refuses_a_shops_own_status_words(tmp_path):
+    src = write_tables(tmp_path / "s", orders=shop_status_orders(), users=USERS)
+    p = subprocess.run(
+        [sys.executable, "-m", "shoplab", "validate", "--source", str(src)], capture_output=True, text=True
+    )
+    assert p.returncode != 0, p.stdout
+    assert "ERROR   orders.status: 6 of 6 rows" in p.stdout and "Traceback" not in p.stdout + p.stderr
+
+
+def test_report_on_a_shops_own_status_words_is_not_an_ok_report(tmp_path):
+    """The issue's case: every order's status in the shop's own words; the overview must not say GMV was ¥0."""
+    import json
+
+    src = write_tables(tmp_path / "s", orders=shop_status_orders(), users=USERS)
+    out = tmp_path / "out"
+    p = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "shoplab",
+            "report",
+            "--source",
+            str(src),
+            "--out",
+            str(out),
+            "--only",
+            "overview",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert p.returncode != 0, p.stdout + p.stderr
+    assert "Traceback" not in p.stdout + p.stderr
+    assert "orders.status" in p.stdout + p.stderr
+    for status in out.glob("*/status.json"):
+        reports = {r["name"]: r for r in json.loads(status.read_text())["reports"]}
+        assert reports.get("overview", {}).get("status") != "ok"
+    assert not list(out.glob("*/overview.html"))
+
+
+def english_sentences(page: str) -> list[str]:
+    """Runs of English words left in a Chinese data-quality section once the identifiers it quotes (tags,
+    quoted values, example rows, table.column names, the contract's allowed values) are taken out."""
+    body = re.sub(r"<[^>]+>|(&#x27;|')[^'&]*(&#x27;|')|\b[a-z_]+=[^,；<]+|[a-z_]+\.[a-z_]+", " ", page)
+    for word in ("paid", "cancelled", "refunded", "treatment_share", "nps", "null", "ISO", "status", "group"):
+        body = body.replace(word, " ")
+    return re.findall(r"[A-Za-z]{3,}(?:\s+[A-Za-z]{2,})+", body)
+
+
+def test_validation_messages_are_worded_in_chinese(tmp_path):
+    """Every message code has a Chinese wording; a zh data-quality section holds no English sentence."""
+    from shoplab import notebook as nbk
+
+    orders_ = pd.DataFrame(
+        {
+            "order_id": [1, 2, 2, 4],
+            "user_id": [10, 11, 99, 10],
+            "ts": ["2024-10-01", "yesterday", "2030-01-01", "2024-10-04"],
+            "amount": [1.0, -5.0, 3.0, None],
+            "status": ["paid", "shipped", "paid", None],
+        }
+    )
+    camp = pd.DataFrame(
+        {
+            "campaign_id": ["A", "B"],
+            "start_ts": ["2024-10-05", "2024-10-01"],
+            "end_ts": ["2024-10-01", "2024-10-02"],
+            "treatment_share": [0.5, 1.5],
+        }
+    )
+    fb = pd.DataFrame(
+        {"user_id": [10, 11], "ts": ["2024-10-01"] * 2, "kind": ["nps", "评价"], "score": [11, 3]}
+    )
+    pts = pd.DataFrame({"user_id": [10], "ts": ["2024-10-01"], "points": [1], "kind": ["获得"]})
+    assign = pd.DataFrame({"campaign_id": ["A"], "user_id": [10]})
+    shop = shoplab.connect(
+        write_tables(
+            tmp_path / "s",
+            orders=orders_,
+            campaigns=camp,
+            feedback=fb,
+            users=USERS,
+            points=pts,
+            campaign_assignments=assign,
+        ),
+        now="2026-01-01",
+    )
+    page = nbk.data_quality(shop, shop.table_names, lang="zh").data
+    assert not english_sentences(page), english_sentences(page)
+    assert "错误" in page and "警告" in page
+    from shoplab.messages import MESSAGES
+
+    v = shop.validation
+    codes = {i.code for i in v.issues}
+    assert codes == set(MESSAGES) - {"reference_type"}, codes  # every message but a backend type clash
+    for i in v.issues:
+        assert i.text("zh") != i.message and i.describe("en") not in page
+
+
+def test_issue_codes_and_parameters_survive_the_validation_cache(tmp_path):
+    """The runner shares validation with its notebooks as JSON: the code and parameters come back, so a
+    notebook can word the message in its own language; keys another version wrote are ignored."""
+    import json
+
+    from shoplab.validation import ValidationReport
+
+    v = issues(tmp_path, orders=shop_status_orders(), users=USERS)
+    again = ValidationReport.from_json(v.to_json())
+    assert [(i.code, i.params, i.text("zh")) for i in again.issues] == [
+        (i.code, i.params, i.text("zh")) for i in v.issues
+    ]
+    d = json.loads(v.to_json())
+    d["issues"][0]["added_later"] = 1
+    assert str(ValidationReport.from_json(json.dumps(d)).issues[0]) == str(v.issues[0])

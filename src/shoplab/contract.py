@@ -45,7 +45,7 @@ class Column:
     kind: str  # id | timestamp | date | number | integer | string
     required: bool = True
     doc: str = ""
-    allowed: tuple[str, ...] | None = None  # unknown values are warnings
+    allowed: tuple[str, ...] | None = None  # unknown values: warnings; in over half the rows, an error
     non_negative: bool = False  # negative values are errors
 
 

@@ -28,6 +28,8 @@ __all__ = [
     "kpi_cards",
     "bullets",
     "data_table",
+    "styler",
+    "csv_safe",
     "missing_tables_note",
     "Finding",
 ]
@@ -219,9 +221,14 @@ def data_quality(shop: Shop, tables: list[str] | None = None, *, lang: str | Non
     v = shop.validation if shop.validation is not None else shop.validate()
     tables = tables or shop.table_names
     rows = tr("rows", "行", lang)
-    counts = ", ".join(f"{t}: {v.row_counts.get(t, 0):,} {rows}" for t in tables if t in v.row_counts)
+    counts = tr(", ", "，", lang).join(
+        f"{t}{tr(': ', '：', lang)}{v.row_counts.get(t, 0):,} {rows}" for t in tables if t in v.row_counts
+    )
     issues = [i for i in v.issues if i.table in tables]
-    parts = [f"<p>{tr('Tables read from the data source', '读取的数据表', lang)}: {html.escape(counts)}.</p>"]
+    parts = [
+        f"<p>{tr('Tables read from the data source: ', '读取的数据表：', lang)}{html.escape(counts)}"
+        f"{tr('.', '。', lang)}</p>"
+    ]
     if not issues:
         parts.append(
             "<p>"
@@ -242,7 +249,11 @@ def data_quality(shop: Shop, tables: list[str] | None = None, *, lang: str | Non
             )
             + "</p><ul>"
         )
-        parts += [f"<li><b>{i.level}</b>: {html.escape(str(i))}</li>" for i in issues]
+        sep = tr(": ", "：", lang)
+        parts += [
+            f"<li><b>{html.escape(i.level_text(lang))}</b>{sep}{html.escape(i.text(lang))}</li>"
+            for i in issues
+        ]
         parts.append("</ul>")
     return HTML("".join(parts))
 
@@ -277,6 +288,48 @@ def bullets(lines: list[str], *, lang: str | None = None):
     return HTML("<ul>" + "".join(items) + "</ul>")
 
 
+def styler(df: pd.DataFrame, formatter: Any = None, *, index: bool = False):
+    """A table for display as a pandas ``Styler`` whose cells, index labels and column headers are HTML-escaped.
+
+    A ``Styler`` writes cell text into the page as raw HTML, so a shop's data (a channel named
+    ``<script>...</script>``) would run as script. Every report table styled in shoplab goes through here;
+    chain styling on the result (``.set_properties``, ``.background_gradient``). ``formatter`` is passed to
+    :meth:`Styler.format` (e.g. ``"{:.0%}"``); the index is hidden unless ``index=True``.
+    """
+    names = {  # the Styler writes index and column names as they are
+        axis: [html.escape(n) if isinstance(n, str) else n for n in getattr(df, axis).names]
+        for axis in ("index", "columns")
+    }
+    df = df.rename_axis(index=names["index"], columns=names["columns"])
+    st = df.style.format(formatter, escape="html")
+    st = st.format_index(escape="html", axis=0).format_index(escape="html", axis=1)
+    return st if index else st.hide(axis="index")
+
+
+# a cell starting with one of these is read as a formula by spreadsheets (OWASP, CSV injection)
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _csv_cell(v: Any) -> Any:
+    return "'" + v if isinstance(v, str) and v.startswith(_FORMULA_START) else v
+
+
+def csv_safe(df: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``df`` for CSV download, with text that a spreadsheet would run as a formula neutralised.
+
+    Text cells and column names starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return get a
+    leading single quote, as OWASP advises against CSV injection; numbers (and every other type) stay as they are.
+    """
+    out = df.copy()
+    for c in out.columns:
+        s = out[c]
+        if not (pd.api.types.is_numeric_dtype(s) or pd.api.types.is_datetime64_any_dtype(s)):
+            out[c] = s.astype(object).map(_csv_cell)
+    if any(isinstance(c, str) for c in out.columns):
+        out.columns = [_csv_cell(c) for c in out.columns]
+    return out
+
+
 def data_table(
     df: pd.DataFrame, title: str, *, filename: str | None = None, max_rows: int = 500, lang: str | None = None
 ):
@@ -291,7 +344,7 @@ def data_table(
             f"({tr('no rows', '无数据行', lang)})</summary></details>"
         )
     filename = filename or re.sub(r"[^A-Za-z0-9_.-]+", "_", title.lower()).strip("_") + ".csv"
-    csv = df.to_csv(index=False).encode("utf-8-sig")
+    csv = csv_safe(df).to_csv(index=False).encode("utf-8-sig")
     href = "data:text/csv;base64," + base64.b64encode(csv).decode()
     shown = df.head(max_rows).to_html(index=False, border=0, float_format=lambda x: f"{x:,.2f}")
     more = (

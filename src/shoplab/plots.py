@@ -54,6 +54,7 @@ def use_style() -> None:
         "axes.labelsize": 10,
         "legend.frameon": False,
         "axes.unicode_minus": False,
+        "text.parse_math": False,  # a shop's text (a campaign "满$100减$10") is drawn as written, not as TeX math
     }
     if family:
         rc["font.family"] = "sans-serif"

@@ -2,17 +2,22 @@
 
 Errors (the data cannot be analysed correctly): a missing required column, a value that cannot be read as
 the contract's type, nulls in a required column, duplicate keys (``order_id`` ...), negative amounts,
-timestamps in the future, campaigns that end before they start.
+timestamps in the future, campaigns that end before they start, and a column with allowed values
+(``orders.status``, ``campaign_assignments.group``, ``points.kind``, ``feedback.kind``) of which more than half
+of the rows hold something else: the analyses rely on those values.
 
 Warnings (analysable, but say so in the report): references to unknown users/orders/campaigns, unknown
-``status``/``group``/``kind`` values, scores outside their scale.
+``status``/``group``/``kind`` values in fewer than half of the rows, scores outside their scale.
+
+Every issue keeps a message code and its parameters (:attr:`Issue.code`, :attr:`Issue.params`); the sentence is
+written at the edge, in English or Chinese (:meth:`Issue.text`).
 """
 
 from __future__ import annotations
 
 import datetime as _dt
 import html
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 import ibis
@@ -20,46 +25,68 @@ import ibis.expr.types as ir
 
 from .casting import id_text_columns, typed_table
 from .contract import TABLES
+from .i18n import get_lang
+from .messages import LEVELS_ZH, MESSAGES, VALUE_HINTS
+from .messages import fmt as _fmt
 
-__all__ = ["Issue", "ValidationReport", "validate_tables"]
+__all__ = ["Issue", "ValidationReport", "validate_tables", "TOP_UNKNOWN"]
 
-_KIND_WORDS = {
-    "timestamp": "a timestamp (ISO-8601, e.g. 2024-10-01 12:30:00)",
-    "date": "a date (YYYY-MM-DD)",
-    "number": "a number",
-    "integer": "a whole number",
-    "string": "text",
-    "id": "an identifier",
-}
+TOP_UNKNOWN = 5  # unknown values listed (most frequent first) in an unknown_value message
+
 _SCORE_RANGES = {"nps": (0, 10), "csat": (1, 5), "review": (1, 5)}
 
 
 @dataclass
 class Issue:
-    """One finding of validation."""
+    """One finding of validation.
+
+    ``code`` names the message (a key of the message catalogue; by default the ``check``) and ``params`` holds
+    its values, so that :meth:`text` can word it in either report language; ``message`` is the English wording.
+    """
 
     level: str  # "error" | "warning"
     table: str
     column: str | None
     check: str
     n_rows: int
-    message: str
+    message: str = ""
     example: dict[str, Any] = field(default_factory=dict)
+    code: str = ""
+    params: dict[str, Any] = field(default_factory=dict)
 
-    def __str__(self) -> str:
+    def __post_init__(self) -> None:
+        self.code = self.code or self.check
+        if not self.message:
+            self.message = self.describe("en")
+
+    def describe(self, lang: str | None = None) -> str:
+        """The message (without table, column and example) in ``lang`` (default: the report language)."""
+        words = MESSAGES.get(self.code)
+        if words is None or not self.params:
+            return self.message
+        try:
+            return words[1 if get_lang(lang) == "zh" else 0](self.params)
+        except (KeyError, TypeError, ValueError, ZeroDivisionError):  # parameters of another version
+            return self.message
+
+    def level_text(self, lang: str | None = None) -> str:
+        """``error`` / ``warning`` in ``lang``: 错误 / 警告 in Chinese."""
+        return LEVELS_ZH.get(self.level, self.level) if get_lang(lang) == "zh" else self.level
+
+    def text(self, lang: str | None = None) -> str:
+        """The whole line, ``table.column: message; example row: ...``, in ``lang`` (default: the report
+        language); ``str(issue)`` is the English one."""
+        zh = get_lang(lang) == "zh"
         where = f"{self.table}.{self.column}" if self.column else self.table
         ex = ""
         if self.example:
-            ex = "; example row: " + ", ".join(f"{k}={_fmt(v)}" for k, v in self.example.items())
-        return f"{where}: {self.message}{ex}"
+            ex = ("；示例行：" if zh else "; example row: ") + ", ".join(
+                f"{k}={_fmt(v)}" for k, v in self.example.items()
+            )
+        return f"{where}{'：' if zh else ': '}{self.describe(lang)}{ex}"
 
-
-def _fmt(v: Any) -> str:
-    if isinstance(v, str):
-        return repr(v)
-    if v is None or (isinstance(v, float) and v != v):
-        return "null"
-    return str(v)
+    def __str__(self) -> str:
+        return self.text("en")
 
 
 @dataclass
@@ -111,6 +138,8 @@ class ValidationReport:
                     "check": i.check,
                     "rows": i.n_rows,
                     "message": str(i),
+                    "code": i.code,
+                    "params": _plain(i.params),
                 }
                 for i in self.issues
             ],
@@ -128,9 +157,9 @@ class ValidationReport:
                 "check": i.check,
                 "n_rows": i.n_rows,
                 "message": i.message,
-                "example": {
-                    k: v if isinstance(v, int | float | str | None) else str(v) for k, v in i.example.items()
-                },
+                "example": {k: _plain(v) for k, v in i.example.items()},
+                "code": i.code,
+                "params": _plain(i.params),
             }
             for i in self.issues
         ]
@@ -141,7 +170,9 @@ class ValidationReport:
         import json
 
         d = json.loads(text)
-        return cls([Issue(**i) for i in d["issues"]], {k: int(v) for k, v in d["row_counts"].items()})
+        known = {f.name for f in fields(Issue)}  # a cache written by another version may have other keys
+        issues = [Issue(**{k: v for k, v in i.items() if k in known}) for i in d["issues"]]
+        return cls(issues, {k: int(v) for k, v in d["row_counts"].items()})
 
     def __str__(self) -> str:
         if not self.issues:
@@ -158,6 +189,15 @@ class ValidationReport:
         return f"<ul>{items}</ul>"
 
 
+def _plain(v: Any) -> Any:
+    """``v`` as JSON values (example values and parameters of other types become text)."""
+    if isinstance(v, dict):
+        return {str(k): _plain(x) for k, x in v.items()}
+    if isinstance(v, list | tuple):
+        return [_plain(x) for x in v]
+    return v if isinstance(v, int | float | str | None) else str(v)
+
+
 def _example(t: ir.Table, cond: ir.BooleanValue, cols: list[str]) -> dict[str, Any]:
     cols = list(dict.fromkeys(c for c in cols if c in t.columns))
     df = t.filter(cond).select(*cols).limit(1).to_pandas()
@@ -172,6 +212,18 @@ def _key_cols(name: str) -> list[str]:
     if spec.unique:
         return list(spec.unique)
     return [c.name for c in spec.columns if c.required][:3]
+
+
+def _unknown_values(t: ir.Table, col: str, cond: ir.BooleanValue) -> tuple[list[list], int]:
+    """The most frequent values of ``col`` where ``cond`` holds ([value, rows], most rows first) and how many
+    distinct values there are."""
+    g = t.filter(cond).group_by(col).aggregate(__k=ibis._.count())
+    top = g.order_by([ibis.desc("__k"), col]).limit(TOP_UNKNOWN).to_pandas()
+    distinct = int(g.count().execute())
+    return [
+        [_plain(v.item() if hasattr(v, "item") else v), int(k)]
+        for v, k in zip(top[col], top["__k"], strict=True)
+    ], distinct
 
 
 def validate_tables(raw: dict[str, ir.Table], *, now=None) -> ValidationReport:
@@ -191,96 +243,46 @@ def validate_tables(raw: dict[str, ir.Table], *, now=None) -> ValidationReport:
         keys = _key_cols(name)
         for col in spec.required:
             if col not in present:
-                issues.append(
-                    Issue(
-                        "error",
-                        name,
-                        col,
-                        "missing_column",
-                        0,
-                        f"required column '{col}' is missing (columns present: {', '.join(r.columns)})",
-                    )
-                )
-        # one aggregate query per table for all row-level checks
-        checks: list[tuple[str, str, str, ir.BooleanValue, str, list[str]]] = []
+                params = {"column": col, "present": list(r0.columns)}
+                issues.append(Issue("error", name, col, "missing_column", 0, params=params))
+        # one aggregate query per table for all row-level checks: (level, column, check, condition, message
+        # parameters besides the counts, columns of the example row)
+        checks: list[tuple[str, str, str, ir.BooleanValue, dict[str, Any], list[str]]] = []
         for col in spec.columns:
             if col.name not in present:
                 continue
             rc, tc = t[f"__raw_{col.name}"], t[col.name]
             shown = keys + [col.name]
             if col.kind != "id" and col.kind != "string":
-                checks.append(
-                    (
-                        "error",
-                        col.name,
-                        "unreadable",
-                        rc.notnull() & tc.isnull(),
-                        f"cannot be read as {_KIND_WORDS[col.kind]}",
-                        shown,
-                    )
-                )
+                cond = rc.notnull() & tc.isnull()
+                checks.append(("error", col.name, "unreadable", cond, {"kind": col.kind}, shown))
             if col.required:
-                checks.append(
-                    ("error", col.name, "null", rc.isnull(), "are empty (null) in a required column", keys)
-                )
+                checks.append(("error", col.name, "null", rc.isnull(), {}, keys))
             if col.non_negative:
-                checks.append(("error", col.name, "negative", tc < 0, "are negative", shown))
+                checks.append(("error", col.name, "negative", tc < 0, {}, shown))
             if col.kind == "timestamp":
-                checks.append(
-                    (
-                        "error",
-                        col.name,
-                        "future",
-                        tc > ibis.literal(now),
-                        f"are in the future (after {now:%Y-%m-%d %H:%M})",
-                        shown,
-                    )
-                )
+                cond = tc > ibis.literal(now)
+                checks.append(("error", col.name, "future", cond, {"now": f"{now:%Y-%m-%d %H:%M}"}, shown))
             if col.allowed:
-                allowed = ", ".join(col.allowed)
-                checks.append(
-                    (
-                        "warning",
-                        col.name,
-                        "unknown_value",
-                        tc.notnull() & ~tc.isin(col.allowed),
-                        f"have a value outside {allowed} (they are left out of analyses that use it)",
-                        shown,
-                    )
-                )
+                cond = tc.notnull() & ~tc.isin(col.allowed)
+                params = {"column": col.name, "allowed": list(col.allowed)}
+                checks.append(("warning", col.name, "unknown_value", cond, params, shown))
         if name == "campaigns" and {"start_ts", "end_ts"} <= present:
+            cond = t.end_ts < t.start_ts
             checks.append(
-                (
-                    "error",
-                    "end_ts",
-                    "end_before_start",
-                    t.end_ts < t.start_ts,
-                    "end before they start",
-                    ["campaign_id", "start_ts", "end_ts"],
-                )
+                ("error", "end_ts", "end_before_start", cond, {}, ["campaign_id", "start_ts", "end_ts"])
             )
         if name == "feedback" and {"kind", "score"} <= present:
             for kind, (lo, hi) in _SCORE_RANGES.items():
+                cond = (t.kind == kind) & ((t.score < lo) | (t.score > hi))
+                params = {"kind": kind, "lo": lo, "hi": hi}
                 checks.append(
-                    (
-                        "warning",
-                        "score",
-                        f"score_range_{kind}",
-                        (t.kind == kind) & ((t.score < lo) | (t.score > hi)),
-                        f"of kind {kind} have a score outside {lo}-{hi}",
-                        ["user_id", "kind", "score"],
-                    )
+                    ("warning", "score", f"score_range_{kind}", cond, params, ["user_id", "kind", "score"])
                 )
         if name == "campaigns" and "treatment_share" in present:
+            cond = (t.treatment_share <= 0) | (t.treatment_share >= 1)
             checks.append(
-                (
-                    "error",
-                    "treatment_share",
-                    "share_range",
-                    (t.treatment_share <= 0) | (t.treatment_share >= 1),
-                    "have a treatment_share outside (0, 1)",
-                    ["campaign_id", "treatment_share"],
-                )
+                ("error", "treatment_share", "share_range", cond, {}, ["campaign_id", "treatment_share"])
             )
         aggs = {"__n": t.count()}
         for i, (_, _, _, cond, _, _) in enumerate(checks):
@@ -288,14 +290,23 @@ def validate_tables(raw: dict[str, ir.Table], *, now=None) -> ValidationReport:
         res = t.aggregate(**aggs).execute().iloc[0]
         n = int(res["__n"])
         counts[name] = n
-        for i, (level, colname, check, cond, words, shown) in enumerate(checks):
+        for i, (level, colname, check, cond, params, shown) in enumerate(checks):
             bad = int(res[f"c{i}"] or 0)
-            if bad:
-                if check == "unreadable":  # show the value as it was written, not the failed cast
-                    shown = [c for c in shown if c != colname] + [f"__raw_{colname}"]
-                ex = _example(t, cond.fill_null(False), shown)
-                ex = {k.removeprefix("__raw_"): v for k, v in ex.items()}
-                issues.append(Issue(level, name, colname, check, bad, f"{bad:,} of {n:,} rows {words}", ex))
+            if not bad:
+                continue
+            if check == "unreadable":  # show the value as it was written, not the failed cast
+                shown = [c for c in shown if c != colname] + [f"__raw_{colname}"]
+            ex = _example(t, cond.fill_null(False), shown)
+            ex = {k.removeprefix("__raw_"): v for k, v in ex.items()}
+            params = {"bad": bad, "n": n, **params}
+            code = "score_range" if check.startswith("score_range_") else check
+            if check == "unknown_value":
+                params["top"], params["distinct"] = _unknown_values(t, colname, cond.fill_null(False))
+                if bad > n / 2:  # the analyses rely on these values: most rows unusable is an error
+                    level, code = "error", "unknown_value_majority"
+                    own = {k: v for k, v in VALUE_HINTS.get(colname, {}).items() if v in params["allowed"]}
+                    params["hints"] = [[v, own[v]] for v, _ in params["top"] if v in own]
+            issues.append(Issue(level, name, colname, check, bad, example=ex, code=code, params=params))
         # duplicate keys
         if spec.unique and set(spec.unique) <= present:
             cols = list(spec.unique)
@@ -303,18 +314,15 @@ def validate_tables(raw: dict[str, ir.Table], *, now=None) -> ValidationReport:
             dup = g.aggregate(rows=g["__k"].sum(), keys=g.count()).execute().iloc[0]
             if dup["keys"]:
                 ex = g.order_by(cols).limit(1).to_pandas().iloc[0].to_dict()
-                key = ", ".join(f"{c}={_fmt(ex[c])}" for c in cols)
+                params = {
+                    "rows": int(dup["rows"]),
+                    "keys": int(dup["keys"]),
+                    "cols": cols,
+                    "key": ", ".join(f"{c}={_fmt(ex[c])}" for c in cols),
+                    "times": int(ex["__k"]),
+                }
                 issues.append(
-                    Issue(
-                        "error",
-                        name,
-                        ",".join(cols),
-                        "duplicate",
-                        int(dup["rows"]),
-                        f"{int(dup['rows']):,} rows share their {'+'.join(cols)} with another row "
-                        f"({int(dup['keys']):,} duplicated value(s)); example: {key} appears "
-                        f"{int(ex['__k'])} times",
-                    )
+                    Issue("error", name, ",".join(cols), "duplicate", params["rows"], params=params)
                 )
         # references to other tables (warnings)
         for colname, ref in spec.references.items():
@@ -326,16 +334,8 @@ def validate_tables(raw: dict[str, ir.Table], *, now=None) -> ValidationReport:
                 miss = t.filter(t[colname].notnull()).anti_join(other, t[colname] == other["__ref"])
                 bad = int(miss.count().execute())
             except Exception as exc:  # incomparable id types
-                issues.append(
-                    Issue(
-                        "warning",
-                        name,
-                        colname,
-                        "reference_type",
-                        0,
-                        f"cannot be compared with {ref} ({exc.__class__.__name__})",
-                    )
-                )
+                params = {"ref": ref, "error": exc.__class__.__name__}
+                issues.append(Issue("warning", name, colname, "reference_type", 0, params=params))
                 continue
             if bad:
                 ex = (
@@ -343,15 +343,9 @@ def validate_tables(raw: dict[str, ir.Table], *, now=None) -> ValidationReport:
                     .limit(1)
                     .to_pandas()
                 )
+                params = {"bad": bad, "n": n, "ref_column": rc, "ref_table": rt}
+                example = ex.to_dict("records")[0] if len(ex) else {}
                 issues.append(
-                    Issue(
-                        "warning",
-                        name,
-                        colname,
-                        "unknown_reference",
-                        bad,
-                        f"{bad:,} of {n:,} rows refer to a {rc} that is not in {rt}",
-                        ex.to_dict("records")[0] if len(ex) else {},
-                    )
+                    Issue("warning", name, colname, "unknown_reference", bad, example=example, params=params)
                 )
     return ValidationReport(issues, counts)

@@ -12,7 +12,7 @@ import math
 import pandas as pd
 
 from ..i18n import tr
-from ..notebook import Finding, fmt_change, fmt_value
+from ..notebook import Finding, fmt_change, fmt_value, styler
 from ..notebook import format_table as _format_table
 
 __all__ = [
@@ -169,7 +169,7 @@ def styled_table(df: pd.DataFrame, *, units: dict[str, str] | None = None, lang:
     shown = display_table(df[cols], units=units, lang=lang)
     text = [c for c, k in zip(shown.columns, cols, strict=True) if k == "reasons"]
     other = [c for c in shown.columns if c not in text]
-    st = shown.style.hide(axis="index").set_properties(subset=other, **{"white-space": "nowrap"})
+    st = styler(shown).set_properties(subset=other, **{"white-space": "nowrap"})
     if text:
         st = st.set_properties(subset=text, **{"text-align": "left", "min-width": "24em"})
     return st

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from ..i18n import get_lang, join, tr
-from ..notebook import Finding, fmt_value, format_table
+from ..notebook import Finding, fmt_value, format_table, styler
 from .features import AGE_BANDS
 from .personas import PERSONA_FEATURES
 from .rfm import SEGMENT_ACTIONS, SEGMENTS, TIERS, check_columns, top_share
@@ -364,7 +364,7 @@ def styled(table: pd.DataFrame):
     """A formatted table (from the ``format_*`` functions) for display: no index, text columns left-aligned,
     number columns right-aligned."""
     text = [c for c in table.columns if not all(_NUMBER.match(str(v)) for v in table[c])]
-    st = table.style.hide(axis="index")
+    st = styler(table)
     if text:
         st = st.set_properties(subset=text, **{"text-align": "left"})
     return st
@@ -436,7 +436,7 @@ def format_persona_segments(table: pd.DataFrame, *, lang: str | None = None):
     t = table[cols].copy()
     t.columns = pd.Index([segment_name(c, lang) for c in cols], name=tr("RFM segment", "RFM 分层", lang))
     t.index = pd.Index([persona_name(p, lang) for p in t.index], name=tr("Persona", "画像群体", lang))
-    return t.style.format("{:.0%}").background_gradient(cmap="Blues", axis=None)
+    return styler(t, "{:.0%}", index=True).background_gradient(cmap="Blues", axis=None)
 
 
 def format_rules(rules: pd.DataFrame, *, top: int = 10, lang: str | None = None) -> pd.DataFrame:
