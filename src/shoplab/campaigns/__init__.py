@@ -18,7 +18,7 @@ from .attribution import (
     touch_table,
 )
 from .did import did_estimate, did_frame, did_from_frame, participants
-from .effect import METRICS, assigned_outcomes, campaigns_in_period, effect_table, srm_check
+from .effect import DECISION_METRICS, METRICS, assigned_outcomes, campaigns_in_period, effect_table, srm_check
 from .evaluate import (
     HEADLINE_KEYS,
     Evaluation,
@@ -57,7 +57,17 @@ from .report import (
     targeting_candidates,
 )
 from .segments import lift_by_segment, new_buyers, post_window_effect, user_segments
-from .stats import cuped_adjust, holm, ratio_of_sums, srm_test, two_proportion, welch
+from .stats import (
+    bonferroni,
+    cuped_adjust,
+    cuped_welch,
+    fieller,
+    holm,
+    ratio_of_sums,
+    srm_test,
+    two_proportion,
+    welch,
+)
 from .uplift import (
     TLearner,
     fit_uplift,
@@ -70,10 +80,11 @@ from .uplift import (
 
 __all__ = [
     # effect against a control group
-    "METRICS", "HEADLINE_KEYS", "Evaluation", "campaigns_in_period", "assigned_outcomes", "effect_table",
+    "METRICS", "DECISION_METRICS", "HEADLINE_KEYS", "Evaluation", "campaigns_in_period", "assigned_outcomes", "effect_table",
     "srm_check", "evaluate_campaigns", "verdicts", "record_headlines", "format_effects",
     # statistics
-    "two_proportion", "welch", "ratio_of_sums", "holm", "srm_test", "cuped_adjust",
+    "two_proportion", "welch", "cuped_welch", "ratio_of_sums", "fieller", "holm", "bonferroni", "srm_test",
+    "cuped_adjust",
     # KPI layers, segments, after the campaign, DiD
     "kpi_layers", "user_segments", "lift_by_segment", "post_window_effect", "new_buyers",
     "participants", "did_frame", "did_from_frame", "did_estimate",
