@@ -1,8 +1,9 @@
 """Campaign evaluation (活动效果评估): did the campaign pay off?
 
-Modules: :mod:`~shoplab.campaigns.stats` (intervals, Holm, SRM, CUPED), :mod:`~shoplab.campaigns.effect`
-(per-user outcomes in the engine and the effect table), :mod:`~shoplab.campaigns.evaluate` (money, verdicts,
-headline numbers), :mod:`~shoplab.campaigns.kpis` (the four KPI layers), :mod:`~shoplab.campaigns.segments`
+Modules: :mod:`~shoplab.campaigns.stats` (intervals, Fieller, Bonferroni and Holm, SRM, CUPED),
+:mod:`~shoplab.campaigns.effect` (per-user outcomes in the engine and the effect table),
+:mod:`~shoplab.campaigns.evaluate` (money, verdicts, headline numbers), :mod:`~shoplab.campaigns.kpis` (the four
+KPI layers), :mod:`~shoplab.campaigns.segments`
 (lift by segment, pull-forward, new buyers), :mod:`~shoplab.campaigns.did` (difference-in-differences without
 a control group), :mod:`~shoplab.campaigns.uplift` (T-learner, Qini), :mod:`~shoplab.campaigns.attribution`
 (channels and five attribution models), :mod:`~shoplab.campaigns.report` (tables and sentences of the report),

@@ -146,7 +146,8 @@ def plot_lifts(
     """Absolute lift (treatment minus control) of each campaign with its interval; zero marked.
 
     ``summary`` is :attr:`Evaluation.summary`; ``metric`` is ``conversion`` (in pp) or ``revenue_per_user`` (¥).
-    Green: significant rise, red: significant fall, grey: not significant (after Holm).
+    Green: significant rise, red: significant fall, grey: not significant (after the decision-family adjustment;
+    the bars are the adjusted intervals, so a bar excludes 0 exactly when it is coloured).
     """
     use_style()
     s = summary[summary["has_control"] == True].iloc[::-1]  # noqa: E712
