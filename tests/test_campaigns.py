@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 
+import numpy as np
 import pandas as pd
 import pytest
 from conftest import ROOT
@@ -158,22 +159,71 @@ def test_lost_treatment_users_raise_srm(sample):
     assert campaigns.srm_check(out)["p_value"] < 0.001
 
 
-def test_effect_table_shape_and_holm(sample):
+def test_effect_table_shape_and_family(sample):
     _, _, _, ev = sample
     e = ev.effects[ev.effects.campaign_id == "C2026-10-national"].set_index("metric")
     assert list(e.index) == list(campaigns.METRICS)
-    assert (e.p_holm >= e.p_value - 1e-15).all()
+    assert list(e.role) == ["decision", "decision", "secondary", "secondary"]
+    dec, sec = e[e.role == "decision"], e[e.role == "secondary"]
+    assert (dec.ci_level == 0.975).all() and (sec.ci_level == 0.95).all()
+    assert dec.p_adjusted.to_numpy() == pytest.approx((2 * dec.p_value).clip(upper=1).to_numpy())
+    assert dec.p_holm.to_numpy() == pytest.approx(campaigns.holm(dec.p_value.to_numpy()))
+    assert sec.p_adjusted.isna().all() and sec.p_holm.isna().all()
     assert e.loc["revenue_per_user", "variance_reduction"] >= 0
     assert "randomised control group" in e.loc["conversion", "compared_with"]
+    assert "conditional on ordering" in e.loc["aov", "label"]
+
+
+def test_sample_verdicts_agree_with_the_intervals_shown(sample):
+    """Every effect row and every summary headline: significant exactly when its interval (absolute and
+    relative) excludes 0 (before: one row on this shop, 14 of 56 on the 3,000-user shop of issue 16)."""
+    _, _, _, ev = sample
+    e = ev.effects
+    excl = (e.ci_low > 0) | (e.ci_high < 0)
+    assert (excl == e.significant).all(), e[excl != e.significant][["campaign_id", "metric"]]
+    rel_excl = (e.rel_ci_low > 0) | (e.rel_ci_high < 0)
+    assert (rel_excl == e.significant).all()
+    s = ev.summary[ev.summary.has_control]
+    for m in ("conversion", "revenue_per_user"):
+        ex = (s[f"lift_{m}_ci_low"] > 0) | (s[f"lift_{m}_ci_high"] < 0)
+        assert (ex == s[f"significant_{m}"]).all()
 
 
 def test_money_definitions(sample):
     _, _, _, ev = sample
     r = ev.summary.set_index("campaign_id").loc["C2026-10-national"]
     assert r.incremental_gmv == pytest.approx(r.lift_revenue_per_user * r.n_treatment)
+    assert r.incremental_gmv_ci_level == r.lift_revenue_per_user_ci_level == 0.975
     assert r.roi == pytest.approx((r.incremental_margin - r.cost) / r.cost)
     assert r.cost_per_incremental_buyer == pytest.approx(r.cost / (r.lift_conversion * r.n_treatment))
-    assert r.roi_ci_low < r.roi < r.roi_ci_high
+    assert r.roi_ci_low < r.roi < r.roi_ci_high and r.incremental_margin_ci_level == 0.95
+    out = ev.outcomes["C2026-10-national"]
+    t, c = out[out.group == "treatment"], out[out.group == "control"]
+    m = campaigns.cuped_welch(t.margin, t.pre_margin, c.margin, c.pre_margin)
+    assert r.incremental_margin == pytest.approx(m["abs_lift"] * r.n_treatment)
+    assert r.incremental_margin_ci_low == pytest.approx(m["ci_low"] * r.n_treatment)
+
+
+def test_margin_is_on_the_same_cuped_footing_as_gmv(sample, tmp_path):
+    """With free goods (cost 0) margin is GMV and pre-period margin is pre-period spend, so the incremental
+    margin must be the incremental GMV, lift and interval (before: plain Welch on margin against CUPED GMV)."""
+    shop, _, camps, _ = sample
+    src = tmp_path / "shop"
+    src.mkdir()
+    for p in SAMPLE.iterdir():
+        if p.name != "items.parquet":
+            (src / p.name).symlink_to(p)
+    shop.items.execute().assign(cost=0.0).to_parquet(src / "items.parquet")
+    free = shoplab.connect(src)
+    one = camps[camps.campaign_id == "C2026-10-national"]
+    r = campaigns.evaluate_campaigns(free, one).summary.iloc[0]
+    assert r.incremental_margin == pytest.approx(r.incremental_gmv)
+    rev = campaigns.evaluate_campaigns(free, one, metrics=["revenue_per_user"]).summary.iloc[
+        0
+    ]  # a 95% interval
+    assert rev.lift_revenue_per_user_ci_level == 0.95
+    assert r.incremental_margin_ci_low == pytest.approx(rev.incremental_gmv_ci_low)
+    assert r.incremental_margin_ci_high == pytest.approx(rev.incremental_gmv_ci_high)
 
 
 def test_record_headlines_exact_keys(sample, monkeypatch):
@@ -192,15 +242,21 @@ def test_record_headlines_exact_keys(sample, monkeypatch):
     assert all(v is not None and not math.isnan(v) for v in got.values())
 
 
-def test_metrics_parameter_sets_the_holm_family(sample):
+def test_metrics_parameter_sets_the_family(sample):
     shop, _, camps, ev = sample
     one = camps[camps.campaign_id == "C2026-10-national"]
-    two = campaigns.evaluate_campaigns(shop, one, metrics=["conversion", "revenue_per_user"])
-    e2 = two.effects.set_index("metric")
-    e4 = ev.effects[ev.effects.campaign_id == "C2026-10-national"].set_index("metric")
-    assert list(e2.index) == ["conversion", "revenue_per_user"]
-    assert e2.loc["conversion", "p_holm"] <= e4.loc["conversion", "p_holm"]  # fewer tests, milder correction
-    assert two.summary.iloc[0].lift_conversion == pytest.approx(e4.loc["conversion", "abs_lift"])
+    four = campaigns.evaluate_campaigns(shop, one, metrics=list(campaigns.METRICS))
+    e4 = four.effects.set_index("metric")
+    e2 = ev.effects[ev.effects.campaign_id == "C2026-10-national"].set_index("metric")
+    assert list(e2.index) == list(e4.index) == list(campaigns.METRICS)  # secondary metrics are still reported
+    assert (e4.role == "decision").all() and (e4.ci_level == 1 - 0.05 / 4).all()
+    assert e2.loc["conversion", "p_adjusted"] <= e4.loc["conversion", "p_adjusted"]  # fewer tests, milder
+    assert e2.loc["conversion", "ci_high"] - e2.loc["conversion", "ci_low"] < (
+        e4.loc["conversion", "ci_high"] - e4.loc["conversion", "ci_low"]
+    )
+    assert four.summary.iloc[0].lift_conversion == pytest.approx(e2.loc["conversion", "abs_lift"])
+    conv_only = campaigns.evaluate_campaigns(shop, one, metrics=["conversion"]).summary.iloc[0]
+    assert not conv_only.significant_revenue_per_user  # left out of the family: not called significant
     with pytest.raises(ValueError, match="unknown metric"):
         campaigns.effect_table(ev.outcomes["C2026-10-national"], metrics=["gmv"])
 
@@ -230,8 +286,73 @@ def test_cuped_lift_is_unbiased_and_narrower(sample):
     out = ev.outcomes["C2026-10-national"]
     plain = campaigns.effect_table(out, cuped=False).set_index("metric").loc["revenue_per_user"]
     adj = campaigns.effect_table(out, cuped=True).set_index("metric").loc["revenue_per_user"]
-    assert adj.treatment == plain.treatment and adj.control == plain.control  # raw means shown either way
+    assert adj.treatment_raw == plain.treatment and adj.control_raw == plain.control
     assert adj.ci_high - adj.ci_low <= plain.ci_high - plain.ci_low
     assert adj.abs_lift == pytest.approx(plain.abs_lift, abs=plain.ci_high - plain.ci_low)
-    assert adj.rel_lift == pytest.approx(adj.abs_lift / adj.control)
     assert 0 <= adj.variance_reduction < 1
+
+
+def test_revenue_row_shows_the_means_its_cuped_lift_compares(sample):
+    """The treated and control columns of the CUPED row are the adjusted means: their difference is the lift
+    and their ratio the relative lift (before: raw means beside the CUPED lift)."""
+    _, _, _, ev = sample
+    out = ev.outcomes["C2026-10-national"]
+    r = campaigns.effect_table(out).set_index("metric").loc["revenue_per_user"]
+    x, y = out.pre_revenue.to_numpy(), out.revenue.to_numpy()
+    theta = np.cov(x, y)[0, 1] / x.var(ddof=1)
+    is_t = (out.group == "treatment").to_numpy()
+    a_t = y[is_t].mean() - theta * (x[is_t].mean() - x.mean())
+    a_c = y[~is_t].mean() - theta * (x[~is_t].mean() - x.mean())
+    assert r.treatment == pytest.approx(a_t) and r.control == pytest.approx(a_c)
+    assert r.treatment - r.control == pytest.approx(r.abs_lift)
+    assert r.rel_lift == pytest.approx(r.treatment / r.control - 1)
+    assert r.treatment_raw == pytest.approx(y[is_t].mean()) and "CUPED-adjusted means" in r.label
+
+
+PRE = pd.DataFrame(
+    {
+        "order_id": [1, 2, 3, 4, 5, 6],
+        "user_id": [1, 1, 1, 2, 2, 2],
+        "ts": pd.to_datetime(
+            [
+                "2026-09-26 12:00",  # user 1: after its assignment (09-24): not pre-period
+                "2026-09-20 12:00",  # user 1: in the 28 days before its assignment
+                "2026-08-25 12:00",  # user 1: in the 28 days before the start, but not before the assignment
+                "2026-09-30 12:00",  # user 2 (assigned after the start): pre-period ends at the start
+                "2026-10-03 12:00",  # user 2: in the window, before its assignment
+                "2026-09-02 12:00",  # user 2: 29 days before the start: outside
+            ]
+        ),
+        "amount": [10.0, 20.0, 40.0, 80.0, 160.0, 320.0],
+    }
+)
+
+
+def test_pre_period_ends_at_assignment_or_start():
+    assign = pd.DataFrame(
+        {
+            "campaign_id": ["C1", "C1", "C1"],
+            "user_id": [1, 2, 3],
+            "group": ["treatment", "control", "control"],
+            "assigned_ts": pd.to_datetime(["2026-09-24", "2026-10-02", None]),
+        }
+    )
+    with pytest.warns(UserWarning, match="1 of 3 assigned users were assigned after the campaign start"):
+        out = campaigns.assigned_outcomes(PRE, assign, **WINDOW).set_index("user_id")
+    assert out.loc[1, ["pre_orders", "pre_revenue"]].tolist() == [1, 20.0]
+    assert out.loc[2, ["pre_orders", "pre_revenue"]].tolist() == [1, 80.0]
+    assert out.loc[2, "revenue"] == 160.0 and out.assigned_after_start.tolist() == [0, 1, 0]
+    # without assigned_ts the pre-period is the 28 days before the start for everyone
+    plain = campaigns.assigned_outcomes(PRE, assign.drop(columns="assigned_ts"), **WINDOW).set_index(
+        "user_id"
+    )
+    assert plain.loc[1, ["pre_orders", "pre_revenue"]].tolist() == [2, 30.0]
+
+
+def test_pre_margin_hand_worked():
+    out = campaigns.assigned_outcomes(
+        ORDERS, ASSIGN, **(WINDOW | dict(pre_days=70)), order_items=LINES, items=ITEMS
+    ).set_index("user_id")
+    assert out.loc[3, "pre_margin"] == 40.0  # order 4 has no lines: no known cost
+    assert out.loc[1, "pre_margin"] == 10.0  # order 8 (2026-08-01) is inside 70 days, no lines either
+    assert out.loc[1, "margin"] == pytest.approx(150 - (2 * 20 + 5) - 20)

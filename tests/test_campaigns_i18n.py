@@ -19,7 +19,7 @@ from conftest import ROOT  # noqa: E402
 
 from shoplab import campaigns  # noqa: E402
 from shoplab.campaigns import report as campaign_report  # noqa: E402
-from shoplab.campaigns.evaluate import Evaluation  # noqa: E402
+from shoplab.campaigns.evaluate import Evaluation, ci_name  # noqa: E402
 from shoplab.notebook import Finding, fmt_change, fmt_value  # noqa: E402
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -118,7 +118,7 @@ def test_effect_and_money_findings_match_the_summary_table(results, lang):
         assert fmt_value(r[k], "rate") in effect
     for k in ("lift_revenue_per_user", "lift_revenue_per_user_ci_low", "lift_revenue_per_user_ci_high"):
         assert fmt_change(r[k], "yuan") in effect
-    assert f"{results['ev'].confidence:.0%}" in effect
+    assert ci_name(r["lift_conversion_ci_level"]) in effect and r["lift_conversion_ci_level"] == 0.975
     assert (
         ("control" in effect and "CI" in effect)
         if lang == "en"
@@ -131,6 +131,66 @@ def test_effect_and_money_findings_match_the_summary_table(results, lang):
         for k in ("roi", "roi_ci_low", "roi_ci_high"):
             assert f"{r[k]:+.0%}" in money
         assert "ROI" in money
+
+
+def _with_roi(results, roi, lo, hi):
+    ev = results["ev"]
+    s = ev.summary.copy()
+    i = s.index[s["has_control"]][0]
+    s.loc[i, ["significant_conversion", "lift_conversion"]] = [True, abs(s.loc[i, "lift_conversion"])]
+    s.loc[i, ["roi", "roi_ci_low", "roi_ci_high", "cost"]] = [roi, lo, hi, 1000.0]
+    s.loc[i, "verdict"] = campaigns.evaluate._verdict(s.loc[i].to_dict(), 0.95)
+    return Evaluation(summary=s, effects=ev.effects, confidence=ev.confidence), s.loc[i]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_money_verdict_is_decided_on_the_roi_interval(results, lang):
+    """A positive ROI whose interval spans 0 is "ROI uncertain", not "paid off" (before: decided on the point)."""
+    uncertain = ("ROI uncertain", "投资回报不确定")[lang == "zh"]
+    ev, r = _with_roi(results, 0.5, -0.2, 1.2)
+    assert r["verdict"] == "worked (ROI uncertain)"
+    money = next(f for f in _findings(results, lang, ev=ev) if f.section == "money")
+    assert uncertain in money and ("covered" not in money if lang == "en" else "覆盖了" not in money)
+    text = " ".join(campaigns.verdicts(ev, lang=lang))
+    assert uncertain in text and ("so it paid off" not in text if lang == "en" else "收回了成本" not in text)
+    assert uncertain in campaigns.money_table(ev, lang=lang).iloc[0].to_string()
+    ev, r = _with_roi(results, 0.5, 0.1, 0.9)
+    assert r["verdict"] == "worked and paid off"
+    assert uncertain not in next(f for f in _findings(results, lang, ev=ev) if f.section == "money")
+    ev, r = _with_roi(results, -0.5, -0.9, -0.1)
+    assert r["verdict"] == "worked but did not pay off"
+    text = " ".join(campaigns.verdicts(ev, lang=lang))
+    assert ("did not pay for itself" if lang == "en" else "没有收回成本") in text
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_effects_table_labels_adjusted_means_secondary_metrics_and_conditional_aov(results, lang):
+    ev = results["ev"]
+    t = campaign_report.effects_table(ev, lang=lang).reset_index()
+    metric, role = t.columns[1], t.columns[2]
+    rows = dict(zip(ev.effects["metric"], t.to_dict("records"), strict=True))
+    assert ("CUPED-adjusted means" if lang == "en" else "CUPED 调整后均值") in rows["revenue_per_user"][
+        metric
+    ]
+    assert ("conditional on ordering" if lang == "en" else "以下单为条件") in rows["aov"][metric]
+    secondary = ("secondary", "次要指标")[lang == "zh"]
+    assert secondary in rows["aov"][role] and secondary in rows["orders_per_user"][role]
+    assert secondary not in rows["conversion"][role] and "97.5%" in rows["conversion"][t.columns[5]]
+    e = ev.effects.set_index("metric")
+    assert fmt_value(e.loc["revenue_per_user", "treatment"], "yuan") == rows["revenue_per_user"][t.columns[3]]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_status_note_when_users_were_assigned_after_the_start(results, lang):
+    ev = results["ev"]
+    s = ev.summary.copy()
+    s.loc[s.index[s["has_control"]][0], "n_assigned_after_start"] = 12
+    notes = campaigns.status_notes(Evaluation(summary=s, effects=ev.effects), results["camps"], period=PERIOD,
+                                   has_assignments=True, lang=lang)  # fmt: skip
+    note = next(n for n in notes if "12" in n)
+    assert ("assigned after the campaign started" if lang == "en" else "活动开始后才分组") in note
+    assert not any("12" in n for n in campaigns.status_notes(ev, results["camps"], period=PERIOD,
+                                                             has_assignments=True, lang=lang))  # fmt: skip
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])

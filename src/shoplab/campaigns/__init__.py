@@ -1,8 +1,9 @@
 """Campaign evaluation (活动效果评估): did the campaign pay off?
 
-Modules: :mod:`~shoplab.campaigns.stats` (intervals, Holm, SRM, CUPED), :mod:`~shoplab.campaigns.effect`
-(per-user outcomes in the engine and the effect table), :mod:`~shoplab.campaigns.evaluate` (money, verdicts,
-headline numbers), :mod:`~shoplab.campaigns.kpis` (the four KPI layers), :mod:`~shoplab.campaigns.segments`
+Modules: :mod:`~shoplab.campaigns.stats` (intervals, Fieller, Bonferroni and Holm, SRM, CUPED),
+:mod:`~shoplab.campaigns.effect` (per-user outcomes in the engine and the effect table),
+:mod:`~shoplab.campaigns.evaluate` (money, verdicts, headline numbers), :mod:`~shoplab.campaigns.kpis` (the four
+KPI layers), :mod:`~shoplab.campaigns.segments`
 (lift by segment, pull-forward, new buyers), :mod:`~shoplab.campaigns.did` (difference-in-differences without
 a control group), :mod:`~shoplab.campaigns.uplift` (T-learner, Qini), :mod:`~shoplab.campaigns.attribution`
 (channels and five attribution models), :mod:`~shoplab.campaigns.report` (tables and sentences of the report),
@@ -18,7 +19,7 @@ from .attribution import (
     touch_table,
 )
 from .did import did_estimate, did_frame, did_from_frame, participants
-from .effect import METRICS, assigned_outcomes, campaigns_in_period, effect_table, srm_check
+from .effect import DECISION_METRICS, METRICS, assigned_outcomes, campaigns_in_period, effect_table, srm_check
 from .evaluate import (
     HEADLINE_KEYS,
     Evaluation,
@@ -57,7 +58,17 @@ from .report import (
     targeting_candidates,
 )
 from .segments import lift_by_segment, new_buyers, post_window_effect, user_segments
-from .stats import cuped_adjust, holm, ratio_of_sums, srm_test, two_proportion, welch
+from .stats import (
+    bonferroni,
+    cuped_adjust,
+    cuped_welch,
+    fieller,
+    holm,
+    ratio_of_sums,
+    srm_test,
+    two_proportion,
+    welch,
+)
 from .uplift import (
     TLearner,
     fit_uplift,
@@ -71,10 +82,11 @@ from .uplift import (
 
 __all__ = [
     # effect against a control group
-    "METRICS", "HEADLINE_KEYS", "Evaluation", "campaigns_in_period", "assigned_outcomes", "effect_table",
+    "METRICS", "DECISION_METRICS", "HEADLINE_KEYS", "Evaluation", "campaigns_in_period", "assigned_outcomes", "effect_table",
     "srm_check", "evaluate_campaigns", "verdicts", "record_headlines", "format_effects",
     # statistics
-    "two_proportion", "welch", "ratio_of_sums", "holm", "srm_test", "cuped_adjust",
+    "two_proportion", "welch", "cuped_welch", "ratio_of_sums", "fieller", "holm", "bonferroni", "srm_test",
+    "cuped_adjust",
     # KPI layers, segments, after the campaign, DiD
     "kpi_layers", "user_segments", "lift_by_segment", "post_window_effect", "new_buyers",
     "participants", "did_frame", "did_from_frame", "did_estimate",

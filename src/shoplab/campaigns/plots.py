@@ -146,7 +146,8 @@ def plot_lifts(
     """Absolute lift (treatment minus control) of each campaign with its interval; zero marked.
 
     ``summary`` is :attr:`Evaluation.summary`; ``metric`` is ``conversion`` (in pp) or ``revenue_per_user`` (¥).
-    Green: significant rise, red: significant fall, grey: not significant (after Holm).
+    Green: significant rise, red: significant fall, grey: not significant (after the decision-family adjustment;
+    the bars are the adjusted intervals, so a bar excludes 0 exactly when it is coloured).
     """
     use_style()
     s = summary[summary["has_control"] == True].iloc[::-1]  # noqa: E712
@@ -167,6 +168,11 @@ def plot_lifts(
     mid = s[f"lift_{metric}"] * scale
     lo, hi = s[f"lift_{metric}_ci_low"] * scale, s[f"lift_{metric}_ci_high"] * scale
     sig = s[f"significant_{metric}"].fillna(False).astype(bool)
+    from .evaluate import ci_name
+
+    levels = s.get(f"lift_{metric}_ci_level", pd.Series(dtype=float)).dropna().unique()
+    level = f"{ci_name(levels[0])} " if len(levels) == 1 else ""  # the adjusted level of the decision family
+    level_zh = level.strip()
     colors = [
         PALETTE[2] if g and m > 0 else (PALETTE[3] if g else PALETTE[7])
         for g, m in zip(sig, mid, strict=True)
@@ -190,8 +196,9 @@ def plot_lifts(
         ax.xaxis.set_major_formatter(_pp_formatter())
         ax.set_xlabel(
             tr(
-                "conversion in the campaign window, treatment − control (percentage points; bar = confidence interval)",
-                "活动期间转化率：实验组 − 对照组（百分点；横线为置信区间）",
+                f"conversion in the campaign window, treatment − control (percentage points; bar = {level}confidence "
+                "interval)",
+                f"活动期间转化率：实验组 − 对照组（百分点；横线为{level_zh}置信区间）",
                 lang,
             )
         )
@@ -199,8 +206,9 @@ def plot_lifts(
         ax.xaxis.set_major_formatter(yuan_formatter())
         ax.set_xlabel(
             tr(
-                "paid GMV per assigned user in the campaign window, treatment − control (¥; bar = confidence interval)",
-                "活动期间每位分组用户的成交额：实验组 − 对照组（元；横线为置信区间）",
+                f"paid GMV per assigned user in the campaign window, treatment − control (¥; bar = {level}confidence "
+                "interval)",
+                f"活动期间每位分组用户的成交额：实验组 − 对照组（元；横线为{level_zh}置信区间）",
                 lang,
             )
         )

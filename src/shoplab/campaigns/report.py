@@ -10,7 +10,7 @@ import pandas as pd
 from ..data import Shop
 from ..i18n import tr
 from ..notebook import fmt_change
-from .evaluate import HEADLINE_KEYS, SRM_ALPHA, Evaluation
+from .evaluate import HEADLINE_KEYS, SRM_ALPHA, Evaluation, ci_name
 from .kpis import kpi_layers
 
 __all__ = [
@@ -76,15 +76,33 @@ def srm_table(ev: Evaluation, *, lang: str | None = None) -> pd.DataFrame:
     )
 
 
+def _roi_call(r: dict, lang: str | None) -> str:
+    """Whether the campaign paid for itself, decided on the ROI interval (not the point)."""
+    lo, hi = r.get("roi_ci_low", math.nan), r.get("roi_ci_high", math.nan)
+    if lo != lo or hi != hi:
+        return "n/a"
+    if lo > 0:
+        return tr("yes (whole interval above 0)", "是（整个区间高于 0）", lang)
+    if hi < 0:
+        return tr("no (whole interval below 0)", "否（整个区间低于 0）", lang)
+    return tr("ROI uncertain (interval spans 0)", "投资回报不确定（区间跨越 0）", lang)
+
+
 def money_table(ev: Evaluation, *, lang: str | None = None) -> pd.DataFrame:
-    """Incremental GMV, orders, buyers and margin with intervals, cost, ROI and cost per incremental buyer."""
+    """Incremental GMV, orders, buyers and margin with intervals (each at its level), cost, ROI with its
+    interval, whether it paid off (decided on the interval) and cost per incremental buyer."""
     from ..notebook import fmt_value
 
     s = ev.summary
     if s.empty or not s["has_control"].any():
         return pd.DataFrame()
     s = s[s["has_control"]]
-    ci_name = tr(f"{ev.confidence:.0%} CI", f"{ev.confidence:.0%} 置信区间", lang)
+    first = s.iloc[0]
+
+    def head(en, zh, key):
+        level = first.get(f"{key}_ci_level", ev.confidence)
+        name = ci_name(level if level == level else ev.confidence)
+        return tr(f"{en} [{name} CI]", f"{zh} [{name} 置信区间]", lang)
 
     def ci(r, k, unit):
         return f"{fmt_value(r[k], unit)} [{fmt_value(r[k + '_ci_low'], unit)}, {fmt_value(r[k + '_ci_high'], unit)}]"
@@ -100,16 +118,21 @@ def money_table(ev: Evaluation, *, lang: str | None = None) -> pd.DataFrame:
                     f"对照组（{r['n_control']:,.0f} 人）",
                     lang,
                 ),
-                tr(f"Incremental GMV [{ci_name}]", f"增量成交额 [{ci_name}]", lang): ci(
-                    r, "incremental_gmv", "yuan"
+                head("Incremental GMV", "增量成交额", "incremental_gmv"): ci(r, "incremental_gmv", "yuan"),
+                head("Incremental orders", "增量订单数", "incremental_orders"): ci(
+                    r, "incremental_orders", "count"
                 ),
-                tr("Incremental orders", "增量订单数", lang): ci(r, "incremental_orders", "count"),
-                tr("Incremental buyers", "增量买家数", lang): ci(r, "incremental_buyers", "count"),
-                tr("Incremental margin", "增量毛利", lang): ci(r, "incremental_margin", "yuan"),
+                head("Incremental buyers", "增量买家数", "incremental_buyers"): ci(
+                    r, "incremental_buyers", "count"
+                ),
+                head("Incremental margin (CUPED)", "增量毛利（CUPED）", "incremental_margin"): ci(
+                    r, "incremental_margin", "yuan"
+                ),
                 tr("Campaign cost", "活动成本", lang): fmt_value(r["cost"], "yuan"),
-                tr("ROI", "投资回报率 ROI", lang): "n/a"
+                head("ROI", "投资回报率 ROI", "incremental_margin"): "n/a"
                 if roi != roi
                 else f"{roi:+.0%} [{r['roi_ci_low']:+.0%}, {r['roi_ci_high']:+.0%}]",
+                tr("Paid for itself?", "是否收回成本", lang): _roi_call(r, lang),
                 tr("Cost per incremental buyer", "每位增量买家成本", lang): fmt_value(
                     r["cost_per_incremental_buyer"], "yuan"
                 ),
@@ -248,6 +271,19 @@ def status_notes(
             tr(
                 f"{r['name']} ({r['campaign_id']}) has no users in one of its groups: no test is possible.",
                 f"{r['name']}（{r['campaign_id']}）的实验组或对照组没有用户：无法做实验检验。",
+                lang,
+            )
+        )
+    late = s["n_assigned_after_start"] if "n_assigned_after_start" in s else pd.Series(0, index=s.index)
+    for r in s[late.fillna(0) > 0].to_dict("records"):
+        n = f"{int(r['n_assigned_after_start']):,}"
+        notes.append(
+            tr(
+                f"{r['name']} ({r['campaign_id']}): {n} assigned users were assigned after the campaign started. "
+                "Their pre-period (the CUPED covariate) ends at the start, and their campaign window includes days "
+                "before they were assigned, which dilutes the lift.",
+                f"{r['name']}（{r['campaign_id']}）：有 {n} 位分组用户是在活动开始后才分组的。他们的活动前窗口（CUPED 协变量）"
+                "截止于活动开始，而活动窗口包含了他们分组之前的日子，会稀释提升。",
                 lang,
             )
         )
@@ -604,10 +640,10 @@ _METRICS_ZH = {
     "conversion": "转化率（≥1 笔支付订单）",
     "revenue_per_user": "人均成交额",
     "orders_per_user": "人均订单数",
-    "aov": "客单价（成交额 / 订单数）",
+    "aov": "客单价（成交额 / 订单数），以下单为条件",
 }
 _METHODS_ZH = {
-    "two-proportion z": "两比例 z 检验",
+    "two-proportion z (unpooled)": "两比例 z 检验（非合并方差）",
     "Welch t on CUPED-adjusted spend": "CUPED 调整后的 Welch t 检验",
     "Welch t": "Welch t 检验",
     "delta method over users": "按用户的 Delta 方法",
@@ -627,12 +663,25 @@ _HEADLINE_LABELS = {
 
 def effects_table(ev: Evaluation, *, lang: str | None = None) -> pd.DataFrame:
     """The effect table as a manager reads it, in the report language: what was compared with what, values,
-    lift with its interval, relative lift and the Holm-adjusted p-value (numbers as in ``ev.effects``)."""
+    lift with its interval, relative lift with its interval, the p-value and whether it is significant (numbers
+    as in ``ev.effects``). Decision metrics show intervals at the adjusted level and the adjusted p-value, so
+    "significant" is exactly "the interval excludes 0"; secondary metrics are labelled as such and unadjusted.
+    The revenue row shows CUPED-adjusted group means (the means the CUPED lift compares)."""
     from ..notebook import fmt_value
 
     if ev.effects.empty:
         return pd.DataFrame()
     names = dict(zip(ev.summary.campaign_id, ev.summary.name, strict=False))
+    n_dec = ev.effects.groupby("campaign_id")["role"].apply(lambda x: int((x == "decision").sum())).to_dict()
+
+    def rel_ci(r):
+        lo, hi = r["rel_ci_low"], r["rel_ci_high"]
+        if pd.isna(r["rel_lift"]):
+            return "n/a"
+        if not (math.isfinite(lo) and math.isfinite(hi)):
+            return f"{r['rel_lift']:+.1%} [" + tr("unbounded", "无界", lang) + "]"
+        return f"{r['rel_lift']:+.1%} [{lo:+.1%}, {hi:+.1%}]"
+
     rows = []
     for r in ev.effects.to_dict("records"):
         u = r["unit"]
@@ -644,22 +693,29 @@ def effects_table(ev: Evaluation, *, lang: str | None = None) -> pd.DataFrame:
             lift = f"{r['abs_lift']:+,.2f} [{r['ci_low']:+,.2f}, {r['ci_high']:+,.2f}]"
         metric = _METRICS_ZH.get(r["metric"], r["label"])
         if r["metric"] == "revenue_per_user" and "CUPED" in str(r["label"]):
-            metric += "（CUPED 调整）"
+            metric += "（CUPED 调整后均值）"
         unit = u if u != "count" else "number"
+        level = ci_name(r["ci_level"])
+        decision = r["role"] == "decision"
+        m = n_dec.get(r["campaign_id"], 0)
+        if decision:
+            role = tr(f"decision ({m} metrics, Bonferroni)", f"决策指标（{m} 项，Bonferroni 校正）", lang)
+            p = fmt_value(r["p_adjusted"], "p")
+        else:
+            role = tr("secondary (not adjusted)", "次要指标（未校正）", lang)
+            p = fmt_value(r["p_value"], "p")
+        yes, no = tr("yes", "是", lang), tr("no", "否", lang)
         rows.append(
             {
                 tr("Campaign", "活动", lang): names.get(r["campaign_id"], r["campaign_id"]),
                 tr("Metric", "指标", lang): tr(r["label"], metric, lang),
+                tr("Role", "指标角色", lang): role,
                 tr("Treated", "实验组", lang): fmt_value(r["treatment"], unit),
                 tr("Control", "对照组", lang): fmt_value(r["control"], unit),
-                tr(f"Lift [{ev.confidence:.0%} CI]", f"提升 [{ev.confidence:.0%} 置信区间]", lang): lift,
-                tr("Relative lift", "相对提升", lang): "n/a"
-                if pd.isna(r["rel_lift"])
-                else f"{r['rel_lift']:+.1%}",
-                tr("p (Holm)", "p 值（Holm 校正）", lang): fmt_value(r["p_holm"], "p"),
-                tr("Significant", "是否显著", lang): tr("yes", "是", lang)
-                if r["significant"]
-                else tr("no", "否", lang),
+                tr("Lift [CI]", "提升 [置信区间]", lang): f"{lift} ({level})",
+                tr("Relative lift [CI]", "相对提升 [置信区间]", lang): rel_ci(r),
+                tr("p (decision: adjusted)", "p 值（决策指标已校正）", lang): p,
+                tr("Significant", "是否显著", lang): yes if r["significant"] else no,
                 tr("Compared with", "对比对象", lang): tr(
                     f"control group ({r['n_control']:,} users)",
                     f"对照组（{r['n_control']:,} 人）",
@@ -711,18 +767,28 @@ def _effect_finding(r: dict, pct: str, lang: str | None):
                                                      "lift_conversion_ci_high"))  # fmt: skip
     rv, rlo, rhi = (fmt_change(r[k], "yuan") for k in ("lift_revenue_per_user", "lift_revenue_per_user_ci_low",
                                                "lift_revenue_per_user_ci_high"))  # fmt: skip
+    lvl_c = (
+        ci_name(r.get("lift_conversion_ci_level", math.nan))
+        if _ok(r.get("lift_conversion_ci_level"))
+        else pct
+    )
+    lvl_r = (ci_name(r["lift_revenue_per_user_ci_level"]) if _ok(r.get("lift_revenue_per_user_ci_level"))
+             else pct)  # fmt: skip
+    m = int(r["n_decision_metrics"]) if _ok(r.get("n_decision_metrics")) else 2
     sc, sr = bool(r.get("significant_conversion")), bool(r.get("significant_revenue_per_user"))
+    adj_en, adj_zh = f"after adjusting for the {m} decision metrics", f"按 {m} 个决策指标校正后"
     if sc and sr:
-        sig = tr("both significant after Holm correction", "经 Holm 校正两项均显著", lang)
+        sig = tr(f"both significant {adj_en}", f"{adj_zh}两项均显著", lang)
     elif sc or sr:
         sig = tr(
-            f"only {'conversion' if sc else 'revenue per user'} is significant after Holm correction",
-            f"经 Holm 校正仅{'转化率' if sc else '人均成交额'}显著",
+            f"only {'conversion' if sc else 'revenue per user'} is significant {adj_en}",
+            f"{adj_zh}仅{'转化率' if sc else '人均成交额'}显著",
             lang,
         )
     else:
-        sig = tr("neither is significant after Holm correction, so this could be chance",
-                 "经 Holm 校正两项均不显著，可能只是偶然", lang)  # fmt: skip
+        sig = tr(f"neither is significant {adj_en}, so this could be chance (absence of evidence, not proof of "
+                 "no effect)",
+                 f"{adj_zh}两项均不显著，可能只是偶然（没有证据表明有效，并不证明无效）", lang)  # fmt: skip
     v = str(r.get("verdict", ""))
     if not r.get("srm_ok", True):
         verb_en, verb_zh, section = (
@@ -737,9 +803,10 @@ def _effect_finding(r: dict, pct: str, lang: str | None):
     else:
         verb_en, verb_zh, section = "had no detectable effect", "未见显著效果", "effect"
     en = (f"{name} ({win}) {verb_en} against its randomised control group: conversion {ct} treated vs {cc} "
-          f"control, {lc} ({pct} CI {lo} to {hi}), and revenue per assigned user {rv} (CI {rlo} to {rhi}); {sig}.")  # fmt: skip
-    zh = (f"{name}（{win}）相对随机对照组{verb_zh}：转化率实验组 {ct}、对照组 {cc}，提升 {lc}（{pct} 置信区间 {lo} 至 "
-          f"{hi}），人均成交额提升 {rv}（置信区间 {rlo} 至 {rhi}）；{sig}。")  # fmt: skip
+          f"control, {lc} ({lvl_c} CI {lo} to {hi}), and CUPED-adjusted revenue per assigned user {rv} ({lvl_r} CI "
+          f"{rlo} to {rhi}); {sig}.")  # fmt: skip
+    zh = (f"{name}（{win}）相对随机对照组{verb_zh}：转化率实验组 {ct}、对照组 {cc}，提升 {lc}（{lvl_c} 置信区间 {lo} 至 "
+          f"{hi}），CUPED 调整后的人均成交额提升 {rv}（{lvl_r} 置信区间 {rlo} 至 {rhi}）；{sig}。")  # fmt: skip
     small = min(r["n_treatment"], r["n_control"])
     if small < 1000:
         en += f" Small sample: only {small:,.0f} users in the smaller group, so the intervals are wide."
@@ -752,23 +819,32 @@ def _money_finding(r: dict, lang: str | None):
 
     g, glo, ghi = (fmt_value(r[k], "yuan") for k in ("incremental_gmv", "incremental_gmv_ci_low",
                                                        "incremental_gmv_ci_high"))  # fmt: skip
+    lvl_g = ci_name(r["incremental_gmv_ci_level"]) if _ok(r.get("incremental_gmv_ci_level")) else "95%"
     cost = fmt_value(r["cost"], "yuan")
-    en = f"{r['name']} brought incremental GMV of {g} against the control group (CI {glo} to {ghi})"
-    zh = f"{r['name']} 相对对照组带来增量成交额 {g}（置信区间 {glo} 至 {ghi}）"
+    en = f"{r['name']} brought incremental GMV of {g} against the control group ({lvl_g} CI {glo} to {ghi})"
+    zh = f"{r['name']} 相对对照组带来增量成交额 {g}（{lvl_g} 置信区间 {glo} 至 {ghi}）"
     if _ok(r.get("roi")):
         m = fmt_value(r["incremental_margin"], "yuan")
+        lvl = (
+            ci_name(r["incremental_margin_ci_level"]) if _ok(r.get("incremental_margin_ci_level")) else "95%"
+        )
         roi, lo, hi = (f"{r[k]:+.0%}" for k in ("roi", "roi_ci_low", "roi_ci_high"))
-        if r["roi"] > 0:
-            en += f", and its incremental margin of {m} covered the {cost} cost: ROI {roi} (CI {lo} to {hi})"
-            zh += f"，增量毛利 {m} 覆盖了 {cost} 的活动成本：投资回报率 ROI {roi}（置信区间 {lo} 至 {hi}）"
-        else:
-            en += f", but its incremental margin of {m} did not cover the {cost} cost: ROI {roi} (CI {lo} to {hi})"
+        if r["roi_ci_low"] > 0:
+            en += (f", and its CUPED-adjusted incremental margin of {m} covered the {cost} cost: ROI {roi} ({lvl} CI "
+                   f"{lo} to {hi}, all above zero)")  # fmt: skip
+            zh += f"，CUPED 调整后的增量毛利 {m} 覆盖了 {cost} 的活动成本：投资回报率 ROI {roi}（{lvl} 置信区间 {lo} 至 {hi}，全部高于 0）"
+        elif r["roi_ci_high"] < 0:
+            en += (f", but its CUPED-adjusted incremental margin of {m} did not cover the {cost} cost: ROI {roi} "
+                   f"({lvl} CI {lo} to {hi}, all below zero)")  # fmt: skip
             zh += (
-                f"，但增量毛利 {m} 未能覆盖 {cost} 的活动成本：投资回报率 ROI {roi}（置信区间 {lo} 至 {hi}）"
+                f"，但 CUPED 调整后的增量毛利 {m} 未能覆盖 {cost} 的活动成本：投资回报率 ROI {roi}（{lvl} 置信区间 {lo} 至 "
+                f"{hi}，全部低于 0）"
             )
-        if r["roi_ci_low"] < 0 < r["roi_ci_high"]:
-            en += "; the interval spans both loss and profit, so the payoff is uncertain"
-            zh += "；置信区间同时包含亏损和盈利，回报并不确定"
+        else:
+            en += (f"; against the {cost} cost its CUPED-adjusted incremental margin of {m} gives ROI {roi} ({lvl} CI "
+                   f"{lo} to {hi}): ROI uncertain, the interval spans both loss and profit")  # fmt: skip
+            zh += (f"；CUPED 调整后的增量毛利 {m}，对比 {cost} 的活动成本，投资回报率 ROI {roi}（{lvl} 置信区间 {lo} 至 "
+                   f"{hi}）：投资回报不确定，置信区间同时包含亏损和盈利")  # fmt: skip
     else:
         en += f" at a cost of {cost}; ROI is unknown because item costs are missing"
         zh += f"，活动成本 {cost}；缺少商品成本，无法计算 ROI"

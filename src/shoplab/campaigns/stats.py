@@ -1,8 +1,14 @@
-"""Statistics for randomised campaign tests: intervals for lifts, Holm correction, SRM check, CUPED.
+"""Statistics for randomised campaign tests: intervals for lifts, multiplicity, SRM check, CUPED.
 
 Every function works on plain numbers or NumPy arrays (per-user outcomes that the engine returned) and
 returns a small dictionary of floats, so the report can state each number together with what it was compared
 with. Intervals are two-sided at ``confidence``.
+
+Each lift comes with one test and one interval built from the same statistic, so an interval excludes zero
+exactly when the test rejects at ``1 - confidence`` (two proportions: unpooled z test and Wald interval; means:
+Welch t; ratio metrics: delta-method z). Relative lifts (``treatment / control - 1``) get Fieller's interval
+for the ratio of the lift to the control mean, with the same variance and the same critical value: it is
+asymmetric where the control mean is noisy, and it contains 0 exactly when the absolute interval does.
 """
 
 from __future__ import annotations
@@ -15,8 +21,11 @@ from scipy import stats
 __all__ = [
     "two_proportion",
     "welch",
+    "cuped_welch",
     "ratio_of_sums",
+    "fieller",
     "holm",
+    "bonferroni",
     "srm_test",
     "cuped_adjust",
 ]
@@ -28,37 +37,81 @@ def _z(confidence: float) -> float:
     return float(stats.norm.ppf(0.5 + confidence / 2))
 
 
-def _lift(treatment, control, diff, se, p, var_t, var_c, z) -> dict:
-    """The result row shared by the lift tests: absolute lift with its interval, relative lift, p-value."""
-    rel, rlo, rhi = _relative(diff, treatment, control, var_t, var_c, z)
+def _lift(treatment, control, diff, se, p, var_t, var_c, q) -> dict:
+    """The result row shared by the lift tests of independent groups: absolute lift with its interval
+    (``diff ± q * se``), relative lift with Fieller's interval at the same critical value ``q``, p-value."""
+    rel = fieller(diff, control, var_num=var_t + var_c, var_den=var_c, cov=-var_c, q=q)
     return dict(
         treatment=treatment,
         control=control,
         abs_lift=diff,
-        ci_low=diff - z * se,
-        ci_high=diff + z * se,
-        rel_lift=rel,
-        rel_ci_low=rlo,
-        rel_ci_high=rhi,
+        ci_low=diff - q * se,
+        ci_high=diff + q * se,
+        rel_lift=rel["ratio"],
+        rel_ci_low=rel["ci_low"],
+        rel_ci_high=rel["ci_high"],
         p_value=p,
         se=se,
     )
 
 
-def _relative(diff: float, mean_t: float, mean_c: float, var_t: float, var_c: float, z: float):
-    """Relative lift ``mean_t / mean_c - 1`` and its delta-method interval (independent groups)."""
-    if mean_c == 0 or not np.isfinite(mean_c):
-        return math.nan, math.nan, math.nan
-    rel = mean_t / mean_c - 1
-    se = math.sqrt(var_t / mean_c**2 + mean_t**2 * var_c / mean_c**4)
-    return rel, rel - z * se, rel + z * se
+def fieller(
+    num: float,
+    den: float,
+    *,
+    var_num: float,
+    var_den: float,
+    cov: float = 0.0,
+    confidence: float | None = None,
+    q: float | None = None,
+) -> dict:
+    """Fieller's interval for the ratio ``num / den`` of two (asymptotically normal) estimates.
+
+    The interval is every ratio ``r`` that the test of ``num - r * den = 0`` does not reject:
+    ``(num - r den)^2 <= q^2 (var_num - 2 r cov + r^2 var_den)``. It uses the same variances as the delta
+    method but does not linearise, so it is asymmetric when ``den`` is noisy, and it contains 0 exactly when
+    ``|num| / sqrt(var_num) <= q`` (the test of the numerator alone). For a relative lift pass the absolute lift
+    as ``num`` and the control mean as ``den``.
+
+    Parameters
+    ----------
+    num, den
+        The two estimates.
+    var_num, var_den, cov
+        Their variances and covariance.
+    confidence, q
+        The level of the interval, or directly the critical value (e.g. a Welch t quantile); one of the two.
+
+    Returns
+    -------
+    dict
+        ``ratio``, ``ci_low``, ``ci_high`` (``-inf``/``inf`` when ``den`` is not distinguishable from 0 at this
+        level, so the set is unbounded), ``se`` (the delta-method standard error, for reference).
+    """
+    if q is None:
+        q = _z(0.95 if confidence is None else confidence)
+    if den == 0 or not np.isfinite(den) or not np.isfinite(num):
+        return dict(ratio=math.nan, ci_low=math.nan, ci_high=math.nan, se=math.nan)
+    r = num / den
+    v = var_num - 2 * r * cov + r**2 * var_den
+    se = math.sqrt(max(v, 0.0)) / abs(den)
+    a = den**2 - q**2 * var_den
+    if not a > 0:
+        return dict(ratio=r, ci_low=-math.inf, ci_high=math.inf, se=se)
+    b = num * den - q**2 * cov
+    c = num**2 - q**2 * var_num
+    root = math.sqrt(max(b * b - a * c, 0.0))  # >= 0 when a > 0: the quadratic is <= 0 at r
+    return dict(ratio=r, ci_low=(b - root) / a, ci_high=(b + root) / a, se=se)
 
 
 def two_proportion(x_t: int, n_t: int, x_c: int, n_c: int, *, confidence: float = 0.95) -> dict:
     """Difference of two proportions (treatment minus control).
 
-    The interval is the unpooled Wald interval; the p-value is the pooled two-proportion z-test (identical to
-    the Pearson chi-square test of the 2x2 table without continuity correction).
+    Interval and test are both unpooled: the Wald interval ``diff ± z * se`` and the z test ``diff / se`` with
+    ``se = sqrt(p_t (1 - p_t) / n_t + p_c (1 - p_c) / n_c)``, so the interval excludes 0 exactly when
+    ``p_value < 1 - confidence``. The relative lift ``p_t / p_c - 1`` has Fieller's interval from the same
+    variances (it never disagrees with the absolute interval about zero, and it is wide on the high side when
+    the control count is small, as a log risk ratio would be).
 
     Returns
     -------
@@ -73,16 +126,18 @@ def two_proportion(x_t: int, n_t: int, x_c: int, n_c: int, *, confidence: float 
     var_t, var_c = p_t * (1 - p_t) / n_t, p_c * (1 - p_c) / n_c
     se = math.sqrt(var_t + var_c)
     diff = p_t - p_c
-    pooled = (x_t + x_c) / (n_t + n_c)
-    se0 = math.sqrt(pooled * (1 - pooled) * (1 / n_t + 1 / n_c))
-    p = float(2 * stats.norm.sf(abs(diff) / se0)) if se0 > 0 else 1.0
+    if se > 0:
+        p = float(2 * stats.norm.sf(abs(diff) / se))
+    else:  # both rates are 0 or 1: no variation to test against
+        p = 1.0 if diff == 0 else 0.0
     return _lift(p_t, p_c, diff, se, p, var_t, var_c, z)
 
 
 def welch(y_t, y_c, *, confidence: float = 0.95) -> dict:
     """Difference of means (treatment minus control) with Welch's t interval and test.
 
-    Matches ``scipy.stats.ttest_ind(y_t, y_c, equal_var=False)`` and its ``confidence_interval``.
+    Matches ``scipy.stats.ttest_ind(y_t, y_c, equal_var=False)`` and its ``confidence_interval``. The relative
+    lift has Fieller's interval at the same t quantile.
     """
     y_t, y_c = np.asarray(y_t, dtype=float), np.asarray(y_c, dtype=float)
     n_t, n_c = len(y_t), len(y_c)
@@ -100,20 +155,62 @@ def welch(y_t, y_c, *, confidence: float = 0.95) -> dict:
     df = (var_t + var_c) ** 2 / (var_t**2 / (n_t - 1) + var_c**2 / (n_c - 1))
     tq = float(stats.t.ppf(0.5 + confidence / 2, df))
     p = float(2 * stats.t.sf(abs(diff) / se, df))
-    rel, rlo, rhi = _relative(diff, m_t, m_c, var_t, var_c, _z(confidence))
-    return dict(
-        treatment=m_t,
-        control=m_c,
-        abs_lift=diff,
-        ci_low=diff - tq * se,
-        ci_high=diff + tq * se,
-        rel_lift=rel,
-        rel_ci_low=rlo,
-        rel_ci_high=rhi,
-        p_value=p,
-        se=se,
-        df=df,
+    return _lift(m_t, m_c, diff, se, p, var_t, var_c, tq) | dict(df=df)
+
+
+def cuped_welch(y_t, x_t, y_c, x_c, *, confidence: float = 0.95, theta: float | None = None) -> dict:
+    """CUPED lift of a mean: Welch's t on ``y - theta * (x - mean(x))``, with the relative lift of the adjusted
+    means and its interval from the covariance of all four means (post and pre, both groups).
+
+    ``x`` is each user's pre-period value (measured before the campaign could act on it); ``theta`` defaults to
+    :func:`cuped_adjust`'s ``cov(x, y) / var(x)`` over both groups. The absolute lift, its interval and the
+    p-value are exactly :func:`welch` on the adjusted values. The adjusted group means
+    ``A = mean(y) - theta * (mean(x_group) - mean(x))`` are what the lift compares, so ``treatment`` and
+    ``control`` are those (``treatment_raw``, ``control_raw`` keep the plain means). The relative lift is
+    ``A_t / A_c - 1``: its variance is the delta method over ``(mean y_t, mean x_t, mean y_c, mean x_c)``,
+    whose covariance holds each group's var(y), var(x) and cov(x, y) (the control mean is estimated, not known),
+    and the interval is Fieller's with the Welch quantile, so it contains 0 exactly when the absolute one does.
+    GrowthBook's gbstats uses the same four-mean delta method (relative to the unadjusted control mean).
+
+    Returns
+    -------
+    dict
+        The keys of :func:`welch` plus ``treatment_raw``, ``control_raw``, ``theta``, ``variance_reduction``
+        (share of the variance of ``y`` removed) and ``rel_se`` (delta-method standard error of the relative
+        lift).
+    """
+    y_t, x_t = np.asarray(y_t, float), np.asarray(x_t, float)
+    y_c, x_c = np.asarray(y_c, float), np.asarray(x_c, float)
+    n_t, n_c = len(y_t), len(y_c)
+    if min(n_t, n_c) < 2:
+        raise ValueError("Welch's test needs at least two users per group")
+    y, x = np.concatenate([y_t, y_c]), np.concatenate([x_t, x_c])
+    adj, th, red = cuped_adjust(y, x)
+    if theta is not None:
+        th = float(theta)
+        adj = y - th * (x - x.mean())
+        red = float(1 - adj.var(ddof=1) / y.var(ddof=1)) if y.var(ddof=1) > 0 else 0.0
+    res = welch(adj[:n_t], adj[n_t:], confidence=confidence)
+    res |= dict(
+        treatment_raw=float(y_t.mean()), control_raw=float(y_c.mean()), theta=th, variance_reduction=red
     )
+    w_t = n_t / (n_t + n_c)
+    # gradients over (mean y_t, mean x_t, mean y_c, mean x_c) of the lift N = A_t - A_c and of D = A_c
+    g_n = np.array([1.0, -th, -1.0, th])
+    g_d = np.array([0.0, th * w_t, 1.0, -th * w_t])
+    sig = np.zeros((4, 4))
+    sig[:2, :2] = np.cov(y_t, x_t, ddof=1) / n_t
+    sig[2:, 2:] = np.cov(y_c, x_c, ddof=1) / n_c
+    var_n, var_d, cov_nd = float(g_n @ sig @ g_n), float(g_d @ sig @ g_d), float(g_n @ sig @ g_d)
+    if res["se"] > 0:
+        q = float(stats.t.ppf(0.5 + confidence / 2, res["df"]))
+        rel = fieller(res["abs_lift"], res["control"], var_num=var_n, var_den=var_d, cov=cov_nd, q=q)
+        res |= dict(
+            rel_lift=rel["ratio"], rel_ci_low=rel["ci_low"], rel_ci_high=rel["ci_high"], rel_se=rel["se"]
+        )
+    else:
+        res["rel_se"] = math.nan
+    return res
 
 
 def _ratio_var(num, den) -> tuple[float, float]:
@@ -132,7 +229,7 @@ def ratio_of_sums(num_t, den_t, num_c, den_c, *, confidence: float = 0.95) -> di
     """Difference of two ratio metrics ``sum(num) / sum(den)`` per group (e.g. AOV = GMV / orders).
 
     Users are the randomisation unit, so the variance of each ratio comes from the delta method over users
-    (a plain t-test over orders would understate it).
+    (a plain t-test over orders would understate it). Interval and p-value use the same normal quantile.
     """
     z = _z(confidence)
     r_t, v_t = _ratio_var(num_t, den_t)
@@ -155,6 +252,18 @@ def holm(p_values) -> np.ndarray:
     adj = np.minimum(1.0, np.maximum.accumulate((m - np.arange(m)) * p[order]))
     out[order] = adj
     return out
+
+
+def bonferroni(p_values) -> np.ndarray:
+    """Bonferroni adjusted p-values ``min(1, m * p)`` over the ``m`` non-NaN p-values (NaN stays NaN).
+
+    An adjusted p below ``alpha`` is exactly a ``1 - alpha / m`` interval that excludes 0, so verdicts taken on
+    these p-values agree with intervals shown at that level. (Holm's step-down rejects at least as much, but no
+    simple interval matches its later steps.)
+    """
+    p = np.asarray(p_values, dtype=float)
+    m = int((~np.isnan(p)).sum())
+    return np.minimum(1.0, p * m)
 
 
 def srm_test(n_treatment: int, n_control: int, *, treatment_share: float = 0.5) -> dict:
