@@ -2,6 +2,8 @@
 
 Definitions follow the ``lifetimes`` package and the papers it implements:
 
+* Purchases are paid orders not refunded in full, each worth its net money (amount less a partial refund;
+  :func:`shoplab.orders.purchases`): a refunded order adds neither to frequency nor to value.
 * Purchases are counted per calendar day: several orders on the same day are one transaction whose value is
   their sum (Fader, Hardie & Lee 2005 treat CDNOW this way).
 * ``frequency``: number of repeat transactions in the calibration window (transactions after the first).
@@ -29,7 +31,8 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, special
 
-from ._common import TIER_ORDER, sold, table, tier_order_of, to_ts
+from ..orders import purchases
+from ._common import TIER_ORDER, table, tier_order_of, to_ts
 
 __all__ = [
     "TIME_UNIT_DAYS",
@@ -68,8 +71,9 @@ def clv_summary(
     Parameters
     ----------
     orders
-        Ibis table or pandas DataFrame of orders (``user_id``, ``ts``, ``amount``; ``status`` if present:
-        cancelled orders are left out).
+        Ibis table or pandas DataFrame of orders (``user_id``, ``ts``, ``amount``; ``status`` and
+        ``refund_amount`` if present): only purchases count (:func:`shoplab.orders.purchases`: paid orders not
+        refunded in full, at their amount less any partial refund); cancelled and refunded orders are left out.
     calibration_end
         Last day of the calibration window, inclusive (as ``calibration_period_end`` in ``lifetimes``):
         transactions on days up to and including it are calibration; ``T`` is measured from the first
@@ -94,14 +98,14 @@ def clv_summary(
     [1.0, 1.0, 2.0, 12.0]
     """
     unit = _unit_days(time_unit)
-    o = sold(table(orders, [user_col, ts_col, amount_col], "clv_summary(orders)"))
+    o = purchases(table(orders, [user_col, ts_col, amount_col], "clv_summary(orders)"), amount_col=amount_col)
     cal_end = pd.Timestamp(to_ts(calibration_end).date())
     obs_end = pd.Timestamp(to_ts(observation_end).date()) if observation_end is not None else None
     if obs_end is not None and obs_end < cal_end:
         raise ValueError("observation_end must not be before calibration_end")
     last_day = (obs_end if obs_end is not None else cal_end).to_pydatetime()
     o = o.filter(o[ts_col] < last_day + _dt.timedelta(days=1))
-    daily = o.group_by(user=o[user_col], d=o[ts_col].date()).aggregate(v=o[amount_col].sum())
+    daily = o.group_by(user=o[user_col], d=o[ts_col].date()).aggregate(v=o.net_amount.sum())
     is_cal = daily.d <= cal_end.date()
     per = daily.group_by("user").aggregate(
         first=daily.d.min(where=is_cal),
