@@ -440,7 +440,9 @@ def at_risk_members(
     """Members ranked by value at risk (churn probability x ``value``), with the reasons behind each score.
 
     ``features`` come from :func:`churn_features` at the scoring date (non-members are dropped). ``value`` is a
-    per-user value (e.g. 12-month CLV; default: spend in the lookback window). A reason is a feature whose
+    per-user value if the member is retained (default: spend in the lookback window): pass
+    ``customer_value(...).value_if_retained`` (CLV of a customer who has not left), not ``clv``, which BG/NBD has
+    already weighted by P(alive) and would count churn twice. A reason is a feature whose
     replacement by the population's median lowers the member's score most ("what if this were typical"); the
     reasons are written in ``lang`` (default: the report language).
     """
