@@ -376,8 +376,9 @@ def clv_lines(
 
 def _bias_list(value_holdout: pd.DataFrame, col: str, lang: str | None) -> str:
     g = value_holdout[value_holdout.iloc[:, 0] != "all"]
+    names = {"0": tr("no repeats", "无重复购买", lang)}
     return tr(", ", "，", lang).join(
-        f"{k} {fmt_change(b)}" for k, b in zip(g.iloc[:, 0], g[col], strict=True)
+        f"{names.get(k, k)} {fmt_change(b)}" for k, b in zip(g.iloc[:, 0], g[col], strict=True)
     )
 
 
@@ -448,7 +449,7 @@ def value_model_lines(
         tr(
             "Predicted against actual spend per purchase in the holdout, by repeat purchases in the calibration "
             f"window: pooled Gamma-Gamma {pooled}; fitted by repeat-count group {grouped}.",
-            f"留出期检验（按校准期内重复购买次数分组）预测与实际单次消费金额之差：统一的 Gamma-Gamma 模型 {pooled}；"
+            f"留出期检验（按校准期内重复购买次数分组）预测单次消费金额相对实际的偏差：统一的 Gamma-Gamma 模型 {pooled}；"
             f"按重复购买次数分组拟合的模型 {grouped}。",
             lang,
         )
@@ -459,11 +460,13 @@ def value_model_lines(
         out.append(
             tr(
                 "CLV therefore values purchases with the Gamma-Gamma model fitted within each repeat-count group "
-                f"(buyers without repeats: the lowest group's model, their first purchase as one observation): "
+                "(buyers without repeats: a prior centred on such buyers' own first purchases, with their first "
+                "purchase as one observation): "
                 f"its holdout predictions are closer (mean absolute bias {ef} against {ep} for the pooled model), "
                 "so buyers who buy rarely are not valued at frequent buyers' spend.",
-                "因此 CLV 采用按重复购买次数分组拟合的 Gamma-Gamma 模型估计单次消费金额（无重复购买的买家：用最低一组"
-                f"的模型，以其首次购买作为一次观测）：其留出期预测更接近实际（平均绝对偏差 {ef}，统一模型为 {ep}），"
+                "因此 CLV 采用按重复购买次数分组拟合的 Gamma-Gamma 模型估计单次消费金额（无重复购买的买家：先验以这类"
+                f"买家自身的首次购买为中心，并以本人首次购买作为一次观测）：其留出期预测更接近实际（平均绝对偏差 {ef}，"
+                f"统一模型为 {ep}），"
                 "不会把低频买家按高频买家的消费水平估值。",
                 lang,
             )
