@@ -56,7 +56,7 @@ def r(sample_shop):
     feats = ms.churn_features(shop, cutoff=p.end)
     out["features"] = feats
     out["risk_all"] = ms.at_risk_members(
-        churn, feats, value=clv.values.clv, top=None, min_probability=0.0, n_reasons=0
+        churn, feats, value=clv.values.value_if_retained, top=None, min_probability=0.0, n_reasons=0
     )
     out["points_month"] = ms.points_monthly(shop.points, periods=months)
     out["points_year"] = ms.points_summary(shop.points, shop.members, start=months[0].start, end=p.end)
@@ -86,6 +86,8 @@ def _findings(r, lang):
         holdout=r["clv"].holdout,
         nps_now=r["nps_now"],
         sat_month=r["sat_month"],
+        clv_value_model=r["clv"].value_model,
+        clv_independence=r["clv"].independence,
         lang=lang,
     )
 
@@ -205,6 +207,9 @@ def test_section_sentences_follow_the_language_and_the_numbers(r, lang):
         "points": ms.points_lines(py, lang=lang),
         "churn": ms.churn_lines(r["churn"], value_at_risk=1234.0, scored=10, lang=lang),
         "clv": ms.clv_lines(clv_mean=2000.0, clv_members_share=0.5, members=100, lang=lang),
+        "value": ms.value_model_lines(
+            r["clv"].independence, r["clv"].value_holdout, r["clv"].value_model, lang=lang
+        ),
         "satisfaction": ms.satisfaction_lines(r["nps_now"], r["sat_month"], r["sat_tier"], lang=lang),
     }
     for key, ls in lines.items():
@@ -272,6 +277,7 @@ def _charts(r, lang):
         ("calibration", mplots.plot_calibration(r["churn"].calibration, lang=lang)),
         ("importance", mplots.plot_importance(r["churn"].importance, lang=lang)),
         ("holdout", mplots.plot_holdout(r["clv"].holdout, lang=lang)),
+        ("value_holdout", mplots.plot_value_holdout(r["clv"].value_holdout, lang=lang)),
         ("clv", mplots.plot_clv_by_group(r["clv_tier"], lang=lang)),
         ("satisfaction", mplots.plot_satisfaction(r["sat_month"], lang=lang)),
     ]
@@ -314,3 +320,31 @@ def test_chinese_charts_have_every_glyph(r):
     assert not missing, missing
     for _, ax in charts:
         plt.close((ax[0] if hasattr(ax, "shape") else ax).figure)
+
+
+def test_spend_model_texts_follow_the_language_and_the_numbers(r):
+    """The Gamma-Gamma independence warning and the value-by-frequency sentences, in both languages, carry the
+    correlation and the holdout biases of the result they describe."""
+    from shoplab.membership.clv_value import ValueFrequencyCheck
+
+    clv = r["clv"]
+    vh = clv.value_holdout
+    dep = ValueFrequencyCheck(n=1234, pearson=0.29, spearman=0.4)
+    flat = ValueFrequencyCheck(n=1234, pearson=0.03, spearman=0.12)
+    assert ms.independence_note(flat) is None
+    for lang in ("en", "zh"):
+        note = ms.independence_note(dep, lang=lang)
+        assert "0.29" in note and "0.40" in note and "1,234" in note and "±0.10" in note
+        assert bool(CJK.search(note)) == (lang == "zh")
+        for model, indep in (("by_frequency", dep), ("pooled", flat), ("pooled", dep)):
+            lines = ms.value_model_lines(indep, vh, model, lang=lang)
+            text = " ".join(lines)
+            assert bool(CJK.search(text)) == (lang == "zh"), text
+            assert "0.29" in text or "0.03" in text
+            for b in vh[vh.iloc[:, 0] != "all"].bias:
+                assert f"{b:+.1%}" in text
+        assert len(ms.value_model_lines(dep, None, "pooled", lang=lang)) == 2  # no holdout table: says so
+    en = " ".join(ms.value_model_lines(dep, vh, "by_frequency", lang="en"))
+    assert "rises with how often" in en and "fitted within each repeat-count group" in en
+    assert "assumption holds" in " ".join(ms.value_model_lines(flat, vh, "pooled", lang="en"))
+    assert "does not predict the holdout" in " ".join(ms.value_model_lines(dep, vh, "pooled", lang="en"))

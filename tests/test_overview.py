@@ -110,7 +110,7 @@ def pandas_kpis(folder, period: str) -> dict:
     dau = e.assign(d=e.ts.dt.date).groupby("d").user_id.nunique().sum() / days
     return {
         "gmv": o.amount.sum(),
-        "net_sales": o[o.status == "paid"].amount.sum(),
+        "net_sales": (o.amount - o.refund_amount.fillna(0)).where(o.status == "paid", 0.0).sum(),
         "orders": len(o),
         "buyers": o.user_id.nunique(),
         "aov": o.amount.sum() / len(o),
@@ -137,3 +137,34 @@ def test_history_covers_only_full_months(tiny):
     h = overview.kpi_history(tiny, "2024-10", months=12)
     assert list(h.index) == ["2024-09", "2024-10"]
     assert h.loc["2024-09", "gmv"] == 40 and h.loc["2024-10", "gmv"] == 200
+
+
+def test_partial_refunds_lower_net_sales_but_not_gmv(tmp_path, tiny):
+    # order 1 (paid, 100) got 30 back, order 5 (paid, 20) a refund above its amount (counts as 20);
+    # the refunded order 3 and the cancelled order 4 carry a refund_amount that changes nothing
+    o = tiny.orders.to_pandas()
+    o["refund_amount"] = [30.0, None, 5.0, 70.0, 25.0, None]
+    shop = shoplab.connect(write_tables(tmp_path / "r", "parquet", orders=o))
+    k = overview.month_kpis(shop, ["2024-10"]).loc["2024-10"]
+    assert k.gmv == 200 and k.orders == 4 and k.aov == 50  # gross: paid and refunded at their amount
+    assert k.net_sales == (100 - 30) + 50 + 0 + (20 - 20)  # net money: paid less refunds, refunded 0
+    assert k.refund_rate == 0.25  # refund rate counts refunded orders only
+
+
+def test_latest_month_refund_rate_is_marked_incomplete(tiny):
+    # the data ends 2024-10-31: October's refunds are still to come; September's had 30 days to arrive
+    assert overview.refunds_incomplete(tiny, "2024-10")
+    assert not overview.refunds_incomplete(tiny, "2024-09")
+    assert overview.refund_rate_note(tiny, "2024-09") is None
+    en = overview.refund_rate_note(tiny, "2024-10", lang="en")
+    zh = overview.refund_rate_note(tiny, "2024-10", lang="zh")
+    assert "2024-10 is the latest month in the data" in en and "still incomplete" in en
+    assert "2024-10 是数据中最新的月份" in zh and "尚不完整" in zh
+    s = overview.kpi_summary(tiny, "2024-10")
+    for lang, words in (("en", "still incomplete"), ("zh", "尚不完整")):
+        marked = " ".join(overview.findings(s, period="2024-10", refunds_incomplete=True, lang=lang))
+        plain = " ".join(overview.findings(s, period="2024-10", lang=lang))
+        assert words in marked and words not in plain
+    # with a longer settling time September is still open too, and the note says how far the data runs
+    note = overview.refund_rate_note(tiny, "2024-09", settle_days=40, lang="en")
+    assert "the data ends 31 days after 2024-09" in note and "settled 40 days after" in note

@@ -377,3 +377,21 @@ def test_rfm_inputs_from_orders_alone_equal_the_feature_table(sample_shop):
     a = rfm.segments_at(sample_shop, "2026-09")
     b = pf.rfm_segments(pf.rfm_scores(f))
     pd.testing.assert_frame_equal(a.reset_index(drop=True), b.reset_index(drop=True))
+
+
+def test_spend_is_net_of_partial_refunds(tiny_shop, tmp_path):
+    # the tiny shop with refunds: 40 back on order 1 (paid 100), 10 on the refunded order 3 (already 0)
+    o = tiny_shop.orders.to_pandas()
+    o["refund_amount"] = o.order_id.map({1: 40.0, 3: 10.0})
+    shop = shoplab.connect(
+        write_tables(tmp_path / "r", "parquet", orders=o, users=tiny_shop.users.to_pandas()),
+        now=datetime(2027, 1, 1),
+    )
+    u1 = pf.user_features(shop, "2026-10").set_index("user_id").loc[1]
+    assert u1.frequency == 2 and u1.monetary == pytest.approx(150.0 - 40.0)  # paid orders, their net money
+    assert u1.spend_period == pytest.approx(60.0) and u1.aov == pytest.approx(55.0)
+    assert u1.refund_rate == pytest.approx(1 / 3)  # refund rate counts refunded orders, as before
+    from shoplab.profiling.rfm import rfm_inputs
+
+    r = rfm_inputs(shop, "2026-10").set_index("user_id").loc[1]
+    assert r.frequency == 2 and r.monetary == pytest.approx(110.0)  # the same numbers as the feature table

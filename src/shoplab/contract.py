@@ -28,12 +28,15 @@ __all__ = [
     "TableSpec",
     "TABLES",
     "ORDER_STATUSES",
+    "GROSS_STATUSES",
     "ASSIGNMENT_GROUPS",
     "POINT_KINDS",
     "FEEDBACK_KINDS",
 ]
 
 ORDER_STATUSES = ("paid", "cancelled", "refunded")
+#: Statuses of the orders that count in GMV (sold orders); ``shoplab.orders`` holds every "which orders count" rule.
+GROSS_STATUSES = ("paid", "refunded")
 ASSIGNMENT_GROUPS = ("treatment", "control")
 POINT_KINDS = ("earn", "redeem", "expire")
 FEEDBACK_KINDS = ("nps", "csat", "review")
@@ -133,6 +136,14 @@ TABLES: dict[str, TableSpec] = {
                     False,
                     "paid, cancelled or refunded; missing means paid",
                     allowed=ORDER_STATUSES,
+                ),
+                _c(
+                    "refund_amount",
+                    "number",
+                    False,
+                    "money refunded on a paid order (a partial refund), in the shop currency; missing means "
+                    "none; a refunded order is refunded in full",
+                    non_negative=True,
                 ),
                 _c("channel", "string", False, "channel the order is attributed to"),
                 _c("campaign_id", "id", False, "campaign the order belongs to"),

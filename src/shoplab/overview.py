@@ -3,7 +3,8 @@
 Definitions (the report states them too):
 
 * **GMV** (成交额): amount of orders placed in the month, excluding cancelled orders; refunded orders count
-  (they were sold), as in the usual 成交GMV. **Net sales** leaves refunded orders out as well.
+  (they were sold), as in the usual 成交GMV. **Net sales** is net money (:mod:`shoplab.orders`): paid orders
+  less partial refunds (``orders.refund_amount``), refunded orders 0.
 * **Orders**: orders placed in the month that were not cancelled. **Buyers**: distinct users with such an order.
 * **AOV** (客单价): GMV / orders.
 * **New users**: users whose ``signup_ts`` falls in the month; without ``users.signup_ts``, users whose first
@@ -12,7 +13,10 @@ Definitions (the report states them too):
   **DAU** is the mean over the month's days of distinct users with an event that day; **stickiness** = DAU / MAU.
 * **Visit-to-buy conversion**: share of active users (with an event in the month) who were buyers that month.
 * **Repurchase rate** (复购率): share of the month's buyers with two or more orders in the month.
-* **Refund rate**: refunded orders / (paid + refunded) orders placed in the month.
+* **Refund rate**: refunded orders / (paid + refunded) orders placed in the month. Refunds arrive after the
+  month: while the data ends less than :data:`~shoplab.orders.REFUND_SETTLE_DAYS` days after the month (the
+  month is the data's latest), its refund rate is still incomplete (:func:`refunds_incomplete`), and the report
+  says so (:func:`refund_rate_note`).
 
 Orders whose status is unknown (neither paid, cancelled nor refunded) are left out; validation warns about them.
 """
@@ -28,6 +32,7 @@ import pandas as pd
 from .data import Shop
 from .i18n import tr
 from .notebook import Finding, fmt_change, fmt_value, record
+from .orders import REFUND_SETTLE_DAYS, gross_orders, is_refunded, net_amount
 from .periods import Period
 
 __all__ = [
@@ -39,6 +44,8 @@ __all__ = [
     "daily_trend",
     "record_headlines",
     "findings",
+    "refunds_incomplete",
+    "refund_rate_note",
     "format_summary",
     "trend_title",
 ]
@@ -80,8 +87,7 @@ def kpi_label(key: str, lang: str | None = None) -> str:
 
 
 def _sold(shop: Shop):
-    o = shop.orders
-    return o.filter(o.status.isin(["paid", "refunded"]))
+    return gross_orders(shop.orders)
 
 
 def month_kpis(shop: Shop, periods: list[Period | str]) -> pd.DataFrame:
@@ -94,16 +100,17 @@ def month_kpis(shop: Shop, periods: list[Period | str]) -> pd.DataFrame:
     month = lambda ts: ts.truncate("M")  # noqa: E731
 
     o = _sold(shop)
-    o = o.filter((o.ts >= lo) & (o.ts < hi)).mutate(m=month(o.ts))
+    o = o.filter((o.ts >= lo) & (o.ts < hi))
+    o = o.mutate(m=month(o.ts), net=net_amount(o), refunded=is_refunded(o))
     per_user = o.group_by(["m", "user_id"]).aggregate(n=o.count(), gmv=o.amount.sum())
     users_agg = per_user.group_by("m").aggregate(
         buyers=per_user.count(), repeat_buyers=(per_user.n >= 2).cast("int64").sum()
     )
     ord_agg = o.group_by("m").aggregate(
         gmv=o.amount.sum(),
-        net_sales=o.amount.sum(where=o.status == "paid"),
+        net_sales=o.net.sum(),
         orders=o.count(),
-        refunded=(o.status == "refunded").cast("int64").sum(),
+        refunded=o.refunded.cast("int64").sum(),
     )
     df = ord_agg.join(users_agg, "m").execute().set_index("m")
 
@@ -231,6 +238,43 @@ def daily_trend(shop: Shop, period: Period | str, *, compare_previous: bool = Tr
     return out
 
 
+def refunds_incomplete(shop: Shop, period: Period | str, *, settle_days: int = REFUND_SETTLE_DAYS) -> bool:
+    """Whether refunds of the month's orders may still be coming: the orders data ends less than
+    ``settle_days`` days after the month ends (always so when the month is the data's latest).
+
+    The contract has an order's final status but no refund time; a refund is assumed to be settled within
+    ``settle_days`` of the order (:data:`shoplab.orders.REFUND_SETTLE_DAYS`).
+    """
+    p = Period.parse(period)
+    _, last_ts = shop.period_bounds("orders")
+    return pd.Timestamp(last_ts) < pd.Timestamp(p.end) + pd.Timedelta(days=settle_days)
+
+
+def refund_rate_note(
+    shop: Shop, period: Period | str, *, settle_days: int = REFUND_SETTLE_DAYS, lang: str | None = None
+) -> str | None:
+    """A note for the report when the month's refund rate is still incomplete (else None)."""
+    if not refunds_incomplete(shop, period, settle_days=settle_days):
+        return None
+    p = Period.parse(period)
+    _, last_ts = shop.period_bounds("orders")
+    last = pd.Timestamp(last_ts)
+    if last < pd.Timestamp(p.end):
+        where_en, where_zh = f"{p.label} is the latest month in the data", f"{p.label} 是数据中最新的月份"
+    else:
+        days = (last.normalize() - pd.Timestamp(p.end)).days + 1
+        where_en = f"the data ends {days} day{'s' if days != 1 else ''} after {p.label}"
+        where_zh = f"数据截止于 {p.label} 结束后第 {days} 天"
+    return tr(
+        f"Refund rate still incomplete: {where_en}, and refunds come in after the month (an order is taken as "
+        f"settled {settle_days} days after it is placed). {p.label}'s refund rate will still rise, and its net "
+        "sales fall, as late refunds arrive; compare it with earlier months with care.",
+        f"退款率尚不完整：{where_zh}，而退款在下单后陆续发生（订单在下单 {settle_days} 天后才视为结清）。"
+        f"随着后续退款到来，{p.label} 的退款率还会上升、净销售额还会下降；与此前月份比较时请谨慎。",
+        lang,
+    )
+
+
 HEADLINES = ("gmv", "orders", "buyers", "aov", "new_users", "repurchase_rate")
 
 
@@ -291,11 +335,13 @@ def findings(
     trend: pd.DataFrame | None = None,
     *,
     period: str | None = None,
+    refunds_incomplete: bool = False,
     lang: str | None = None,
 ) -> list[Finding]:
     """Plain sentences backed by the numbers of the KPI table (and the daily trend, if given).
 
     Each finding links to the section that shows its numbers (``key-numbers`` or ``daily-trend``).
+    ``refunds_incomplete`` (from :func:`refunds_incomplete`) marks the refund rate as still incomplete.
     """
 
     def s(key):
@@ -351,10 +397,12 @@ def findings(
     r, rf = s("repurchase_rate"), s("refund_rate")
     rv, rc = fmt_value(r["value"], "rate"), fmt_change(r["change_mom"], "pp")
     fv, fc = fmt_value(rf["value"], "rate"), fmt_change(rf["change_mom"], "pp")
+    open_en = ", still incomplete: late refunds are yet to come" if refunds_incomplete else ""
+    open_zh = "，尚不完整：仍有退款未到" if refunds_incomplete else ""
     out.append(
         F(
-            f"Repurchase rate: {rv} of buyers ordered twice or more ({rc}); refund rate {fv} ({fc}).",
-            f"复购率 {rv}：买家中下单两次及以上的占比（环比 {rc}）；退款率 {fv}（环比 {fc}）。",
+            f"Repurchase rate: {rv} of buyers ordered twice or more ({rc}); refund rate {fv} ({fc}{open_en}).",
+            f"复购率 {rv}：买家中下单两次及以上的占比（环比 {rc}）；退款率 {fv}（环比 {fc}{open_zh}）。",
         )
     )
     if trend is not None and len(trend):

@@ -8,6 +8,7 @@ import pandas as pd
 
 from ..data import as_table, refuse_nulls
 from ..errors import DataContractError
+from ..orders import paid_orders
 
 
 def table(data, name: str, columns: list[str]) -> ir.Table:
@@ -24,10 +25,8 @@ def table(data, name: str, columns: list[str]) -> ir.Table:
 
 
 def paid(orders: ir.Table) -> ir.Table:
-    """Paid orders only (a missing ``status`` column means every order is paid, as in the contract)."""
-    if "status" in orders.columns:
-        return orders.filter(orders.status.fill_null("paid") == "paid")
-    return orders
+    """Paid orders only, at their amount (:func:`shoplab.orders.paid_orders`: campaign outcomes count these)."""
+    return paid_orders(orders)
 
 
 def ts(value) -> ibis.Value:

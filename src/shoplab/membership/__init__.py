@@ -1,7 +1,7 @@
 """Membership health (会员健康度): tiers, points, activity, cohorts, lifecycle, churn, CLV and satisfaction.
 
 The public API is re-exported here; the topics live in submodules (``tiers``, ``activity``, ``churn``, ``clv``,
-``satisfaction``, ``plots``, ``report``).
+``clv_value`` (spend per purchase by frequency), ``satisfaction``, ``plots``, ``report``).
 """
 
 from .activity import (
@@ -28,6 +28,13 @@ from .clv import (
     clv_summary,
     customer_value,
     holdout_check,
+    value_model_errors,
+)
+from .clv_value import (
+    FrequencyGammaGamma,
+    ValueFrequencyCheck,
+    value_frequency_correlation,
+    value_holdout_check,
 )
 from .report import (
     SECTIONS,
@@ -39,12 +46,14 @@ from .report import (
     display_table,
     findings,
     health_verdict,
+    independence_note,
     nps_interval,
     points_lines,
     repurchase_test,
     satisfaction_lines,
     styled_table,
     titles,
+    value_model_lines,
 )
 from .satisfaction import nps, satisfaction_by_tier, satisfaction_monthly
 from .tiers import (
@@ -85,6 +94,11 @@ __all__ = [
     "clv_by_group",
     "customer_value",
     "holdout_check",
+    "value_model_errors",
+    "FrequencyGammaGamma",
+    "ValueFrequencyCheck",
+    "value_frequency_correlation",
+    "value_holdout_check",
     "findings",
     "health_verdict",
     "titles",
@@ -99,6 +113,8 @@ __all__ = [
     "points_lines",
     "churn_lines",
     "clv_lines",
+    "value_model_lines",
+    "independence_note",
     "satisfaction_lines",
     "nps",
     "satisfaction_monthly",

@@ -1,4 +1,4 @@
-"""Helpers shared by the membership modules: input checks, the sold-orders filter, month grids and the shared
+"""Helpers shared by the membership modules: input checks, month grids and the shared
 per-user-day activity table."""
 
 from __future__ import annotations
@@ -33,13 +33,6 @@ def table(data, needed: Iterable[str], what: str) -> ir.Table:
     t = check_columns(as_table(data), needed, what)
     refuse_nulls(data, what, needed)
     return t
-
-
-def sold(orders: ir.Table) -> ir.Table:
-    """Orders that were sold: paid or refunded (cancelled and unknown statuses are left out)."""
-    if "status" in orders.columns:
-        return orders.filter(orders.status.isin(["paid", "refunded"]) | orders.status.isnull())
-    return orders
 
 
 def to_ts(value) -> _dt.datetime:

@@ -5,8 +5,9 @@
 * **DAU/MAU** for members: mean over the period's days of distinct members with an event that day, divided by
   the distinct members with an event in the period.
 * **Cohort retention**: users grouped by the month of their signup, joining or first order (``basis``); for each
-  month since, the share of the cohort with the chosen activity (``order`` or ``event``) and the cohort's sold
-  GMV relative to its month-0 GMV (revenue retention; above 100% when survivors spend more).
+  month since, the share of the cohort with the chosen activity (``order`` or ``event``) and the cohort's net
+  money (paid orders less refunds, :func:`shoplab.orders.net_amount`) relative to its month-0 net money (revenue
+  retention; above 100% when survivors spend more).
 * **Lifecycle stage** of a buyer at the end of each month, from the days since their last order (recency)::
 
       new          first order in the month
@@ -22,8 +23,9 @@ from __future__ import annotations
 import ibis
 import pandas as pd
 
+from ..orders import gross_orders, net_amount
 from ..periods import Period
-from ._common import is_midnight, month_grid, months_table, sold, table, to_ts, user_days
+from ._common import is_midnight, month_grid, months_table, table, to_ts, user_days
 
 __all__ = [
     "STAGES",
@@ -46,7 +48,7 @@ STAGES = ("new", "active", "reactivated", "at_risk", "dormant", "churned")
 def active_rate(members, orders, events=None, *, start, end) -> dict:
     """Members (joined before ``end``), active members (an order or event in ``[start, end)``) and their ratio."""
     m = table(members, ["user_id", "joined_ts"], "members")
-    o = sold(table(orders, ["user_id", "ts"], "orders"))
+    o = gross_orders(table(orders, ["user_id", "ts"], "orders"))
     lo, hi = to_ts(start), to_ts(end)
     act = o.filter((o.ts >= lo) & (o.ts < hi)).select("user_id")
     if events is not None:
@@ -94,7 +96,7 @@ def member_dau_mau(members, events, *, periods: list[Period | str]) -> pd.DataFr
 
 def _order_gaps(orders, members, end):
     """Lazy table of days between consecutive sold orders before ``end`` (``member`` when ``members`` given)."""
-    o = sold(table(orders, ["user_id", "ts"], "orders"))
+    o = gross_orders(table(orders, ["user_id", "ts"], "orders"))
     o = o.filter(o.ts < to_ts(end))
     w = ibis.window(group_by="user_id", order_by="ts")
     g = o.mutate(prev=o.ts.lag().over(w))
@@ -141,7 +143,7 @@ def _cohorts(basis: str, *, users=None, members=None, orders=None):
         m = table(members, ["user_id", "joined_ts"], "members")
         return m.select(user_id=m.user_id, c_ts=m.joined_ts)
     if basis == "first_order":
-        o = sold(table(orders, ["user_id", "ts"], "orders"))
+        o = gross_orders(table(orders, ["user_id", "ts"], "orders"))
         return o.group_by("user_id").aggregate(c_ts=o.ts.min())
     raise ValueError(f"basis must be 'signup', 'join' or 'first_order', got {basis!r}")
 
@@ -167,10 +169,10 @@ def cohort_retention(
     Returns
     -------
     DataFrame with ``cohort`` (YYYY-MM), ``months_since``, ``cohort_size``, ``users`` (active), ``retention``
-    (users / cohort_size), ``revenue`` (sold GMV of the cohort that month) and ``revenue_retention``
-    (revenue / the cohort's month-0 revenue).
+    (users / cohort_size), ``revenue`` (net money of the cohort's orders that month: paid orders less refunds,
+    refunded orders 0) and ``revenue_retention`` (revenue / the cohort's month-0 revenue).
     """
-    o = sold(table(orders, ["user_id", "ts", "amount"], "orders"))
+    o = gross_orders(table(orders, ["user_id", "ts", "amount"], "orders"))
     lo, hi = to_ts(start), to_ts(end)
     c = _cohorts(basis, users=users, members=members, orders=orders)
     c = c.filter((c.c_ts >= lo) & (c.c_ts < hi)).mutate(cm=c.c_ts.truncate("M"))
@@ -196,10 +198,11 @@ def cohort_retention(
     a = a.mutate(k=month_index(a.ts) - month_index(a.cm))
     a = a.filter((a.k >= 0) & (a.k <= max_months))
     users_k = a.group_by(["cm", "k"]).aggregate(users=a.user_id.nunique())
-    r = o.filter(o.ts < hi).join(c, "user_id")
+    r = o.filter(o.ts < hi)
+    r = r.mutate(net=net_amount(r)).join(c, "user_id")
     r = r.mutate(k=month_index(r.ts) - month_index(r.cm))
     r = r.filter((r.k >= 0) & (r.k <= max_months))
-    rev_k = r.group_by(["cm", "k"]).aggregate(revenue=r.amount.sum())
+    rev_k = r.group_by(["cm", "k"]).aggregate(revenue=r.net.sum())
     uk = users_k.execute()
     rk = rev_k.execute()
     sz = sizes.execute()
@@ -250,7 +253,7 @@ def lifecycle_table(
     """
     if not at_risk_days < dormant_days < churned_days:
         raise ValueError("thresholds must satisfy at_risk_days < dormant_days < churned_days")
-    o = sold(table(orders, ["user_id", "ts"], "orders"))
+    o = gross_orders(table(orders, ["user_id", "ts"], "orders"))
     if users is not None:
         o = o.join(table(users, ["user_id"], "users").select("user_id").distinct(), "user_id")
     ps = sorted({Period.parse(p) for p in periods})

@@ -8,6 +8,12 @@
   The model that scores members today is refitted on the test cutoff's data (the latest fully labelled one).
 * Features are computed in the engine, one row per user; the model is scikit-learn's
   ``HistGradientBoostingClassifier`` (missing values allowed: no survey answer, no points).
+* **Refunds as known at the cutoff**: orders carry only their final status, with no refund time, so an order
+  placed shortly before a cutoff may show a refund that happened after it (a leak into the training features,
+  and a feature that today's young orders cannot have yet). ``refund_share`` therefore uses only orders placed
+  at least ``refund_settle_days`` (default :data:`shoplab.orders.REFUND_SETTLE_DAYS`, 30) before the cutoff,
+  whose refunds are taken as settled by then; younger orders count in every other feature, where a refunded
+  order is still a sold order.
 """
 
 from __future__ import annotations
@@ -21,7 +27,8 @@ import numpy as np
 import pandas as pd
 
 from ..i18n import tr
-from ._common import TIER_ORDER, is_midnight, sold, table, tier_rank, to_ts, user_days
+from ..orders import REFUND_SETTLE_DAYS, gross_orders, is_refunded, refund_amount
+from ._common import TIER_ORDER, is_midnight, table, tier_rank, to_ts, user_days
 
 __all__ = [
     "FEATURE_LABELS",
@@ -41,7 +48,7 @@ FEATURE_LABELS = {
     "orders_90d": "orders in last 90 days",
     "gmv_lookback": "spend in lookback window (¥)",
     "aov": "average order value (¥)",
-    "refund_share": "share of orders refunded",
+    "refund_share": "share of orders refunded (orders old enough to be settled)",
     "coupon_share": "share of orders with a coupon",
     "tenure_days": "days since first order",
     "days_since_event": "days since last visit",
@@ -64,7 +71,7 @@ FEATURE_LABELS_ZH = {
     "orders_90d": "近 90 天订单数",
     "gmv_lookback": "回看期内消费额（¥）",
     "aov": "客单价（¥）",
-    "refund_share": "退款订单占比",
+    "refund_share": "退款订单占比（仅计已过退款期的订单）",
     "coupon_share": "用券订单占比",
     "tenure_days": "距首次下单天数",
     "days_since_event": "距上次访问天数",
@@ -96,30 +103,38 @@ def _days(later, earlier):
     return (later.epoch_seconds() - earlier.epoch_seconds()) / 86400.0
 
 
-def churn_features(tables, *, cutoff, lookback_days: int = 180) -> pd.DataFrame:
+def churn_features(
+    tables, *, cutoff, lookback_days: int = 180, refund_settle_days: int = REFUND_SETTLE_DAYS
+) -> pd.DataFrame:
     """Per-user features at ``cutoff`` for users active (order or event) in the lookback window before it.
 
     ``tables`` is a :class:`~shoplab.Shop` or a dict of tables (``orders`` required; ``members``, ``users``,
     ``events``, ``points``, ``feedback``, ``tier_history`` used when present). Returns a DataFrame indexed by
     ``user_id`` with the columns of :data:`FEATURE_LABELS` that the data supports.
+
+    ``refund_share`` counts only the lookback window's orders placed at least ``refund_settle_days`` before the
+    cutoff (refunded, or partly refunded, among them; NaN without such orders): without a refund time in the
+    data, a younger order's refund may not have happened yet at the cutoff.
     """
     cut = to_ts(cutoff).replace(hour=0, minute=0, second=0, microsecond=0)  # cutoffs are at midnight
     lo = cut - _dt.timedelta(days=lookback_days)
     cut_l = ibis.literal(cut)
     o_all = table(_get(tables, "orders"), ["user_id", "ts", "amount"], "orders")
     o_all = o_all.filter(o_all.ts < cut)
-    o = sold(o_all)
-    refunded = (o.status == "refunded") if "status" in o.columns else ibis.literal(False)
+    o = gross_orders(o_all)
+    refunded = is_refunded(o) | (refund_amount(o) > 0)
     coupon = o.coupon_id.notnull() if "coupon_id" in o.columns else ibis.literal(False)
     in_lb = o.ts >= lo
+    settled = in_lb & (o.ts < cut - _dt.timedelta(days=refund_settle_days))
     of = o.group_by("user_id").aggregate(
         last_order=o.ts.max(),
         first_order=o.ts.min(),
         orders_lookback=o.count(where=in_lb),
         orders_90d=o.count(where=o.ts >= cut - _dt.timedelta(days=90)),
         gmv_lookback=o.amount.sum(where=in_lb),
-        refunds=refunded.cast("int64").sum(where=in_lb),
-        coupons=coupon.cast("int64").sum(where=in_lb),
+        refunds=o.count(where=settled & refunded),
+        settled_orders=o.count(where=settled),
+        coupons=o.count(where=in_lb & coupon),
     )
     pop = o.filter(in_lb).select("user_id")
     events = _get(tables, "events")
@@ -144,7 +159,7 @@ def churn_features(tables, *, cutoff, lookback_days: int = 180) -> pd.DataFrame:
         "orders_90d": x.orders_90d.fill_null(0),
         "gmv_lookback": x.gmv_lookback.fill_null(0),
         "aov": x.gmv_lookback / x.orders_lookback.nullif(0),
-        "refund_share": x.refunds / x.orders_lookback.nullif(0),
+        "refund_share": x.refunds / x.settled_orders.nullif(0),
         "coupon_share": x.coupons / x.orders_lookback.nullif(0),
         "tenure_days": _days(cut_l, x.first_order),
     }
@@ -209,7 +224,7 @@ def churn_labels(tables, users: pd.Index, *, cutoff, horizon_days: int = 90) -> 
     """1 for users of ``users`` with no order and no event in ``[cutoff, cutoff + horizon_days)``, else 0."""
     cut = to_ts(cutoff)
     hi = cut + _dt.timedelta(days=horizon_days)
-    o = sold(table(_get(tables, "orders"), ["user_id", "ts"], "orders"))
+    o = gross_orders(table(_get(tables, "orders"), ["user_id", "ts"], "orders"))
     act = o.filter((o.ts >= cut) & (o.ts < hi)).select("user_id")
     events = _get(tables, "events")
     if events is not None:
@@ -223,9 +238,18 @@ def churn_labels(tables, users: pd.Index, *, cutoff, horizon_days: int = 90) -> 
     return pd.Series([0 if u in active else 1 for u in users], index=users, name="churned", dtype="int64")
 
 
-def churn_dataset(tables, *, cutoff, horizon_days: int = 90, lookback_days: int = 180) -> pd.DataFrame:
+def churn_dataset(
+    tables,
+    *,
+    cutoff,
+    horizon_days: int = 90,
+    lookback_days: int = 180,
+    refund_settle_days: int = REFUND_SETTLE_DAYS,
+) -> pd.DataFrame:
     """Features at ``cutoff`` plus the ``churned`` label over the following horizon."""
-    x = churn_features(tables, cutoff=cutoff, lookback_days=lookback_days)
+    x = churn_features(
+        tables, cutoff=cutoff, lookback_days=lookback_days, refund_settle_days=refund_settle_days
+    )
     x["churned"] = churn_labels(tables, x.index, cutoff=cutoff, horizon_days=horizon_days)
     return x
 
@@ -313,6 +337,7 @@ def churn_model(
     max_train: int = 50_000,
     max_importance: int = 10_000,
     random_state: int = 0,
+    refund_settle_days: int = REFUND_SETTLE_DAYS,
 ) -> ChurnResult:
     """Fit and evaluate the churn model with a time-based split ending at ``as_of`` (exclusive).
 
@@ -322,12 +347,18 @@ def churn_model(
 
     On large shops the model is fitted on a random sample of ``max_train`` users per cutoff and the permutation
     importance uses ``max_importance`` test users; AUC, precision, recall and calibration use every test user.
+    ``refund_settle_days``: the refund feature's settling time (see :func:`churn_features`).
     """
     as_of = to_ts(as_of)
     test_cut = as_of - _dt.timedelta(days=horizon_days)
     train_cut = test_cut - _dt.timedelta(days=horizon_days)
-    tr = churn_dataset(tables, cutoff=train_cut, horizon_days=horizon_days, lookback_days=lookback_days)
-    te = churn_dataset(tables, cutoff=test_cut, horizon_days=horizon_days, lookback_days=lookback_days)
+    kw = {
+        "horizon_days": horizon_days,
+        "lookback_days": lookback_days,
+        "refund_settle_days": refund_settle_days,
+    }
+    tr = churn_dataset(tables, cutoff=train_cut, **kw)
+    te = churn_dataset(tables, cutoff=test_cut, **kw)
     feats = [c for c in tr.columns if c != "churned" and c in te.columns]
     if tr["churned"].nunique() < 2 or te["churned"].nunique() < 2:
         raise ValueError("churn_model needs both churned and retained users in the training and test windows")
@@ -409,7 +440,9 @@ def at_risk_members(
     """Members ranked by value at risk (churn probability x ``value``), with the reasons behind each score.
 
     ``features`` come from :func:`churn_features` at the scoring date (non-members are dropped). ``value`` is a
-    per-user value (e.g. 12-month CLV; default: spend in the lookback window). A reason is a feature whose
+    per-user value if the member is retained (default: spend in the lookback window): pass
+    ``customer_value(...).value_if_retained`` (CLV of a customer who has not left), not ``clv``, which BG/NBD has
+    already weighted by P(alive) and would count churn twice. A reason is a feature whose
     replacement by the population's median lowers the member's score most ("what if this were typical"); the
     reasons are written in ``lang`` (default: the report language).
     """

@@ -2,12 +2,19 @@
 
 Definitions follow the ``lifetimes`` package and the papers it implements:
 
+* Purchases are paid orders not refunded in full, each worth its net money (amount less a partial refund;
+  :func:`shoplab.orders.purchases`): a refunded order adds neither to frequency nor to value.
 * Purchases are counted per calendar day: several orders on the same day are one transaction whose value is
   their sum (Fader, Hardie & Lee 2005 treat CDNOW this way).
 * ``frequency``: number of repeat transactions in the calibration window (transactions after the first).
 * ``recency``: time from the first to the last transaction, in ``time_unit``; 0 without repeats.
 * ``T``: time from the first transaction to the end of the calibration window, in ``time_unit``.
-* ``monetary_value``: mean value of the repeat transactions (0 without repeats).
+* ``monetary_value``: mean value of the repeat transactions (0 without repeats); ``first_value``: value of the
+  first transaction.
+* Gamma-Gamma assumes that spend per transaction does not depend on how often a customer buys. The report checks
+  it (:func:`~shoplab.membership.clv_value.value_frequency_correlation`, a value-by-frequency holdout table)
+  and, when it fails, values purchases with a Gamma-Gamma model per repeat-count group
+  (:class:`~shoplab.membership.clv_value.FrequencyGammaGamma`).
 
 The per-user summary is computed in the engine; the likelihoods are fitted with numpy/scipy on it.
 
@@ -29,7 +36,8 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, special
 
-from ._common import TIER_ORDER, sold, table, tier_order_of, to_ts
+from ..orders import purchases
+from ._common import TIER_ORDER, table, tier_order_of, to_ts
 
 __all__ = [
     "TIME_UNIT_DAYS",
@@ -39,7 +47,9 @@ __all__ = [
     "holdout_check",
     "customer_value",
     "ClvResult",
+    "VALUE_MODELS",
     "clv_analysis",
+    "value_model_errors",
     "clv_by_group",
 ]
 
@@ -68,8 +78,9 @@ def clv_summary(
     Parameters
     ----------
     orders
-        Ibis table or pandas DataFrame of orders (``user_id``, ``ts``, ``amount``; ``status`` if present:
-        cancelled orders are left out).
+        Ibis table or pandas DataFrame of orders (``user_id``, ``ts``, ``amount``; ``status`` and
+        ``refund_amount`` if present): only purchases count (:func:`shoplab.orders.purchases`: paid orders not
+        refunded in full, at their amount less any partial refund); cancelled and refunded orders are left out.
     calibration_end
         Last day of the calibration window, inclusive (as ``calibration_period_end`` in ``lifetimes``):
         transactions on days up to and including it are calibration; ``T`` is measured from the first
@@ -83,7 +94,7 @@ def clv_summary(
     Returns
     -------
     pandas.DataFrame indexed by user id with ``frequency``, ``recency``, ``T``, ``monetary_value``,
-    ``first_purchase`` (and the holdout columns when ``observation_end`` is given).
+    ``first_purchase``, ``first_value`` (and the holdout columns when ``observation_end`` is given).
 
     Examples
     --------
@@ -94,14 +105,14 @@ def clv_summary(
     [1.0, 1.0, 2.0, 12.0]
     """
     unit = _unit_days(time_unit)
-    o = sold(table(orders, [user_col, ts_col, amount_col], "clv_summary(orders)"))
+    o = purchases(table(orders, [user_col, ts_col, amount_col], "clv_summary(orders)"), amount_col=amount_col)
     cal_end = pd.Timestamp(to_ts(calibration_end).date())
     obs_end = pd.Timestamp(to_ts(observation_end).date()) if observation_end is not None else None
     if obs_end is not None and obs_end < cal_end:
         raise ValueError("observation_end must not be before calibration_end")
     last_day = (obs_end if obs_end is not None else cal_end).to_pydatetime()
     o = o.filter(o[ts_col] < last_day + _dt.timedelta(days=1))
-    daily = o.group_by(user=o[user_col], d=o[ts_col].date()).aggregate(v=o[amount_col].sum())
+    daily = o.group_by(user=o[user_col], d=o[ts_col].date()).aggregate(v=o.net_amount.sum())
     is_cal = daily.d <= cal_end.date()
     per = daily.group_by("user").aggregate(
         first=daily.d.min(where=is_cal),
@@ -125,6 +136,7 @@ def clv_summary(
     mv = (df["total"].astype("float64") - df["first_v"].astype("float64")) / out["frequency"].where(rep)
     out["monetary_value"] = mv.where(rep, 0.0).astype("float64")
     out["first_purchase"] = first
+    out["first_value"] = df["first_v"].astype("float64")
     if obs_end is not None:
         nh = df["n_hold"].fillna(0).astype("float64")
         out["frequency_holdout"] = nh
@@ -280,15 +292,20 @@ class BetaGeo:
             )
         return 1.0 / (1.0 + term)
 
-    def conditional_expected_purchases(self, t, frequency, recency, T) -> np.ndarray:
-        """E[Y(t) | x, t_x, T]: expected purchases in the next ``t`` time units (equation 10 of the paper)."""
+    def conditional_expected_purchases_alive(self, t, frequency, recency, T) -> np.ndarray:
+        """E[Y(t) | alive at T, x, t_x, T]: expected purchases in the next ``t`` time units of a customer who has
+        not dropped out (equation 10 of the paper without its P(alive) factor)."""
         r, alpha, a, b = self._p()
-        x, tx, T = (np.asarray(v, dtype="float64") for v in (frequency, recency, T))
+        x, T = (np.asarray(v, dtype="float64") for v in (frequency, T))
         t = np.asarray(t, dtype="float64")
         z = t / (alpha + T + t)
         hyp = special.hyp2f1(r + x, b + x, a + b + x - 1, z)
-        num = (a + b + x - 1) / (a - 1) * (1 - ((alpha + T) / (alpha + T + t)) ** (r + x) * hyp)
-        return num * self.p_alive(x, tx, T)
+        return (a + b + x - 1) / (a - 1) * (1 - ((alpha + T) / (alpha + T + t)) ** (r + x) * hyp)
+
+    def conditional_expected_purchases(self, t, frequency, recency, T) -> np.ndarray:
+        """E[Y(t) | x, t_x, T]: expected purchases in the next ``t`` time units (equation 10 of the paper)."""
+        alive = self.conditional_expected_purchases_alive(t, frequency, recency, T)
+        return alive * self.p_alive(frequency, recency, T)
 
     def predict(self, summary: pd.DataFrame, t: float) -> pd.Series:
         """Expected purchases of each user in the next ``t`` time units."""
@@ -424,29 +441,36 @@ def customer_value(
     """Discounted CLV over the next ``months`` months for each user of ``summary``.
 
     Expected purchases in each future month (BG/NBD, increments of E[Y(t)]) times the expected transaction value
-    (Gamma-Gamma) times ``margin``, discounted at the monthly rate equivalent to the annual ``discount_rate``:
+    (``gg.predict(summary)``: a :class:`GammaGamma` or a
+    :class:`~shoplab.membership.clv_value.FrequencyGammaGamma`) times ``margin``, discounted at the monthly rate
+    equivalent to the annual ``discount_rate``:
     ``CLV = sum_i margin * value * (E[Y(t_i)] - E[Y(t_{i-1})]) / (1 + d_month)^i``.
 
     Returns columns ``p_alive``, ``expected_purchases`` (over the horizon), ``expected_value``
-    (mean transaction value) and ``clv``.
+    (mean transaction value), ``clv`` and ``value_if_retained``: the same CLV for a customer who is still alive
+    (BG/NBD's E[Y(t) | alive]), so that ``clv = p_alive * value_if_retained``. CLV already carries the chance
+    that the customer has left; value at risk multiplies a churn probability by ``value_if_retained``, not by
+    ``clv``, or it would count churn twice.
     """
     unit = _unit_days(time_unit)
     month_units = 365.25 / 12 / unit
     d_month = (1 + discount_rate) ** (1 / 12) - 1
-    value = gg.conditional_expected_average_value(summary["frequency"], summary["monetary_value"])
+    value = np.asarray(gg.predict(summary), dtype="float64")
     (x, tx, T), inv = _distinct(summary["frequency"], summary["recency"], summary["T"])
-    clv = np.zeros(len(summary))
+    p_alive = bg.p_alive(x, tx, T)
+    alive = np.zeros(len(summary))
     prev = np.zeros(len(summary))
     for i in range(1, months + 1):
-        cur = bg.conditional_expected_purchases(i * month_units, x, tx, T)[inv]
-        clv += margin * value * (cur - prev) / (1 + d_month) ** i
+        cur = bg.conditional_expected_purchases_alive(i * month_units, x, tx, T)[inv]
+        alive += margin * value * (cur - prev) / (1 + d_month) ** i
         prev = cur
     return pd.DataFrame(
         {
-            "p_alive": bg.p_alive(x, tx, T)[inv],
-            "expected_purchases": prev,
+            "p_alive": p_alive[inv],
+            "expected_purchases": prev * p_alive[inv],
             "expected_value": value,
-            "clv": clv,
+            "clv": alive * p_alive[inv],
+            "value_if_retained": alive,
         },
         index=summary.index,
     )
@@ -454,7 +478,13 @@ def customer_value(
 
 @dataclass
 class ClvResult:
-    """What :func:`clv_analysis` fitted and checked."""
+    """What :func:`clv_analysis` fitted and checked.
+
+    ``gg`` is the pooled Gamma-Gamma fit; ``value_model`` says which spend model ``values`` use (``"pooled"`` or
+    ``"by_frequency"``, the :class:`~shoplab.membership.clv_value.FrequencyGammaGamma` in ``gg_by_frequency``),
+    ``independence`` is the Gamma-Gamma independence check on the final summary and ``value_holdout`` the
+    value-by-frequency holdout table that chose the model.
+    """
 
     holdout: pd.DataFrame
     holdout_params: dict
@@ -463,12 +493,22 @@ class ClvResult:
     gg: GammaGamma
     summary: pd.DataFrame
     values: pd.DataFrame
+    value_model: str = "pooled"
+    gg_by_frequency: object | None = None
+    independence: object | None = None
+    value_holdout: pd.DataFrame | None = None
 
     def params(self) -> pd.DataFrame:
         rows = [("BG/NBD", k, v) for k, v in self.bg.params_.items()]
         rows += [("Gamma-Gamma", k, v) for k, v in self.gg.params_.items()]
+        if self.gg_by_frequency is not None:
+            for name, m in self.gg_by_frequency.models_.items():
+                rows += [(f"Gamma-Gamma ({name} repeats)", k, v) for k, v in m.params_.items()]
         rows += [("BG/NBD (holdout fit)", k, v) for k, v in self.holdout_params.items()]
         return pd.DataFrame(rows, columns=["model", "parameter", "value"])
+
+
+VALUE_MODELS = ("auto", "pooled", "by_frequency")
 
 
 def clv_analysis(
@@ -480,14 +520,28 @@ def clv_analysis(
     discount_rate: float = 0.10,
     time_unit: str = "W",
     margin: float = 1.0,
+    value_model: str = "auto",
 ) -> ClvResult:
-    """The report's CLV: a holdout check, then models fitted on all data before ``end`` (exclusive).
+    """The report's CLV: holdout checks, then models fitted on all data before ``end`` (exclusive).
 
     1. Calibrate BG/NBD on transactions up to ``end - holdout_months`` and compare its predictions with the
-       purchases actually made in the last ``holdout_months`` (:func:`holdout_check`).
-    2. Refit BG/NBD and Gamma-Gamma on everything before ``end`` and compute each buyer's discounted CLV over the
-       next ``months`` (:func:`customer_value`).
+       purchases actually made in the last ``holdout_months`` (:func:`holdout_check`). Fit the pooled and the
+       frequency-group Gamma-Gamma on the same calibration data and compare their spend per purchase with the
+       holdout's, by repeat-count group (:func:`~shoplab.membership.clv_value.value_holdout_check`).
+    2. Refit BG/NBD and the spend model on everything before ``end`` and compute each buyer's discounted CLV over
+       the next ``months`` (:func:`customer_value`).
+
+    ``value_model``: ``"pooled"`` (Gamma-Gamma), ``"by_frequency"``
+    (:class:`~shoplab.membership.clv_value.FrequencyGammaGamma`) or ``"auto"``: the frequency-group model when
+    Gamma-Gamma's independence assumption fails (|Pearson r| of frequency and mean repeat spend above 0.1,
+    :func:`~shoplab.membership.clv_value.value_frequency_correlation`) and the group model's holdout spend per
+    purchase is closer by repeat-count group (users-weighted mean absolute bias, :func:`value_model_errors`);
+    otherwise the textbook pooled model.
     """
+    from .clv_value import FrequencyGammaGamma, value_frequency_correlation, value_holdout_check
+
+    if value_model not in VALUE_MODELS:
+        raise ValueError(f"value_model must be one of {', '.join(VALUE_MODELS)}, got {value_model!r}")
     last_day = (pd.Timestamp(to_ts(end)) - pd.Timedelta(days=1)).normalize()
     cal_day = (
         pd.Timestamp(to_ts(end)) - pd.DateOffset(months=holdout_months) - pd.Timedelta(days=1)
@@ -495,13 +549,51 @@ def clv_analysis(
     hs = clv_summary(orders, calibration_end=cal_day, observation_end=last_day, time_unit=time_unit)
     bg_h = BetaGeo().fit(hs)
     check = holdout_check(bg_h, hs)
+    try:
+        value_check = value_holdout_check(hs, GammaGamma().fit(hs), FrequencyGammaGamma().fit(hs))
+    except ValueError:  # too few repeat buyers in the calibration window
+        value_check = None
     s = clv_summary(orders, calibration_end=last_day, time_unit=time_unit)
     bg = BetaGeo().fit(s)
     gg = GammaGamma().fit(s)
+    fg = FrequencyGammaGamma().fit(s)
+    independence = value_frequency_correlation(s)
+    if value_model == "auto":
+        err = value_model_errors(value_check) if value_check is not None else None
+        better = err is not None and err["by_frequency"] < err["pooled"]
+        value_model = "by_frequency" if independence.dependent and better else "pooled"
     values = customer_value(
-        bg, gg, s, months=months, discount_rate=discount_rate, time_unit=time_unit, margin=margin
+        bg,
+        fg if value_model == "by_frequency" else gg,
+        s,
+        months=months,
+        discount_rate=discount_rate,
+        time_unit=time_unit,
+        margin=margin,
     )
-    return ClvResult(check, bg_h.params_, cal_day, bg, gg, s, values)
+    return ClvResult(
+        check,
+        bg_h.params_,
+        cal_day,
+        bg,
+        gg,
+        s,
+        values,
+        value_model,
+        fg,
+        independence,
+        value_check,
+    )
+
+
+def value_model_errors(value_holdout: pd.DataFrame) -> dict[str, float]:
+    """Users-weighted mean absolute bias over the repeat-count groups of a value holdout table, per model."""
+    g = value_holdout[value_holdout.iloc[:, 0] != "all"]
+    w = g["users"] / g["users"].sum()
+    return {
+        "pooled": float((w * g["bias"].abs()).sum()),
+        "by_frequency": float((w * g["bias_by_frequency"].abs()).sum()),
+    }
 
 
 def clv_by_group(values: pd.DataFrame, groups: pd.Series, *, name: str = "group") -> pd.DataFrame:

@@ -25,6 +25,7 @@ __all__ = [
     "plot_retention_curves",
     "plot_lifecycle",
     "plot_holdout",
+    "plot_value_holdout",
     "plot_calibration",
     "plot_importance",
     "plot_clv_by_group",
@@ -298,6 +299,34 @@ def plot_holdout(check: pd.DataFrame, *, title: str | None = None, ax=None, lang
     ax.set_ylabel(tr("mean purchases per buyer in the holdout", "留出期人均购买次数", lang))
     ax.legend(loc="upper left")
     _title(ax, title, "holdout", lang, holdout=check)
+    return ax
+
+
+def plot_value_holdout(
+    value_holdout: pd.DataFrame, *, title: str | None = None, ax=None, lang: str | None = None
+):
+    """Actual vs predicted spend per purchase in the holdout per calibration repeat-count group, for the pooled and
+    the frequency-group Gamma-Gamma (``value_holdout_check``)."""
+    ax = _ax(ax)
+    c = value_holdout[value_holdout.iloc[:, 0] != "all"]
+    x = np.arange(len(c))
+    bars = [
+        ("actual_value", tr("actual", "实际", lang)),
+        ("predicted_value", tr("predicted (pooled Gamma-Gamma)", "预测（统一 Gamma-Gamma）", lang)),
+        (
+            "predicted_value_by_frequency",
+            tr("predicted (by repeat-count group)", "预测（按重复购买次数分组）", lang),
+        ),
+    ]
+    bars = [(col, label) for col, label in bars if col in c.columns]
+    w = 0.8 / len(bars)
+    for i, (col, label) in enumerate(bars):
+        ax.bar(x + (i - (len(bars) - 1) / 2) * w, c[col], w, label=label, color=PALETTE[i])
+    ax.set_xticks(x, c.iloc[:, 0])
+    ax.set_xlabel(tr("repeat purchases in the calibration window", "校准期内的重复购买次数", lang))
+    ax.set_ylabel(tr("mean spend per purchase in the holdout (¥)", "留出期平均单次消费金额（¥）", lang))
+    ax.legend(loc="upper left")
+    _title(ax, title, "value_holdout", lang, value_holdout=value_holdout)
     return ax
 
 

@@ -29,6 +29,8 @@ __all__ = [
     "points_lines",
     "churn_lines",
     "clv_lines",
+    "value_model_lines",
+    "independence_note",
     "satisfaction_lines",
     "SECTIONS",
 ]
@@ -111,7 +113,7 @@ _COLUMNS = {
     "p_alive_mean": ("mean P(alive)", "平均存活概率", "rate"),
     "clv_share": ("share of CLV", "CLV 占比", "rate"),
     "churn_probability": ("churn probability", "流失概率", "rate"),
-    "value": ("12-month CLV", "12 个月 CLV", "yuan"),
+    "value": ("12-month value if retained", "留存时 12 个月价值", "yuan"),
     "value_at_risk": ("value at risk", "风险价值", "yuan"),
     "reasons": ("main reasons", "主要原因", None),
     "nps": ("NPS", "NPS", None),
@@ -331,11 +333,17 @@ def churn_lines(
     if value_at_risk is not None and not pd.isna(value_at_risk):
         v = fmt_value(value_at_risk, "yuan")
         n = f"{scored:,} " if scored else ""
+        h = (churn.test_cutoff - churn.train_cutoff).days
         out.append(
             tr(
-                f"Value at risk: {v} of 12-month CLV, summed over the {n}members scored today (churn probability × "
-                "CLV).",
-                f"风险价值：今日评分的 {n}名会员的 12 个月 CLV 中有 {v} 面临流失风险（流失概率 × CLV 之和）。",
+                f"Value at risk: {v}, summed over the {n}members scored today: each member's churn probability "
+                f"(this model: no order and no visit in the next {h} days) × their 12-month value if retained "
+                "(BG/NBD × Gamma-Gamma CLV of a customer who has not left). CLV itself is already weighted by "
+                "BG/NBD's P(alive), the chance of not having left for good, so it is not multiplied by the churn "
+                "probability again.",
+                f"风险价值：今日评分的 {n}名会员合计 {v}，即每位会员的流失概率（本模型：未来 {h} 天既无下单也无访问）"
+                "× 其留存时的 12 个月价值（BG/NBD × Gamma-Gamma 对尚未流失客户的 CLV）。CLV 本身已乘以 BG/NBD "
+                "的存活概率 P(alive)（尚未永久流失的概率），因此不再乘以流失概率，以免重复计算流失。",
                 lang,
             )
         )
@@ -357,13 +365,132 @@ def clv_lines(
     v, sh = fmt_value(clv_mean, "yuan"), _pct(clv_members_share, lang)
     return [
         tr(
-            f"A member is worth {v} over the next {months} months on average (discounted GMV, {members:,} members "
-            f"who have bought); members hold {sh} of all buyers' CLV.",
-            f"会员未来 {months} 个月的人均客户终身价值（CLV，折现成交额）为 {v}（{members:,} 名已购会员）；"
+            f"A member is worth {v} over the next {months} months on average (discounted spend net of refunds, "
+            f"{members:,} members who have bought); members hold {sh} of all buyers' CLV.",
+            f"会员未来 {months} 个月的人均客户终身价值（CLV，扣除退款后的折现消费额）为 {v}（{members:,} 名已购会员）；"
             f"会员占全部买家 CLV 的 {sh}。",
             lang,
         )
     ]
+
+
+def _bias_list(value_holdout: pd.DataFrame, col: str, lang: str | None) -> str:
+    g = value_holdout[value_holdout.iloc[:, 0] != "all"]
+    names = {"0": tr("no repeats", "无重复购买", lang)}
+    return tr(", ", "，", lang).join(
+        f"{names.get(k, k)} {fmt_change(b)}" for k, b in zip(g.iloc[:, 0], g[col], strict=True)
+    )
+
+
+def independence_note(independence, *, lang: str | None = None) -> str | None:
+    """The warning shown when Gamma-Gamma's independence assumption fails (``independence.dependent``)."""
+    if independence is None or not independence.dependent:
+        return None
+    r, rho, n = f"{independence.pearson:.2f}", f"{independence.spearman:.2f}", f"{independence.n:,}"
+    th = f"{independence.threshold:.2f}"
+    return tr(
+        f"Gamma-Gamma independence check failed: among {n} repeat buyers, spend per purchase correlates with "
+        f"purchase frequency (Pearson r = {r}, beyond ±{th}; Spearman ρ = {rho}; the model assumes none). The "
+        "pooled Gamma-Gamma model then values buyers by frequency wrongly; see the value-by-frequency holdout "
+        "table below for by how much and which model CLV uses.",
+        f"Gamma-Gamma 独立性检验未通过：{n} 名复购买家中，单次消费金额与购买频次相关（Pearson r = {r}，"
+        f"超出 ±{th}；Spearman ρ = {rho}；模型假设两者无关）。此时统一的 Gamma-Gamma 模型会按购买频次错估买家价值；"
+        "偏差大小及 CLV 采用的模型见下方按购买频次的客单价留出期检验表。",
+        lang,
+    )
+
+
+def value_model_lines(
+    independence, value_holdout: pd.DataFrame | None, value_model: str, *, lang: str | None = None
+) -> list[str]:
+    """The CLV section's sentences on spend per purchase: the Gamma-Gamma independence check, the holdout by
+    repeat-count group, and which spend model CLV uses and why (from :func:`~shoplab.membership.clv_analysis`)."""
+    from .clv import value_model_errors
+
+    out = []
+    if independence is not None and not pd.isna(independence.pearson):
+        r, rho, n = f"{independence.pearson:.2f}", f"{independence.spearman:.2f}", f"{independence.n:,}"
+        th = f"{independence.threshold:.2f}"
+        if independence.dependent:
+            en_dir, zh_dir = ("rises", "上升") if independence.pearson > 0 else ("falls", "下降")
+            out.append(
+                tr(
+                    f"Spend per purchase {en_dir} with how often buyers buy (among {n} repeat buyers: Pearson "
+                    f"r = {r}, beyond ±{th}; Spearman ρ = {rho}): Gamma-Gamma's assumption that spend does not "
+                    "depend on frequency does not hold.",
+                    f"单次消费金额随购买频次{zh_dir}（{n} 名复购买家：Pearson r = {r}，超出 ±{th}；Spearman ρ = {rho}）："
+                    "Gamma-Gamma 模型“消费金额与购买频次无关”的假设不成立。",
+                    lang,
+                )
+            )
+        else:
+            out.append(
+                tr(
+                    f"Spend per purchase hardly depends on how often buyers buy (among {n} repeat buyers: Pearson "
+                    f"r = {r}, within ±{th}; Spearman ρ = {rho}), as Gamma-Gamma assumes.",
+                    f"单次消费金额与购买频次基本无关（{n} 名复购买家：Pearson r = {r}，在 ±{th} 以内；Spearman ρ = {rho}），"
+                    "符合 Gamma-Gamma 模型的假设。",
+                    lang,
+                )
+            )
+    if value_holdout is None or not len(value_holdout):
+        out.append(
+            tr(
+                "CLV uses the pooled Gamma-Gamma model: too few repeat buyers in the calibration window to check "
+                "it by repeat-count group.",
+                "CLV 采用统一的 Gamma-Gamma 模型：校准期内复购买家太少，无法按重复购买次数分组检验。",
+                lang,
+            )
+        )
+        return out
+    pooled = _bias_list(value_holdout, "bias", lang)
+    grouped = _bias_list(value_holdout, "bias_by_frequency", lang)
+    out.append(
+        tr(
+            "Predicted against actual spend per purchase in the holdout, by repeat purchases in the calibration "
+            f"window: pooled Gamma-Gamma {pooled}; fitted by repeat-count group {grouped}.",
+            f"留出期检验（按校准期内重复购买次数分组）预测单次消费金额相对实际的偏差：统一的 Gamma-Gamma 模型 {pooled}；"
+            f"按重复购买次数分组拟合的模型 {grouped}。",
+            lang,
+        )
+    )
+    err = value_model_errors(value_holdout)
+    ep, ef = fmt_value(err["pooled"], "rate"), fmt_value(err["by_frequency"], "rate")
+    if value_model == "by_frequency":
+        out.append(
+            tr(
+                "CLV therefore values purchases with the Gamma-Gamma model fitted within each repeat-count group "
+                "(buyers without repeats: a prior centred on such buyers' own first purchases, with their first "
+                "purchase as one observation): "
+                f"its holdout predictions are closer (mean absolute bias {ef} against {ep} for the pooled model), "
+                "so buyers who buy rarely are not valued at frequent buyers' spend.",
+                "因此 CLV 采用按重复购买次数分组拟合的 Gamma-Gamma 模型估计单次消费金额（无重复购买的买家：先验以这类"
+                f"买家自身的首次购买为中心，并以本人首次购买作为一次观测）：其留出期预测更接近实际（平均绝对偏差 {ef}，"
+                f"统一模型为 {ep}），"
+                "不会把低频买家按高频买家的消费水平估值。",
+                lang,
+            )
+        )
+    elif independence is not None and not independence.dependent:
+        out.append(
+            tr(
+                "CLV uses the pooled Gamma-Gamma model, whose assumption holds here (mean absolute holdout bias "
+                f"{ep}; fitted by repeat-count group {ef}).",
+                f"CLV 采用统一的 Gamma-Gamma 模型，其假设在此成立（留出期平均绝对偏差 {ep}；按重复购买次数分组拟合为 {ef}）。",
+                lang,
+            )
+        )
+    else:
+        out.append(
+            tr(
+                "CLV uses the pooled Gamma-Gamma model: fitting it by repeat-count group does not predict the holdout "
+                f"better (mean absolute bias {ef} against {ep} for the pooled model).",
+                f"CLV 采用统一的 Gamma-Gamma 模型：按重复购买次数分组拟合并未更好地预测留出期（平均绝对偏差 {ef}，"
+                f"统一模型为 {ep}）。",
+                lang,
+            )
+        )
+    return out
 
 
 def satisfaction_lines(
@@ -426,10 +553,13 @@ def findings(
     holdout: pd.DataFrame | None = None,
     nps_now: dict | None = None,
     sat_month: pd.DataFrame | None = None,
+    clv_value_model: str | None = None,
+    clv_independence=None,
     lang: str | None = None,
 ) -> list[Finding]:
     """3-6 findings in plain sentences, each generated from the numbers passed in and linked to the section that
-    shows them (see :data:`SECTIONS`)."""
+    shows them (see :data:`SECTIONS`). ``clv_value_model`` and ``clv_independence`` (from
+    :func:`~shoplab.membership.clv_analysis`) say how CLV values spend per purchase."""
 
     def F(en: str, zh: str, section: str) -> Finding:
         return Finding(tr(en, zh, lang), section)
@@ -507,10 +637,11 @@ def findings(
         top = at_risk_top or 0
         out.append(
             F(
-                f"The churn model (test AUC {auc}, {_auc_word(churn.auc, 'en')}) puts {v} of members' 12-month CLV "
-                "at risk"
+                f"The churn model (test AUC {auc}, {_auc_word(churn.auc, 'en')}) puts {v} of members' 12-month value "
+                "at risk (churn probability × value if retained)"
                 + (f"; the win-back list names the {top} members with the most at stake." if top else "."),
-                f"流失模型（测试集 AUC {auc}，{_auc_word(churn.auc, 'zh')}）估计会员 12 个月 CLV 中有 {v} 面临流失风险"
+                f"流失模型（测试集 AUC {auc}，{_auc_word(churn.auc, 'zh')}）估计会员 12 个月价值中有 {v} 面临流失风险"
+                "（流失概率 × 留存时价值）"
                 + (f"；召回名单列出风险价值最高的 {top} 名会员。" if top else "。"),
                 "churn-risk",
             )
@@ -535,6 +666,18 @@ def findings(
             elif not pd.isna(err):
                 en += f"; the holdout check is within {fmt_value(abs(err), 'rate')} of actual purchases"
                 zh += f"；留出期检验预测与实际相差 {fmt_value(abs(err), 'rate')} 以内"
+        if clv_value_model == "by_frequency" and clv_independence is not None:
+            r = f"{clv_independence.pearson:.2f}"
+            over_en, over_zh = (
+                ("overstate", "高估") if clv_independence.pearson > 0 else ("understate", "低估")
+            )
+            en += (
+                f"; spend per purchase is valued by repeat-count group, as it depends on purchase frequency "
+                f"(r = {r}) and the pooled Gamma-Gamma model would {over_en} buyers who buy rarely"
+            )
+            zh += (
+                f"；由于单次消费金额与购买频次相关（r = {r}），按重复购买次数分组估计，以免{over_zh}低频买家"
+            )
         out.append(F(en + ".", zh + "。", "clv"))
     if nps_now is not None and nps_now.get("nps_answers") and len(out) < 6:
         out.append(Finding(_nps_sentence(nps_now, sat_month, lang), "satisfaction"))
@@ -550,7 +693,7 @@ def titles(lang: str | None = None, **kw) -> dict[str, str]:
 
     Keywords: ``tier_counts``, ``migration`` (with ``start``/``end`` labels), ``comparison``, ``points``,
     ``retention``, ``revenue_retention``, ``lifecycle``, ``flows`` (with ``start``/``end``), ``churn``,
-    ``calibration``, ``importance``, ``holdout``, ``clv_by_tier``, ``satisfaction``.
+    ``calibration``, ``importance``, ``holdout``, ``value_holdout``, ``clv_by_tier``, ``satisfaction``.
     """
     t = {}
     start, end = kw.get("start"), kw.get("end")
@@ -667,6 +810,17 @@ def titles(lang: str | None = None, **kw) -> dict[str, str]:
         t["holdout"] = tr(
             f"Holdout check: {h.predicted:.2f} purchases per buyer predicted vs {h.actual:.2f} actual ({err})",
             f"留出期检验：人均预测购买 {h.predicted:.2f} 次，实际 {h.actual:.2f} 次（{err}）",
+            lang,
+        )
+    if "value_holdout" in kw:
+        v = kw["value_holdout"].set_index(kw["value_holdout"].columns[0])
+        low = v.index[0]
+        b, bf = fmt_change(v.loc[low, "bias"]), fmt_change(v.loc[low, "bias_by_frequency"])
+        t["value_holdout"] = tr(
+            f"Spend per purchase on the holdout, buyers with {low} repeats: pooled Gamma-Gamma {b}, fitted by "
+            f"repeat-count group {bf}",
+            f"留出期单次消费金额（校准期重复购买 {low} 次的买家）：统一 Gamma-Gamma 模型偏差 {b}，按重复购买次数分组"
+            f"拟合 {bf}",
             lang,
         )
     if "clv_by_tier" in kw:

@@ -15,8 +15,9 @@ from __future__ import annotations
 import ibis
 import pandas as pd
 
+from ..orders import gross_orders
 from ..periods import Period
-from ._common import months_table, sold, table, tier_order_of, to_ts
+from ._common import months_table, table, tier_order_of, to_ts
 
 __all__ = [
     "tiers_at",
@@ -134,7 +135,7 @@ def member_comparison(orders, members, *, start, end) -> pd.DataFrame:
 
     One row per group: ``member`` (joined before ``start``), ``joined in window``, ``non-member``.
     """
-    o = sold(table(orders, ["user_id", "ts", "amount"], "orders"))
+    o = gross_orders(table(orders, ["user_id", "ts", "amount"], "orders"))
     m = table(members, ["user_id", "joined_ts"], "members")
     lo, hi = to_ts(start), to_ts(end)
     o = o.filter((o.ts >= lo) & (o.ts < hi))

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from ..data import Shop, as_table
+from ..orders import paid_orders
 from ..periods import Period
 from .rfm import check_columns
 
@@ -49,8 +50,8 @@ def basket_lines(
         )
     shop.require("orders", "order_items")
     p = Period.parse(period)
-    o = shop.orders
-    o = o.filter((o.status == "paid") & (o.ts >= p.shift(-(window_months - 1)).start) & (o.ts < p.end))
+    o = paid_orders(shop.orders)
+    o = o.filter((o.ts >= p.shift(-(window_months - 1)).start) & (o.ts < p.end))
     oi = shop.order_items
     if level == "item":
         col = oi.item_id.cast("string")

@@ -5,13 +5,14 @@ Definitions (the report states them too):
 * **As of** the end of the period (exclusive): nothing at or after ``period.end`` is seen.
 * **Users**: rows of ``users`` that signed up before the end (or have no signup time); without a ``users``
   table, every user with an order or event before the end.
-* **Paid orders** are orders with status ``paid`` (cancelled and refunded orders are not spend).
+* **Paid orders** are orders with status ``paid`` (cancelled and refunded orders are not spend); their
+  **spend** is net money, the amount less any partial refund (:mod:`shoplab.orders`).
 * **Window**: the ``window_months`` calendar months ending with the period (default 12), the look-back of
   frequency, monetary and behaviour.
 * Money sums (``monetary``, ``spend_period``) are rounded to cents.
 * ``recency_days``: whole days from the last paid order (any time before the end) to the end; NaN for users
-  who never paid. ``frequency`` and ``monetary``: paid orders and their amount in the window.
-* ``aov``: monetary / frequency. ``orders_period`` / ``spend_period``: paid orders and amount in the period.
+  who never paid. ``frequency`` and ``monetary``: paid orders and their spend in the window.
+* ``aov``: monetary / frequency. ``orders_period`` / ``spend_period``: paid orders and spend in the period.
 * ``tenure_days``: whole days from signup (else the first order or event) to the end.
 * ``active_days``, ``sessions``: distinct event days and sessions in the window; ``view_to_buy``: sessions
   with a ``pay`` event / sessions with a ``product_view`` event, in the window.
@@ -34,6 +35,7 @@ import numpy as np
 import pandas as pd
 
 from ..data import Shop, connect
+from ..orders import is_paid, is_refunded, net_amount
 from ..periods import Period
 
 __all__ = ["user_features", "AGE_BANDS", "age_band"]
@@ -104,7 +106,8 @@ def user_features(
 
     o = shop.orders
     o = o.filter(o.ts < end)
-    paid = o.status == "paid"
+    o = o.mutate(net=net_amount(o))
+    paid = is_paid(o)
     in_w = o.ts >= wstart
     disc = o.discount.fill_null(0) > 0 if "discount" in o.columns else ibis.literal(False)
     if "coupon_id" in o.columns:
@@ -113,11 +116,11 @@ def user_features(
         first_order_ts=o.ts.min(where=paid),
         last_order_ts=o.ts.max(where=paid),
         frequency=(paid & in_w).cast("int64").sum(),
-        monetary=o.amount.sum(where=paid & in_w),
+        monetary=o.net.sum(where=paid & in_w),
         orders_period=(paid & (o.ts >= pstart)).cast("int64").sum(),
-        spend_period=o.amount.sum(where=paid & (o.ts >= pstart)),
+        spend_period=o.net.sum(where=paid & (o.ts >= pstart)),
         discounted=(paid & in_w & disc).cast("int64").sum(),
-        refunded=((o.status == "refunded") & in_w).cast("int64").sum(),
+        refunded=(is_refunded(o) & in_w).cast("int64").sum(),
         first_seen_o=o.ts.min(),
     )
 

@@ -37,6 +37,7 @@ import numpy as np
 import pandas as pd
 
 from ..data import as_table
+from ..orders import is_paid, net_amount
 
 __all__ = [
     "SEGMENT_RULES",
@@ -333,12 +334,13 @@ def rfm_inputs(shop, period, *, window_months: int = 12) -> pd.DataFrame:
     end, wstart = p.end, p.shift(-(window_months - 1)).start
     o = shop.orders
     o = o.filter(o.ts < end)
-    paid = o.status == "paid"
+    o = o.mutate(net=net_amount(o))
+    paid = is_paid(o)
     in_w = o.ts >= wstart
     agg = o.group_by("user_id").aggregate(
         last_order_ts=o.ts.max(where=paid),
         frequency=(paid & in_w).cast("int64").sum(),
-        monetary=o.amount.sum(where=paid & in_w),
+        monetary=o.net.sum(where=paid & in_w),
     )
     agg = agg.filter(agg.last_order_ts.notnull())
     if shop.has("users"):  # the user base of user_features: users signed up before the end

@@ -588,6 +588,7 @@ _SCHEMAS = {
             ("amount", pa.float64()),
             ("discount", pa.float64()),
             ("status", pa.string()),
+            ("refund_amount", pa.float64()),  # empty: sample refunds are whole orders (status refunded)
             ("channel", pa.string()),
             ("campaign_id", pa.string()),
             ("coupon_id", pa.string()),
