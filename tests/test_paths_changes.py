@@ -143,11 +143,10 @@ def test_weekly_title_does_not_name_a_move_that_may_be_noise():
         == "从 10-05 当周到 10-19 当周，没有哪一步的变化超出随机波动（检验了 4 个步骤，已做 Bonferroni 校正）"
     )
     assert not names_a_step(en) and not names_a_step(zh) and "moved" not in en
-    # fewer than three weeks: nothing to compare
-    assert paths.weekly_change(weekly_table(weeks[:2])).empty
-    assert (
-        report.weekly_title(paths.weekly_change(weekly_table(weeks[:2]))) == "Weekly conversion of each step"
-    )
+    # fewer than four weeks: no two full weeks to compare
+    short = paths.weekly_change(weekly_table(weeks[:3]))
+    assert short.empty and report.weekly_title(short) == "Weekly conversion of each step"
+    assert not paths.weekly_change(weekly_table(weeks[:4])).empty
 
 
 def test_weekly_title_names_a_planted_drop_with_its_adjusted_interval():

@@ -719,7 +719,7 @@ def named_change(change: pd.DataFrame, *, direction: str | None = None) -> pd.Se
     ``direction`` (``"down"``, ``"up"`` or either, ``None``); ``None`` when no step qualifies.
 
     Naming the largest move only when it passes the adjusted test keeps the chance of naming a change when no
-    step changed at ``1 - confidence`` (5%), however many steps it was picked from.
+    step changed at most ``1 - confidence`` (5%), however many steps it was picked from.
     """
     if direction not in (None, "down", "up"):
         raise ValueError(f"direction must be 'down', 'up' or None, got {direction!r}")
@@ -739,14 +739,14 @@ def weekly_change(table: pd.DataFrame, *, confidence: float = 0.95) -> pd.DataFr
     The first and the last week of the table are left out (the period's edges may cut them short); the
     remaining first and last weeks are compared with :func:`compare_funnels`, whose ``significant`` and
     adjusted columns allow for the number of steps compared. Returns its table with ``week_a`` and ``week_b``
-    in front, empty (same columns) when the table has fewer than three weeks. The weekly trend title names a
-    step only through :func:`named_change` of this table.
+    in front, empty (same columns) when fewer than two weeks remain (fewer than four in the table). The weekly
+    trend title names a step only through :func:`named_change` of this table.
     """
     weeks = sorted(pd.to_datetime(pd.Series(table["week"].unique())))
     empty = compare_funnels(table.iloc[:0], table.iloc[:0], confidence=confidence)
     empty.insert(0, "week_b", pd.Series(dtype="datetime64[ns]"))
     empty.insert(0, "week_a", pd.Series(dtype="datetime64[ns]"))
-    if len(weeks) < 3:
+    if len(weeks) < 4:
         return empty
     wk = pd.to_datetime(table["week"])
     a = table[wk == weeks[1]].drop(columns="week")
