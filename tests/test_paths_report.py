@@ -42,7 +42,7 @@ def test_findings_name_the_biggest_dropoff_and_the_step_that_got_worse():
     assert "The step that got worse is product_view → add_to_cart: 37.5% against 50.0%" in text
     assert "The channel that converts best is A: 20.0%" in text
     same = " ".join(report.findings(summary, cur, cur))
-    assert "No step converted significantly worse" in same
+    assert "No step changed beyond noise against the month before" in same
     better = " ".join(report.findings(summary, prev, cur, lang="zh"))  # the other way round: a step improved
     assert "商品详情 → 加购 的转化率从 37.5% 提升到 50.0%" in better
     close = funnel_table([1000, 800, 396, 297])  # a change far from significant: named as the largest one
@@ -99,19 +99,6 @@ def test_charts_return_axes_and_titles_state_the_finding():
         {"step": ["home", "home"], "next_event": ["[exit]", "search"], "units": [3, 1], "share": [0.75, 0.25]}
     )
     assert report.plot_dropoffs(drops).get_title("left") == "Most who stop at home leave the session (75%)"
-
-
-def test_weekly_title_names_the_move_whose_conversion_moved_most():
-    weeks = pd.date_range("2026-09-28", periods=5, freq="7D")
-    rows = []
-    for i, w in enumerate(weeks):
-        t = funnel_table(
-            [100, 80, 40 - 4 * i, 30 - 3 * i]
-        )  # add_to_cart from product_view slides week by week
-        rows.append(t.assign(week=w))
-    table = pd.concat(rows, ignore_index=True)
-    assert report.weekly_title(table).startswith("product_view → add_to_cart moved most: 45% in the week of")
-    assert report.weekly_title(table, lang="zh").startswith("商品详情 → 加购 变化最大：")
 
 
 def slow_log():

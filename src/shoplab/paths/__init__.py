@@ -18,8 +18,10 @@ from .funnels import (
     funnel,
     funnel_intervals,
     funnel_levels,
+    named_change,
     step_time_distribution,
     two_proportion_test,
+    weekly_change,
 )
 from .nodes import channel_conversion, event_conversion, key_nodes
 from .sessions import add_sessions, add_user_type, entry_exit_pages, session_summary, sessions_table
@@ -38,6 +40,8 @@ __all__ = [
     "dropoff_destinations",
     "two_proportion_test",
     "compare_funnels",
+    "named_change",
+    "weekly_change",
     "biggest_dropoff",
     "transitions",
     "transition_matrix",

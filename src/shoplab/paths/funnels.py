@@ -48,6 +48,8 @@ __all__ = [
     "dropoff_destinations",
     "two_proportion_test",
     "compare_funnels",
+    "named_change",
+    "weekly_change",
     "funnel_intervals",
     "biggest_dropoff",
 ]
@@ -612,28 +614,53 @@ def dropoff_destinations(
     return out.sort_values("_o", kind="stable").drop(columns="_o").reset_index(drop=True)
 
 
+def _two_proportions(xa, na, xb, nb, *, confidence: float, tests: Any) -> dict[str, np.ndarray]:
+    """The arithmetic of :func:`two_proportion_test` on arrays (NaN where a group is empty); ``tests`` may be
+    one number or one per comparison."""
+    from scipy.stats import norm
+
+    tests = np.asarray(tests, dtype="float64")
+    if np.any(tests < 1):
+        raise ValueError(f"tests must be at least 1, got {tests!r}")
+    xa, na, xb, nb = (np.asarray(v, dtype="float64") for v in (xa, na, xb, nb))
+    ok = (na > 0) & (nb > 0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        pa, pb = np.where(ok, xa / na, np.nan), np.where(ok, xb / nb, np.nan)
+        pooled = (xa + xb) / (na + nb)
+        se0 = np.sqrt(pooled * (1 - pooled) * (1 / na + 1 / nb))
+        se = np.sqrt(pa * (1 - pa) / na + pb * (1 - pb) / nb)
+        d = pb - pa
+        z = np.where(se0 > 0, d / se0, np.where(d == 0, 0.0, np.copysign(np.inf, d)))
+    p = np.where(se0 > 0, 2 * norm.sf(np.abs(z)), np.where(d == 0, 1.0, 0.0))
+    z, p = np.where(ok, z, np.nan), np.where(ok, p, np.nan)
+    zq = norm.ppf(1 - (1 - confidence) / tests / 2)
+    return dict(
+        p_a=pa, p_b=pb, difference=d, ci_low=d - zq * se, ci_high=d + zq * se, z=z, p_value=p,
+        p_adjusted=np.minimum(1.0, p * tests),
+    )  # fmt: skip
+
+
 def two_proportion_test(
-    successes_a: float, n_a: float, successes_b: float, n_b: float, *, confidence: float = 0.95
+    successes_a: float,
+    n_a: float,
+    successes_b: float,
+    n_b: float,
+    *,
+    confidence: float = 0.95,
+    tests: int = 1,
 ) -> dict[str, float]:
     """Two-proportion z-test of ``p_b - p_a`` with a Wald confidence interval for the difference.
 
-    Returns ``p_a``, ``p_b``, ``difference`` (b - a), ``ci_low``, ``ci_high``, ``z`` and two-sided ``p_value``
-    (pooled standard error for the test, unpooled for the interval). NaN when a group is empty.
-    """
-    from scipy.stats import norm
+    Returns ``p_a``, ``p_b``, ``difference`` (b - a), ``ci_low``, ``ci_high``, ``z``, two-sided ``p_value``
+    (pooled standard error for the test, unpooled for the interval) and ``p_adjusted``. NaN when a group is empty.
 
-    if n_a <= 0 or n_b <= 0:
-        nan = math.nan
-        return dict(p_a=nan, p_b=nan, difference=nan, ci_low=nan, ci_high=nan, z=nan, p_value=nan)
-    pa, pb = successes_a / n_a, successes_b / n_b
-    pooled = (successes_a + successes_b) / (n_a + n_b)
-    se0 = math.sqrt(pooled * (1 - pooled) * (1 / n_a + 1 / n_b))
-    se = math.sqrt(pa * (1 - pa) / n_a + pb * (1 - pb) / n_b)
-    zq = norm.ppf(0.5 + confidence / 2)
-    d = pb - pa
-    z = d / se0 if se0 > 0 else (0.0 if d == 0 else math.copysign(math.inf, d))
-    p = float(2 * norm.sf(abs(z))) if se0 > 0 else (1.0 if d == 0 else 0.0)
-    return dict(p_a=pa, p_b=pb, difference=d, ci_low=d - zq * se, ci_high=d + zq * se, z=z, p_value=p)
+    ``tests`` is the number of comparisons this one was picked from (the steps of a funnel, the pairs of
+    groups): ``p_adjusted`` is the Bonferroni-adjusted p-value ``min(1, tests * p_value)`` and the interval is
+    widened to confidence ``1 - (1 - confidence) / tests`` (simultaneous over the tests). With ``tests=1`` (the
+    default) both are the plain ones.
+    """
+    r = _two_proportions(successes_a, n_a, successes_b, n_b, confidence=confidence, tests=tests)
+    return {k: float(v) for k, v in r.items()}
 
 
 def compare_funnels(
@@ -642,39 +669,92 @@ def compare_funnels(
     """Step-by-step change of ``conversion_from_previous`` from funnel ``a`` to funnel ``b`` (two periods or groups).
 
     ``a`` and ``b`` are :func:`funnel` tables with the same steps (and groups ``by``). Returns per (group,
-    step > 1): ``users_a``, ``users_b``, ``conversion_a``, ``conversion_b``, ``difference`` (b - a),
-    ``ci_low``, ``ci_high``, ``p_value``.
+    step > 1): ``from_step`` (the previous step), ``users_a``, ``users_b``, ``conversion_a``, ``conversion_b``,
+    ``difference`` (b - a), ``ci_low``, ``ci_high``, ``p_value`` (each step on its own), and the same test
+    allowing for the number of steps compared: ``tests`` (steps compared in the group), ``p_adjusted``
+    (Bonferroni), ``ci_low_adjusted``, ``ci_high_adjusted`` (the interval at ``1 - (1 - confidence) / tests``)
+    and ``significant`` (``p_adjusted < 1 - confidence``). A report that names one step's change out of several
+    uses the adjusted columns: testing the four moves of a five-step funnel each at 5%, some step "changes"
+    about one month in five when nothing changed.
     """
     groups = as_list(by)
-    rows = []
     keys = [*groups, "step_number", "step"]
+    cols = [*keys, "from_step", "users_a", "users_b", "conversion_a", "conversion_b", "difference", "ci_low",
+            "ci_high", "p_value", "tests", "p_adjusted", "ci_low_adjusted", "ci_high_adjusted",
+            "significant"]  # fmt: skip
     m = a.merge(b, on=keys, suffixes=("_a", "_b"), how="inner")
-    m = m.sort_values([*groups, "step_number"])
-    for _, r in m.iterrows():
-        if r["step_number"] == 1:
-            continue
-        base_a = r["users_a"] / r["conversion_from_previous_a"] if r["conversion_from_previous_a"] > 0 else 0
-        base_b = r["users_b"] / r["conversion_from_previous_b"] if r["conversion_from_previous_b"] > 0 else 0
-        prev = m[(m.step_number == r["step_number"] - 1)]
-        for gcol in groups:
-            prev = prev[prev[gcol] == r[gcol]]
-        if len(prev):
-            base_a, base_b = prev.iloc[0]["users_a"], prev.iloc[0]["users_b"]
-        res = two_proportion_test(r["users_a"], base_a, r["users_b"], base_b, confidence=confidence)
-        rows.append(
-            {
-                **{c: r[c] for c in keys},
-                "users_a": int(r["users_a"]),
-                "users_b": int(r["users_b"]),
-                "conversion_a": res["p_a"],
-                "conversion_b": res["p_b"],
-                "difference": res["difference"],
-                "ci_low": res["ci_low"],
-                "ci_high": res["ci_high"],
-                "p_value": res["p_value"],
-            }
-        )
-    return pd.DataFrame(rows)
+    # the base of step k: the units at step k-1 of the same group (or, without that row, units / conversion)
+    prev = m[[*groups, "step_number", "step", "users_a", "users_b"]].rename(
+        columns={"step": "from_step", "users_a": "_base_a", "users_b": "_base_b"}
+    )
+    m = m.merge(prev.assign(step_number=prev.step_number + 1), on=[*groups, "step_number"], how="left")
+    m = m[m.step_number > 1].sort_values([*groups, "step_number"], kind="stable").reset_index(drop=True)
+    if m.empty:
+        return pd.DataFrame(columns=cols)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        for s in ("a", "b"):
+            conv = m[f"conversion_from_previous_{s}"]
+            implied = (m[f"users_{s}"] / conv).where(conv > 0, 0.0)
+            m[f"_base_{s}"] = m[f"_base_{s}"].fillna(implied)
+    # the steps compared in a group are one Bonferroni family
+    m["tests"] = (
+        m.groupby(groups, sort=False, dropna=False)["step_number"].transform("size") if groups else len(m)
+    )
+    m["tests"] = m["tests"].astype("int64")
+    res = _two_proportions(m.users_a, m._base_a, m.users_b, m._base_b, confidence=confidence, tests=1)
+    adj = _two_proportions(m.users_a, m._base_a, m.users_b, m._base_b, confidence=confidence, tests=m.tests)
+    out = m[[*keys, "from_step"]].copy()
+    out["users_a"], out["users_b"] = m.users_a.astype("int64"), m.users_b.astype("int64")
+    out["conversion_a"], out["conversion_b"], out["difference"] = res["p_a"], res["p_b"], res["difference"]
+    out["ci_low"], out["ci_high"], out["p_value"] = res["ci_low"], res["ci_high"], res["p_value"]
+    out["tests"], out["p_adjusted"] = m.tests, adj["p_adjusted"]
+    out["ci_low_adjusted"], out["ci_high_adjusted"] = adj["ci_low"], adj["ci_high"]
+    out["significant"] = out.p_adjusted < 1 - confidence
+    return out[cols]
+
+
+def named_change(change: pd.DataFrame, *, direction: str | None = None) -> pd.Series | None:
+    """The step change a report names, from a :func:`compare_funnels` table: among the steps whose change is
+    beyond noise (``significant``, Bonferroni-adjusted for the steps compared), the one that moved most in
+    ``direction`` (``"down"``, ``"up"`` or either, ``None``); ``None`` when no step qualifies.
+
+    Naming the largest move only when it passes the adjusted test keeps the chance of naming a change when no
+    step changed at most ``1 - confidence`` (5%), however many steps it was picked from.
+    """
+    if direction not in (None, "down", "up"):
+        raise ValueError(f"direction must be 'down', 'up' or None, got {direction!r}")
+    c = change[change["significant"].astype(bool)].dropna(subset=["difference"])
+    if direction == "down":
+        c = c[c.difference < 0]
+    elif direction == "up":
+        c = c[c.difference > 0]
+    if c.empty:
+        return None
+    return c.loc[c.difference.abs().idxmax()]
+
+
+def weekly_change(table: pd.DataFrame, *, confidence: float = 0.95) -> pd.DataFrame:
+    """Each step's change of conversion from the first to the last full week of a ``funnel(by="week")`` table.
+
+    The first and the last week of the table are left out (the period's edges may cut them short); the
+    remaining first and last weeks are compared with :func:`compare_funnels`, whose ``significant`` and
+    adjusted columns allow for the number of steps compared. Returns its table with ``week_a`` and ``week_b``
+    in front, empty (same columns) when fewer than two weeks remain (fewer than four in the table). The weekly
+    trend title names a step only through :func:`named_change` of this table.
+    """
+    weeks = sorted(pd.to_datetime(pd.Series(table["week"].unique())))
+    empty = compare_funnels(table.iloc[:0], table.iloc[:0], confidence=confidence)
+    empty.insert(0, "week_b", pd.Series(dtype="datetime64[ns]"))
+    empty.insert(0, "week_a", pd.Series(dtype="datetime64[ns]"))
+    if len(weeks) < 4:
+        return empty
+    wk = pd.to_datetime(table["week"])
+    a = table[wk == weeks[1]].drop(columns="week")
+    b = table[wk == weeks[-2]].drop(columns="week")
+    out = compare_funnels(a, b, confidence=confidence)
+    out.insert(0, "week_b", weeks[-2])
+    out.insert(0, "week_a", weeks[1])
+    return out
 
 
 def funnel_intervals(table: pd.DataFrame, *, by: Any = None, confidence: float = 0.95) -> pd.DataFrame:

@@ -19,7 +19,7 @@ from ..i18n import get_lang, tr
 from ..notebook import Finding, fmt_value, format_table
 from ..plots import PALETTE, count_formatter, use_style
 from ._common import EXIT, OTHER, as_list
-from .funnels import biggest_dropoff, compare_funnels, funnel_intervals, two_proportion_test
+from .funnels import biggest_dropoff, compare_funnels, funnel_intervals, named_change, two_proportion_test
 
 __all__ = [
     "EVENT_NAMES_ZH",
@@ -172,9 +172,10 @@ def _prev_step(table, row) -> str:
     return table.loc[table.step_number == row.step_number - 1, "step"].iloc[0]
 
 
-def _move(table, row, lang=None) -> str:
-    """``previous step → step`` in display names: how a sentence names a step's conversion from the previous one."""
-    return f"{event_label(_prev_step(table, row), lang)} → {event_label(row.step, lang)}"
+def _changed_move(row, lang=None) -> str:
+    """``previous step → step`` in display names for a row of a :func:`compare_funnels` table: how a sentence
+    names a step's conversion from the previous one."""
+    return f"{event_label(row.from_step, lang)} → {event_label(row.step, lang)}"
 
 
 def funnel_title(table: pd.DataFrame, *, lang: str | None = None) -> str:
@@ -252,10 +253,8 @@ def breakdown_title(table: pd.DataFrame, by: str, *, min_units: int = 30, lang: 
     )
     # the best and the worst of n groups are picked from n(n-1)/2 pairs: Bonferroni keeps the 5% level honest
     pairs = len(last) * (len(last) - 1) // 2
-    test = two_proportion_test(
-        worst.users, start[worst[by]], best.users, start[best[by]], confidence=1 - 0.05 / pairs
-    )
-    p_adj = min(1.0, test["p_value"] * pairs)
+    test = two_proportion_test(worst.users, start[worst[by]], best.users, start[best[by]], tests=pairs)
+    p_adj = test["p_adjusted"]
     adj_en = f", adjusted for {pairs} pairs" if pairs > 1 else ""
     adj_zh = f"，已按 {pairs} 对两两比较校正" if pairs > 1 else ""
     if p_adj < 0.05:
@@ -333,25 +332,35 @@ def stack_breakdowns(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
 
 
-def weekly_title(table: pd.DataFrame, *, lang: str | None = None) -> str:
-    """Names the step whose weekly conversion moved most between the first and the last full week."""
+def weekly_title(change: pd.DataFrame, *, lang: str | None = None) -> str:
+    """The weekly trend's title from :func:`shoplab.paths.weekly_change`: names the step whose conversion moved
+    most from the first to the last full week among those that changed beyond noise (Bonferroni-adjusted for the
+    steps compared, see :func:`shoplab.paths.named_change`), with its change and adjusted 95% interval; says
+    that no step changed beyond noise when none did."""
     default = tr("Weekly conversion of each step", "各步骤的每周转化率", lang)
-    t = table[table.step_number > 1].sort_values("week")
-    weeks = [pd.Timestamp(w).strftime("%m-%d") for w in dict.fromkeys(t.week)]
-    t = t.assign(week=[pd.Timestamp(w).strftime("%m-%d") for w in t.week])
-    if len(weeks) < 3:
+    if change is None or change.empty or change.difference.isna().all():
         return default
-    a, b = t[t.week == weeks[1]].set_index("step"), t[t.week == weeks[-2]].set_index("step")
-    diff = (b.conversion_from_previous - a.conversion_from_previous).dropna()
-    if diff.empty:
-        return default
-    step = diff.abs().idxmax()
-    va, vb = a.conversion_from_previous[step], b.conversion_from_previous[step]
-    prev = table.loc[table.step_number == int(a.loc[step, "step_number"]) - 1, "step"].iloc[0]
-    name = f"{event_label(prev, lang)} → {event_label(step, lang)}"
+    wa, wb = (pd.Timestamp(change[c].iloc[0]).strftime("%m-%d") for c in ("week_a", "week_b"))
+    tests = int(change.tests.iloc[0])
+    r = named_change(change)
+    if r is None:
+        return tr(
+            f"No step changed beyond noise from the week of {wa} to the week of {wb} "
+            f"({tests} steps tested, Bonferroni-adjusted)",
+            f"从 {wa} 当周到 {wb} 当周，没有哪一步的变化超出随机波动（检验了 {tests} 个步骤，已做 Bonferroni 校正）",
+            lang,
+        )
+    name = _changed_move(r, lang)
+    va, vb, d = _rate(r.conversion_a), _rate(r.conversion_b), _pp(r.difference)
+    ci = _ci_pp(r.ci_low_adjusted, r.ci_high_adjusted, lang)
+    n = int(change.significant.sum())
+    en_verb, zh_verb = ("fell", "降到") if r.difference < 0 else ("rose", "升到")
+    more_en = f"; {n} steps changed beyond noise" if n > 1 else ""
+    more_zh = f"；共 {n} 个步骤的变化超出随机波动" if n > 1 else ""
     return tr(
-        f"{name} moved most: {va:.0%} in the week of {weeks[1]} to {vb:.0%} in the week of {weeks[-2]}",
-        f"{name} 变化最大：从 {weeks[1]} 当周的 {va:.0%} 到 {weeks[-2]} 当周的 {vb:.0%}",
+        f"{name} {en_verb} from {va} in the week of {wa} to {vb} in the week of {wb} "
+        f"({d}, 95% CI {ci}, adjusted for {tests} steps){more_en}",
+        f"{name} 从 {wa} 当周的 {va} {zh_verb} {wb} 当周的 {vb}（{d}，95% 置信区间 {ci}，已按 {tests} 个步骤校正）{more_zh}",
         lang,
     )
 
@@ -976,22 +985,26 @@ def format_funnel(table: pd.DataFrame, *, unit: str = "users", lang: str | None 
 
 
 def format_funnel_change(change: pd.DataFrame, *, lang: str | None = None) -> pd.DataFrame:
-    """Step-by-step change against the previous month (from :func:`compare_funnels`), formatted."""
+    """Step-by-step change against the previous month (from :func:`compare_funnels`), formatted: the interval, the
+    p-value and the verdict are Bonferroni-adjusted for the steps compared, as the findings that name a step."""
     t = change.copy()
+    tests = int(t.tests.iloc[0]) if len(t) else 1
     t["step"] = [f"→ {event_label(s, lang)}" for s in t.step]
-    t["ci"] = [_ci_pp(lo, hi, lang) for lo, hi in zip(t.ci_low, t.ci_high, strict=True)]
-    t["significant"] = [tr("yes", "是", lang) if p < 0.05 else tr("no", "否", lang) for p in t.p_value]
-    t = t[["step", "conversion_a", "conversion_b", "difference", "ci", "p_value", "significant"]]
+    t["ci"] = [_ci_pp(lo, hi, lang) for lo, hi in zip(t.ci_low_adjusted, t.ci_high_adjusted, strict=True)]
+    t["significant"] = [tr("yes", "是", lang) if s else tr("no", "否", lang) for s in t.significant]
+    t = t[["step", "conversion_a", "conversion_b", "difference", "ci", "p_adjusted", "significant"]]
+    adj_en = f" (adjusted for {tests} steps)" if tests > 1 else ""
+    adj_zh = f"（已按 {tests} 个步骤校正）" if tests > 1 else ""
     return format_table(
         t,
-        {"conversion_a": "rate", "conversion_b": "rate", "difference": "pp", "p_value": "p"},
+        {"conversion_a": "rate", "conversion_b": "rate", "difference": "pp", "p_adjusted": "p"},
         rename={
             "step": tr("Step", "步骤", lang),
             "conversion_a": tr("Previous month", "上月", lang),
             "conversion_b": tr("This month", "本月", lang),
             "difference": tr("Change", "变化", lang),
-            "ci": tr("95% CI of the change", "变化的 95% 置信区间", lang),
-            "p_value": tr("p-value", "p 值", lang),
+            "ci": tr(f"95% CI of the change{adj_en}", f"变化的 95% 置信区间{adj_zh}", lang),
+            "p_adjusted": tr(f"p-value{adj_en}", f"p 值{adj_zh}", lang),
             "significant": tr("Significant (5% level)", "是否显著（5% 水平）", lang),
         },
         lang=lang,
@@ -1141,6 +1154,87 @@ def paths_table(top: pd.DataFrame, outcomes: Any = ("purchase", "exit"), *, lang
 # ---------------------------------------------------------------------------------------------------- findings
 
 
+def _change_findings(cmp: pd.DataFrame, lang=None) -> list[Finding]:
+    """The month-over-month sentences from a :func:`compare_funnels` table: the step that got worse and the one
+    that improved most, each named only when its change is beyond noise after the Bonferroni adjustment for the
+    steps compared (:func:`named_change`); otherwise that no step changed beyond noise."""
+    if cmp.empty:
+        return []
+    tests = int(cmp.tests.iloc[0])
+    adj_en = f"; adjusted for {tests} steps" if tests > 1 else ""
+    adj_zh = f"；已按 {tests} 个步骤校正" if tests > 1 else ""
+    how_en, how_zh = ("two-proportion test, 5% level", "双比例检验，5% 显著性水平")
+    if tests > 1:
+        how_en = f"two-proportion tests at the 5% level, Bonferroni-adjusted for {tests} steps"
+        how_zh = f"双比例检验，5% 显著性水平，已按 {tests} 个步骤做 Bonferroni 校正"
+
+    def numbers(r):
+        ci = _ci_pp(r.ci_low_adjusted, r.ci_high_adjusted, lang)
+        return _changed_move(r, lang), _rate(r.conversion_a), _rate(r.conversion_b), _pp(r.difference), ci
+
+    out = []
+    worse, better = named_change(cmp, direction="down"), named_change(cmp, direction="up")
+    if worse is not None:
+        step, a, b, d, ci = numbers(worse)
+        p = _p_text(worse.p_adjusted)
+        out.append(
+            Finding(
+                tr(
+                    f"The step that got worse is {step}: {b} against {a} the month before "
+                    f"({d}, 95% CI {ci}, {p}{adj_en}).",
+                    f"变差的一步是 {step}：转化率 {b}，上月为 {a}（{d}，95% 置信区间 {ci}，{p}{adj_zh}）。",
+                    lang,
+                ),
+                "funnel-change",
+            )
+        )
+    elif better is not None:
+        out.append(
+            Finding(
+                tr(
+                    f"No step got worse beyond noise against the month before ({how_en}).",
+                    f"与上月相比，没有哪一步的转化率下降超出随机波动（{how_zh}）。",
+                    lang,
+                ),
+                "funnel-change",
+            )
+        )
+    else:
+        c = cmp.dropna(subset=["difference"])
+        tail_en = tail_zh = ""
+        if len(c):
+            m = c.loc[c.difference.abs().idxmax()]
+            step, d = _changed_move(m, lang), _pp(m.difference)
+            p = _p_text(m.p_adjusted)
+            after_en, before_zh = (" after adjustment", "校正后 ") if tests > 1 else ("", "")
+            tail_en = f"; the largest change is {step}, {d} ({p}{after_en})"
+            tail_zh = f"；变化最大的是 {step}，{d}（{before_zh}{p}）"
+        out.append(
+            Finding(
+                tr(
+                    f"No step changed beyond noise against the month before ({how_en}){tail_en}.",
+                    f"与上月相比，没有哪一步的变化超出随机波动（{how_zh}）{tail_zh}。",
+                    lang,
+                ),
+                "funnel-change",
+            )
+        )
+    if better is not None:
+        step, a, b, d, ci = numbers(better)
+        p = _p_text(better.p_adjusted)
+        out.append(
+            Finding(
+                tr(
+                    f"{step} improved to {b} from {a} ({d}, 95% CI {ci}, {p}{adj_en}).",
+                    f"{step} 的转化率从 {a} 提升到 {b}（{d}，95% 置信区间 {ci}，{p}{adj_zh}）。",
+                    lang,
+                ),
+                "funnel-change",
+            )
+        )
+    return out
+
+
 def findings(
     summary: pd.DataFrame,
     current: pd.DataFrame,
@@ -1154,10 +1248,14 @@ def findings(
     target: str = "pay",
     times: pd.DataFrame | None = None,
     slow_share: float = 0.10,
+    change: pd.DataFrame | None = None,
     lang: str | None = None,
 ) -> list[Finding]:
     """Headline sentences from the numbers: sessions and bounce rate, the biggest drop-off, the step that got
-    worse (two-proportion test against the previous period), the channel that converts best and, given the
+    worse and the one that improved against the previous period (from ``change``, the
+    :func:`shoplab.paths.compare_funnels` table of ``previous`` against ``current``, computed here when not
+    given: a step is named only when its change passes the two-proportion test Bonferroni-adjusted for the steps
+    compared, else the finding says no step changed beyond noise), the channel that converts best and, given the
     ``nodes`` table of :func:`key_nodes`, the event (other than ``target``) where sessions most often end, and,
     given ``times`` (:func:`shoplab.paths.step_time_distribution` of the same funnel), the slowest step when at
     least ``slow_share`` of its units take more than a day. Groups with fewer than ``min_sessions`` sessions (or
@@ -1240,55 +1338,9 @@ def findings(
                 "funnel-change",
             )
         )
-    elif previous is not None and len(current) >= 2 and current.users.iloc[0] > 0:
-        cmp = compare_funnels(previous, current)
-        worse = cmp[(cmp.difference < 0) & (cmp.p_value < 0.05)].sort_values("difference")
-        better = cmp[(cmp.difference > 0) & (cmp.p_value < 0.05)].sort_values("difference", ascending=False)
-        if len(worse):
-            w = worse.iloc[0]
-            step = _move(current, w, lang)
-            a, bb, d, ci, p = (
-                _rate(w.conversion_a),
-                _rate(w.conversion_b),
-                _pp(w.difference),
-                _ci_pp(w.ci_low, w.ci_high, lang),
-                _p_text(w.p_value),
-            )
-            out.append(
-                F(
-                    f"The step that got worse is {step}: {bb} against {a} the month before ({d}, 95% CI {ci}, {p}).",
-                    f"变差的一步是 {step}：转化率 {bb}，上月为 {a}（{d}，95% 置信区间 {ci}，{p}）。",
-                    "funnel-change",
-                )
-            )
-        else:
-            c = cmp.dropna(subset=["difference"])
-            tail_en = tail_zh = ""
-            if len(c):
-                m = c.loc[c.difference.abs().idxmax()]
-                step, d, p = _move(current, m, lang), _pp(m.difference), _p_text(m.p_value)
-                tail_en = f"; the largest change is {step}, {d} ({p})"
-                tail_zh = f"；变化最大的是 {step}，{d}（{p}）"
-            out.append(
-                F(
-                    "No step converted significantly worse than the month before (two-proportion test, 5% level)"
-                    + tail_en
-                    + ".",
-                    "与上月相比，没有哪一步的转化率显著下降（双比例检验，5% 显著性水平）" + tail_zh + "。",
-                    "funnel-change",
-                )
-            )
-        if len(better):
-            g = better.iloc[0]
-            step = _move(current, g, lang)
-            a, bb, d, p = _rate(g.conversion_a), _rate(g.conversion_b), _pp(g.difference), _p_text(g.p_value)
-            out.append(
-                F(
-                    f"{step} improved to {bb} from {a} ({d}, {p}).",
-                    f"{step} 的转化率从 {a} 提升到 {bb}（{d}，{p}）。",
-                    "funnel-change",
-                )
-            )
+    elif (previous is not None or change is not None) and len(current) >= 2 and current.users.iloc[0] > 0:
+        cmp = change if change is not None else compare_funnels(previous, current)
+        out.extend(_change_findings(cmp, lang))
     if channels is not None and len(channels):
         c = channels[channels.sessions >= min_sessions]
         if len(c) >= 2:
