@@ -228,7 +228,7 @@ def test_discover_reads_notebook_metadata(nbdir):
 
 
 def test_partial_runs_keep_earlier_reports_and_interrupted_runs_say_so(tmp_path, nbdir):
-    from shoplab.runner import ReportResult, _index_html
+    from shoplab.rundir import ReportResult, index_html
 
     src = write_tables(tmp_path / "src", "parquet", orders=_orders())
     quiet = {"progress": lambda *_: None, "out": tmp_path / "r", "notebooks_dir": nbdir}
@@ -240,15 +240,15 @@ def test_partial_runs_keep_earlier_reports_and_interrupted_runs_say_so(tmp_path,
     metrics = json.loads((out_dir / "metrics.json").read_text())
     assert "overview.gmv" in metrics and metrics["fine.answer"] == 42
     pending = [ReportResult("x", "X", "pending", "not run yet")]
-    assert "This run has not finished" in _index_html("2024-10", pending, "2024-11-01T00:00:00", final=False)
+    assert "This run has not finished" in index_html("2024-10", pending, "2024-11-01T00:00:00", "running")
     assert "This run has not finished" not in (out_dir / "index.html").read_text(encoding="utf-8")
 
 
 def test_sparkline_needs_three_points_and_scales_to_the_range():
-    from shoplab.runner import _sparkline
+    from shoplab.rundir import sparkline
 
-    assert _sparkline(None) == "" and _sparkline({"2024-01": 1, "2024-02": 2}) == ""
-    svg = _sparkline({"2024-01": 10, "2024-02": 30, "2024-03": 20, "2024-04": None})
+    assert sparkline(None) == "" and sparkline({"2024-01": 1, "2024-02": 2}) == ""
+    svg = sparkline({"2024-01": 10, "2024-02": 30, "2024-03": 20, "2024-04": None})
     assert svg.startswith("<svg") and "2024-01 .. 2024-03" in svg
     pts = [tuple(map(float, p.split(","))) for p in svg.split('points="')[1].split('"')[0].split()]
     assert len(pts) == 3 and pts[1][1] < pts[2][1] < pts[0][1]  # highest value drawn highest
