@@ -245,7 +245,8 @@ def check_params(
             if problem:
                 shown = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
                 msg = (
-                    f"--param {key}={shown} {problem}: {report}'s {key} ({spec.what}) takes {_expects(spec)}"
+                    f"--param {key}={shown} {problem}: {key} of the {report} report ({spec.what}) is "
+                    f"{_expects(spec)}"
                 )
                 if msg not in problems:
                     problems.append(msg)

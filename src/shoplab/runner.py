@@ -20,6 +20,7 @@ import contextlib
 import datetime as _dt
 import html
 import json
+import logging
 import os
 import queue
 import re
@@ -794,6 +795,7 @@ def _run(
     except KeyboardInterrupt as exc:
         signals.quiet()
         signals.stop.set()
+        logging.getLogger("papermill").setLevel(logging.CRITICAL)  # no "kernel died" for kernels we stop
         _kill_kernels()
         deadline = time.monotonic() + 3.0
         for w in workers:
