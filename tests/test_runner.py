@@ -622,3 +622,32 @@ def test_a_signal_stops_the_run_within_seconds(tmp_path, sig, jobs):
     if has_proc:
         time.sleep(0.5)
         assert not _kernels_of(p.pid), "kernels were shut down"
+
+
+def test_an_interrupted_run_keeps_earlier_entries_of_the_reports_it_did_not_finish():
+    from shoplab.rundir import ReportResult, merge_results
+
+    old = {
+        "b": ReportResult("b", "Beta", "ok", generated="2024-11-01T08:00:00", html="b.html"),
+        "z": ReportResult("z", "Gone", "ok", generated="2024-11-01T08:00:00"),
+    }
+    done = {"a": ReportResult("a", "Alpha", "ok")}
+    titles = {"a": "Alpha", "b": "Beta", "c": "Gamma"}
+    running = merge_results(["a", "b", "c"], titles, done, old, "running", {"a", "b"})
+    assert [(r.name, r.status) for r in running] == [
+        ("a", "ok"),
+        ("b", "pending"),
+        ("c", "pending"),
+        ("z", "ok"),
+    ]
+    stopped = merge_results(["a", "b", "c"], titles, done, old, "interrupted", {"a", "b", "c"})
+    assert [(r.name, r.status) for r in stopped] == [
+        ("a", "ok"),
+        ("b", "ok"),
+        ("c", "interrupted"),
+        ("z", "ok"),
+    ]
+    assert stopped[1] is old["b"] and stopped[2].message == "stopped while running: the run was interrupted"
+    assert merge_results(["c"], {"c": "Gamma"}, {}, {}, "interrupted", set())[0].message.startswith(
+        "not started"
+    )
