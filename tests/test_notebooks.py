@@ -233,12 +233,12 @@ def test_a_relative_source_is_taken_in_the_data_folder(tmp_path, monkeypatch):
 def test_papermill_runs_a_notebook_from_any_working_directory(tmp_path, monkeypatch, sample_dir):
     """`papermill notebooks/overview.ipynb out.ipynb` from the repository root (or anywhere): the default
     source, "sample", is the data folder's sample shop (here the test shop, through SHOPLAB_DATA_DIR)."""
-    from shoplab.runner import _kernel_env
+    from shoplab.kernels import kernel_env
 
     (tmp_path / "data").mkdir()
     (tmp_path / "data" / "sample").symlink_to(sample_dir)
     monkeypatch.setenv("SHOPLAB_DATA_DIR", str(tmp_path / "data"))
-    root, kernel = _kernel_env()
+    root, kernel = kernel_env()
     monkeypatch.setenv("JUPYTER_PATH", root)
     monkeypatch.chdir(tmp_path)
     nb = papermill.execute_notebook(

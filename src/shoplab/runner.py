@@ -24,8 +24,6 @@ import logging
 import os
 import queue
 import re
-import signal
-import sys
 import tempfile
 import threading
 import time
@@ -37,6 +35,7 @@ from .data import Shop, connect, expand_env, redact, require_any_table, write_va
 from .errors import MissingTableError, PeriodError, ReportError, RunInterrupted
 from .htmlfonts import embed_cjk_font
 from .i18n import check_lang, tr
+from .kernels import Signals, kernel_env, kill_kernels, tracked_kernel_manager
 from .notebook import METRIC_MIME
 from .params import ParamSpec, check_params, help_params, param_specs
 from .periods import Period, covered_days, latest_complete_month
@@ -129,30 +128,6 @@ def parse_params(items: list[str] | None) -> dict[str, Any]:
         except json.JSONDecodeError:
             out[key] = value
     return out
-
-
-# -- kernel ----------------------------------------------------------------------------------------
-def _kernel_env() -> tuple[str, str]:
-    """A kernelspec that runs this very Python, so reports use the environment shoplab is installed in."""
-    root = Path(tempfile.gettempdir()) / f"shoplab-kernels-{os.getuid() if hasattr(os, 'getuid') else 'u'}"
-    name = "shoplab-python"
-    spec_dir = root / "kernels" / name
-    spec_dir.mkdir(parents=True, exist_ok=True)
-    spec = {
-        "argv": [
-            sys.executable,
-            "-m",
-            "ipykernel_launcher",
-            "-f",
-            "{connection_file}",
-            "--IPKernelApp.log_level=ERROR",
-        ],
-        "display_name": "shoplab (Python 3)",
-        "language": "python",
-        "env": {"MPLBACKEND": "module://matplotlib_inline.backend_inline", "PYTHONWARNINGS": "ignore"},
-    }
-    (spec_dir / "kernel.json").write_text(json.dumps(spec))
-    return str(root), name
 
 
 # -- browser -----------------------------------------------------------------------------------------
@@ -347,87 +322,6 @@ def _collect_metrics(nb) -> list[dict]:
     return out
 
 
-# -- kernels and interrupts ------------------------------------------------------------------------
-_KERNELS: set = set()
-_KERNELS_LOCK = threading.Lock()
-_KM_CLASS = None
-
-
-def _tracked_kernel_manager():
-    """An AsyncKernelManager that registers its kernel, so that an interrupted run can shut every kernel down."""
-    global _KM_CLASS
-    if _KM_CLASS is None:
-        from jupyter_client import AsyncKernelManager
-
-        class TrackedKernelManager(AsyncKernelManager):
-            async def start_kernel(self, **kw):
-                await super().start_kernel(**kw)
-                with _KERNELS_LOCK:
-                    _KERNELS.add(self)
-
-            async def shutdown_kernel(self, *args, **kw):
-                with _KERNELS_LOCK:
-                    _KERNELS.discard(self)
-                return await super().shutdown_kernel(*args, **kw)
-
-        _KM_CLASS = TrackedKernelManager
-    return _KM_CLASS
-
-
-def _kill_kernels(grace_s: float = 1.0) -> None:
-    """Stop every kernel this process started: SIGTERM to each kernel's process group, SIGKILL after ``grace_s``."""
-    with _KERNELS_LOCK:
-        procs = [getattr(getattr(km, "provisioner", None), "process", None) for km in _KERNELS]
-    procs = [p for p in procs if p is not None and p.poll() is None]
-
-    def send(p, sig):
-        with contextlib.suppress(OSError):
-            os.killpg(p.pid, sig)  # a kernel leads its own session: this also stops what it started
-
-    for p in procs:
-        send(p, signal.SIGTERM)
-    deadline = time.monotonic() + grace_s
-    while time.monotonic() < deadline and any(p.poll() is None for p in procs):
-        time.sleep(0.05)
-    for p in procs:
-        if p.poll() is None:
-            send(p, signal.SIGKILL)
-
-
-class _Signals:
-    """While a run lasts, SIGINT and SIGTERM set ``stop``; outside the notebook loop they also raise
-    KeyboardInterrupt, so that validating the source stops too. Only the main thread can install handlers:
-    elsewhere (a run started from a thread) signals keep their usual effect."""
-
-    def __init__(self):
-        self.stop = threading.Event()
-        self.raise_now = True
-        self.name = ""
-        self._old: dict = {}
-
-    def _handle(self, signum, frame):
-        first = not self.stop.is_set()
-        self.name = self.name or signal.Signals(signum).name
-        self.stop.set()
-        if first and self.raise_now:
-            raise KeyboardInterrupt(self.name)
-
-    def __enter__(self):
-        if threading.current_thread() is threading.main_thread():
-            for sig in (signal.SIGINT, signal.SIGTERM):
-                self._old[sig] = signal.signal(sig, self._handle)
-        return self
-
-    def quiet(self):
-        """From here on signals only set ``stop`` (while the run cleans up)."""
-        self.raise_now = False
-
-    def __exit__(self, *exc):
-        for sig, old in self._old.items():
-            signal.signal(sig, old)
-        return False
-
-
 # -- parameters --------------------------------------------------------------------------------------
 def report_params(spec: ReportSpec) -> dict[str, ParamSpec]:
     """The parameters a report notebook declares, with their types and allowed values (:mod:`shoplab.params`)."""
@@ -568,7 +462,7 @@ def run_reports(
     out_dir.mkdir(parents=True, exist_ok=True)
     lock = RunLock(out_dir).acquire(progress)
     try:
-        with _Signals() as signals:
+        with Signals() as signals:
             return _run(
                 shop,
                 specs,
@@ -689,7 +583,7 @@ def _run(
                 # process, which two notebooks running side by side must not do
                 resources={"metadata": {"path": str(spec.path.parent)}},
                 execution_timeout=timeout_s,
-                kernel_manager_class=_tracked_kernel_manager(),
+                kernel_manager_class=tracked_kernel_manager(),
             )
         except Exception as exc:  # PapermillExecutionError and kernel failures
             if signals.stop.is_set():
@@ -738,7 +632,7 @@ def _run(
 
     t_all = time.perf_counter()
     cache_set = False
-    kernel_root, kernel_name = _kernel_env()
+    kernel_root, kernel_name = kernel_env()
     workers: list[threading.Thread] = []
     todo: queue.Queue = queue.Queue()
     finished: queue.Queue = queue.Queue()
@@ -796,7 +690,7 @@ def _run(
         signals.quiet()
         signals.stop.set()
         logging.getLogger("papermill").setLevel(logging.CRITICAL)  # no "kernel died" for kernels we stop
-        _kill_kernels()
+        kill_kernels()
         deadline = time.monotonic() + 3.0
         for w in workers:
             w.join(max(0.0, deadline - time.monotonic()))
