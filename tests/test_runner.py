@@ -531,6 +531,9 @@ def test_status_files_are_replaced_atomically(tmp_path, monkeypatch):
 
     path = tmp_path / "status.json"
     rundir.write_atomic(path, "old")
+    mask = os.umask(0o022)
+    os.umask(mask)
+    assert path.stat().st_mode & 0o777 == 0o666 & ~mask  # as readable as any other file, not private
 
     def broken_replace(a, b):
         raise OSError("disk full")

@@ -70,7 +70,7 @@ def tracked_kernel_manager():
     return _KM_CLASS
 
 
-def kill_kernels(grace_s: float = 1.0) -> None:
+def kill_kernels(grace_s: float = 0.5) -> None:
     """Stop every kernel this process started: SIGTERM to each kernel's process group, SIGKILL after ``grace_s``."""
     with _KERNELS_LOCK:
         procs = [getattr(getattr(km, "provisioner", None), "process", None) for km in _KERNELS]

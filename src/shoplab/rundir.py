@@ -69,6 +69,22 @@ class ReportResult:
         }
 
 
+_UMASK: list[int] = []
+
+
+def _file_mode(path: Path) -> int:
+    """The mode a new file would get (the existing file's mode when there is one)."""
+    try:
+        return path.stat().st_mode & 0o777
+    except FileNotFoundError:
+        pass
+    if not _UMASK:  # read once (there is no way to read it without setting it), first from the main thread
+        mask = os.umask(0o022)
+        os.umask(mask)
+        _UMASK.append(mask)
+    return 0o666 & ~_UMASK[0]
+
+
 def write_atomic(path: Path, text: str) -> None:
     """Write ``text`` to a temporary file beside ``path`` and rename it over ``path``: a reader sees the old
     file or the new one, never a half-written one."""
@@ -76,6 +92,7 @@ def write_atomic(path: Path, text: str) -> None:
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(text)
+        os.chmod(tmp, _file_mode(path))  # mkstemp makes it private; reports are as readable as other files
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

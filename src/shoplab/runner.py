@@ -691,7 +691,7 @@ def _run(
         signals.stop.set()
         logging.getLogger("papermill").setLevel(logging.CRITICAL)  # no "kernel died" for kernels we stop
         kill_kernels()
-        deadline = time.monotonic() + 3.0
+        deadline = time.monotonic() + 2.0  # workers notice a dead kernel within about a second
         for w in workers:
             w.join(max(0.0, deadline - time.monotonic()))
         while True:  # reports that finished while the run stopped still count
