@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
+import signal
+import socket
 import subprocess
 import sys
+import time
+from pathlib import Path
 
 import nbformat
 import numpy as np
@@ -228,7 +233,7 @@ def test_discover_reads_notebook_metadata(nbdir):
 
 
 def test_partial_runs_keep_earlier_reports_and_interrupted_runs_say_so(tmp_path, nbdir):
-    from shoplab.runner import ReportResult, _index_html
+    from shoplab.rundir import ReportResult, index_html
 
     src = write_tables(tmp_path / "src", "parquet", orders=_orders())
     quiet = {"progress": lambda *_: None, "out": tmp_path / "r", "notebooks_dir": nbdir}
@@ -240,15 +245,412 @@ def test_partial_runs_keep_earlier_reports_and_interrupted_runs_say_so(tmp_path,
     metrics = json.loads((out_dir / "metrics.json").read_text())
     assert "overview.gmv" in metrics and metrics["fine.answer"] == 42
     pending = [ReportResult("x", "X", "pending", "not run yet")]
-    assert "This run has not finished" in _index_html("2024-10", pending, "2024-11-01T00:00:00", final=False)
+    assert "This run has not finished" in index_html("2024-10", pending, "2024-11-01T00:00:00", "running")
     assert "This run has not finished" not in (out_dir / "index.html").read_text(encoding="utf-8")
 
 
 def test_sparkline_needs_three_points_and_scales_to_the_range():
-    from shoplab.runner import _sparkline
+    from shoplab.rundir import sparkline
 
-    assert _sparkline(None) == "" and _sparkline({"2024-01": 1, "2024-02": 2}) == ""
-    svg = _sparkline({"2024-01": 10, "2024-02": 30, "2024-03": 20, "2024-04": None})
+    assert sparkline(None) == "" and sparkline({"2024-01": 1, "2024-02": 2}) == ""
+    svg = sparkline({"2024-01": 10, "2024-02": 30, "2024-03": 20, "2024-04": None})
     assert svg.startswith("<svg") and "2024-01 .. 2024-03" in svg
     pts = [tuple(map(float, p.split(","))) for p in svg.split('points="')[1].split('"')[0].split()]
     assert len(pts) == 3 and pts[1][1] < pts[2][1] < pts[0][1]  # highest value drawn highest
+
+
+# -- refusals: one line, exit code 2, no period folder ---------------------------------------------
+def _cli(capsys, *args) -> tuple[int, str, str]:
+    from shoplab.cli import main
+
+    rc = main(list(args))
+    cap = capsys.readouterr()
+    return rc, cap.out, cap.err
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["--period", "2026/10"], r"period '2026/10' is not a month: use the form YYYY-MM, e\.g\. 2026-10"),
+        (["--period", "202610"], r"period '202610' is not a month: use the form YYYY-MM"),
+        (["--period", "2026-13"], r"period '2026-13' is not a month \(the month must be 01 to 12\)"),
+        (
+            ["--period", "2027-03"],
+            r"period 2027-03 is outside the data: its orders run from 2024-08 to 2024-10 "
+            r"\(2024-08-0\d to 2024-10-\d\d\); pass --period from 2024-08 to 2024-10",
+        ),
+        (
+            ["--period", "2024-01"],
+            r"period 2024-01 is outside the data: its orders run from 2024-08 to 2024-10",
+        ),
+        (
+            ["--param", "top_n=revenue"],
+            r"--param top_n=revenue is not a whole number: top_n of the fine report \(rows\) is a whole number",
+        ),
+        (["--param", "period=2024-09"], r"--param period=\.\.\. is not accepted: use --period"),
+    ],
+)
+def test_report_refuses_what_it_cannot_answer(tmp_path, nbdir, capsys, args, expected):
+    src = write_tables(tmp_path / "src", "parquet", orders=_orders())
+    out = tmp_path / "r"
+    rc, _, err = _cli(
+        capsys, "report", "--source", str(src), "--out", str(out), "--notebooks", str(nbdir), *args
+    )
+    assert rc == 2
+    assert re.fullmatch(r"shoplab report: error: [^\n]+\n", err), err  # one line
+    assert re.search(expected, err), err
+    assert not out.exists()  # no folder that could pass for a report
+
+
+def test_a_value_outside_the_declared_ones_is_refused_before_any_notebook(tmp_path, capsys):
+    """`--param trend_metric=revenue` used to show only `KeyError: 'revenue'` on the index."""
+    d = tmp_path / "notebooks"
+    d.mkdir()
+    shutil.copy(ROOT / "notebooks" / "overview.ipynb", d / "overview.ipynb")
+    src = write_tables(tmp_path / "src", "parquet", orders=_orders())
+    out = tmp_path / "r"
+    rc, _, err = _cli(
+        capsys,
+        "report",
+        "--source",
+        str(src),
+        "--out",
+        str(out),
+        "--notebooks",
+        str(d),
+        "--param",
+        "trend_metric=revenue",
+    )
+    assert rc == 2 and not out.exists()
+    assert (
+        "--param trend_metric=revenue is not allowed: trend_metric of the overview report (metric of the daily "
+        "trend chart) is one of gmv, orders, buyers" in err
+    )
+
+
+def test_help_params_lists_types_defaults_and_allowed_values(capsys):
+    rc, out, _ = _cli(capsys, "report", "--help-params", "overview")
+    assert rc == 0
+    assert re.search(r"trend_metric\s+str \(default \"gmv\"\)\n\s+.*; one of gmv, orders, buyers", out), out
+    assert "profiling" not in out
+    rc, out, _ = _cli(capsys, "report", "--help-params")
+    assert rc == 0 and all(
+        f"{n} (" in out for n in ("overview", "profiling", "paths", "campaigns", "membership")
+    )
+    rc, _, err = _cli(capsys, "report", "--help-params", "nosuch")
+    assert rc == 2 and "unknown report(s) nosuch" in err
+
+
+def test_params_are_converted_to_the_declared_type():
+    from shoplab.params import param_specs, parse_rule
+
+    specs = param_specs(
+        "r",
+        {
+            "campaign_id": {"inferred_type_name": "str", "default": '""', "help": "one campaign"},
+            "cuped": {"inferred_type_name": "bool", "default": "True", "help": "CUPED"},
+            "top_n": {"inferred_type_name": "int", "default": "5", "help": "rows; at least 1"},
+            "conf": {"inferred_type_name": "float", "default": "0.95", "help": "level; above 0 and below 1"},
+            "cols": {"inferred_type_name": "list", "default": "[]", "help": "columns"},
+            "metrics": {
+                "inferred_type_name": "str",
+                "default": '"a,b"',
+                "help": "tested; each one of a, b, c",
+            },
+        },
+    )
+    assert specs["campaign_id"].check(123) == ("123", None)  # --param campaign_id=123 stays the id typed
+    assert (
+        specs["cuped"].check("false") == (False, None)
+        and specs["cuped"].check(1)[1] == "is not true or false"
+    )
+    assert specs["top_n"].check(3.0) == (3, None) and specs["top_n"].check(3.5)[1] == "is not a whole number"
+    assert specs["top_n"].check(0)[1] == "is out of range" and specs["top_n"].check(True)[1] is not None
+    assert specs["conf"].check(1)[1] == "is out of range" and specs["conf"].check(0.9) == (0.9, None)
+    assert specs["conf"].check(float("nan"))[1] == "is not a finite number"
+    assert specs["cols"].check("platform, channel") == (["platform", "channel"], None)
+    assert specs["metrics"].check("a,c")[1] is None and "d, e" in specs["metrics"].check("a,d,e")[1]
+    assert parse_rule("a; from 2 to 10").high == 10 and parse_rule("a; at most 3").high == 3
+    assert parse_rule("a: gmv, orders or buyers") is None  # a help without a rule clause restricts nothing
+    assert parse_rule("x; below 5").high_open and not parse_rule("x; at least 0").low_open
+
+
+# -- data the period and the source cannot answer ---------------------------------------------------
+def test_a_month_the_data_covers_in_part_runs_with_a_note(tmp_path):
+    d = tmp_path / "notebooks"
+    d.mkdir()
+    _notebook(d / "fine.ipynb", "print(1)", extra_params='lang: str = "en"  # language; one of en, zh\n')
+    o = _orders()
+    o = o[o.ts < "2024-10-15 18:00"]
+    last = o.ts.max().date()
+    src = write_tables(tmp_path / "src", "parquet", orders=o)
+    quiet = {"notebooks_dir": d, "progress": lambda *_: None, "period": "2024-10"}
+    out_dir, res = run_reports(src, out=tmp_path / "en", **quiet)
+    assert res[0].status == "ok"
+    en = f"The data covers only 2024-10-01 to {last} of 2024-10"
+    assert en in (out_dir / "fine.html").read_text(encoding="utf-8")
+    assert en in (out_dir / "index.html").read_text(encoding="utf-8")
+    assert json.loads((out_dir / "status.json").read_text())["notes"][0].startswith(en)
+    out_dir, _ = run_reports(src, out=tmp_path / "zh", params={"lang": "zh"}, **quiet)
+    zh = f"数据只覆盖 2024-10 中的 2024-10-01 至 {last}"
+    assert zh in (out_dir / "fine.html").read_text(encoding="utf-8")
+    assert zh in (out_dir / "index.html").read_text(encoding="utf-8")
+    # the whole month covered: no note
+    out_dir, _ = run_reports(src, out=tmp_path / "sep", **{**quiet, "period": "2024-09"})
+    assert "The data covers only" not in (out_dir / "fine.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("files", "expected"),
+    [
+        ({}, r"the folder is empty"),
+        (
+            {"ExportOrderList202411.csv": "订单编号,买家会员名,买家实际支付金额\n1,a,3\n"},
+            r"found ExportOrderList202411\.csv\. These look like a Taobao order export; convert them to the "
+            r"contract \(see docs/data-contract\.md\)",
+        ),
+        (
+            {"orders_export_1.csv": "Name,Email,Financial Status\n#1,a@b,paid\n"},
+            r"look like a Shopify export",
+        ),
+        (
+            {"Orders.xlsx": "x"},
+            r"found Orders\.xlsx\. Orders\.xlsx is Excel: save it as orders\.csv or \.parquet",
+        ),
+        ({"order.csv": "order_id\n1\n"}, r"Did you mean orders\.csv for order\.csv\?"),
+    ],
+)
+def test_a_source_without_contract_tables_is_refused(tmp_path, capsys, nbdir, files, expected):
+    src = tmp_path / "shop"
+    src.mkdir()
+    for name, text in files.items():
+        (src / name).write_text(text, encoding="utf-8")
+    rc, out, err = _cli(capsys, "validate", "--source", str(src))
+    assert rc == 2 and "pass the data contract" not in out
+    assert re.fullmatch(r"shoplab validate: error: [^\n]+\n", err), err
+    assert "looked for users, events, orders, order_items" in err
+    assert "each as <name>.parquet, <name>.csv or a <name>/ folder of Parquet parts" in err
+    assert re.search(expected, err), err
+    rc, _, err = _cli(
+        capsys, "report", "--source", str(src), "--out", str(tmp_path / "r"), "--notebooks", str(nbdir)
+    )
+    assert rc == 2 and re.search(expected, err) and not (tmp_path / "r").exists()
+
+
+# -- the period folder: status from the start, lock, order, atomic writes ---------------------------
+def test_the_folder_says_running_before_the_source_is_validated(tmp_path, nbdir, monkeypatch):
+    from shoplab.data import Shop
+
+    seen = []
+    original = Shop.validate
+
+    def validate(self, **kw):
+        path = tmp_path / "r" / "2024-10" / "status.json"
+        seen.append(json.loads(path.read_text())["status"] if path.exists() else None)
+        return original(self, **kw)
+
+    monkeypatch.setattr(Shop, "validate", validate)
+    out_dir, _ = run_reports(
+        write_tables(tmp_path / "src", "parquet", orders=_orders()),
+        only=["fine"],
+        out=tmp_path / "r",
+        notebooks_dir=nbdir,
+        progress=lambda *_: None,
+    )
+    assert seen[0] == "running"
+    st = json.loads((out_dir / "status.json").read_text())
+    assert st["status"] == "complete" and st["finished_reports"] == ["fine"]
+
+
+def test_rerunning_one_report_keeps_the_others_in_notebook_order(tmp_path):
+    d = tmp_path / "notebooks"
+    d.mkdir()
+    for k, name in enumerate(["alpha", "beta", "gamma"]):
+        _notebook(d / f"{name}.ipynb", f'import shoplab\nshoplab.record("{name}.k", {k})', order=10 * k)
+    src = write_tables(tmp_path / "src", "parquet", orders=_orders())
+    quiet = {"notebooks_dir": d, "progress": lambda *_: None, "out": tmp_path / "r"}
+    out_dir, _ = run_reports(src, **quiet)
+    first = {r["name"]: r["generated"] for r in json.loads((out_dir / "status.json").read_text())["reports"]}
+    time.sleep(1.1)  # generated times have one-second resolution
+    run_reports(src, only=["alpha"], **quiet)
+    st = json.loads((out_dir / "status.json").read_text())
+    assert [r["name"] for r in st["reports"]] == ["alpha", "beta", "gamma"]
+    gen = {r["name"]: r["generated"] for r in st["reports"]}
+    assert gen["beta"] == first["beta"] and gen["gamma"] == first["gamma"] and gen["alpha"] > first["alpha"]
+    index = (out_dir / "index.html").read_text(encoding="utf-8")
+    assert index.index("Alpha") < index.index("Beta") < index.index("Gamma")
+    assert index.count("from an earlier run") == 2
+    assert json.loads((out_dir / "metrics.json").read_text()) == {"alpha.k": 0, "beta.k": 1, "gamma.k": 2}
+
+
+def test_a_second_run_into_the_same_folder_is_refused(tmp_path, nbdir, capsys):
+    from shoplab.rundir import RunLock
+
+    src = write_tables(tmp_path / "src", "parquet", orders=_orders())
+    folder = tmp_path / "r" / "2024-10"
+    folder.mkdir(parents=True)
+    (folder / "status.json").write_text('{"reports": []}')
+    with RunLock(folder):  # a run of this very process holds it
+        rc, _, err = _cli(
+            capsys,
+            "report",
+            "--source",
+            str(src),
+            "--out",
+            str(tmp_path / "r"),
+            "--notebooks",
+            str(nbdir),
+            "--only",
+            "fine",
+        )
+        assert rc == 2 and re.search(
+            rf"another shoplab report run \(pid {os.getpid()}, started .*\) is writing", err
+        )
+        assert (folder / "status.json").read_text() == '{"reports": []}'  # the running one's files untouched
+    assert not (folder / RunLock.NAME).exists()
+
+
+def test_a_stale_lock_is_taken_over(tmp_path):
+    from shoplab.rundir import RunLock
+
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    (tmp_path / RunLock.NAME).write_text(
+        json.dumps({"pid": dead.pid, "host": socket.gethostname(), "started": "2024-11-01T08:00:00"})
+    )
+    said = []
+    lock = RunLock(tmp_path).acquire(said.append)
+    assert "taking over the lock of a run that no longer exists" in said[0]
+    assert json.loads((tmp_path / RunLock.NAME).read_text())["pid"] == os.getpid()
+    lock.release()
+    assert not (tmp_path / RunLock.NAME).exists()
+
+
+def test_status_files_are_replaced_atomically(tmp_path, monkeypatch):
+    from shoplab import rundir
+
+    path = tmp_path / "status.json"
+    rundir.write_atomic(path, "old")
+    mask = os.umask(0o022)
+    os.umask(mask)
+    assert path.stat().st_mode & 0o777 == 0o666 & ~mask  # as readable as any other file, not private
+
+    def broken_replace(a, b):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(rundir.os, "replace", broken_replace)
+    with pytest.raises(OSError):
+        rundir.write_atomic(path, "new")
+    assert path.read_text() == "old" and os.listdir(tmp_path) == ["status.json"]
+
+
+def test_the_index_of_an_interrupted_run_says_so():
+    from shoplab.rundir import ReportResult, index_html
+
+    results = [
+        ReportResult("a", "Alpha", "ok"),
+        ReportResult("b", "Beta", "interrupted", "stopped while running: the run was interrupted"),
+    ]
+    en = index_html("2024-10", results, "2024-11-01T00:00:00", "interrupted", finished_names=["a"])
+    assert "This run was interrupted." in en and "Finished by it: Alpha. Not produced by it: Beta." in en
+    zh = index_html("2024-10", results, "2024-11-01T00:00:00", "interrupted", "zh", finished_names=["a"])
+    assert "本次运行已中断。" in zh and "本次完成：Alpha。本次未生成：Beta。" in zh and "已中断</span>" in zh
+
+
+def _kernels_of(pid: int) -> list[int]:
+    """Processes whose JPY_PARENT_PID is ``pid``: kernels that runner process started (Linux /proc)."""
+    found = []
+    for env in Path("/proc").glob("[0-9]*/environ"):
+        try:
+            if f"JPY_PARENT_PID={pid}\0".encode() in env.read_bytes():
+                found.append(int(env.parent.name))
+        except OSError:
+            continue
+    return found
+
+
+@pytest.mark.parametrize(("sig", "jobs"), [(signal.SIGINT, "1"), (signal.SIGTERM, "2")])
+def test_a_signal_stops_the_run_within_seconds(tmp_path, sig, jobs):
+    d = tmp_path / "notebooks"
+    d.mkdir()
+    _notebook(d / "quick.ipynb", 'import shoplab\nshoplab.record("quick.k", 1)', order=10)
+    _notebook(d / "slow.ipynb", "import time\ntime.sleep(300)", order=20)
+    _notebook(d / "later.ipynb", "import time\ntime.sleep(300)", order=30)
+    src = write_tables(tmp_path / "src", "parquet", orders=_orders())
+    cmd = [sys.executable, "-m", "shoplab", "report", "--source", str(src), "--out", str(tmp_path / "r")]
+    p = subprocess.Popen(
+        [*cmd, "--notebooks", str(d), "--jobs", jobs],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        lines = []
+        for line in p.stdout:
+            lines.append(line)
+            text = "".join(lines)
+            if "slow: running" in text and "quick: ok" in text and (jobs == "1" or "later: running" in text):
+                break  # one report finished, the others running (two at a time) or waiting
+        time.sleep(2)  # the slow notebook's kernel is up and sleeping
+        has_proc = Path("/proc/self/environ").exists()
+        assert not has_proc or _kernels_of(p.pid), "the slow notebook's kernel runs"
+        t0 = time.monotonic()
+        p.send_signal(sig)
+        out, err = p.communicate(timeout=30)
+        secs = time.monotonic() - t0
+    finally:
+        if p.poll() is None:
+            p.kill()
+    assert p.returncode == 130, "".join(lines) + out + err
+    assert secs < 5, f"took {secs:.1f} s to stop"
+    assert "Traceback" not in err and "Kernel died" not in err, err
+    assert re.search(rf"interrupted by {sig.name}: finished quick", err), err
+    folder = tmp_path / "r" / "2024-10"
+    st = json.loads((folder / "status.json").read_text())
+    assert st["status"] == "interrupted" and st["finished_reports"] == ["quick"] and st["finished"]
+    assert {r["name"]: r["status"] for r in st["reports"]} == {
+        "quick": "ok",
+        "slow": "interrupted",
+        "later": "interrupted",
+    }
+    index = (folder / "index.html").read_text(encoding="utf-8")
+    assert "This run was interrupted." in index and "Finished by it: Quick." in index
+    assert sorted(x.name for x in folder.iterdir()) == [
+        "index.html",
+        "metrics.json",
+        "quick.html",
+        "quick.ipynb",
+        "status.json",
+    ]  # no partial files, no HTML of a report that did not finish, no lock left
+    if has_proc:
+        time.sleep(0.5)
+        assert not _kernels_of(p.pid), "kernels were shut down"
+
+
+def test_an_interrupted_run_keeps_earlier_entries_of_the_reports_it_did_not_finish():
+    from shoplab.rundir import ReportResult, merge_results
+
+    old = {
+        "b": ReportResult("b", "Beta", "ok", generated="2024-11-01T08:00:00", html="b.html"),
+        "z": ReportResult("z", "Gone", "ok", generated="2024-11-01T08:00:00"),
+    }
+    done = {"a": ReportResult("a", "Alpha", "ok")}
+    titles = {"a": "Alpha", "b": "Beta", "c": "Gamma"}
+    running = merge_results(["a", "b", "c"], titles, done, old, "running", {"a", "b"})
+    assert [(r.name, r.status) for r in running] == [
+        ("a", "ok"),
+        ("b", "pending"),
+        ("c", "pending"),
+        ("z", "ok"),
+    ]
+    stopped = merge_results(["a", "b", "c"], titles, done, old, "interrupted", {"a", "b", "c"})
+    assert [(r.name, r.status) for r in stopped] == [
+        ("a", "ok"),
+        ("b", "ok"),
+        ("c", "interrupted"),
+        ("z", "ok"),
+    ]
+    assert stopped[1] is old["b"] and stopped[2].message == "stopped while running: the run was interrupted"
+    assert merge_results(["c"], {"c": "Gamma"}, {}, {}, "interrupted", set())[0].message.startswith(
+        "not started"
+    )

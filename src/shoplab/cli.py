@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from .errors import ShoplabError
+from .errors import RunInterrupted, ShoplabError
 
 __all__ = ["main"]
 
@@ -22,9 +22,10 @@ def _cmd_sample(args) -> int:
 
 
 def _cmd_validate(args) -> int:
-    from .data import connect
+    from .data import connect, require_any_table
 
     shop = connect(args.source)
+    require_any_table(shop)
     report = shop.validation
     print(f"{shop.source}: tables {', '.join(shop.table_names) or 'none'}")
     print(report)
@@ -32,8 +33,13 @@ def _cmd_validate(args) -> int:
 
 
 def _cmd_report(args) -> int:
-    from .runner import parse_params, run_reports
+    from .runner import help_params_text, parse_params, run_reports
 
+    if args.help_params is not None:
+        print(help_params_text(args.help_params or None, args.notebooks), end="")
+        return 0
+    if not args.source:
+        args.parser.error("the following arguments are required: --source")
     params = parse_params(args.param)
     if args.lang:
         params["lang"] = args.lang
@@ -67,10 +73,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     v.set_defaults(func=_cmd_validate)
 
-    r = sub.add_parser("report", help="render the monthly HTML reports")
-    r.add_argument(
-        "--source", required=True, help="folder of tables, .duckdb file; ${ENV} references allowed"
+    r = sub.add_parser(
+        "report",
+        help="render the monthly HTML reports",
+        epilog="exit codes: 0 every report ok or skipped, 1 a report failed, 2 refused (nothing run), "
+        "130 interrupted",
     )
+    r.add_argument("--source", help="folder of tables, .duckdb file; ${ENV} references allowed (required)")
     r.add_argument("--period", help="month YYYY-MM (default: the latest complete month of the data)")
     r.add_argument("--only", nargs="+", metavar="NAME", help="run only these reports")
     r.add_argument(
@@ -92,7 +101,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="notebooks to run at the same time (default: $SHOPLAB_JOBS, else 2 on a machine with 2+ cores)",
     )
     r.add_argument("--pdf", action="store_true", help="also print each report to PDF with headless Chromium")
-    r.set_defaults(func=_cmd_report)
+    r.add_argument(
+        "--help-params",
+        nargs="*",
+        metavar="NAME",
+        help="list the parameters of every report (or of the named ones): type, default, allowed values",
+    )
+    r.set_defaults(func=_cmd_report, parser=r)
     return p
 
 
@@ -100,6 +115,12 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
+    except RunInterrupted as exc:  # the folder's status.json and index say which reports finished
+        print(f"shoplab {args.command}: {exc}", file=sys.stderr)
+        return 130
+    except KeyboardInterrupt:  # before a run started writing anything
+        print(f"shoplab {args.command}: interrupted", file=sys.stderr)
+        return 130
     except ShoplabError as exc:
         print(f"shoplab {args.command}: error: {exc}", file=sys.stderr)
         return 2

@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-__all__ = ["ShoplabError", "DataContractError", "MissingTableError", "SourceError", "ReportError"]
+__all__ = [
+    "ShoplabError",
+    "DataContractError",
+    "MissingTableError",
+    "SourceError",
+    "ReportError",
+    "PeriodError",
+    "RunInterrupted",
+]
 
 
 class ShoplabError(Exception):
@@ -23,3 +31,16 @@ class DataContractError(ShoplabError):
 
 class ReportError(ShoplabError):
     """A report run was asked for something it cannot do (unknown notebook, undeclared parameter ...)."""
+
+
+class PeriodError(ShoplabError, ValueError):
+    """A period that is not a calendar month written ``YYYY-MM``, or one the data does not cover."""
+
+
+class RunInterrupted(ReportError):
+    """A report run was stopped by SIGINT (Ctrl-C) or SIGTERM; its folder says which reports finished."""
+
+    def __init__(self, message: str, out_dir=None, results=None):
+        super().__init__(message)
+        self.out_dir = out_dir
+        self.results = results or []

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import html
 import math
+import os
 import re
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -32,9 +34,44 @@ __all__ = [
     "csv_safe",
     "missing_tables_note",
     "Finding",
+    "data_dir",
+    "resolve_source",
 ]
 
 METRIC_MIME = "application/vnd.shoplab.metric+json"
+
+
+def data_dir() -> Path | None:
+    """The folder a notebook's relative ``source`` is taken in: ``$SHOPLAB_DATA_DIR``, else the ``data/`` folder
+    of the repository shoplab is installed from (None for an installed package without one)."""
+    env = os.environ.get("SHOPLAB_DATA_DIR")
+    if env:
+        return Path(env).expanduser()
+    root = Path(__file__).resolve().parents[2]
+    return root / "data" if (root / "pyproject.toml").exists() else None
+
+
+def resolve_source(source: Any) -> Any:
+    """A notebook's ``source`` as :func:`shoplab.connect` should open it, whatever the working directory.
+
+    A relative path is taken in :func:`data_dir` (``"sample"`` is the repository's ``data/sample``), else, when
+    only that exists, relative to the working directory. Absolute paths, ``${ENV}`` references, URLs,
+    ``profile:NAME`` and backends are returned unchanged. The report runner passes absolute paths.
+    """
+    if not isinstance(source, str | os.PathLike):
+        return source
+    text = str(source)
+    if not text or "${" in text or "://" in text or text.startswith("profile:"):
+        return source
+    p = Path(text).expanduser()
+    if p.is_absolute():
+        return text
+    base = data_dir()
+    if base is not None and (base / p).exists():
+        return str((base / p).resolve())
+    if p.exists():
+        return str(p.resolve())
+    return str(base / p) if base is not None else text
 
 
 def _display(obj, raw=False, **kw):

@@ -6,7 +6,9 @@ import datetime as _dt
 import re
 from dataclasses import dataclass
 
-__all__ = ["Period", "latest_complete_month"]
+from .errors import PeriodError
+
+__all__ = ["Period", "latest_complete_month", "covered_days"]
 
 _RE = re.compile(r"^(\d{4})-(\d{1,2})$")
 
@@ -23,8 +25,13 @@ class Period:
         if isinstance(text, Period):
             return text
         m = _RE.match(str(text).strip())
-        if not m or not 1 <= int(m.group(2)) <= 12:
-            raise ValueError(f"period must look like YYYY-MM (e.g. 2024-10), got {text!r}")
+        if not m:
+            raise PeriodError(f"period {str(text)!r} is not a month: use the form YYYY-MM, e.g. 2026-10")
+        if not 1 <= int(m.group(2)) <= 12:
+            raise PeriodError(
+                f"period {str(text)!r} is not a month (the month must be 01 to 12): use the form YYYY-MM, "
+                "e.g. 2026-10"
+            )
         return cls(int(m.group(1)), int(m.group(2)))
 
     @property
@@ -68,3 +75,27 @@ def latest_complete_month(last_ts) -> Period:
     if (ts + _dt.timedelta(days=1)).month != ts.month:
         return p
     return p.previous()
+
+
+def _as_datetime(ts) -> _dt.datetime:
+    if isinstance(ts, _dt.datetime):
+        return ts.replace(tzinfo=None)
+    if hasattr(ts, "to_pydatetime"):  # pandas Timestamp
+        return ts.to_pydatetime().replace(tzinfo=None)
+    if isinstance(ts, _dt.date):
+        return _dt.datetime(ts.year, ts.month, ts.day)
+    return _dt.datetime.fromisoformat(str(ts)).replace(tzinfo=None)
+
+
+def covered_days(period: Period | str, first_ts, last_ts) -> tuple[_dt.date, _dt.date] | None:
+    """The first and last day of ``period`` that data running from ``first_ts`` to ``last_ts`` touches.
+
+    None when the data and the month do not overlap at all. The result is the whole month, ``(1st, last day)``,
+    when the data covers it; a later first day or an earlier last day means the month is only partly covered.
+    """
+    p = Period.parse(period)
+    lo, hi = _as_datetime(first_ts), _as_datetime(last_ts)
+    if hi < p.start or lo >= p.end:
+        return None
+    last_day = (p.end - _dt.timedelta(days=1)).date()
+    return max(lo.date(), p.start.date()), min(hi.date(), last_day)

@@ -5,31 +5,42 @@
 * ``<name>.ipynb`` (executed) and ``<name>.html`` (code hidden, figures embedded, a table of contents) for every
   report that ran; a failed report leaves ``<name>.failed.ipynb`` for debugging and no ``<name>.html``;
 * ``metrics.json``: the headline numbers the notebooks recorded, one flat JSON object;
-* ``status.json`` and ``index.html``: every report's status (ok, failed, skipped), message, headline numbers.
+* ``status.json`` and ``index.html``: the run's state (running, complete, interrupted) and every report's status
+  (ok, failed, skipped, pending, interrupted), message and headline numbers.
 
-Every file is written under a temporary name and renamed when complete.
+Every file is written under a temporary name and renamed when complete. Before any notebook starts the run
+refuses what it cannot answer (a malformed period or one outside the data, a parameter value a notebook does
+not allow, a source without contract tables); SIGINT and SIGTERM stop it within seconds (see
+:func:`run_reports`). docs/adr/0002-report-runner.md records the decisions.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 import html
 import json
+import logging
 import os
+import queue
 import re
-import sys
 import tempfile
+import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .data import Shop, connect, expand_env, redact, write_validation_cache
-from .errors import ReportError
+from .data import Shop, connect, expand_env, redact, require_any_table, write_validation_cache
+from .errors import MissingTableError, PeriodError, ReportError, RunInterrupted
 from .htmlfonts import embed_cjk_font
 from .i18n import check_lang, tr
-from .notebook import METRIC_MIME, fmt_change, fmt_value
-from .periods import Period, latest_complete_month
+from .kernels import Signals, kernel_env, kill_kernels, tracked_kernel_manager
+from .notebook import METRIC_MIME
+from .params import ParamSpec, check_params, help_params, param_specs
+from .periods import Period, covered_days, latest_complete_month
+from .rundir import ReportResult, RunLock, load_previous, merge_results, publish, write_atomic
+from .rundir import now as _now
 
 __all__ = [
     "ReportSpec",
@@ -40,13 +51,11 @@ __all__ = [
     "render_html",
     "default_notebooks_dir",
     "default_jobs",
+    "report_params",
+    "help_params_text",
 ]
 
 ALWAYS_PASSED = ("source", "period")
-
-
-def _now() -> str:
-    return _dt.datetime.now().isoformat(timespec="seconds")
 
 
 @dataclass
@@ -59,30 +68,6 @@ class ReportSpec:
     parameters: dict[str, dict]
     order: int = 100
     title_zh: str | None = None
-
-
-@dataclass
-class ReportResult:
-    name: str
-    title: str
-    status: str  # ok | failed | skipped | pending
-    message: str = ""
-    seconds: float = 0.0
-    metrics: list[dict] = field(default_factory=list)
-    html: str | None = None
-    generated: str = field(default_factory=_now)
-
-    def to_dict(self) -> dict:
-        return {
-            "name": self.name,
-            "title": self.title,
-            "status": self.status,
-            "message": self.message,
-            "seconds": round(self.seconds, 1),
-            "html": self.html,
-            "generated": self.generated,
-            "metrics": self.metrics,
-        }
 
 
 def default_notebooks_dir() -> Path:
@@ -143,30 +128,6 @@ def parse_params(items: list[str] | None) -> dict[str, Any]:
         except json.JSONDecodeError:
             out[key] = value
     return out
-
-
-# -- kernel ----------------------------------------------------------------------------------------
-def _kernel_env() -> tuple[str, str]:
-    """A kernelspec that runs this very Python, so reports use the environment shoplab is installed in."""
-    root = Path(tempfile.gettempdir()) / f"shoplab-kernels-{os.getuid() if hasattr(os, 'getuid') else 'u'}"
-    name = "shoplab-python"
-    spec_dir = root / "kernels" / name
-    spec_dir.mkdir(parents=True, exist_ok=True)
-    spec = {
-        "argv": [
-            sys.executable,
-            "-m",
-            "ipykernel_launcher",
-            "-f",
-            "{connection_file}",
-            "--IPKernelApp.log_level=ERROR",
-        ],
-        "display_name": "shoplab (Python 3)",
-        "language": "python",
-        "env": {"MPLBACKEND": "module://matplotlib_inline.backend_inline", "PYTHONWARNINGS": "ignore"},
-    }
-    (spec_dir / "kernel.json").write_text(json.dumps(spec))
-    return str(root), name
 
 
 # -- browser -----------------------------------------------------------------------------------------
@@ -271,10 +232,11 @@ def report_lang(spec: ReportSpec, params: dict[str, Any]) -> str:
         return "en"
 
 
-def render_html(nb, title: str, lang: str = "en") -> str:
+def render_html(nb, title: str, lang: str = "en", notes: list[str] | None = None) -> str:
     """Render an executed notebook: inputs and parameter cells hidden, metric outputs and stderr dropped.
 
-    Markdown cells tagged ``lang-xx`` appear only in a report whose language is ``xx``.
+    Markdown cells tagged ``lang-xx`` appear only in a report whose language is ``xx``. ``notes`` (text in the
+    report's language) are shown as a warning box under the title, e.g. that the data covers part of the month.
     """
     import nbformat
     from nbconvert import HTMLExporter
@@ -306,7 +268,19 @@ def render_html(nb, title: str, lang: str = "en") -> str:
     exporter = HTMLExporter(config=c, template_name="shoplab")
     exporter.language_code = "zh-CN" if lang == "zh" else "en"  # set after: the config validator drops zh-CN
     body, _ = exporter.from_notebook_node(nb)
-    return embed_cjk_font(_add_toc(body, lang))
+    return embed_cjk_font(_add_notes(_add_toc(body, lang), notes or []))
+
+
+def _add_notes(body: str, notes: list[str]) -> str:
+    if not notes:
+        return body
+    box = "".join(
+        '<div class="shoplab-run-note" style="background:#fff8e5;border-left:4px solid #9a6700;'
+        f'padding:8px 12px;margin:8px 0;max-width:900px">{html.escape(n)}</div>'
+        for n in notes
+    )
+    m = re.search(r"</h1>", body)
+    return body[: m.end()] + box + body[m.end() :] if m else box + body
 
 
 def default_jobs() -> int:
@@ -338,12 +312,6 @@ class _shared_memory_limit:
         return False
 
 
-def _write_atomic(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.partial")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
-
-
 def _collect_metrics(nb) -> list[dict]:
     out = []
     for cell in nb.cells:
@@ -354,15 +322,24 @@ def _collect_metrics(nb) -> list[dict]:
     return out
 
 
-# -- running ---------------------------------------------------------------------------------------
-def _check_params(specs: list[ReportSpec], params: dict[str, Any]) -> None:
-    declared = sorted({p for s in specs for p in s.parameters})
-    unknown = [k for k in params if k not in declared]
+# -- parameters --------------------------------------------------------------------------------------
+def report_params(spec: ReportSpec) -> dict[str, ParamSpec]:
+    """The parameters a report notebook declares, with their types and allowed values (:mod:`shoplab.params`)."""
+    return param_specs(spec.name, spec.parameters)
+
+
+def help_params_text(names: list[str] | None = None, notebooks_dir: str | Path | None = None) -> str:
+    """What ``shoplab report --help-params [NAME]`` prints: every parameter of the named (or all) reports."""
+    specs = discover(notebooks_dir)
+    unknown = [n for n in names or [] if n not in specs]
     if unknown:
-        raise ReportError(
-            f"parameter(s) {', '.join(unknown)} are not declared by the selected report(s) "
-            f"({', '.join(s.name for s in specs)}); they declare: {', '.join(declared)}"
-        )
+        raise ReportError(f"unknown report(s) {', '.join(unknown)}; available: {', '.join(specs)}")
+    chosen = [specs[n] for n in specs if not names or n in names]
+    return help_params({s.name: report_params(s) for s in chosen}, {s.name: s.title for s in chosen})
+
+
+def _check_params(specs: list[ReportSpec], params: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return check_params({s.name: report_params(s) for s in specs}, params, runner_owned=ALWAYS_PASSED)
 
 
 def _source_for_notebook(source: Any) -> str:
@@ -378,6 +355,50 @@ def _source_for_notebook(source: Any) -> str:
     return str(p.resolve()) if p.exists() else text
 
 
+# -- the period against the data -------------------------------------------------------------------
+def _data_bounds(shop: Shop) -> tuple[Any, Any, list[str]] | None:
+    """First and last timestamp of orders and events (and which of them are present); None when unknown."""
+    tables = [t for t in ("orders", "events") if shop.has(t)]
+    try:
+        lo, hi = shop.period_bounds(*tables) if tables else shop.period_bounds()
+    except (MissingTableError, KeyError):
+        return None
+    except Exception:  # unreadable timestamps: validation names them, the reports fail with its message
+        return None
+    return lo, hi, tables
+
+
+def _coverage_notes(period: str, bounds) -> list[tuple[str, str]]:
+    """Refuse a month the data does not touch; a note (English, Chinese) when it covers only part of it."""
+    if bounds is None:
+        return []
+    lo, hi, tables = bounds
+    what_en = " and ".join(tables) or "the data"
+    what_zh = {"orders": "订单", "events": "行为数据"}
+    days = covered_days(period, lo, hi)
+    first, last = Period.parse(str(lo)[:7]), Period.parse(str(hi)[:7])
+    if days is None:
+        raise PeriodError(
+            f"period {period} is outside the data: its {what_en} run from {first} to {last} "
+            f"({str(lo)[:10]} to {str(hi)[:10]}); pass --period from {first} to {last}, or leave it out for the "
+            "latest complete month"
+        )
+    p = Period.parse(period)
+    if days == (p.start.date(), (p.end - _dt.timedelta(days=1)).date()):
+        return []
+    zh_tables = "和".join(what_zh[t] for t in tables)
+    return [
+        (
+            f"The data covers only {days[0]} to {days[1]} of {period} ({what_en} run from {str(lo)[:10]} to "
+            f"{str(hi)[:10]}): this month's numbers are for that part of it and not comparable with a whole "
+            "month.",
+            f"数据只覆盖 {period} 中的 {days[0]} 至 {days[1]}（{zh_tables}的时间范围为 {str(lo)[:10]} 至 "
+            f"{str(hi)[:10]}）：本月数字只反映这段时间，不能与完整月份直接比较。",
+        )
+    ]
+
+
+# -- running ---------------------------------------------------------------------------------------
 def run_reports(
     source: Any,
     *,
@@ -393,13 +414,18 @@ def run_reports(
 ) -> tuple[Path, list[ReportResult]]:
     """Run the selected report notebooks for one period. Returns the output folder and per-report results.
 
+    Refused with a :class:`~shoplab.errors.ShoplabError` before any file is written: an unknown report, a
+    parameter value outside what a notebook declares (:mod:`shoplab.params`), a malformed period or one
+    outside the data, a source without contract tables, a folder another run is writing (its lock). A month
+    the data covers only in part runs, with a note in every report and on the index.
+
+    SIGINT (Ctrl-C) and SIGTERM stop the run: kernels are shut down, ``status.json`` and the index say
+    "interrupted" and which reports finished, and :class:`~shoplab.errors.RunInterrupted` is raised.
+
     With ``pdf=True`` every rendered report is also printed to ``<name>.pdf`` by headless Chromium. ``jobs``
     notebooks run at the same time (default :func:`default_jobs`); each then gets an equal share of the
     memory for its engine unless ``SHOPLAB_MEMORY_LIMIT`` says otherwise.
     """
-    import nbformat
-    import papermill as pm
-
     if pdf:
         find_chromium(required=True)
 
@@ -414,49 +440,116 @@ def run_reports(
         specs = [specs_all[n] for n in specs_all if n in only]
     else:
         specs = list(specs_all.values())
-    _check_params(specs, params)
+    values = _check_params(specs, params)
+    if period is not None:
+        period = Period.parse(period).label
     index_lang = report_lang(specs[0], params)
     titles = {sp.name: (sp.title_zh if index_lang == "zh" and sp.title_zh else sp.title) for sp in specs}
 
     nb_source = _source_for_notebook(source)
-    shop: Shop = connect(expand_env(nb_source) if "${" in nb_source else nb_source)
+    shop: Shop = connect(expand_env(nb_source) if "${" in nb_source else nb_source, validate=False)
+    require_any_table(shop)
+    bounds = _data_bounds(shop)
     if period is None:
-        period = latest_complete_month(shop.period_bounds()[1]).label
-    period = Period.parse(period).label
+        if bounds is None:
+            raise MissingTableError(
+                "no orders or events with timestamps to take the period from; pass --period YYYY-MM"
+            )
+        period = latest_complete_month(bounds[1]).label
+    notes = _coverage_notes(period, bounds)
+
     out_dir = Path(out).resolve() / period  # absolute: notebooks run in threads, never chdir
     out_dir.mkdir(parents=True, exist_ok=True)
-    kernel_root, kernel_name = _kernel_env()
-    os.environ["JUPYTER_PATH"] = os.pathsep.join(
-        [kernel_root] + [p for p in os.environ.get("JUPYTER_PATH", "").split(os.pathsep) if p]
-    )
+    lock = RunLock(out_dir).acquire(progress)
+    try:
+        with Signals() as signals:
+            return _run(
+                shop,
+                specs,
+                specs_all,
+                titles,
+                values,
+                period,
+                notes,
+                out_dir,
+                nb_source,
+                source,
+                signals,
+                index_lang=index_lang,
+                params=params,
+                progress=progress,
+                timeout_s=timeout_s,
+                pdf=pdf,
+                jobs=jobs,
+            )
+    finally:
+        lock.release()
 
-    cache = out_dir / ".validation.json"  # the notebooks reuse this run's validation of the same files
-    if write_validation_cache(cache, shop):
-        os.environ["SHOPLAB_VALIDATION_CACHE"] = str(cache.resolve())
-    results: list[ReportResult] = []
-    previous = _load_previous(out_dir, exclude={s.name for s in specs})
+
+def _run(
+    shop,
+    specs,
+    specs_all,
+    titles,
+    values,
+    period,
+    notes,
+    out_dir,
+    nb_source,
+    source,
+    signals,
+    *,
+    index_lang,
+    params,
+    progress,
+    timeout_s,
+    pdf,
+    jobs,
+) -> tuple[Path, list[ReportResult]]:
+    import nbformat
+    import papermill as pm
+
+    previous = load_previous(out_dir)
     started = _now()
+    done: dict[str, ReportResult] = {}
+    running: set[str] = set()
+    order = list(specs_all)
+    cache = out_dir / ".validation.json"  # the notebooks reuse this run's validation of the same files
+    note_text = {lang: [tr(en, zh, lang) for en, zh in notes] for lang in ("en", "zh")}
 
-    def publish(final: bool) -> None:
-        done = {r.name for r in results}
-        pending = [
-            ReportResult(s.name, titles[s.name], "pending", "not run yet")
-            for s in specs
-            if s.name not in done
-        ]
-        _publish(out_dir, period, source, previous + results + pending, started, final, index_lang)
+    def entries(state: str) -> list[ReportResult]:
+        return merge_results(order, titles, done, previous, state, running)
+
+    def finished_names() -> list[str]:
+        return [s.name for s in specs if s.name in done]
+
+    def write(state: str) -> list[ReportResult]:
+        results = entries(state)
+        publish(
+            out_dir,
+            period,
+            source,
+            results,
+            started,
+            state,
+            index_lang,
+            finished_names=finished_names(),
+            notes=notes,
+        )
+        return results
 
     def run_one(i: int, spec: ReportSpec) -> ReportResult:
         tag = f"[{i}/{len(specs)}] {spec.name}"
         html_path, nb_path = out_dir / f"{spec.name}.html", out_dir / f"{spec.name}.ipynb"
         failed_path = out_dir / f"{spec.name}.failed.ipynb"
+        title = titles[spec.name]
         missing = [t for t in spec.requires if not shop.has(t)]
         if missing:
             msg = f"skipped: the data source has no {', '.join(missing)} table"
             progress(f"{tag}: {msg}")
             for p in (html_path, nb_path):
                 p.unlink(missing_ok=True)
-            return ReportResult(spec.name, titles[spec.name], "skipped", msg)
+            return ReportResult(spec.name, title, "skipped", msg)
         errors = [e for e in shop.validation.errors if e.table in spec.requires + spec.optional]
         bad_required = [e for e in errors if e.table in spec.requires]
         if bad_required:
@@ -464,13 +557,21 @@ def run_reports(
             progress(f"{tag}: FAILED ({msg})")
             for p in (html_path, nb_path):
                 p.unlink(missing_ok=True)
-            return ReportResult(spec.name, titles[spec.name], "failed", msg)
+            return ReportResult(spec.name, title, "failed", msg)
         progress(f"{tag}: running ...")
-        nb_params = {"source": nb_source, "period": period}
-        nb_params.update({k: v for k, v in params.items() if k in spec.parameters})
+        nb_params = {"source": nb_source, "period": period, **values.get(spec.name, {})}
         nb_params = {k: v for k, v in nb_params.items() if k in spec.parameters}
         tmp_nb = out_dir / f".{spec.name}.partial.ipynb"
+        lang = report_lang(spec, params)
         t0 = time.perf_counter()
+
+        def interrupted() -> ReportResult:
+            tmp_nb.unlink(missing_ok=True)
+            progress(f"{tag}: interrupted after {time.perf_counter() - t0:.1f} s")
+            return ReportResult(
+                spec.name, title, "interrupted", "stopped while running: the run was interrupted"
+            )
+
         try:
             pm.execute_notebook(
                 str(spec.path),
@@ -482,8 +583,11 @@ def run_reports(
                 # process, which two notebooks running side by side must not do
                 resources={"metadata": {"path": str(spec.path.parent)}},
                 execution_timeout=timeout_s,
+                kernel_manager_class=tracked_kernel_manager(),
             )
         except Exception as exc:  # PapermillExecutionError and kernel failures
+            if signals.stop.is_set():
+                return interrupted()
             secs = time.perf_counter() - t0
             msg = _error_message(exc)
             if tmp_nb.exists():
@@ -491,220 +595,141 @@ def run_reports(
             for p in (html_path, nb_path):
                 p.unlink(missing_ok=True)
             progress(f"{tag}: FAILED after {secs:.1f} s: {msg}")
-            return ReportResult(spec.name, titles[spec.name], "failed", msg, secs)
+            return ReportResult(spec.name, title, "failed", msg, secs)
+        if signals.stop.is_set():
+            return interrupted()
         nb = nbformat.read(tmp_nb, as_version=4)
-        title = f"{titles[spec.name]} · {period}"
         try:
-            page = render_html(nb, title, report_lang(spec, params))
+            page = render_html(nb, f"{title} · {period}", lang, note_text[lang])
         except Exception as exc:  # a rendering failure fails this report only
             msg = f"the notebook ran but could not be rendered to HTML: {_error_message(exc)}"
             os.replace(tmp_nb, failed_path)
             for p in (html_path, nb_path):
                 p.unlink(missing_ok=True)
             progress(f"{tag}: FAILED: {msg}")
-            return ReportResult(spec.name, titles[spec.name], "failed", msg, time.perf_counter() - t0)
-        _write_atomic(html_path, page)
+            return ReportResult(spec.name, title, "failed", msg, time.perf_counter() - t0)
+        if signals.stop.is_set():
+            return interrupted()
+        write_atomic(html_path, page)
         os.replace(tmp_nb, nb_path)
         failed_path.unlink(missing_ok=True)
-        notes = []
+        run_notes = []
         if errors:
-            notes.append(
+            run_notes.append(
                 "ran without optional table(s) that break the contract: "
                 + ", ".join(sorted({e.table for e in errors}))
             )
         size_mb = len(page.encode("utf-8")) / 1e6
         if size_mb > MAX_HTML_MB:
-            notes.append(f"the HTML is {size_mb:.1f} MB, over the {MAX_HTML_MB} MB limit for sharing")
+            run_notes.append(f"the HTML is {size_mb:.1f} MB, over the {MAX_HTML_MB} MB limit for sharing")
         if pdf:
             print_pdf(html_path, html_path.with_suffix(".pdf"))
         secs = time.perf_counter() - t0
-        progress(f"{tag}: ok in {secs:.1f} s" + (f" ({'; '.join(notes)})" if notes else ""))
-        note = "; ".join(notes)
+        progress(f"{tag}: ok in {secs:.1f} s" + (f" ({'; '.join(run_notes)})" if run_notes else ""))
         return ReportResult(
-            spec.name, titles[spec.name], "ok", note, secs, _collect_metrics(nb), html_path.name
+            spec.name, title, "ok", "; ".join(run_notes), secs, _collect_metrics(nb), html_path.name
         )
 
-    publish(False)
     t_all = time.perf_counter()
-    jobs = max(1, min(jobs or default_jobs(), len(specs)))
-    if jobs == 1:
-        for i, spec in enumerate(specs, 1):
-            results.append(run_one(i, spec))
-            publish(False)
-    else:
-        from concurrent.futures import ThreadPoolExecutor, as_completed
-
-        with _shared_memory_limit(jobs), ThreadPoolExecutor(jobs) as pool:
-            futures = [pool.submit(run_one, i, spec) for i, spec in enumerate(specs, 1)]
-            for fut in as_completed(futures):
-                results.append(fut.result())
-                publish(False)
-        order = {sp.name: k for k, sp in enumerate(specs)}
-        results.sort(key=lambda r: order[r.name])
-    publish(True)
-    if os.environ.get("SHOPLAB_VALIDATION_CACHE") == str(cache.resolve()):
-        del os.environ["SHOPLAB_VALIDATION_CACHE"]
-    cache.unlink(missing_ok=True)
-    n_failed = sum(r.status == "failed" for r in results)
-    progress(
-        f"done in {time.perf_counter() - t_all:.1f} s: {sum(r.status == 'ok' for r in results)} ok, "
-        f"{n_failed} failed, {sum(r.status == 'skipped' for r in results)} skipped -> {out_dir / 'index.html'}"
-    )
-    return out_dir, results
-
-
-def _load_previous(out_dir: Path, exclude: set[str]) -> list[ReportResult]:
-    """Reports of earlier runs for this period that this run does not redo (e.g. after --only)."""
-    path = out_dir / "status.json"
-    if not path.exists():
-        return []
+    cache_set = False
+    kernel_root, kernel_name = kernel_env()
+    workers: list[threading.Thread] = []
+    todo: queue.Queue = queue.Queue()
+    finished: queue.Queue = queue.Queue()
     try:
-        old = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError):
-        return []
-    out = []
-    for r in old.get("reports", []):
-        if r.get("name") in exclude or r.get("status") not in ("ok", "failed", "skipped"):
-            continue
-        if r.get("html") and not (out_dir / r["html"]).exists():
-            continue
-        out.append(
-            ReportResult(
-                r["name"],
-                r.get("title", r["name"]),
-                r["status"],
-                r.get("message", ""),
-                r.get("seconds", 0.0),
-                r.get("metrics", []),
-                r.get("html"),
-                r.get("generated", ""),
-            )
+        write("running")  # the folder says "running" from here on, before validation
+        if notes:
+            progress(f"note: {notes[0][0]}")
+        shop.validate()
+        os.environ["JUPYTER_PATH"] = os.pathsep.join(
+            [kernel_root] + [p for p in os.environ.get("JUPYTER_PATH", "").split(os.pathsep) if p]
         )
-    return out
+        if write_validation_cache(cache, shop):
+            os.environ["SHOPLAB_VALIDATION_CACHE"] = str(cache.resolve())
+            cache_set = True
+
+        for item in enumerate(specs, 1):
+            todo.put(item)
+
+        def worker() -> None:
+            while not signals.stop.is_set():
+                try:
+                    i, spec = todo.get_nowait()
+                except queue.Empty:
+                    return
+                running.add(spec.name)
+                try:
+                    res = run_one(i, spec)
+                except BaseException as exc:  # never let a worker die silently
+                    res = ReportResult(spec.name, titles[spec.name], "failed", _error_message(exc))
+                finished.put(res)
+
+        jobs = max(1, min(jobs or default_jobs(), len(specs)))
+        with _shared_memory_limit(jobs) if jobs > 1 else contextlib.nullcontext():
+            workers = [
+                threading.Thread(target=worker, daemon=True, name=f"shoplab-report-{k}") for k in range(jobs)
+            ]
+            signals.quiet()  # from here the main thread only waits: a signal sets stop, checked below
+            for w in workers:
+                w.start()
+            while len(done) < len(specs):
+                if signals.stop.is_set():
+                    raise KeyboardInterrupt(signals.name)
+                try:
+                    res = finished.get(timeout=0.1)
+                except queue.Empty:
+                    if not any(w.is_alive() for w in workers) and finished.empty():
+                        break
+                    continue
+                if res.status != "interrupted":
+                    done[res.name] = res
+                    write("running")
+                else:
+                    raise KeyboardInterrupt(signals.name)
+    except KeyboardInterrupt as exc:
+        signals.quiet()
+        signals.stop.set()
+        logging.getLogger("papermill").setLevel(logging.CRITICAL)  # no "kernel died" for kernels we stop
+        kill_kernels()
+        deadline = time.monotonic() + 2.0  # workers notice a dead kernel within about a second
+        for w in workers:
+            w.join(max(0.0, deadline - time.monotonic()))
+        while True:  # reports that finished while the run stopped still count
+            try:
+                res = finished.get_nowait()
+            except queue.Empty:
+                break
+            if res.status != "interrupted":
+                done[res.name] = res
+        results = write("interrupted")
+        name = signals.name or str(exc) or "SIGINT"
+        progress(
+            f"interrupted ({name}) after {time.perf_counter() - t_all:.1f} s: finished "
+            f"{', '.join(finished_names()) or 'no report'} -> {out_dir / 'index.html'}"
+        )
+        raise RunInterrupted(
+            f"interrupted by {name}: finished {', '.join(finished_names()) or 'no report'}; see "
+            f"{out_dir / 'index.html'}",
+            out_dir,
+            [r for r in results if r.name in titles],
+        ) from None
+    finally:
+        if cache_set and os.environ.get("SHOPLAB_VALIDATION_CACHE") == str(cache.resolve()):
+            del os.environ["SHOPLAB_VALIDATION_CACHE"]
+        cache.unlink(missing_ok=True)
+    results = write("complete")
+    mine = [r for r in results if r.name in titles]
+    n_failed = sum(r.status == "failed" for r in mine)
+    progress(
+        f"done in {time.perf_counter() - t_all:.1f} s: {sum(r.status == 'ok' for r in mine)} ok, "
+        f"{n_failed} failed, {sum(r.status == 'skipped' for r in mine)} skipped -> {out_dir / 'index.html'}"
+    )
+    return out_dir, mine
 
 
-def _publish(
-    out_dir: Path,
-    period: str,
-    source: Any,
-    results: list[ReportResult],
-    started: str,
-    final: bool,
-    lang: str = "en",
-) -> None:
-    """Write metrics.json, status.json and index.html (each atomically) for the reports known so far."""
-    metrics = {m["key"]: m["value"] for r in results if r.status == "ok" for m in r.metrics}
-    _write_atomic(out_dir / "metrics.json", json.dumps(metrics, indent=2, ensure_ascii=False, sort_keys=True))
-    status = {
-        "period": period,
-        "source": redact(str(source)),
-        "started": started,
-        "finished": _now() if final else None,
-        "reports": [r.to_dict() for r in results],
-    }
-    _write_atomic(out_dir / "status.json", json.dumps(status, indent=2, ensure_ascii=False))
-    _write_atomic(out_dir / "index.html", embed_cjk_font(_index_html(period, results, started, final, lang)))
-
-
-def _error_message(exc: Exception) -> str:
+def _error_message(exc: BaseException) -> str:
     ename = getattr(exc, "ename", None)
     evalue = getattr(exc, "evalue", None)
     if ename:
         return f"{ename}: {redact(str(evalue))}"
-    return redact(f"{type(exc).__name__}: {exc}").splitlines()[0]
-
-
-_INDEX_CSS = """
-body{font-family:-apple-system,BlinkMacSystemFont,"Segoe UI","Noto Sans CJK SC","PingFang SC","Microsoft YaHei",sans-serif;
-margin:0 auto;max-width:960px;padding:12px;color:#1f2328}
-h1{font-size:1.5em;margin:.4em 0}.sub{color:#57606a;font-size:.9em}
-.card{border:1px solid #d0d7de;border-radius:8px;padding:10px 14px;margin:10px 0}
-.card h2{font-size:1.15em;margin:0 0 4px 0}.status{font-size:.8em;padding:2px 8px;border-radius:10px;margin-left:6px}
-.ok{background:#dafbe1;color:#1a7f37}.failed{background:#ffebe9;color:#cf222e}.skipped{background:#eaeef2;color:#57606a}
-.pending{background:#fff8c5;color:#9a6700}
-.msg{color:#57606a;font-size:.9em;overflow-wrap:anywhere}.metrics{display:flex;flex-wrap:wrap;gap:8px;margin-top:6px}
-.m{border:1px solid #eaeef2;border-radius:6px;padding:4px 8px;min-width:120px}.m .l{font-size:.75em;color:#57606a}
-.m .v{font-size:1.1em;font-weight:600}.m .c{font-size:.75em;color:#57606a}
-"""
-
-
-def _sparkline(history: dict | None, width: int = 110, height: int = 26) -> str:
-    """A tiny inline SVG line of a metric's monthly history (nothing for fewer than 3 points)."""
-    if not history:
-        return ""
-    items = [(k, v) for k, v in sorted(history.items()) if v is not None]
-    if len(items) < 3:
-        return ""
-    vals = [float(v) for _, v in items]
-    lo, hi = min(vals), max(vals)
-    span = (hi - lo) or 1.0
-    step = (width - 4) / (len(vals) - 1)
-    pts = " ".join(
-        f"{2 + i * step:.1f},{height - 3 - (v - lo) / span * (height - 6):.1f}" for i, v in enumerate(vals)
-    )
-    last = pts.split(" ")[-1].split(",")
-    title = html.escape(f"{items[0][0]} .. {items[-1][0]}")
-    return (
-        f'<svg class="spark" width="{width}" height="{height}" viewBox="0 0 {width} {height}" role="img">'
-        f"<title>{title}</title>"
-        f'<polyline fill="none" stroke="#1f5fa8" stroke-width="1.5" points="{pts}"/>'
-        f'<circle cx="{last[0]}" cy="{last[1]}" r="2.2" fill="#1f5fa8"/></svg>'
-    )
-
-
-_STATUS_ZH = {"ok": "完成", "failed": "失败", "skipped": "跳过", "pending": "未运行"}
-
-
-def _index_html(period: str, results: list[ReportResult], started: str, final: bool, lang: str = "en") -> str:
-    banner = ""
-    if not final:
-        banner = (
-            '<div class="card failed">'
-            + tr(
-                "<b>This run has not finished</b> (still running, or interrupted): "
-                "reports marked pending were not produced by it.",
-                "<b>本次运行尚未完成</b>（仍在运行或已中断）：标为未运行的报告不是本次生成的。",
-                lang,
-            )
-            + "</div>"
-        )
-    cards = []
-    for r in results:
-        title = html.escape(r.title)
-        link = f'<a href="{html.escape(r.html)}">{title}</a>' if r.html else title
-        metrics = []
-        for m in r.metrics:
-            if m.get("index") is False:
-                continue
-            unit = m.get("unit")
-            change = ""
-            prev = m.get("previous")
-            if prev not in (None, 0) and m.get("value") is not None:
-                kind = "pp" if unit in ("rate", "pp") else "relative"
-                ch = m["value"] - prev if kind == "pp" else m["value"] / prev - 1
-                change = (
-                    f'<div class="c">{fmt_change(ch, kind)} {tr("vs previous month", "环比上月", lang)}</div>'
-                )
-            metrics.append(
-                f'<div class="m"><div class="l">{html.escape(str(m.get("label")))}</div>'
-                f'<div class="v">{fmt_value(m.get("value"), unit)}</div>{change}{_sparkline(m.get("history"))}</div>'
-            )
-        msg = f'<div class="msg">{html.escape(r.message)}</div>' if r.message else ""
-        if r.generated and r.generated < started:
-            msg += (
-                f'<div class="msg">{tr("from an earlier run", "来自更早的一次运行", lang)} '
-                f"({html.escape(r.generated)})</div>"
-            )
-        status_text = _STATUS_ZH.get(r.status, r.status) if lang == "zh" else r.status
-        cards.append(
-            f'<div class="card"><h2>{link}<span class="status {r.status}">{status_text}</span></h2>{msg}'
-            f'<div class="metrics">{"".join(metrics)}</div></div>'
-        )
-    return (
-        f'<!DOCTYPE html><html lang="{"zh-CN" if lang == "zh" else "en"}"><head><meta charset="utf-8">'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{tr('shoplab reports', 'shoplab 月度报告', lang)} · {html.escape(period)}</title><style>{_INDEX_CSS}</style></head><body>"
-        f"<h1>{tr('shoplab monthly reports', 'shoplab 月度报告', lang)} · {html.escape(period)}</h1>"
-        f'<div class="sub">{tr("run started", "运行开始于", lang)} {html.escape(started)}</div>'
-        f"{banner}{''.join(cards)}</body></html>"
-    )
+    return (redact(f"{type(exc).__name__}: {exc}").splitlines() or [type(exc).__name__])[0]
