@@ -8,6 +8,7 @@ added effect, hand-worked and brute-force versions of the frame and of the estim
 from __future__ import annotations
 
 import math
+import re
 
 import numpy as np
 import pandas as pd
@@ -15,6 +16,7 @@ import pytest
 
 from shoplab import campaigns
 from shoplab.campaigns import did
+from shoplab.notebook import fmt_change
 
 START = pd.Timestamp("2026-04-10")
 DAYS = 7
@@ -299,3 +301,87 @@ def test_participation_by_purchase_is_not_evaluable(views):
     assert r["n_buyers"] == len(buyers) > 50
     assert r["buyers_before"] == pytest.approx(before) and r["buyers_during"] == pytest.approx(during)
     assert r["buyers_during"] > 2 * r["buyers_before"]  # selected on buying: the rise is built in
+
+
+# --- the report: a shop without assignments, with events and orders only -------------------------------------
+
+
+@pytest.fixture(scope="module")
+def no_control(sample_dir, tmp_path_factory):
+    """The small generated shop's October campaign without its assignments: (with events, orders only), each
+    as (evaluation, did_report)."""
+    import shoplab
+
+    out = {}
+    for name, drop in (("events", {"campaign_assignments"}), ("orders", {"campaign_assignments", "events"})):
+        src = tmp_path_factory.mktemp(name) / "shop"
+        src.mkdir()
+        for p in sample_dir.iterdir():
+            if p.name.split(".")[0] not in drop:
+                (src / p.name).symlink_to(p)
+        shop = shoplab.connect(src)
+        ev = campaigns.evaluate_campaigns(
+            shop, campaigns.campaigns_in_period(shop.campaigns, period="2026-10")
+        )
+        out[name] = (ev, campaigns.did_report(shop, ev))
+    return out
+
+
+def test_report_with_page_views_is_evaluable(no_control, monkeypatch):
+    from shoplab.campaigns import report
+
+    ev, d = no_control["events"]
+    r = d.iloc[0]
+    assert len(d) == 1 and r.did_evaluable == 1 and r.ci_low < r.did_revenue_per_user < r.ci_high
+    assert r.n_participants > 20 and r.n_buyers > 0
+    calls = []
+    monkeypatch.setattr(
+        "shoplab.notebook.record", lambda key, value, **kw: calls.append((key, value, kw)) or value
+    )
+    got = report.record_did_headlines(d, lang="zh")
+    cid = r.campaign_id
+    assert list(got) == [f"campaigns.{cid}.{k}" for k in ("did_evaluable", "did_revenue_per_user",
+                                                           "did_revenue_per_user_ci_low", "did_revenue_per_user_ci_high")]  # fmt: skip
+    assert list(got.values()) == [1, r.did_revenue_per_user, r.ci_low, r.ci_high]
+    assert [kw["index"] for *_, kw in calls] == [False, True, False, False]
+    assert all("：" in kw["label"] for *_, kw in calls)
+    for lang in ("en", "zh"):
+        text = " ".join(campaigns.did_sentences(d, ev, lang=lang) + campaigns.verdicts(ev, did=d, lang=lang))
+        for k in ("did_revenue_per_user", "ci_low", "ci_high"):
+            assert fmt_change(r[k], "yuan") in text, (lang, k)
+        assert ("not a randomised result" in text) if lang == "en" else ("这不是随机实验结论" in text)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_report_with_purchases_only_says_the_effect_cannot_be_estimated(no_control, monkeypatch, lang):
+    from shoplab.campaigns import report
+
+    ev, d = no_control["orders"]
+    r = d.iloc[0]
+    assert (
+        len(d) == 1 and r.did_evaluable == 0 and math.isnan(r.did_revenue_per_user) and math.isnan(r.ci_low)
+    )
+    assert r.n_buyers > 0 and r.buyers_during > r.buyers_before
+    monkeypatch.setattr("shoplab.notebook.record", lambda key, value, **kw: value)
+    assert report.record_did_headlines(d, lang=lang) == {f"campaigns.{r.campaign_id}.did_evaluable": 0}
+    said = campaigns.did_sentences(d, ev, lang=lang)
+    verdict = campaigns.verdicts(ev, did=d, lang=lang)[0]
+    finding = next(f for f in report.findings(ev, did=d, lang=lang) if f.section == "without-control")
+    descriptive = f"¥{r.buyers_before:,.2f}", f"¥{r.buyers_during:,.2f}"
+    if lang == "en":
+        assert (
+            "cannot be estimated" in said[0]
+            and "cannot be estimated" in verdict
+            and "cannot be estimated" in finding
+        )
+        assert said[1].startswith("Descriptive only, not an effect") and all(
+            v in said[1] for v in descriptive
+        )
+        assert not any("CI" in s for s in [*said, verdict, finding])
+    else:
+        assert "无法估计" in said[0] and "无法估计其效果" in verdict and "无法估计其效果" in finding
+        assert said[1].startswith("仅为描述，不是效果") and all(v in said[1] for v in descriptive)
+        assert not any("置信区间 -" in s or "置信区间 +" in s for s in [*said, verdict, finding])
+    cjk = re.compile(r"[\u4e00-\u9fff]")
+    for s in [*said, verdict, str(finding)]:
+        assert bool(cjk.search(s.replace(r["name"], ""))) == (lang == "zh"), s

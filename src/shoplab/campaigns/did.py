@@ -78,23 +78,27 @@ def participants(orders, *, campaign_id: str, start_ts, end_ts, events=None) -> 
     """
     cid = str(campaign_id)
     start, end = ts(start_ts), ts(end_ts)
-    out = pd.DataFrame(
-        {"user_id": pd.Series(dtype="int64"), "exposure_ts": pd.Series(dtype="datetime64[us]")}
-    )
+    exposed = buyers = None
     if events is not None:
         e = table(events, "events", ["user_id", "ts", "event"])
         keep = (e.ts >= start) & (e.ts <= end) & (e.event == EXPOSURE_EVENT)
         if "campaign_id" in e.columns:
             keep &= e.campaign_id.isnull() | (e.campaign_id.cast("string") == cid)
         e = e.filter(keep)
-        out = e.group_by("user_id").aggregate(exposure_ts=e.ts.min()).execute()
+        exposed = e.group_by("user_id").aggregate(exposure_ts=e.ts.min()).execute()
     o = table(orders, "orders", ["user_id", "ts"])
-    buyers = pd.DataFrame({"user_id": out["user_id"].iloc[:0], "bought": pd.Series(dtype=bool)})
     if "campaign_id" in o.columns:
         o = paid(o)
         o = o.filter((o.ts >= start) & (o.ts <= end) & (o.campaign_id.cast("string") == cid))
         buyers = o.select("user_id").distinct().execute().assign(bought=True)
-    out = out.merge(buyers, on="user_id", how="outer")
+    if exposed is None and buyers is None:
+        out = pd.DataFrame({"user_id": [], "exposure_ts": pd.Series(dtype="datetime64[us]"), "bought": False})
+    elif buyers is None:
+        out = exposed.assign(bought=False)
+    elif exposed is None:
+        out = buyers.assign(exposure_ts=pd.NaT)
+    else:
+        out = exposed.merge(buyers, on="user_id", how="outer")
     out["exposure_ts"] = pd.to_datetime(out["exposure_ts"])
     out["bought"] = out["bought"].fillna(False).astype(bool)
     return out[["user_id", "exposure_ts", "bought"]].sort_values("user_id", ignore_index=True)

@@ -454,12 +454,14 @@ def did_sentences(did: pd.DataFrame, ev: Evaluation, *, lang: str | None = None)
             fmt_change(r[k], "yuan") for k in ("pretrend_placebo", "pretrend_ci_low", "pretrend_ci_high")
         )
         if r["parallel_trends_plausible"]:
-            check = tr("the pre-campaign placebo finds no difference (which does not prove parallel trends)",
-                       "活动前的安慰剂检验未发现差异（但这不能证明趋势平行）", lang)  # fmt: skip
+            check = tr(f"the pre-campaign placebo finds no difference ({pl}, CI {plo} to {phi}), which does not "
+                       "prove parallel trends",
+                       f"活动前的安慰剂检验未发现差异（{pl}，置信区间 {plo} 至 {phi}），但这不能证明趋势平行", lang)  # fmt: skip
         else:
-            check = tr("WARNING: the pre-campaign placebo is not zero, so the groups were already diverging and the "
-                       "estimate is likely biased",
-                       "警告：活动前的安慰剂检验不为 0，两组在活动前已出现分化，估计很可能有偏", lang)  # fmt: skip
+            check = tr(f"WARNING: the pre-campaign placebo is not zero ({pl}, CI {plo} to {phi}), so the groups were "
+                       "already diverging and the estimate is likely biased",
+                       f"警告：活动前的安慰剂检验不为 0（{pl}，置信区间 {plo} 至 {phi}），两组在活动前已出现分化，估计很可能有偏",
+                       lang)  # fmt: skip
         v, lo, hi = (fmt_change(r[k], "yuan") for k in ("did_revenue_per_user", "ci_low", "ci_high"))
         npart, ncomp = f"{r['n_participants']:,}", f"{r['n_comparison']:,}"
         out.append(tr(
@@ -467,11 +469,10 @@ def did_sentences(did: pd.DataFrame, ev: Evaluation, *, lang: str | None = None)
             "participants' change from the window before their first campaign-page view to the rest of the "
             "campaign, minus the same change after visits of users who had not yet seen the page, on the same "
             f"campaign day and visit rank and matched on pre-period activity ({npart} participants vs {ncomp} "
-            f"comparison users); {check} (placebo {pl}, CI {plo} to {phi}). Participants chose to look, so this is "
-            "not a randomised result.",
+            f"comparison users); {check}. Participants chose to look, so this is not a randomised result.",
             f"{r['name']}：双重差分为每位参与用户 {v} 的支付成交额（置信区间 {lo} 至 {hi}）：参与用户从首次浏览活动页之前的"
             "窗口到活动剩余时间的变化，减去尚未浏览活动页的用户在同一活动日、同一访问序次的访问之后的同样变化（按活动前活跃度"
-            f"匹配；参与用户 {npart} 人，对比用户 {ncomp} 人）；{check}（安慰剂 {pl}，置信区间 {plo} 至 {phi}）。"
+            f"匹配；参与用户 {npart} 人，对比用户 {ncomp} 人）；{check}。"
             "是否浏览是用户自选的，这不是随机实验结论。", lang,
         ))  # fmt: skip
         b, d = f"¥{r['participants_before']:,.2f}", f"¥{r['participants_during']:,.2f}"
