@@ -385,3 +385,25 @@ def test_report_with_purchases_only_says_the_effect_cannot_be_estimated(no_contr
     cjk = re.compile(r"[\u4e00-\u9fff]")
     for s in [*said, verdict, str(finding)]:
         assert bool(cjk.search(s.replace(r["name"], ""))) == (lang == "zh"), s
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_too_few_exposed_is_not_evaluable_in_both_languages(no_control, lang):
+    from shoplab.campaigns import report
+
+    ev, d = no_control["events"]
+    few = d.assign(did_evaluable=0, n_exposed=3, n_participants=1, did_revenue_per_user=math.nan, ci_low=math.nan,
+                   ci_high=math.nan, n_buyers=0)  # fmt: skip
+    said = campaigns.did_sentences(few, ev, lang=lang)
+    verdict = campaigns.verdicts(ev, did=few, lang=lang)[0]
+    finding = next(f for f in report.findings(ev, did=few, lang=lang) if f.section == "without-control")
+    assert len(said) == 1  # no buyers to describe
+    key = (
+        ("Only 3 users viewed", "too few users viewed")
+        if lang == "en"
+        else ("只有 3 位用户浏览过", "浏览过活动页的用户太少")
+    )
+    assert key[0] in said[0] and key[1] in verdict and key[1] in finding
+    cjk = re.compile(r"[\u4e00-\u9fff]")
+    for s in [*said, verdict, str(finding)]:
+        assert bool(cjk.search(s.replace(d["name"].iloc[0], ""))) == (lang == "zh"), s

@@ -229,7 +229,7 @@ def verdicts(ev: Evaluation, *, did: pd.DataFrame | None = None, lang: str | Non
                     + ("too few users viewed its campaign page" if d.get("n_exposed") else
                        "only purchases mark who took part, and buyers always look better than non-buyers")
                     + " (no interval, no incremental GMV).",
-                    f"{head_zh}：没有随机对照组，没有对照组就无法估计其效果："
+                    f"{head_zh}：没有随机对照组，因此无法估计其效果："
                     + ("浏览过活动页的用户太少" if d.get("n_exposed") else "只有购买记录能标识谁参与了活动，而买家总是比未购买者表现更好")
                     + "（不给出置信区间和增量成交额）。", lang,
                 ))  # fmt: skip

@@ -825,12 +825,14 @@ def findings(
                 ("too few users viewed its campaign page", "浏览过活动页的用户太少") if d.get("n_exposed")
                 else ("only purchases mark who took part", "只有购买记录能标识谁参与了活动")
             )  # fmt: skip
+            shown = bool(d.get("n_buyers"))
             out.append(F(
                 f"{r['name']} has no randomised control group and {why_en}, so its effect cannot be estimated: no "
-                "interval and no incremental GMV (the section shows its buyers' spend before and during it, which "
-                "is not an effect).",
+                "interval and no incremental GMV"
+                + (" (the section shows its buyers' spend before and during it, which is not an effect)." if shown
+                   else "."),
                 f"{r['name']} 没有随机对照组，且{why_zh}，因此无法估计其效果：不给出置信区间和增量成交额"
-                "（该章节列出其买家活动前与活动期间的消费，这不是效果）。",
+                + ("（该章节列出其买家活动前与活动期间的消费，这不是效果）。" if shown else "。"),
                 "without-control",
             ))  # fmt: skip
             continue
