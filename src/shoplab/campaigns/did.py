@@ -374,10 +374,9 @@ def did_from_frame(
     if evaluable:
         ids = units.loc[units["part"], "user_id"]
         po = orders[orders["user_id"].isin(ids)]
-        before = float(po["amount"][(po["t"] >= start_us - length_us) & (po["t"] < start_us)].sum()) / len(
-            ids
-        )
-        during = float(po["amount"][(po["t"] >= start_us) & (po["t"] < end_us)].sum()) / len(ids)
+        t, amount = po["t"], po["amount"]
+        before = float(amount[(t >= start_us - length_us) & (t < start_us)].sum()) / len(ids)
+        during = float(amount[(t >= start_us) & (t < end_us)].sum()) / len(ids)
     compared_with = {
         "visitors": "visits of not-yet-exposed users of the same pre-period cell, campaign day and visit rank "
         "(difference-in-differences)",
