@@ -197,7 +197,7 @@ def test_helpers_refuse_frames_with_empty_required_values():
         did.did_frame(orders, start_ts="2026-10-01", end_ts="2026-10-02")
     # an optional column may be empty: campaign_id is not required in orders
     ok = orders.dropna(subset=["ts"]).assign(campaign_id=[None, "c1"])
-    assert len(did.did_frame(ok, start_ts="2026-10-01", end_ts="2026-10-02")) == 2
+    assert len(did.did_frame(ok, start_ts="2026-10-02", end_ts="2026-10-03")) == 1  # user 1 was active before
 
 
 SHOP_WORDS = ["交易成功"] * 3 + ["交易关闭"] * 2 + ["等待买家付款"]

@@ -118,8 +118,14 @@ TABLES: dict[str, TableSpec] = {
                 _c("page", "string", False, "page name"),
                 _c("channel", "string", False, "traffic channel of the session"),
                 _c("platform", "string", False, "app, mini_program, web ..."),
+                _c(
+                    "campaign_id",
+                    "id",
+                    False,
+                    "campaign a campaign_page view belongs to; empty or absent: every campaign running then",
+                ),
             ),
-            references={"user_id": "users.user_id"},
+            references={"user_id": "users.user_id", "campaign_id": "campaigns.campaign_id"},
         ),
         TableSpec(
             "orders",

@@ -262,6 +262,17 @@ def verdicts(ev: Evaluation, *, did: pd.DataFrame | None = None, lang: str | Non
         head_zh = f"{r['name']}（{r['campaign_id']}，{r['start_ts']:%m-%d}–{r['end_ts']:%m-%d}）"
         if not r.get("has_control"):
             d = did_rows.get(r["campaign_id"])
+            if d is not None and not d.get("did_evaluable", 1):
+                out.append(tr(
+                    f"{head}: no randomised control group, and without one its effect cannot be estimated: "
+                    + ("too few users viewed its campaign page" if d.get("n_exposed") else
+                       "only purchases mark who took part, and buyers always look better than non-buyers")
+                    + " (no interval, no incremental GMV).",
+                    f"{head_zh}：没有随机对照组，因此无法估计其效果："
+                    + ("浏览过活动页的用户太少" if d.get("n_exposed") else "只有购买记录能标识谁参与了活动，而买家总是比未购买者表现更好")
+                    + "（不给出置信区间和增量成交额）。", lang,
+                ))  # fmt: skip
+                continue
             if d is None or d["did_revenue_per_user"] != d["did_revenue_per_user"]:
                 out.append(tr(
                     f"{head}: no randomised control group, so its effect cannot be measured by a test.",
@@ -270,18 +281,19 @@ def verdicts(ev: Evaluation, *, did: pd.DataFrame | None = None, lang: str | Non
                 continue
             excl = d["ci_low"] > 0 or d["ci_high"] < 0
             v, lo, hi = (fmt_change(d[k], "yuan") for k in ("did_revenue_per_user", "ci_low", "ci_high"))
-            trend = tr("parallel pre-trends look plausible", "活动前两组走势平行，假设可信", lang) if (
+            trend = tr("the pre-campaign placebo finds no difference", "活动前的安慰剂检验未发现差异", lang) if (
                 d["parallel_trends_plausible"]) else tr(
                 "but the groups already diverged before it, so the estimate is likely biased",
                 "但两组在活动前已出现分化，估计很可能有偏", lang)  # fmt: skip
             out.append(tr(
-                f"{head}: no randomised control group. Against matched non-participants (difference-in-"
-                f"differences), participants' paid GMV rose by {v} per user more ({pct} CI {lo} to {hi}, which "
-                f"{'excludes' if excl else 'includes'} zero); {trend}. Participants chose to take part (the keenest "
-                "buyers are likelier to), so this probably overstates the effect; it is not a randomised test.",
-                f"{head_zh}：没有随机对照组。与匹配的未参与用户相比（双重差分 DiD），参与用户的人均成交额多增长 {v}"
-                f"（{pct} 置信区间 {lo} 至 {hi}，{'不含' if excl else '包含'} 0）；{trend}。参与是用户自选的"
-                "（越活跃的买家越可能参与），因此该结果可能高估效果，并非随机实验结论。", lang,
+                f"{head}: no randomised control group. Against visits of users who had not yet seen its campaign "
+                "page, matched on pre-period activity, campaign day and visit rank (difference-in-differences), "
+                f"participants' paid GMV changed by {v} per "
+                f"participant ({pct} CI {lo} to {hi}, which {'excludes' if excl else 'includes'} zero); {trend}. "
+                "Participants chose to look at the page, so selection can remain; it is not a randomised test.",
+                f"{head_zh}：没有随机对照组。与尚未浏览活动页的用户的访问相比（按活动前活跃度、活动日和访问序次匹配，双重差分 DiD），参与用户的人均成交额"
+                f"变化 {v}（{pct} 置信区间 {lo} 至 {hi}，{'不含' if excl else '包含'} 0）；{trend}。是否浏览活动页是用户"
+                "自选的，可能仍有选择偏差，并非随机实验结论。", lang,
             ))  # fmt: skip
             continue
         if not r["srm_ok"]:

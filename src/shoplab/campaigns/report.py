@@ -28,6 +28,7 @@ __all__ = [
     "after_campaign_sentences",
     "did_report",
     "did_sentences",
+    "record_did_headlines",
     "channel_report",
     "format_channels",
     "period_touches",
@@ -507,25 +508,46 @@ def after_campaign_sentences(after: pd.DataFrame, *, lang: str | None = None) ->
     return out
 
 
-def did_report(shop: Shop, ev: Evaluation, *, confidence: float = 0.95) -> pd.DataFrame:
-    """Difference-in-differences for the campaigns without a randomised control group (empty if all have one)."""
+def did_report(shop: Shop, ev: Evaluation, *, pre_days: int = 28, confidence: float = 0.95) -> pd.DataFrame:
+    """Difference-in-differences for the campaigns without a randomised control group (empty if all have one):
+    one :func:`~shoplab.campaigns.did.did_estimate` row each, ``did_evaluable`` 0 where only purchases mark
+    participation (no ``events`` or no campaign-page view in the window)."""
     from .did import did_estimate
 
     rows = []
-    for r in ev.summary[~ev.summary["has_control"]].to_dict("records"):
-        if "campaign_id" not in shop.orders.columns and not shop.has("events"):
-            continue
+    for r in ev.summary[~ev.summary["has_control"].astype(bool)].to_dict("records"):
         rows.append(
             dict(name=r["name"]) | did_estimate(
                 shop.orders, campaign_id=r["campaign_id"], start_ts=r["start_ts"], end_ts=r["end_ts"],
-                events=shop.events if shop.has("events") else None, confidence=confidence,
+                events=shop.events if shop.has("events") else None, pre_days=pre_days, confidence=confidence,
             )
         )  # fmt: skip
     return pd.DataFrame(rows)
 
 
+def _not_evaluable(r: dict, lang: str | None) -> str:
+    """Why a campaign without a control group has no DiD estimate (``did_evaluable`` = 0)."""
+    name, n = r["name"], int(r.get("n_exposed") or 0)
+    if n:
+        return tr(
+            f"{name}: without a control group its effect cannot be estimated here. Only {n:,} users viewed the "
+            "campaign page, too few of them with comparable visits of users who had not; so there is no estimate, "
+            "no interval and no incremental GMV.",
+            f"{name}：没有对照组，这里无法估计其效果。只有 {n:,} 位用户浏览过活动页，其中能找到未浏览用户可比访问的太少；"
+            "因此不给出估计值、置信区间和增量成交额。", lang,
+        )  # fmt: skip
+    return tr(
+        f"{name}: without a control group its effect cannot be estimated here. Only purchases mark who took "
+        "part (no campaign-page view in the window), and buyers compared with anyone else show a rise even "
+        "when the campaign did nothing; so there is no estimate, no interval and no incremental GMV.",
+        f"{name}：没有对照组，这里无法估计其效果。只有购买记录能标识谁参与了活动（窗口内没有活动页浏览），而拿买家与其他人"
+        "比较，即使活动毫无作用也会显示增长；因此不给出估计值、置信区间和增量成交额。", lang,
+    )  # fmt: skip
+
+
 def did_sentences(did: pd.DataFrame, ev: Evaluation, *, lang: str | None = None) -> list[str]:
-    """What the DiD section says: its estimates with the assumption check, or why it is not needed."""
+    """What the DiD section says: its estimates with the assumption check, why a campaign cannot be evaluated,
+    or why no estimate is needed."""
     if did.empty:
         if ev.summary.empty:
             return [tr("No campaign to evaluate.", "没有可评估的活动。", lang)]
@@ -536,25 +558,42 @@ def did_sentences(did: pd.DataFrame, ev: Evaluation, *, lang: str | None = None)
         )]  # fmt: skip
     out = []
     for r in did.to_dict("records"):
+        if not r.get("did_evaluable"):
+            out.append(_not_evaluable(r, lang))
+            if r.get("n_buyers", 0):
+                b, d = f"¥{r['buyers_before']:,.2f}", f"¥{r['buyers_during']:,.2f}"
+                nb = f"{r['n_buyers']:,}"
+                out.append(tr(
+                    f"Descriptive only, not an effect: the campaign's {nb} buyers spent {b} per user in the window "
+                    f"before it and {d} during it; they were picked for buying during it, so the rise is built in.",
+                    f"仅为描述，不是效果：活动的 {nb} 位买家活动前同长度窗口人均消费 {b}，活动期间 {d}；他们正是因为活动期间"
+                    "购买才被选出，增长是必然的。", lang,
+                ))  # fmt: skip
+            continue
         pl, plo, phi = (
             fmt_change(r[k], "yuan") for k in ("pretrend_placebo", "pretrend_ci_low", "pretrend_ci_high")
         )
         if r["parallel_trends_plausible"]:
-            check = tr("the pre-trend placebo is near zero, so the parallel-trends assumption is plausible",
-                       "活动前的安慰剂检验接近 0，平行趋势假设可信", lang)  # fmt: skip
+            check = tr(f"the pre-campaign placebo finds no difference ({pl}, CI {plo} to {phi}), which does not "
+                       "prove parallel trends",
+                       f"活动前的安慰剂检验未发现差异（{pl}，置信区间 {plo} 至 {phi}），但这不能证明趋势平行", lang)  # fmt: skip
         else:
-            check = tr("WARNING: the pre-trend placebo is not zero, so the groups were already diverging and the "
-                       "estimate is likely biased",
-                       "警告：活动前的安慰剂检验不为 0，两组在活动前已出现分化，估计很可能有偏", lang)  # fmt: skip
+            check = tr(f"WARNING: the pre-campaign placebo is not zero ({pl}, CI {plo} to {phi}), so the groups were "
+                       "already diverging and the estimate is likely biased",
+                       f"警告：活动前的安慰剂检验不为 0（{pl}，置信区间 {plo} 至 {phi}），两组在活动前已出现分化，估计很可能有偏",
+                       lang)  # fmt: skip
         v, lo, hi = (fmt_change(r[k], "yuan") for k in ("did_revenue_per_user", "ci_low", "ci_high"))
         npart, ncomp = f"{r['n_participants']:,}", f"{r['n_comparison']:,}"
         out.append(tr(
-            f"{r['name']}: participants' paid GMV per user rose by {v} more than matched non-participants' "
-            f"(CI {lo} to {hi}; {npart} participants vs {ncomp} comparison users); {check} (placebo {pl}, CI "
-            f"{plo} to {phi}). Participants chose to take part, so this is not a randomised result.",
-            f"{r['name']}：参与用户的人均成交额比匹配的未参与用户多增长 {v}（置信区间 {lo} 至 {hi}；参与用户 "
-            f"{npart} 人，对比用户 {ncomp} 人）；{check}（安慰剂 {pl}，置信区间 {plo} 至 {phi}）。"
-            "参与是用户自选的，这不是随机实验结论。", lang,
+            f"{r['name']}: difference-in-differences of {v} paid GMV per participant (CI {lo} to {hi}): "
+            "participants' change from the window before their first campaign-page view to the rest of the "
+            "campaign, minus the same change after visits of users who had not yet seen the page, on the same "
+            f"campaign day and visit rank and matched on pre-period activity ({npart} participants vs {ncomp} "
+            f"comparison users); {check}. Participants chose to look, so this is not a randomised result.",
+            f"{r['name']}：双重差分为每位参与用户 {v} 的支付成交额（置信区间 {lo} 至 {hi}）：参与用户从首次浏览活动页之前的"
+            "窗口到活动剩余时间的变化，减去尚未浏览活动页的用户在同一活动日、同一访问序次的访问之后的同样变化（按活动前活跃度"
+            f"匹配；参与用户 {npart} 人，对比用户 {ncomp} 人）；{check}。"
+            "是否浏览是用户自选的，这不是随机实验结论。", lang,
         ))  # fmt: skip
         b, d = f"¥{r['participants_before']:,.2f}", f"¥{r['participants_during']:,.2f}"
         out.append(tr(
@@ -563,6 +602,45 @@ def did_sentences(did: pd.DataFrame, ev: Evaluation, *, lang: str | None = None)
             f"简单前后对比（不是效果）：参与用户活动前人均消费 {b}，活动期间 {d}。", lang,
         ))  # fmt: skip
     return out
+
+
+_DID_LABELS = {
+    "did_evaluable": ("effect estimable without a control group (1 = yes)", "无对照组时可估计效果（1 = 是）"),
+    "did_revenue_per_user": ("DiD revenue per participant", "双重差分人均成交额"),
+    "did_revenue_per_user_ci_low": ("DiD revenue per participant, CI low", "双重差分人均成交额置信区间下限"),
+    "did_revenue_per_user_ci_high": (
+        "DiD revenue per participant, CI high",
+        "双重差分人均成交额置信区间上限",
+    ),
+}
+
+
+def record_did_headlines(did: pd.DataFrame, *, lang: str | None = None) -> dict[str, float]:
+    """Record, for each campaign without a control group (rows of :func:`did_report`),
+    ``campaigns.<id>.did_evaluable`` (1 or 0) and, only when an estimate is reported,
+    ``campaigns.<id>.did_revenue_per_user`` with ``_ci_low`` / ``_ci_high`` (metrics.json)."""
+    from ..notebook import record
+
+    got = {}
+    for r in did.to_dict("records") if len(did) else []:
+        keys = ["did_evaluable"]
+        if r.get("did_evaluable"):
+            keys += ["did_revenue_per_user", "did_revenue_per_user_ci_low", "did_revenue_per_user_ci_high"]
+        values = r | {
+            "did_revenue_per_user_ci_low": r.get("ci_low"),
+            "did_revenue_per_user_ci_high": r.get("ci_high"),
+        }
+        for k in keys:
+            key = f"campaigns.{r['campaign_id']}.{k}"
+            en, zh = _DID_LABELS[k]
+            got[key] = record(
+                key,
+                int(values[k]) if k == "did_evaluable" else values[k],
+                label=tr(f"{r['name']}: {en}", f"{r['name']}：{zh}", lang),
+                unit="count" if k == "did_evaluable" else "yuan",
+                index=k == "did_revenue_per_user",
+            )
+    return got
 
 
 def channel_report(shop: Shop, *, period) -> pd.DataFrame:
@@ -902,6 +980,22 @@ def findings(
     did_rows = {} if did is None or did.empty else did.set_index("campaign_id").to_dict("index")
     for r in s[s["has_control"] != True].to_dict("records"):  # noqa: E712
         d = did_rows.get(r["campaign_id"])
+        if d is not None and not d.get("did_evaluable", 1):
+            why_en, why_zh = (
+                ("too few users viewed its campaign page", "浏览过活动页的用户太少") if d.get("n_exposed")
+                else ("only purchases mark who took part", "只有购买记录能标识谁参与了活动")
+            )  # fmt: skip
+            shown = bool(d.get("n_buyers"))
+            out.append(F(
+                f"{r['name']} has no randomised control group and {why_en}, so its effect cannot be estimated: no "
+                "interval and no incremental GMV"
+                + (" (the section shows its buyers' spend before and during it, which is not an effect)." if shown
+                   else "."),
+                f"{r['name']} 没有随机对照组，且{why_zh}，因此无法估计其效果：不给出置信区间和增量成交额"
+                + ("（该章节列出其买家活动前与活动期间的消费，这不是效果）。" if shown else "。"),
+                "without-control",
+            ))  # fmt: skip
+            continue
         if d is None or not _ok(d.get("did_revenue_per_user")):
             out.append(F(
                 f"{r['name']} has no randomised control group and no usable comparison, so its effect cannot be "
@@ -913,13 +1007,14 @@ def findings(
         v, lo, hi = (fmt_change(d[k], "yuan") for k in ("did_revenue_per_user", "ci_low", "ci_high"))
         excl = d["ci_low"] > 0 or d["ci_high"] < 0
         out.append(F(
-            f"{r['name']} has no randomised control group: against matched non-participants (difference-in-"
-            f"differences) participants' GMV per user rose {v} more ({pct} CI {lo} to {hi}, "
-            f"{'excluding' if excl else 'including'} zero). Participants chose to take part, so read it as an "
-            "upper bound, not a tested effect.",
-            f"{r['name']} 没有随机对照组：与匹配的未参与用户相比（双重差分 DiD），参与用户人均成交额多增长 {v}"
-            f"（{pct} 置信区间 {lo} 至 {hi}，{'不含' if excl else '包含'} 0）。参与是用户自选的，应视为效果上限，"
-            "而非经过检验的效果。",
+            f"{r['name']} has no randomised control group: against visits of users who had not yet seen its "
+            "campaign page, matched on pre-period activity, campaign day and visit rank (difference-in-differences), "
+            f"participants' paid GMV per user changed by {v} ({pct} CI {lo} to {hi}, "
+            f"{'excluding' if excl else 'including'} zero). Participants chose to look, so selection can remain: "
+            "read it as an estimate under assumptions, not a tested effect.",
+            f"{r['name']} 没有随机对照组：与尚未浏览活动页的用户的访问相比（按活动前活跃度、活动日和访问序次匹配，双重差分 DiD），参与用户人均成交额"
+            f"变化 {v}（{pct} 置信区间 {lo} 至 {hi}，{'不含' if excl else '包含'} 0）。是否浏览是用户自选的，可能仍有"
+            "选择偏差：这是基于假设的估计，而非经过检验的效果。",
             "without-control",
         ))  # fmt: skip
     if after is not None and len(after) and "post_lift_revenue_per_user" in after:
