@@ -400,6 +400,20 @@ def test_a_month_the_data_covers_in_part_runs_with_a_note(tmp_path):
     assert "The data covers only" not in (out_dir / "fine.html").read_text(encoding="utf-8")
 
 
+def test_data_without_a_complete_month_defaults_to_its_only_month_with_a_note(tmp_path):
+    """The default period is the latest complete month; when the data has none (a first export of half a
+    month), the data's own month runs with the partial-month note instead of a refusal."""
+    d = tmp_path / "notebooks"
+    d.mkdir()
+    _notebook(d / "fine.ipynb", "print(1)")
+    o = _orders()
+    o = o[(o.ts >= "2024-10-01") & (o.ts < "2024-10-15 18:00")]
+    src = write_tables(tmp_path / "src", "parquet", orders=o)
+    out_dir, res = run_reports(src, out=tmp_path / "out", notebooks_dir=d, progress=lambda *_: None)
+    assert out_dir.name == "2024-10" and res[0].status == "ok"
+    assert json.loads((out_dir / "status.json").read_text())["notes"][0].startswith("The data covers only")
+
+
 @pytest.mark.parametrize(
     ("files", "expected"),
     [
