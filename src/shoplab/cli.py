@@ -80,7 +80,10 @@ def build_parser() -> argparse.ArgumentParser:
         "130 interrupted",
     )
     r.add_argument("--source", help="folder of tables, .duckdb file; ${ENV} references allowed (required)")
-    r.add_argument("--period", help="month YYYY-MM (default: the latest complete month of the data, or its only month when none is complete)")
+    r.add_argument(
+        "--period",
+        help="month YYYY-MM (default: the latest complete month of the data, or its only month when none is complete)",
+    )
     r.add_argument("--only", nargs="+", metavar="NAME", help="run only these reports")
     r.add_argument(
         "--param",

@@ -456,7 +456,8 @@ def run_reports(
                 "no orders or events with timestamps to take the period from; pass --period YYYY-MM"
             )
         period = latest_complete_month(bounds[1]).label
-        if covered_days(period, bounds[0], bounds[1]) is None:  # no complete month: the data's last, with a note
+        # no complete month (half a month exported): the data's last month, with the partial-month note
+        if covered_days(period, bounds[0], bounds[1]) is None:
             period = Period.parse(str(bounds[1])[:7]).label
     notes = _coverage_notes(period, bounds)
 
