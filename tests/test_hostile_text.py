@@ -169,14 +169,15 @@ def test_data_table_download_is_neutralised():
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_index_page_shows_a_shops_text_as_text(lang):
     """The index quotes failure messages (which quote the data) and metric labels: as text."""
-    from shoplab.runner import ReportResult, _index_html
+    from shoplab.rundir import index_html
+    from shoplab.runner import ReportResult
 
     metric = {"key": "x.y", "value": 1.0, "label": f"GMV {IMG}", "unit": "yuan", "history": {SCRIPT: 1.0}}
     results = [
         ReportResult("overview", f"Overview {SCRIPT}", "failed", f"orders.status: '{SCRIPT}' (5)"),
         ReportResult("paths", "Paths", "ok", IMG, metrics=[metric], html="paths.html"),
     ]
-    page = _index_html("2026-10", results, "2026-11-01 00:00", True, lang)
+    page = index_html("2026-10", results, "2026-11-01 00:00", "complete", lang)
     assert not unsafe_parts(page), unsafe_parts(page)
     assert page.count("&lt;script&gt;alert(") >= 2 and page.count("&lt;img src=x") >= 2
 

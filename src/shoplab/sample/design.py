@@ -578,6 +578,7 @@ _SCHEMAS = {
             ("page", pa.string()),
             ("channel", pa.string()),
             ("platform", pa.string()),
+            ("campaign_id", pa.string()),
         ]
     ),
     "orders": pa.schema(

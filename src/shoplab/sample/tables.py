@@ -123,6 +123,8 @@ def _block_tables(ctx, u, g, s, e, o, mb, fb, session_id, order_id) -> dict[str,
             "page": _strings(_PAGE_OF_EVENT[e.code], _PAGE_NAMES),
             "channel": _strings(s.chan[e.sess], TRAFFIC_CHANNELS),
             "platform": _strings(s.plat[e.sess], PLATFORMS),
+            # empty: a sample campaign-page view is not tied to one campaign (it counts for every one running)
+            "campaign_id": pa.nulls(len(ev_user), pa.string()),
         },
         schema=_SCHEMAS["events"],
     )
