@@ -41,6 +41,14 @@ def test_encodings_are_detected_and_read(tmp_path, encoding, expected):
     assert parse_number(raw.frame["金额"])[0].tolist() == [1294.0]
 
 
+def test_western_legacy_encoding(tmp_path):
+    p = tmp_path / "w.csv"
+    p.write_bytes("name,price\nCafé Crème,£5\n".encode("cp1252"))
+    assert detect_encoding(p) == "cp1252"  # not valid GB18030 either
+    assert detect_encoding(p, legacy=("cp1252", "gb18030")) == "cp1252"
+    assert read_table(p).frame["name"].tolist() == ["Café Crème"]
+
+
 def test_gbk_beyond_the_first_block_is_detected(tmp_path):
     # the first invalid UTF-8 byte comes after 5 MB of ASCII: the whole file is checked, not a sample
     p = tmp_path / "late.csv"

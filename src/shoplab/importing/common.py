@@ -146,6 +146,7 @@ class Format:
     convert: Callable[..., Converted]
     header: bool = True
     read: Callable[..., Any] | None = None  # custom reader (streamed formats); default parsing.read_table
+    legacy_encodings: tuple[str, ...] = ("gb18030", "cp1252")  # tried in order for a file that is not UTF-8
 
     def missing(self, header: list[str]) -> list[str]:
         """The needed columns ``header`` lacks, by their first accepted name ('A or B' when several)."""

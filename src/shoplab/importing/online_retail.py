@@ -47,7 +47,7 @@ UNMATCHED = "cancellation line with no earlier invoice of the same customer hold
 
 
 def _read(path, ctx: Context, sha: str) -> RawFile:
-    return read_table(path, all_sheets=True)
+    return read_table(path, all_sheets=True, legacy=ONLINE_RETAIL.legacy_encodings)
 
 
 def _convert(raw: RawFile, ctx: Context) -> Converted:
@@ -164,5 +164,6 @@ ONLINE_RETAIL = Format(
     columns=_COLUMNS,
     tables=("orders", "users", "order_items", "items"),
     convert=_convert,
+    legacy_encodings=("cp1252", "gb18030"),
     read=_read,
 )

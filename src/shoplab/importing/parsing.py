@@ -102,24 +102,32 @@ def _open_bytes(path: Path):
     return gzip.open(path, "rb") if magic == b"\x1f\x8b" else open(path, "rb")
 
 
-def detect_encoding(path: Path, chunk: int = 1 << 22) -> str:
-    """``utf-8-sig`` (with or without BOM), ``utf-16`` (with BOM) or ``gb18030`` (GBK's superset).
+def _decodes(path: Path, encoding: str, chunk: int) -> bool:
+    dec = codecs.getincrementaldecoder(encoding)()
+    try:
+        with _open_bytes(path) as fh:
+            while block := fh.read(chunk):
+                dec.decode(block)
+        dec.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
 
-    The whole file is decoded as UTF-8 in chunks; the first invalid byte sequence means GB18030.
+
+def detect_encoding(path: Path, chunk: int = 1 << 22, legacy: tuple[str, ...] = ("gb18030", "cp1252")) -> str:
+    """``utf-8-sig`` (UTF-8 with or without BOM), ``utf-16`` (with BOM), else the first of ``legacy`` that
+    decodes the whole file (GB18030, GBK's superset, for Chinese exports; cp1252 for Western ones), else latin-1.
     """
     with _open_bytes(path) as fh:
         head = fh.read(4)
-        if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-            return "utf-16"
-        dec = codecs.getincrementaldecoder("utf-8")()
-        try:
-            dec.decode(head)
-            while block := fh.read(chunk):
-                dec.decode(block)
-            dec.decode(b"", final=True)
-        except UnicodeDecodeError:
-            return "gb18030"
-    return "utf-8-sig"
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    if _decodes(path, "utf-8", chunk):
+        return "utf-8-sig"
+    for enc in legacy:
+        if _decodes(path, enc, chunk):
+            return enc
+    return "latin-1"
 
 
 def _header_name(h) -> str:
@@ -135,12 +143,18 @@ def _sniff_sep(path: Path, encoding: str) -> str:
 
 
 def read_table(
-    path: Path, *, header: bool = True, names: list[str] | None = None, all_sheets: bool = False
+    path: Path,
+    *,
+    header: bool = True,
+    names: list[str] | None = None,
+    all_sheets: bool = False,
+    legacy: tuple[str, ...] = ("gb18030", "cp1252"),
 ) -> RawFile:
     """Read one export file as text (see the module docstring for what it understands).
 
     ``header=False`` with ``names``: a file without a header row. ``all_sheets``: an Excel workbook's sheets are
-    stacked (those whose header matches the first sheet's).
+    stacked (those whose header matches the first sheet's). ``legacy``: encodings tried, in order, for a text
+    file that is not UTF-8 (see :func:`detect_encoding`).
     """
     path = Path(path)
     suffix = _base_suffix(path)
@@ -174,7 +188,7 @@ def read_table(
                 frame = sheets
             encoding, kind = None, suffix.lstrip(".")
         else:
-            encoding = detect_encoding(path)
+            encoding = detect_encoding(path, legacy=legacy)
             sep = "\t" if suffix == ".tsv" else _sniff_sep(path, encoding)
             frame = pd.read_csv(
                 path,

@@ -48,8 +48,12 @@ def check_format(fmt: Format, path: Path, header: list[str]) -> None:
             return
         what = f"it lacks the column(s) {', '.join(missing)}"
     else:
-        if looks_like_user_behavior(_first_line(path)):
+        line = _first_line(path)
+        if looks_like_user_behavior(line):
             return
+        header = [
+            h.strip().strip('"') for h in line.split("\t" if line.count("\t") > line.count(",") else ",")
+        ]
         what = "its first row is not user_id,item_id,category_id,behavior_type (pv/fav/cart/buy),timestamp"
     scores = {}
     for other in _formats().values():
@@ -136,7 +140,11 @@ def _run(fmt, files, store, salt, timezone, currency, options, now, echo) -> dic
         if prev is not None:
             say(f"{path.name}: already imported ({prev.get('imported_at', '')}, same sha256); skipped")
             continue
-        raw = fmt.read(path, ctx, sha) if fmt.read else read_table(path, header=fmt.header)
+        raw = (
+            fmt.read(path, ctx, sha)
+            if fmt.read
+            else read_table(path, header=fmt.header, legacy=fmt.legacy_encodings)
+        )
         check_format(fmt, path, list(raw.frame.columns) if raw.frame is not None else [])
         conv = fmt.convert(raw, ctx)
         if conv.rows_read != conv.rows_imported + conv.drops.total:  # the ledger must balance

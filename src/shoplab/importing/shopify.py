@@ -204,4 +204,5 @@ SHOPIFY_ORDERS = Format(
     columns=_COLUMNS,
     tables=("orders", "users", "order_items", "items"),
     convert=_convert,
+    legacy_encodings=("cp1252", "gb18030"),
 )

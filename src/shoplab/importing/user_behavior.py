@@ -89,7 +89,9 @@ def _convert(raw: RawFile, ctx: Context) -> Converted:
             """
         )
         d = Drops()
-        rejects = con.execute("SELECT count(*), min(line), any_value(csv_line) FROM rejects").fetchone()
+        rejects = con.execute(
+            "SELECT count(DISTINCT line), min(line), arg_min(csv_line, line) FROM rejects"  # a row per error
+        ).fetchone()
         if rejects[0]:
             d.add_count(
                 "malformed line (not five comma-separated fields)",
