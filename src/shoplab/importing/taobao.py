@@ -51,10 +51,14 @@ def split_address(address: pd.Series) -> tuple[pd.Series, pd.Series]:
     (``浙江省杭州市西湖区...`` -> 浙江省, 杭州市). Everything after the city is dropped.
     """
     t = clean_text(address)
-    parts = t.str.split(r"\s+", n=2, regex=True)
-    province = parts.str[0]
-    city = parts.str[1]
-    glued = t.notna() & city.isna()
+    province = pd.Series(None, index=t.index, dtype="object")
+    city = pd.Series(None, index=t.index, dtype="object")
+    ok = t.notna()
+    if ok.any():
+        parts = t[ok].str.split(r"\s+", n=2, regex=True)
+        province[ok] = parts.str[0]
+        city[ok] = parts.str[1]
+    glued = ok & city.isna()
     if glued.any():
         m = t[glued].str.extract(_PROVINCE)
         province[glued] = m[0].where(m[0].notna(), province[glued])
