@@ -61,19 +61,8 @@ CONFIG_ENV = "SHOPLAB_CONFIG"
 CONFIG_FILE = "shoplab.toml"
 PREFIX = "profile:"
 ENGINES = ("spark", "duckdb", "ibis")
-_KEYS = {
-    "engine",
-    "master",
-    "url",
-    "path",
-    "database",
-    "hive",
-    "app_name",
-    "conf",
-    "tables",
-    "columns",
-    "values",
-}
+_KEYS = {"engine", "master", "url", "path", "database", "hive", "app_name", "conf", "tables", "columns"}
+_KEYS |= {"values"}  # value mappings (docs/scaling.md)
 
 
 @dataclass(frozen=True)
