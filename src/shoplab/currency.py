@@ -1,5 +1,9 @@
 """The shop's currency: ``_shop.json`` beside the tables of a folder source (``{"currency": "USD"}``), written by
-``shoplab import``; CNY when absent."""
+``shoplab import``; CNY when absent.
+
+Money in reports is formatted in the currency of the shop last opened with :func:`shoplab.connect` (each report
+notebook opens one shop), or the one set with :func:`set_currency`: ``¥1,294`` for CNY, ``$1,294`` for USD.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,16 @@ import json
 from pathlib import Path
 from typing import Any
 
-__all__ = ["DEFAULT_CURRENCY", "SHOP_FILE", "SYMBOLS", "shop_currency", "currency_symbol"]
+__all__ = [
+    "DEFAULT_CURRENCY",
+    "SHOP_FILE",
+    "SYMBOLS",
+    "shop_currency",
+    "currency_symbol",
+    "set_currency",
+    "get_currency",
+    "money_symbol",
+]
 
 DEFAULT_CURRENCY = "CNY"
 SHOP_FILE = "_shop.json"
@@ -57,3 +70,22 @@ def currency_symbol(code: str) -> str:
     """``¥`` for CNY, ``$`` for USD, ``€``, ``£`` ...; the code and a space for others (``CHF 12``)."""
     code = str(code).upper()
     return SYMBOLS.get(code, code + " ")
+
+
+_current = DEFAULT_CURRENCY
+
+
+def set_currency(code: str | None) -> str:
+    """Set the currency reports format money in (None: CNY); returns the ISO code."""
+    global _current
+    _current = str(code).strip().upper() if code else DEFAULT_CURRENCY
+    return _current
+
+
+def get_currency() -> str:
+    return _current
+
+
+def money_symbol() -> str:
+    """The symbol money is shown with now: ``¥`` unless :func:`set_currency` (or connect) chose another."""
+    return currency_symbol(_current)

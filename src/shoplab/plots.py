@@ -79,7 +79,13 @@ def _compact(x: float, lang: str | None = None) -> str:
 def yuan_formatter(lang: str | None = None) -> FuncFormatter:
     """Axis formatter for money: ¥1,234 / ¥12.3万 / ¥1.2亿 in Chinese, ¥1,234 / ¥123K / ¥1.2M in English
     (the language of the report when the chart is drawn, unless ``lang`` is given)."""
-    return FuncFormatter(lambda x, _: ("-¥" + _compact(-x, lang)) if x < 0 else "¥" + _compact(x, lang))
+    from .currency import money_symbol  # the shop's currency (¥ by default)
+
+    return FuncFormatter(
+        lambda x, _: (
+            ("-" + money_symbol() + _compact(-x, lang)) if x < 0 else money_symbol() + _compact(x, lang)
+        )
+    )
 
 
 def count_formatter(lang: str | None = None) -> FuncFormatter:
