@@ -16,8 +16,6 @@ Receiver names, phone numbers, Alipay accounts and street addresses are never wr
 
 from __future__ import annotations
 
-import re
-
 import numpy as np
 import pandas as pd
 
@@ -39,7 +37,7 @@ _ORDER_COLUMNS = (
 _ORDER_OPTIONAL = (("是否手机订单",), ("宝贝标题",), ("宝贝总数量",))
 _ORDER_EXAMPLE = ("订单编号", "订单状态", "买家实际支付金额", "订单创建时间", "订单付款时间", "退款金额")
 
-_PROVINCE = re.compile(r"^(.+?(?:省|自治区|特别行政区|市))(.+?(?:自治州|地区|盟|市|区|县))?")
+_PROVINCE = r"^(?P<p>.+?(?:省|自治区|特别行政区|市))(?P<c>.+?(?:自治州|地区|盟|市|区|县))?"
 _NOT_MOBILE = {"否", "0", "false", "no", "n", "非手机订单", "pc", "电脑"}
 
 
@@ -50,19 +48,25 @@ def split_address(address: pd.Series) -> tuple[pd.Series, pd.Series]:
     an address written without spaces is split after the province and city suffixes
     (``浙江省杭州市西湖区...`` -> 浙江省, 杭州市). Everything after the city is dropped.
     """
-    t = clean_text(address)
-    province = pd.Series(None, index=t.index, dtype="object")
-    city = pd.Series(None, index=t.index, dtype="object")
-    ok = t.notna()
-    if ok.any():
-        parts = t[ok].str.split(r"\s+", n=2, regex=True)
-        province[ok] = parts.str[0]
-        city[ok] = parts.str[1]
-    glued = ok & city.isna()
-    if glued.any():
-        m = t[glued].str.extract(_PROVINCE)
-        province[glued] = m[0].where(m[0].notna(), province[glued])
-        city[glued] = m[1]
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    t = pa.array(clean_text(address).array)
+    t = t.combine_chunks() if isinstance(t, pa.ChunkedArray) else t
+    spaced = pc.extract_regex(t, r"^(?P<p>\S+)(?:\s+(?P<c>\S+))?")
+    glued = pc.extract_regex(t, _PROVINCE)
+    empty = pa.scalar(None, pa.large_string())
+
+    def field(m, i):
+        f = pc.cast(pc.struct_field(m, [i]), pa.large_string())
+        return pc.if_else(pc.equal(f, ""), empty, f)
+
+    p1, c1 = field(spaced, 0), field(spaced, 1)
+    use_glued = pc.and_(pc.is_null(c1), glued.is_valid())
+    province = pc.if_else(use_glued, field(glued, 0), p1)
+    city = pc.if_else(use_glued, field(glued, 1), c1)
+    province = pd.Series(province.to_pandas(), index=address.index, dtype="object")
+    city = pd.Series(city.to_pandas(), index=address.index, dtype="object")
     return province.where(province.notna(), None), city.where(city.notna(), None)
 
 
