@@ -178,3 +178,23 @@ def test_epoch_times_go_to_the_timezone_default_shanghai():
 def test_explicit_format():
     ts, bad = parse_timestamp(pd.Series(["27.09.2024 12:30", "x"]), fmt="%d.%m.%Y %H:%M")
     assert ts[0] == pd.Timestamp("2024-09-27 12:30") and bad.tolist() == [False, True]
+
+
+def test_xls_workbook(tmp_path):
+    import datetime
+
+    xlwt = pytest.importorskip("xlwt")
+    wb = xlwt.Workbook()
+    sh = wb.add_sheet("订单")
+    for j, h in enumerate(["订单编号", "时间", "金额"]):
+        sh.write(0, j, h)
+    sh.write(1, 0, "202409270000000001")
+    sh.write(1, 1, datetime.datetime(2024, 9, 27, 12, 30), xlwt.easyxf(num_format_str="yyyy-mm-dd hh:mm"))
+    sh.write(1, 2, 1294.0)
+    p = tmp_path / "x.xls"
+    wb.save(str(p))
+    raw = read_table(p)
+    assert raw.kind == "xls"
+    assert parse_id(raw.frame["订单编号"])[0].tolist() == ["202409270000000001"]
+    assert parse_timestamp(raw.frame["时间"])[0].tolist() == [pd.Timestamp("2024-09-27 12:30")]
+    assert parse_number(raw.frame["金额"])[0].tolist() == [1294.0]

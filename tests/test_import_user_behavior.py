@@ -91,3 +91,20 @@ def test_a_header_file_is_not_user_behavior(tmp_path, capsys):
     ub.write_text("\n".join(LINES[:2]) + "\n")
     assert run_import("online-retail", ub, "--out", tmp_path / "shop") == 2
     assert "most resembles user-behavior" in capsys.readouterr().err
+
+
+def test_items_from_two_formats_share_one_table(tmp_path):
+    # user-behavior writes integer item ids, taobao-items text ones: the merged items table holds both as text
+    ub = tmp_path / "ub.csv"
+    ub.write_text("\n".join(LINES[:5]) + "\n")
+    out = tmp_path / "shop"
+    assert run_import("user-behavior", ub, "--out", out) == 0
+    items = tmp_path / "items.csv"
+    items.write_text(
+        "订单编号,标题,价格,购买数量,商家编码\n1,Dress,10,1,DRESS-01\n2,Shoe,5,1,100\n", encoding="utf-8"
+    )
+    assert run_import("taobao-items", items, "--out", out) == 0
+    got = pd.read_parquet(out / "items.parquet").set_index("item_id")
+    assert sorted(got.index) == ["100", "200", "DRESS-01"]
+    assert got.name["100"] == "Shoe"  # the newer import's row for item 100 replaced the clickstream's
+    assert not shoplab.connect(out).validation.errors

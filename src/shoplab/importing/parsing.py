@@ -1,6 +1,6 @@
 """Reading platform exports and cleaning their values, shared by every import format.
 
-Files: CSV and TSV (UTF-8 with or without BOM, UTF-16 with BOM, GBK/GB18030), XLSX/XLSM and XLS, each optionally
+Files: CSV and TSV (UTF-8 with or without BOM, UTF-16 with BOM, GBK/GB18030), XLSX/XLSM (openpyxl) and XLS (python-calamine), each optionally
 gzip'd. Everything is read as text, so that 18-digit order numbers stay exact; the parse functions below turn
 text into ids, numbers and timestamps and say which non-empty values they could not read (those rows are dropped
 by the format, with the reason, never silently).
@@ -159,7 +159,7 @@ def read_table(
     sha = file_sha256(path)
     try:
         if suffix in (".xlsx", ".xlsm", ".xls"):
-            engine = "xlrd" if suffix == ".xls" else "openpyxl"
+            engine = "calamine" if suffix == ".xls" else "openpyxl"  # pandas deprecated xlrd for .xls
             with _open_bytes(path) as fh:
                 data = io.BytesIO(fh.read())
             try:
@@ -173,7 +173,7 @@ def read_table(
                     engine=engine,
                 )
             except ImportError as exc:
-                pkg = "xlrd" if engine == "xlrd" else "openpyxl"
+                pkg = "python-calamine" if engine == "calamine" else "openpyxl"
                 raise ImportFormatError(
                     f"{path.name}: reading {suffix} files needs {pkg} (pip install {pkg})"
                 ) from exc

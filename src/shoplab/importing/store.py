@@ -76,6 +76,25 @@ def _arrow(df: pd.DataFrame, table: str) -> pa.Table:
     return pa.Table.from_arrays(arrays, schema=pa.schema(fields))
 
 
+def _aligned(con, new_path: Path, old_path: Path) -> tuple[str, str]:
+    """The two Parquet files as subqueries whose shared columns have one type: a column that is text in one and
+    a number in the other (ids from two formats) is text in both."""
+
+    def types(p):
+        return {r[0]: r[1] for r in con.execute(f"DESCRIBE SELECT * FROM read_parquet('{p}')").fetchall()}
+
+    tn, to = types(new_path), types(old_path)
+    text = [c for c in tn.keys() & to.keys() if tn[c] != to[c] and "VARCHAR" in (tn[c], to[c])]
+
+    def src(p):
+        if not text:
+            return f"read_parquet('{p}')"
+        cast = ", ".join(f'CAST("{c}" AS VARCHAR) AS "{c}"' for c in sorted(text))
+        return f"(SELECT * REPLACE ({cast}) FROM read_parquet('{p}'))"
+
+    return src(new_path), src(old_path)
+
+
 class Store:
     """An import's output folder (created when missing)."""
 
@@ -185,16 +204,15 @@ class Store:
             self._copy_sorted(f"SELECT * FROM read_parquet('{new_path}')", table, final)
             return 0
         keys = KEYS[table]
-        on = " AND ".join(f"n.{k} IS NOT DISTINCT FROM o.{k}" for k in keys)
         con = duckdb.connect()
+        n_src, o_src = _aligned(con, new_path, final)
+        on = " AND ".join(f"n.{k} IS NOT DISTINCT FROM o.{k}" for k in keys)
         replaced = con.execute(
-            f"SELECT count(*) FROM read_parquet('{final}') o WHERE EXISTS "
-            f"(SELECT 1 FROM read_parquet('{new_path}') n WHERE {on})"
+            f"SELECT count(*) FROM {o_src} o WHERE EXISTS (SELECT 1 FROM {n_src} n WHERE {on})"
         ).fetchone()[0]
         query = (
-            f"SELECT * FROM read_parquet('{new_path}') UNION ALL BY NAME "
-            f"SELECT * FROM read_parquet('{final}') o WHERE NOT EXISTS "
-            f"(SELECT 1 FROM read_parquet('{new_path}') n WHERE {on})"
+            f"SELECT * FROM {n_src} UNION ALL BY NAME "
+            f"SELECT * FROM {o_src} o WHERE NOT EXISTS (SELECT 1 FROM {n_src} n WHERE {on})"
         )
         self._copy_sorted(query, table, final, con=con)
         return int(replaced)
