@@ -20,6 +20,7 @@ import argparse
 import json
 import os
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -118,24 +119,37 @@ def _child(step: str, src: str) -> dict:
         shutil.rmtree(out, ignore_errors=True)
 
 
+def _make(kind: str, rows: int, path: Path) -> Path:
+    """Generate an input in its own process: peak RSS is inherited across fork and exec on Linux, so a parent
+    that generated 10M rows itself would inflate every child's measured peak."""
+    if not path.exists():
+        subprocess.run([sys.executable, __file__, "--make", kind, str(rows), str(path)], check=True)
+    return path
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--taobao-rows", type=int, default=1_000_000)
     ap.add_argument("--ub-rows", default="1000000,10000000", help="comma-separated row counts")
     ap.add_argument("--child", nargs=2, metavar=("FORMAT", "PATH"), help=argparse.SUPPRESS)
+    ap.add_argument("--make", nargs=3, metavar=("KIND", "ROWS", "PATH"), help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child:
         print(json.dumps(_child(*args.child)))
+        return
+    if args.make:
+        kind, rows, path = args.make
+        (make_taobao if kind == "taobao" else make_user_behavior)(Path(path), int(rows))
         return
     load = os.getloadavg()
     print(f"machine: {machine()}; load average {load[0]:.1f}, {load[1]:.1f}, {load[2]:.1f}")
     results = []
     if args.taobao_rows:
-        src = make_taobao(DATA / f"taobao-{args.taobao_rows}.csv", args.taobao_rows)
+        src = _make("taobao", args.taobao_rows, DATA / f"taobao-{args.taobao_rows}.csv")
         r = run_child(__file__, "taobao-orders", str(src))
         results.append(("taobao-orders", args.taobao_rows, src, r))
     for n in (int(x) for x in args.ub_rows.split(",") if x):
-        src = make_user_behavior(DATA / f"ub-{n}.csv", n)
+        src = _make("ub", n, DATA / f"ub-{n}.csv")
         r = run_child(__file__, "user-behavior", str(src))
         results.append(("user-behavior", n, src, r))
     print("| format | rows | input MB | wall time (s) | s per 1M rows | peak memory (MB) | output MB |")

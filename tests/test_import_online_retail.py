@@ -121,3 +121,26 @@ def test_online_retail_ii_workbook_with_two_sheets(tmp_path):
     out = tmp_path / "shop"
     assert run_import("online-retail", src, "--out", out) == 0
     _check(out)
+
+
+def test_monthly_files_refund_invoices_of_earlier_imports(tmp_path):
+    # the January file's C536392 cancels a hand warmer of invoice 536366, imported from the December file
+    dec = write_csv(tmp_path / "2010-12.csv", [HEADER, *[r for r in ROWS if r[4].startswith("12/")]])
+    jan = write_csv(tmp_path / "2011-01.csv", [HEADER, *[r for r in ROWS if r[4].startswith("1/")]])
+    out = tmp_path / "shop"
+    assert run_import("online-retail", dec, "--out", out) == 0
+    assert run_import("online-retail", jan, "--out", out) == 0
+    o = pd.read_parquet(out / "orders.parquet").set_index("order_id")
+    assert o.refund_amount.to_dict() == pytest.approx(
+        {"536365": 6.78, "536366": 1.85, "536367": 54.08, "536390": 0.0}
+    )
+    assert o.status["536366"] == "paid" and len(o) == 4
+    k = kpis(out, ["2010-12", "2011-01"])
+    assert k.loc["2010-12"].tolist() == pytest.approx([3, 2, 100.82])
+    assert net_sales(o.reset_index())["2010-12"] == pytest.approx(38.11)
+    entry = json.loads((out / "_import.json").read_text())["imports"][-1]
+    assert (
+        entry["rows_replaced"] == {"orders": 1, "users": 1, "items": 1}
+        and entry["rows_written"]["orders"] == 2
+    )
+    assert entry["notes"] == ["1 orders of earlier imports received refunds from this file's cancellations"]

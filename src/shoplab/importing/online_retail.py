@@ -14,6 +14,8 @@ Prices are in pounds sterling: pass ``--currency GBP``.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 
@@ -48,6 +50,25 @@ UNMATCHED = "cancellation line with no earlier invoice of the same customer hold
 
 def _read(path, ctx: Context, sha: str) -> RawFile:
     return read_table(path, all_sheets=True, legacy=ONLINE_RETAIL.legacy_encodings)
+
+
+def _earlier(ctx: Context, customers: set, current: set) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Orders of earlier imports into the output folder for these customers (not re-exported in this file), and
+    which StockCodes each holds: (orders, [user_id, item_id, order_id, ts])."""
+    out = Path(ctx.options.get("_out", "")) if ctx.options.get("_out") else None
+    empty = pd.DataFrame({"user_id": [], "item_id": [], "order_id": [], "ts": []}).astype(
+        {"user_id": "object", "item_id": "object", "order_id": "object", "ts": "datetime64[us]"}
+    )
+    if out is None or not (out / "orders.parquet").exists() or not (out / "order_items.parquet").exists():
+        return pd.DataFrame(columns=["order_id"]), empty
+    orders = pd.read_parquet(out / "orders.parquet")
+    orders = orders[orders.user_id.astype(str).isin(customers) & ~orders.order_id.astype(str).isin(current)]
+    if orders.empty:
+        return pd.DataFrame(columns=["order_id"]), empty
+    lines = pd.read_parquet(out / "order_items.parquet", columns=["order_id", "item_id"])
+    held = lines[lines.order_id.isin(set(orders.order_id))].drop_duplicates()
+    held = held.merge(orders[["order_id", "user_id", "ts"]], on="order_id")
+    return orders, held.astype({"ts": "datetime64[us]"})[["user_id", "item_id", "order_id", "ts"]]
 
 
 def _convert(raw: RawFile, ctx: Context) -> Converted:
@@ -99,18 +120,22 @@ def _convert(raw: RawFile, ctx: Context) -> Converted:
         .reset_index()
     )
     orders["amount"] = orders.amount.round(2)
+    orders["refund_prev"] = 0.0
 
-    # cancellations: each line refunds the same customer's latest earlier invoice holding the same StockCode
+    # cancellations: each line refunds the same customer's latest earlier invoice holding the same StockCode,
+    # in this file or in an earlier import into the same folder
     canc = lines[k & cancel].copy()
     canc["value"] = -canc.quantity * canc.price
     canc["row"] = np.flatnonzero((k & cancel).to_numpy())
-    held = sales[["user_id", "item_id", "order_id", "ts"]].drop_duplicates(["user_id", "item_id", "order_id"])
-    held = held.merge(orders[["order_id", "ts"]].rename(columns={"ts": "order_ts"}), on="order_id")
-    held = held.sort_values(["order_ts", "order_id"]).rename(columns={"order_id": "target"})
-    canc = canc.sort_values("ts", kind="stable")
+    held = sales[["user_id", "item_id", "order_id"]].drop_duplicates()
+    held = held.merge(orders[["order_id", "ts"]], on="order_id")
+    earlier_orders, earlier_held = _earlier(ctx, set(canc.user_id), set(orders.order_id))
+    held = pd.concat([held, earlier_held], ignore_index=True)
+    held = held.rename(columns={"order_id": "target", "ts": "order_ts"}).sort_values(["order_ts", "target"])
+    text = {"user_id": "str", "item_id": "str"}
     matched = pd.merge_asof(
-        canc,
-        held[["user_id", "item_id", "target", "order_ts"]],
+        canc.astype(text).sort_values("ts", kind="stable"),
+        held.astype({**text, "target": "str", "order_ts": "datetime64[us]"}),
         left_on="ts",
         right_on="order_ts",
         by=["user_id", "item_id"],
@@ -123,10 +148,19 @@ def _convert(raw: RawFile, ctx: Context) -> Converted:
         mask[matched.row.to_numpy()[unmatched]] = True
         d.drop(UNMATCHED, mask)
     refunds = matched[~unmatched].groupby("target").value.sum()
-    orders["refund_asked"] = orders.order_id.map(refunds).fillna(0.0).round(2)
+    notes = []
+    touched = earlier_orders[earlier_orders.order_id.isin(refunds.index)]
+    if len(touched):  # rewritten with their new refunds (the newer import wins by key)
+        touched = touched.assign(refund_prev=touched.refund_amount.fillna(0.0)).drop(columns="refund_amount")
+        orders = pd.concat(
+            [orders, touched[[c for c in touched.columns if c != "status"]]], ignore_index=True
+        )
+        notes.append(
+            f"{len(touched):,} orders of earlier imports received refunds from this file's cancellations"
+        )
+    orders["refund_asked"] = (orders.refund_prev + orders.order_id.map(refunds).fillna(0.0)).round(2)
     orders["refund_amount"] = np.minimum(orders.refund_asked, orders.amount)
     over = orders.refund_asked - orders.refund_amount
-    notes = []
     if (over > 0.005).any():
         notes.append(
             f"{int((over > 0.005).sum()):,} orders received cancellations worth more than the order "
@@ -137,7 +171,7 @@ def _convert(raw: RawFile, ctx: Context) -> Converted:
         "refunded",
         "paid",
     )
-    orders = orders.drop(columns="refund_asked")
+    orders = orders.drop(columns=["refund_asked", "refund_prev"])
 
     order_items = sales[["order_id", "item_id", "quantity", "price"]].astype({"quantity": "int64"})
     items = sales.sort_values("ts", kind="stable").drop_duplicates("item_id", keep="last")

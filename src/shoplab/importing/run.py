@@ -132,6 +132,7 @@ def _run(fmt, files, store, salt, timezone, currency, options, now, echo) -> dic
     if now is not None:
         ctx.now = pd.Timestamp(now)
     ctx.options["_tmp"] = str(store.tmp_dir)
+    ctx.options["_out"] = str(store.out)
     say = echo or (lambda _text: None)
     changed = False
     for path in files:
