@@ -7,7 +7,6 @@ import hmac
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -174,14 +173,6 @@ def columns_of(
     return out
 
 
-def line_example(raw: RawFile, i: int, columns: tuple[str, ...]) -> dict:
-    ex = {"line": int(i) + raw.first_line}
-    for c in columns:
-        if c in raw.frame.columns:
-            ex[c] = str(raw.frame[c].iat[int(i)]).strip()
-    return ex
-
-
 def blank_rows(frame: pd.DataFrame) -> pd.Series:
     """Rows whose every cell is empty after trimming spaces (columns checked only for rows still undecided)."""
     blank = pd.Series(True, index=frame.index)
@@ -194,7 +185,3 @@ def blank_rows(frame: pd.DataFrame) -> pd.Series:
             filled[filled] = col[filled].str.strip().ne("")
             blank[filled[filled].index] = False
     return blank
-
-
-def as_path(p) -> Path:
-    return Path(p)
