@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import matplotlib.pyplot as plt
 import pytest
 from import_helpers import SALT, run_import, write_csv
 from test_import_shopify import HEADER, ROWS
@@ -15,7 +16,8 @@ from test_import_shopify import HEADER, ROWS
 import shoplab
 from shoplab.currency import get_currency, set_currency, shop_currency
 from shoplab.notebook import data_quality, fmt_change, fmt_value
-from shoplab.plots import yuan_formatter
+from shoplab.overview import daily_trend
+from shoplab.plots import plot_daily_trend, yuan_formatter
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -47,6 +49,9 @@ def test_money_is_formatted_in_the_shops_currency(usd_shop, sample_dir):
     assert fmt_value(1294.0, "yuan") == "$1,294" and fmt_value(-12.5, "yuan") == "-$12.50"
     assert fmt_value(0, "yuan") == "$0" and fmt_change(-14.34, "yuan") == "-$14.34"
     assert yuan_formatter("en")(1234, 0) == "$1,234"
+    ax = plot_daily_trend(daily_trend(shop, "2024-10"), lang="en")
+    assert ax.get_ylabel() == "GMV ($ per day)"
+    plt.close(ax.figure)
     set_currency("EUR")
     assert fmt_value(5.0, "yuan") == "€5.00"
     shoplab.connect(sample_dir)  # a folder without _shop.json: yuan again
