@@ -36,6 +36,8 @@ from import_helpers import (
     written_text,
 )
 
+from shoplab.cli import main
+
 HEADER = [
     "订单编号",
     "买家会员名",
@@ -124,10 +126,12 @@ def _expected(folder):
     assert not leaked, f"personal data written: {leaked}"
 
 
-def test_gbk_csv_hand_worked(tmp_path, salt):
+def test_gbk_csv_hand_worked(tmp_path, salt, capsys):
     src = write_csv(tmp_path / "订单报表.csv", [HEADER, *SEPT, *OCT], encoding="gbk")
     out = tmp_path / "shop"
     assert run_import("taobao-orders", src, "--out", out) == 0
+    assert main(["validate", "--source", str(out)]) == 0
+    assert "All tables pass the data contract" in capsys.readouterr().out
     _expected(out)
     m = json.loads((out / "_import.json").read_text(encoding="utf-8"))
     (entry,) = m["imports"]
