@@ -266,3 +266,24 @@ def test_items_join_the_orders(tmp_path, salt):
     assert not shop.validation.errors and not shop.validation.warnings, str(shop.validation)
     m = json.loads((out / "_import.json").read_text(encoding="utf-8"))
     assert m["imports"][-1]["rows_dropped"][0]["reason"] == "quantity (购买数量) is not a whole number"
+
+
+def test_a_folder_of_mixed_exports(tmp_path, salt, capsys):
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    write_csv(folder / "orders.csv", [HEADER, *SEPT, *OCT], encoding="gbk")
+    write_csv(folder / "items.csv", [ITEMS_HEADER, *ITEMS], encoding="gbk")
+    (folder / "README.txt").write_text("exported from 千牛\n", encoding="utf-8")
+    out = tmp_path / "shop"
+    assert run_import("taobao-orders", folder, "--out", out) == 0
+    said = capsys.readouterr().out
+    assert "items.csv: skipped" in said and "most resembles taobao-items" in said
+    assert "README.txt: skipped" in said
+    assert run_import("taobao-items", folder, "--out", out) == 0
+    _expected(out)
+    assert len(pd.read_parquet(out / "order_items.parquet")) == 3
+    empty = tmp_path / "nothing"
+    empty.mkdir()
+    (empty / "a.csv").write_text("x,y\n1,2\n")
+    assert run_import("taobao-orders", empty, "--out", tmp_path / "shop2") == 2
+    assert "no taobao-orders export among the files found" in capsys.readouterr().err

@@ -117,7 +117,8 @@ def import_files(
     existed = Path(out).expanduser().exists()
     store = Store(out)
     try:
-        return _run(fmt, files, store, salt, timezone, currency, options, now, echo)
+        explicit = {Path(p).expanduser().resolve() for p in paths if Path(p).expanduser().is_file()}
+        return _run(fmt, files, store, salt, timezone, currency, options, now, echo, explicit)
     except BaseException:
         if not existed and not store.manifest["imports"]:  # leave no empty folder behind
             import shutil
@@ -126,7 +127,7 @@ def import_files(
         raise
 
 
-def _run(fmt, files, store, salt, timezone, currency, options, now, echo) -> dict:
+def _run(fmt, files, store, salt, timezone, currency, options, now, echo, explicit=frozenset()) -> dict:
     store.check_salt(salt_check(salt))
     ctx = Context(salt=salt, timezone=timezone, currency=currency, options=dict(options or {}))
     if now is not None:
@@ -134,7 +135,7 @@ def _run(fmt, files, store, salt, timezone, currency, options, now, echo) -> dic
     ctx.options["_tmp"] = str(store.tmp_dir)
     ctx.options["_out"] = str(store.out)
     say = echo or (lambda _text: None)
-    changed = False
+    changed, skipped = False, []
     for path in files:
         sha = file_sha256(path)
         prev = store.imported(sha)
@@ -146,7 +147,15 @@ def _run(fmt, files, store, salt, timezone, currency, options, now, echo) -> dic
             if fmt.read
             else read_table(path, header=fmt.header, legacy=fmt.legacy_encodings)
         )
-        check_format(fmt, path, list(raw.frame.columns) if raw.frame is not None else [])
+        try:
+            check_format(fmt, path, list(raw.frame.columns) if raw.frame is not None else [])
+        except ImportFormatError as exc:
+            if path in explicit:
+                raise
+            # a file found in a folder: exports of several kinds often share one (订单报表 next to 宝贝报表)
+            skipped.append(str(exc))
+            say(f"{path.name}: skipped ({exc})")
+            continue
         conv = fmt.convert(raw, ctx)
         if conv.rows_read != conv.rows_imported + conv.drops.total:  # the ledger must balance
             raise AssertionError(
@@ -182,6 +191,8 @@ def _run(fmt, files, store, salt, timezone, currency, options, now, echo) -> dic
         store.save()
         changed = True
         say(describe(entry))
+    if skipped and len(skipped) == len(files):
+        raise ImportFormatError(f"no {fmt.name} export among the files found: " + "; ".join(skipped[:3]))
     if not changed:
         say(f"{store.out}: nothing new to import")
     return store.manifest
