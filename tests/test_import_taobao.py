@@ -287,3 +287,21 @@ def test_a_folder_of_mixed_exports(tmp_path, salt, capsys):
     (empty / "a.csv").write_text("x,y\n1,2\n")
     assert run_import("taobao-orders", empty, "--out", tmp_path / "shop2") == 2
     assert "no taobao-orders export among the files found" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_title_lines_above_the_header(tmp_path, salt, kind):
+    title = [["订单报表"] + [""] * 13, ["导出时间：2024-10-31 09:00"] + [""] * 13]
+    rows = [*title, HEADER] + [[c.removeprefix('="').removesuffix('"') for c in r] for r in [*SEPT, *OCT]]
+    if kind == "csv":
+        src = write_csv(
+            tmp_path / "订单报表.csv", [[r[0]] if i < 2 else r for i, r in enumerate(rows)], encoding="gbk"
+        )
+    else:
+        src = write_xlsx(tmp_path / "订单报表.xlsx", [["" for _ in HEADER], *rows])
+    out = tmp_path / "shop"
+    assert run_import("taobao-orders", src, "--out", out) == 0
+    _expected(out)
+    (entry,) = json.loads((out / "_import.json").read_text(encoding="utf-8"))["imports"]
+    bad = next(d for d in entry["rows_dropped"] if d["reason"].startswith("amount"))
+    assert bad["example"]["line"] == (11 if kind == "csv" else 12)  # file line of the "abc" row

@@ -147,6 +147,11 @@ class Format:
     read: Callable[..., Any] | None = None  # custom reader (streamed formats); default parsing.read_table
     legacy_encodings: tuple[str, ...] = ("gb18030", "cp1252")  # tried in order for a file that is not UTF-8
 
+    @property
+    def expected(self) -> tuple[str, ...]:
+        """Every accepted name of every needed column (to find the header row)."""
+        return tuple(a for alts in self.columns for a in alts)
+
     def missing(self, header: list[str]) -> list[str]:
         """The needed columns ``header`` lacks, by their first accepted name ('A or B' when several)."""
         return [" or ".join(alts) for alts in self.columns if find_column(header, *alts) is None]

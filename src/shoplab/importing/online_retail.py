@@ -49,7 +49,9 @@ UNMATCHED = "cancellation line with no earlier invoice of the same customer hold
 
 
 def _read(path, ctx: Context, sha: str) -> RawFile:
-    return read_table(path, all_sheets=True, legacy=ONLINE_RETAIL.legacy_encodings)
+    return read_table(
+        path, all_sheets=True, legacy=ONLINE_RETAIL.legacy_encodings, expect=ONLINE_RETAIL.expected
+    )
 
 
 def _earlier(ctx: Context, customers: set, current: set) -> tuple[pd.DataFrame, pd.DataFrame]:

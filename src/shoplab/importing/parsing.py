@@ -10,6 +10,7 @@ reason, never silently).
 from __future__ import annotations
 
 import codecs
+import csv
 import gzip
 import hashlib
 import io
@@ -133,9 +134,12 @@ def _header_name(h) -> str:
     return str(h).replace("\ufeff", "").strip().strip('"').strip()
 
 
-def _sniff_sep(path: Path, encoding: str) -> str:
+def _sniff_sep(path: Path, encoding: str, line: int = 0) -> str:
     with _open_bytes(path) as fh:
-        text = io.TextIOWrapper(fh, encoding=encoding, errors="replace").readline()
+        wrapper = io.TextIOWrapper(fh, encoding=encoding, errors="replace")
+        for _ in range(line):
+            wrapper.readline()
+        text = wrapper.readline()
     counts = {sep: text.count(sep) for sep in ("\t", ",", ";", "|")}
     sep = max(counts, key=counts.get)
     return sep if counts[sep] else ","
@@ -148,14 +152,18 @@ def read_table(
     names: list[str] | None = None,
     all_sheets: bool = False,
     legacy: tuple[str, ...] = ("gb18030", "cp1252"),
+    expect: tuple[str, ...] = (),
 ) -> RawFile:
     """Read one export file as text (see the module docstring for what it understands).
 
     ``header=False`` with ``names``: a file without a header row. ``all_sheets``: an Excel workbook's sheets are
     stacked (those whose header matches the first sheet's). ``legacy``: encodings tried, in order, for a text
-    file that is not UTF-8 (see :func:`detect_encoding`).
+    file that is not UTF-8 (see :func:`detect_encoding`). ``expect``: column names the header should hold; when
+    a later one of the first 20 rows holds more of them (report exports start with a title or a date range), the
+    header is that row and the rows above it are skipped.
     """
     path = Path(path)
+    skip = 0
     suffix = _base_suffix(path)
     sha = file_sha256(path)
     try:
@@ -188,6 +196,10 @@ def read_table(
         else:
             encoding = detect_encoding(path, legacy=legacy)
             sep = "\t" if suffix == ".tsv" else _sniff_sep(path, encoding)
+            if header and expect:
+                skip = _header_line(path, encoding, expect)
+                if skip:
+                    sep = "\t" if suffix == ".tsv" else _sniff_sep(path, encoding, skip)
             frame = pd.read_csv(
                 path,
                 sep=sep,
@@ -199,6 +211,7 @@ def read_table(
                 header=0 if header else None,
                 names=None if header else names,
                 index_col=False,
+                skiprows=skip,
             )
             kind = "tsv" if sep == "\t" else "csv"
     except ImportFormatError:
@@ -207,9 +220,50 @@ def read_table(
         raise ImportFormatError(f"{path.name} could not be read: {str(exc).splitlines()[0]}") from None
     frame.columns = [_header_name(c) for c in frame.columns]
     frame = frame.fillna("")
+    if header and expect and encoding is None:  # a workbook: look for a later header row
+        i = _header_row(frame, expect)
+        if i is not None:
+            frame.columns = [_header_name(c) for c in frame.iloc[i]]
+            frame = frame.iloc[i + 1 :].reset_index(drop=True)
+            skip = i + 1
     return RawFile(
-        path=path, sha256=sha, frame=frame, encoding=encoding, kind=kind, first_line=2 if header else 1
+        path=path,
+        sha256=sha,
+        frame=frame,
+        encoding=encoding,
+        kind=kind,
+        first_line=(2 if header else 1) + skip,
     )
+
+
+def _score(cells, expect: tuple[str, ...]) -> int:
+    names = {_header_name(c).casefold() for c in cells}
+    return sum(e.casefold() in names for e in expect)
+
+
+def _header_row(frame: pd.DataFrame, expect: tuple[str, ...]) -> int | None:
+    """The row among the first 20 that holds more of ``expect`` than the header does, if any."""
+    best, at = _score(frame.columns, expect), None
+    for i in range(min(20, len(frame))):
+        sc = _score(frame.iloc[i].tolist(), expect)
+        if sc > best:
+            best, at = sc, i
+    return at
+
+
+def _header_line(path: Path, encoding: str, expect: tuple[str, ...]) -> int:
+    """How many lines precede the header of a CSV (a title, a date range ...): 0 unless one of the first 20 lines
+    holds more of ``expect`` than the first."""
+    with _open_bytes(path) as fh:
+        text = io.TextIOWrapper(fh, encoding=encoding, errors="replace")
+        lines = [text.readline() for _ in range(20)]
+    best, at = -1, 0
+    for i, line in enumerate(lines):
+        cells = next(csv.reader([line], delimiter=max(("\t", ","), key=line.count))) if line.strip() else []
+        sc = _score(cells, expect)
+        if sc > best:
+            best, at = sc, i
+    return at if best > 0 else 0
 
 
 def find_column(columns, *alternatives: str) -> str | None:

@@ -145,7 +145,7 @@ def _run(fmt, files, store, salt, timezone, currency, options, now, echo, explic
         raw = (
             fmt.read(path, ctx, sha)
             if fmt.read
-            else read_table(path, header=fmt.header, legacy=fmt.legacy_encodings)
+            else read_table(path, header=fmt.header, legacy=fmt.legacy_encodings, expect=fmt.expected)
         )
         try:
             check_format(fmt, path, list(raw.frame.columns) if raw.frame is not None else [])
