@@ -146,6 +146,14 @@ class Format:
     header: bool = True
     read: Callable[..., Any] | None = None  # custom reader (streamed formats); default parsing.read_table
     legacy_encodings: tuple[str, ...] = ("gb18030", "cp1252")  # tried in order for a file that is not UTF-8
+    optional: tuple[tuple[str, ...], ...] = ()  # columns used when present
+
+    @property
+    def reads(self) -> tuple[str, ...] | None:
+        """The header names of every column the format uses (the only ones kept in memory); None: all."""
+        if not self.columns:
+            return None
+        return self.expected + tuple(a for alts in self.optional for a in alts)
 
     @property
     def expected(self) -> tuple[str, ...]:

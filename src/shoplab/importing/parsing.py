@@ -49,6 +49,7 @@ class RawFile:
     encoding: str | None  # None for Excel files
     kind: str  # csv, tsv, xlsx, xls
     first_line: int = 2  # file line (1-based) of the frame's first row, for examples
+    header: list[str] | None = None  # every column of the file (the frame may hold only those a format uses)
 
 
 def _base_suffix(path: Path) -> str:
@@ -153,6 +154,7 @@ def read_table(
     all_sheets: bool = False,
     legacy: tuple[str, ...] = ("gb18030", "cp1252"),
     expect: tuple[str, ...] = (),
+    keep: tuple[str, ...] | None = None,
 ) -> RawFile:
     """Read one export file as text (see the module docstring for what it understands).
 
@@ -160,8 +162,14 @@ def read_table(
     stacked (those whose header matches the first sheet's). ``legacy``: encodings tried, in order, for a text
     file that is not UTF-8 (see :func:`detect_encoding`). ``expect``: column names the header should hold; when
     a later one of the first 20 rows holds more of them (report exports start with a title or a date range), the
-    header is that row and the rows above it are skipped.
+    header is that row and the rows above it are skipped. ``keep``: the only columns to hold in memory (header
+    names, ASCII compared case-insensitively); ``RawFile.header`` still lists every column.
     """
+    wanted = {k.strip().casefold() for k in keep} if keep else None
+
+    def use(name) -> bool:
+        return wanted is None or _header_name(name).casefold() in wanted
+
     path = Path(path)
     skip = 0
     suffix = _base_suffix(path)
@@ -200,18 +208,27 @@ def read_table(
                 skip = _header_line(path, encoding, expect)
                 if skip:
                     sep = "\t" if suffix == ".tsv" else _sniff_sep(path, encoding, skip)
-            frame = pd.read_csv(
-                path,
+            csv_kw = dict(
                 sep=sep,
                 dtype=str,
                 keep_default_na=False,
-                skip_blank_lines=False,
                 encoding=encoding,
                 compression="gzip" if path.name.lower().endswith(".gz") else None,
-                header=0 if header else None,
-                names=None if header else names,
                 index_col=False,
                 skiprows=skip,
+            )
+            full = (
+                [_header_name(c) for c in pd.read_csv(path, nrows=0, **csv_kw).columns]
+                if header
+                else list(names or [])
+            )
+            frame = pd.read_csv(
+                path,
+                usecols=use if header and wanted else None,
+                skip_blank_lines=False,
+                header=0 if header else None,
+                names=None if header else names,
+                **csv_kw,
             )
             kind = "tsv" if sep == "\t" else "csv"
     except ImportFormatError:
@@ -226,7 +243,12 @@ def read_table(
             frame.columns = [_header_name(c) for c in frame.iloc[i]]
             frame = frame.iloc[i + 1 :].reset_index(drop=True)
             skip = i + 1
+    if encoding is None:
+        full = list(frame.columns)
+        if wanted:
+            frame = frame[[c for c in frame.columns if use(c)]]
     return RawFile(
+        header=full,
         path=path,
         sha256=sha,
         frame=frame,

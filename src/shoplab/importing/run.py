@@ -145,10 +145,12 @@ def _run(fmt, files, store, salt, timezone, currency, options, now, echo, explic
         raw = (
             fmt.read(path, ctx, sha)
             if fmt.read
-            else read_table(path, header=fmt.header, legacy=fmt.legacy_encodings, expect=fmt.expected)
+            else read_table(
+                path, header=fmt.header, legacy=fmt.legacy_encodings, expect=fmt.expected, keep=fmt.reads
+            )
         )
         try:
-            check_format(fmt, path, list(raw.frame.columns) if raw.frame is not None else [])
+            check_format(fmt, path, raw.header if raw.header is not None else list(raw.frame.columns))
         except ImportFormatError as exc:
             if path in explicit:
                 raise

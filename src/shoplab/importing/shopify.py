@@ -205,4 +205,5 @@ SHOPIFY_ORDERS = Format(
     tables=("orders", "users", "order_items", "items"),
     convert=_convert,
     legacy_encodings=("cp1252", "gb18030"),
+    optional=_OPTIONAL,
 )

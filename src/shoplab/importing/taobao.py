@@ -150,6 +150,7 @@ TAOBAO_ORDERS = Format(
     columns=_ORDER_COLUMNS,
     tables=("orders", "users"),
     convert=_convert_orders,
+    optional=_ORDER_OPTIONAL,
 )
 
 
@@ -209,4 +210,5 @@ TAOBAO_ITEMS = Format(
     columns=_ITEM_COLUMNS,
     tables=("order_items", "items"),
     convert=_convert_items,
+    optional=_ITEM_OPTIONAL,
 )
