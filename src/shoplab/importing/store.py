@@ -68,9 +68,9 @@ def _arrow(df: pd.DataFrame, table: str) -> pa.Table:
         elif kind == "integer":
             arr = pa.array(pd.to_numeric(s).astype("Int64"), type=pa.int64())
         elif kind == "number":
-            arr = pa.array(pd.to_numeric(s).astype(float), type=pa.float64())
+            arr = pa.array(pd.to_numeric(s).astype(float), type=pa.float64(), from_pandas=True)  # NaN -> null
         else:
-            arr = pa.array(s)
+            arr = pa.array(s, from_pandas=True)
         fields.append(pa.field(c, arr.type))
         arrays.append(arr)
     return pa.Table.from_arrays(arrays, schema=pa.schema(fields))
