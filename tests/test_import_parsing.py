@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import datetime
 import gzip
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from shoplab.importing.parsing import (
     clean_text,
@@ -181,8 +184,6 @@ def test_explicit_format():
 
 
 def test_xls_workbook(tmp_path):
-    import datetime
-
     xlwt = pytest.importorskip("xlwt")
     wb = xlwt.Workbook()
     sh = wb.add_sheet("订单")
@@ -198,3 +199,38 @@ def test_xls_workbook(tmp_path):
     assert parse_id(raw.frame["订单编号"])[0].tolist() == ["202409270000000001"]
     assert parse_timestamp(raw.frame["时间"])[0].tolist() == [pd.Timestamp("2024-09-27 12:30")]
     assert parse_number(raw.frame["金额"])[0].tolist() == [1294.0]
+
+
+def _render(t: pd.Timestamp, style: str) -> str:
+    if style == "iso":
+        return f"{t:%Y-%m-%d %H:%M:%S}"
+    if style == "slash":
+        return f"{t.year}/{t.month}/{t.day} {t.hour}:{t:%M:%S}"
+    if style == "chinese":
+        return f"{t.year}年{t.month}月{t.day}日 {t:%H:%M:%S}"
+    if style == "serial":  # Excel: days since 1899-12-30, to the second
+        return repr((t - pd.Timestamp("1899-12-30")).total_seconds() / 86400)
+    if (
+        style == "epoch"
+    ):  # seconds since 1970 UTC of the Shanghai wall-clock time t (UTC+8, no DST since 1991)
+        return str(int((t - pd.Timestamp("1970-01-01 08:00")).total_seconds()))
+    return f"{t:%Y-%m-%d %H:%M:%S} -0500"  # offset: wall clock kept without --timezone
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.datetimes(datetime.datetime(1995, 1, 1), datetime.datetime(2035, 12, 31)).map(
+                lambda d: pd.Timestamp(d).floor("s")
+            ),
+            st.sampled_from(["iso", "slash", "chinese", "serial", "epoch", "offset"]),
+        ),
+        min_size=1,
+        max_size=20,
+    )
+)
+@settings(max_examples=60, deadline=None)
+def test_time_formats_against_the_written_time(cases):
+    ts, bad = parse_timestamp(pd.Series([_render(t, style) for t, style in cases]))
+    assert not bad.any()
+    assert ts.tolist() == [t for t, _ in cases]
