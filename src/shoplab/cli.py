@@ -1,4 +1,4 @@
-"""Command line: ``shoplab sample``, ``shoplab validate``, ``shoplab report``."""
+"""Command line: ``shoplab sample``, ``shoplab validate``, ``shoplab report``, ``shoplab import``."""
 
 from __future__ import annotations
 
@@ -56,6 +56,65 @@ def _cmd_report(args) -> int:
     return 1 if any(r.status == "failed" for r in results) else 0
 
 
+# -- shoplab import (issue 18; docs/importing.md) ------------------------------------------------------------
+def _cmd_import(args) -> int:
+    from .importing import DEFAULT_SALT_ENV, FORMATS, import_files
+
+    if args.list:
+        width = max(map(len, FORMATS))
+        for name, fmt in FORMATS.items():
+            print(f"{name:<{width}}  {fmt.summary}")
+        return 0
+    if not args.format or not args.paths or not args.out:
+        print(
+            "shoplab import: error: give FORMAT, one or more PATHs and --out DIR (formats: shoplab import --list)",
+            file=sys.stderr,
+        )
+        return 2
+    options = {"mapping": args.mapping} if args.mapping else {}
+    import_files(
+        args.format,
+        args.paths,
+        args.out,
+        timezone=args.timezone,
+        currency=args.currency,
+        salt_env=args.salt_env or DEFAULT_SALT_ENV,
+        options=options,
+        echo=print,
+    )
+    print(f"next: shoplab validate --source {args.out}")
+    return 0
+
+
+def _add_import_parser(sub) -> None:
+    i = sub.add_parser(
+        "import",
+        help="bring a platform export or public data set into a contract folder",
+        description="Import platform exports (Taobao, Shopify ...) or public data sets into a contract folder "
+        "(Parquet) with an _import.json of what was read, written and dropped. See docs/importing.md.",
+    )
+    i.add_argument("format", nargs="?", metavar="FORMAT", help="export format (shoplab import --list)")
+    i.add_argument(
+        "paths", nargs="*", metavar="PATH", help="export files or folders (CSV, TSV, XLSX/XLS, .gz)"
+    )
+    i.add_argument("--out", metavar="DIR", help="contract folder to write (created; later imports add to it)")
+    i.add_argument(
+        "--timezone",
+        metavar="ZONE",
+        help="convert times written with an offset (-0500) to this zone, and epoch times (default Asia/Shanghai "
+        "for epoch times only; without it an offset time keeps its written wall-clock time)",
+    )
+    i.add_argument("--currency", metavar="CODE", help="shop currency when the export has none (default CNY)")
+    i.add_argument(
+        "--salt-env",
+        metavar="VAR",
+        help="environment variable holding the salt for pseudonymous buyer ids (default SHOPLAB_SALT)",
+    )
+    i.add_argument("--mapping", metavar="FILE", help="TOML mapping file, for the format mapping")
+    i.add_argument("--list", action="store_true", help="list the formats, one line each")
+    i.set_defaults(func=_cmd_import)
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="shoplab", description="E-commerce user-operations reports.")
     sub = p.add_subparsers(dest="command", required=True)
@@ -111,6 +170,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="list the parameters of every report (or of the named ones): type, default, allowed values",
     )
     r.set_defaults(func=_cmd_report, parser=r)
+    _add_import_parser(sub)
     return p
 
 

@@ -284,6 +284,9 @@ def connect(
     id_text = id_text_columns(raw)
     tables = {name: typed_table(name, t, id_text) for name, t in raw.items()}
     shop = Shop(backend, tables, raw, label, files)
+    from .currency import set_currency, shop_currency
+
+    set_currency(shop_currency(shop))  # reports format money in the shop's currency (_shop.json; CNY)
     if validate:
         shop.validate(now=now)
     return shop

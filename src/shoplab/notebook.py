@@ -16,6 +16,7 @@ from typing import Any
 
 import pandas as pd
 
+from .currency import money_symbol
 from .data import Shop
 from .i18n import tr
 
@@ -145,13 +146,14 @@ def fmt_value(value: Any, unit: str | None = None, *, lang: str | None = None) -
     """
     if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
         return "n/a"
-    if unit == "yuan":
+    if unit == "yuan":  # money, in the shop's currency (shoplab.currency; ¥ by default)
+        cur = money_symbol()
         if value == 0:
-            return "¥0"
+            return f"{cur}0"
         if value < 0:  # the sign before the currency: -¥4,442
             text = fmt_value(-value, "yuan", lang=lang)
-            return text if text in ("¥0", "¥0.00") else "-" + text
-        return f"¥{value:,.0f}" if abs(value) >= 100 else f"¥{value:,.2f}"
+            return text if text in (f"{cur}0", f"{cur}0.00") else "-" + text
+        return f"{cur}{value:,.0f}" if abs(value) >= 100 else f"{cur}{value:,.2f}"
     if unit == "rate":
         return f"{value:.1%}"
     if unit == "pp":  # a difference of two rates, in percentage points
@@ -205,7 +207,7 @@ def fmt_change(change: Any, kind: str = "relative") -> str:
         return f"{change * 100:+.1f} pp"
     if kind == "yuan":
         v = round(float(change), 2) + 0.0  # no "-¥0.00" for a tiny negative
-        return f"{'-' if v < 0 else '+'}¥{abs(v):,.2f}"
+        return f"{'-' if v < 0 else '+'}{money_symbol()}{abs(v):,.2f}"
     return f"{change:+.1%}"
 
 
@@ -266,6 +268,13 @@ def data_quality(shop: Shop, tables: list[str] | None = None, *, lang: str | Non
         f"<p>{tr('Tables read from the data source: ', '读取的数据表：', lang)}{html.escape(counts)}"
         f"{tr('.', '。', lang)}</p>"
     ]
+    from .importing.summary import (
+        import_summary,
+    )  # a folder written by shoplab import: what came in, what not
+
+    imported = import_summary(shop, lang=lang)
+    if imported:
+        parts.append(f"<p>{html.escape(imported)}</p>")
     if not issues:
         parts.append(
             "<p>"

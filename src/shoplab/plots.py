@@ -14,6 +14,7 @@ import pandas as pd
 from matplotlib import font_manager
 from matplotlib.ticker import FuncFormatter
 
+from .currency import money_symbol  # the shop's currency (¥ by default)
 from .i18n import get_lang, tr
 
 __all__ = ["PALETTE", "use_style", "cjk_font", "yuan_formatter", "count_formatter", "plot_daily_trend"]
@@ -79,8 +80,12 @@ def _compact(x: float, lang: str | None = None) -> str:
 
 def yuan_formatter(lang: str | None = None) -> FuncFormatter:
     """Axis formatter for money: ¥1,234 / ¥12.3万 / ¥1.2亿 in Chinese, ¥1,234 / ¥123K / ¥1.2M in English
-    (the language of the report when the chart is drawn, unless ``lang`` is given)."""
-    return FuncFormatter(lambda x, _: ("-¥" + _compact(-x, lang)) if x < 0 else "¥" + _compact(x, lang))
+    (the language of the report when the chart is drawn, unless ``lang`` is given), in the shop's currency."""
+    return FuncFormatter(
+        lambda x, _: (
+            ("-" + money_symbol() + _compact(-x, lang)) if x < 0 else money_symbol() + _compact(x, lang)
+        )
+    )
 
 
 def count_formatter(lang: str | None = None) -> FuncFormatter:
@@ -128,7 +133,7 @@ def plot_daily_trend(
     ax.yaxis.set_major_formatter(yuan_formatter() if money else count_formatter())
     ax.set_xlabel(tr(f"day of month ({current})", f"日期（{current} 的第几天）", lang))
     ylabels = {
-        "gmv": ("GMV (¥ per day)", "成交额（¥/天）"),
+        "gmv": (f"GMV ({money_symbol().strip()} per day)", f"成交额（{money_symbol().strip()}/天）"),
         "orders": ("orders per day", "订单数/天"),
         "buyers": ("buyers per day", "购买人数/天"),
     }

@@ -19,6 +19,9 @@ environment variable ``SHOPLAB_CONFIG``. See docs/scaling.md for the format. Exa
     order_id = "ord_no"
     amount = "pay_amt"
 
+    [profiles.warehouse.values.orders.status]  # warehouse value -> contract value
+    "交易成功" = "paid"
+
 ``${ENV_VAR}`` references anywhere in the profile are expanded from the environment when the profile is used.
 Configuration values are never shown in labels or errors (they may hold credentials); URLs are redacted.
 """
@@ -51,6 +54,7 @@ __all__ = [
     "open_profile",
     "open_source",
     "apply_columns",
+    "apply_values",
 ]
 
 CONFIG_ENV = "SHOPLAB_CONFIG"
@@ -58,6 +62,7 @@ CONFIG_FILE = "shoplab.toml"
 PREFIX = "profile:"
 ENGINES = ("spark", "duckdb", "ibis")
 _KEYS = {"engine", "master", "url", "path", "database", "hive", "app_name", "conf", "tables", "columns"}
+_KEYS |= {"values"}  # value mappings (docs/scaling.md)
 
 
 @dataclass(frozen=True)
@@ -76,6 +81,7 @@ class Profile:
     conf: dict[str, str] = field(default_factory=dict)
     tables: dict[str, str] = field(default_factory=dict)
     columns: dict[str, dict[str, str]] = field(default_factory=dict)
+    values: dict[str, dict[str, dict[str, str]]] = field(default_factory=dict)
 
     def describe(self) -> str:
         """``profile:NAME (engine, where)``, redacted and without configuration values."""
@@ -149,7 +155,17 @@ def load_profile(name: str, path: str | os.PathLike | None = None) -> Profile:
     if not isinstance(columns_raw, Mapping):
         raise SourceError(f"{where}: columns must hold one [profiles.{name}.columns.TABLE] section per table")
     columns = {t: _names(c, f"{where}: columns.{t}") for t, c in columns_raw.items()}
-    for section, keys in (("tables", tables), ("columns", columns)):
+    values_raw = p.get("values", {})
+    if not isinstance(values_raw, Mapping) or not all(isinstance(v, Mapping) for v in values_raw.values()):
+        raise SourceError(
+            f"{where}: values must hold [profiles.{name}.values.TABLE.COLUMN] sections, "
+            'e.g. [profiles.NAME.values.orders.status] "交易成功" = "paid"'
+        )
+    values = {
+        t: {c: _names(m, f"{where}: values.{t}.{c}") for c, m in cols.items()}
+        for t, cols in values_raw.items()
+    }
+    for section, keys in (("tables", tables), ("columns", columns), ("values", values)):
         bad = sorted(set(keys) - set(TABLES))
         if bad:
             raise SourceError(
@@ -188,6 +204,7 @@ def load_profile(name: str, path: str | os.PathLike | None = None) -> Profile:
         conf=conf,
         tables=tables,
         columns=columns,
+        values=values,
     )
     if engine == "duckdb" and not prof.path:
         raise SourceError(f"{where}: engine duckdb needs path (a folder of tables or a .duckdb file)")
@@ -234,7 +251,7 @@ def open_profile(
         except Exception as exc:
             raise SourceError(f"{label}: cannot connect: {redact(str(exc).splitlines()[0])}") from None
         raw, files = _spark.read_database(backend, prof.database, prof.tables, what=label)
-    return backend, apply_columns(raw, prof.columns, label), files, label
+    return backend, apply_values(apply_columns(raw, prof.columns, label), prof.values, label), files, label
 
 
 def apply_columns(
@@ -262,6 +279,33 @@ def apply_columns(
         if clash:
             t = t.drop(*clash)
         out[name] = t.rename(ren) if ren else t
+    return out
+
+
+def apply_values(
+    raw: dict[str, ir.Table], values: Mapping[str, Mapping[str, Mapping[str, str]]], what: str = "source"
+) -> dict[str, ir.Table]:
+    """Translate values: ``values[table][column][source value] = contract value`` (after column renaming), e.g.
+    ``{"orders": {"status": {"交易成功": "paid"}}}``. Values not listed are kept as they are; a non-text column is
+    compared as text (TOML keys are text). Lazy: a CASE expression in the engine."""
+    out = dict(raw)
+    for name, cols in values.items():
+        if name not in out:
+            continue
+        t = out[name]
+        absent = [c for c in cols if c not in t.columns]
+        if absent:
+            raise SourceError(
+                f"{what}: values name column(s) {', '.join(absent)} that table {name} lacks; "
+                f"columns present: {', '.join(t.columns)}"
+            )
+        repl = {}
+        for c, mapping in cols.items():
+            if not mapping:
+                continue
+            col = t[c] if t.schema()[c].is_string() else t[c].cast("string")
+            repl[c] = col.substitute(dict(mapping))
+        out[name] = t.mutate(**repl) if repl else t
     return out
 
 
