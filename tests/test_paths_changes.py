@@ -40,6 +40,13 @@ def weekly_table(weeks_users):
     )
 
 
+def unpooled_p(x_a, n_a, x_b, n_b):
+    """The unpooled two-proportion z-test's p-value (the test that matches the Wald interval), by hand."""
+    pa, pb = x_a / n_a, x_b / n_b
+    se = math.sqrt(pa * (1 - pa) / n_a + pb * (1 - pb) / n_b)
+    return 2 * norm.sf(abs(pb - pa) / se)
+
+
 def pooled_p(x_a, n_a, x_b, n_b):
     """The pooled two-proportion z-test's p-value, independently: the 2x2 chi-square without correction."""
     return chi2_contingency([[x_a, n_a - x_a], [x_b, n_b - x_b]], correction=False)[1]
@@ -66,7 +73,7 @@ def names_a_change(findings) -> bool:
 # ------------------------------------------------------------------------------------------------ the numbers
 
 
-def test_compare_funnels_adjusts_for_the_steps_compared_against_scipy():
+def test_compare_funnels_adjusts_for_the_steps_compared_by_hand():
     a, b = funnel_table([1000, 800, 400, 300]), funnel_table([1000, 760, 350, 270])
     c = paths.compare_funnels(a, b).set_index("step")
     # three steps compared: step k out of step k-1 in each funnel
@@ -76,7 +83,7 @@ def test_compare_funnels_adjusts_for_the_steps_compared_against_scipy():
         "checkout": (300, 400, 270, 350),
     }.items():
         r = c.loc[step]
-        p = pooled_p(xa, na, xb, nb)
+        p = unpooled_p(xa, na, xb, nb)
         assert r.tests == 3 and r.p_value == pytest.approx(p, rel=1e-9)
         assert r.p_adjusted == pytest.approx(min(1.0, 3 * p), rel=1e-9)
         assert (r.ci_low, r.ci_high) == pytest.approx(wald(xa, na, xb, nb, 0.95))
@@ -94,9 +101,24 @@ def test_compare_funnels_adjusts_for_the_steps_compared_against_scipy():
     )
     assert dict(zip(g.g, g.tests, strict=True)) == {"x": 3, "y": 1}
     y = g[g.g == "y"].iloc[0]
-    assert y.p_adjusted == pytest.approx(pooled_p(20, 50, 30, 60)) and y.ci_low_adjusted == pytest.approx(
+    assert y.p_adjusted == pytest.approx(unpooled_p(20, 50, 30, 60)) and y.ci_low_adjusted == pytest.approx(
         y.ci_low
     )
+
+
+def test_verdict_and_adjusted_interval_never_disagree():
+    """Significant (adjusted p below 5%) exactly when the adjusted interval excludes 0, for any counts; the
+    old pooled test beside the Wald interval disagreed near the boundary (about 1.5% of random comparisons)."""
+    rng = np.random.default_rng(11)
+    n_a, n_b = rng.integers(20, 2000, 4000), rng.integers(20, 2000, 4000)
+    p = rng.uniform(0.02, 0.98, 4000)
+    x_a = rng.binomial(n_a, p)
+    x_b = rng.binomial(n_b, np.clip(p + rng.normal(0, 0.04, 4000), 0.01, 0.99))
+    tests = rng.integers(1, 6, 4000)
+    for xa, na, xb, nb, k in zip(x_a, n_a, x_b, n_b, tests, strict=True):
+        r = paths.two_proportion_test(xa, na, xb, nb, tests=int(k))
+        excludes = r["ci_low"] > 0 or r["ci_high"] < 0
+        assert (r["p_adjusted"] < 0.05) == excludes, (xa, na, xb, nb, k, r)
 
 
 def test_named_change_picks_the_largest_move_beyond_noise():
@@ -125,8 +147,8 @@ def test_weekly_title_does_not_name_a_move_that_may_be_noise():
     weeks = [[500, 300, 200, 150, 120], [500, 300, 204, 150, 120], [500, 300, 195, 150, 120],
              [500, 300, 189, 140, 112], [500, 300, 190, 150, 120]]  # fmt: skip
     table = weekly_table(weeks)
-    p = pooled_p(204, 300, 189, 300)
-    assert 0.18 < p < 0.21
+    p = unpooled_p(204, 300, 189, 300)
+    assert 0.18 < p < 0.21 and 0.18 < pooled_p(204, 300, 189, 300) < 0.21
     change = paths.weekly_change(table)
     assert list(change.week_a.dt.strftime("%m-%d").unique()) == ["10-05"]
     assert list(change.week_b.dt.strftime("%m-%d").unique()) == ["10-19"]

@@ -626,12 +626,12 @@ def _two_proportions(xa, na, xb, nb, *, confidence: float, tests: Any) -> dict[s
     ok = (na > 0) & (nb > 0)
     with np.errstate(divide="ignore", invalid="ignore"):
         pa, pb = np.where(ok, xa / na, np.nan), np.where(ok, xb / nb, np.nan)
-        pooled = (xa + xb) / (na + nb)
-        se0 = np.sqrt(pooled * (1 - pooled) * (1 / na + 1 / nb))
+        # the test and the interval share the unpooled standard error, so "significant" is exactly "the
+        # interval excludes 0" (a pooled test beside a Wald interval disagrees near the boundary)
         se = np.sqrt(pa * (1 - pa) / na + pb * (1 - pb) / nb)
         d = pb - pa
-        z = np.where(se0 > 0, d / se0, np.where(d == 0, 0.0, np.copysign(np.inf, d)))
-    p = np.where(se0 > 0, 2 * norm.sf(np.abs(z)), np.where(d == 0, 1.0, 0.0))
+        z = np.where(se > 0, d / se, np.where(d == 0, 0.0, np.copysign(np.inf, d)))
+    p = np.where(se > 0, 2 * norm.sf(np.abs(z)), np.where(d == 0, 1.0, 0.0))
     z, p = np.where(ok, z, np.nan), np.where(ok, p, np.nan)
     zq = norm.ppf(1 - (1 - confidence) / tests / 2)
     return dict(
@@ -652,7 +652,9 @@ def two_proportion_test(
     """Two-proportion z-test of ``p_b - p_a`` with a Wald confidence interval for the difference.
 
     Returns ``p_a``, ``p_b``, ``difference`` (b - a), ``ci_low``, ``ci_high``, ``z``, two-sided ``p_value``
-    (pooled standard error for the test, unpooled for the interval) and ``p_adjusted``. NaN when a group is empty.
+    and ``p_adjusted``. The test and the interval use the same unpooled standard error (as the campaign
+    lifts do), so ``p_adjusted < 1 - confidence`` exactly when the interval excludes 0. NaN when a group is
+    empty.
 
     ``tests`` is the number of comparisons this one was picked from (the steps of a funnel, the pairs of
     groups): ``p_adjusted`` is the Bonferroni-adjusted p-value ``min(1, tests * p_value)`` and the interval is
