@@ -225,6 +225,10 @@ def validate_tables(raw: dict[str, ir.Table], *, now=None) -> ValidationReport:
                 )
             if col.non_negative:
                 checks.append(("error", col.name, "negative", tc < 0, "are negative", shown))
+            if col.kind == "number":  # NaN is not null in Parquet and would turn every sum into NaN
+                checks.append(
+                    ("error", col.name, "not_finite", tc.isnan() | tc.isinf(), "are NaN or infinite", shown)
+                )
             if col.kind == "timestamp":
                 checks.append(
                     (

@@ -109,17 +109,19 @@ def churn_features(tables, *, cutoff, lookback_days: int = 180) -> pd.DataFrame:
     o_all = table(_get(tables, "orders"), ["user_id", "ts", "amount"], "orders")
     o_all = o_all.filter(o_all.ts < cut)
     o = sold(o_all)
-    refunded = (o.status == "refunded") if "status" in o.columns else ibis.literal(False)
-    coupon = o.coupon_id.notnull() if "coupon_id" in o.columns else ibis.literal(False)
     in_lb = o.ts >= lo
+    shares = {}  # refund and coupon shares only when the orders say so (a column-less literal cannot be summed)
+    if "status" in o.columns:
+        shares["refunds"] = (o.status == "refunded").cast("int64").sum(where=in_lb)
+    if "coupon_id" in o.columns:
+        shares["coupons"] = o.coupon_id.notnull().cast("int64").sum(where=in_lb)
     of = o.group_by("user_id").aggregate(
         last_order=o.ts.max(),
         first_order=o.ts.min(),
         orders_lookback=o.count(where=in_lb),
         orders_90d=o.count(where=o.ts >= cut - _dt.timedelta(days=90)),
         gmv_lookback=o.amount.sum(where=in_lb),
-        refunds=refunded.cast("int64").sum(where=in_lb),
-        coupons=coupon.cast("int64").sum(where=in_lb),
+        **shares,
     )
     pop = o.filter(in_lb).select("user_id")
     events = _get(tables, "events")
@@ -144,10 +146,11 @@ def churn_features(tables, *, cutoff, lookback_days: int = 180) -> pd.DataFrame:
         "orders_90d": x.orders_90d.fill_null(0),
         "gmv_lookback": x.gmv_lookback.fill_null(0),
         "aov": x.gmv_lookback / x.orders_lookback.nullif(0),
-        "refund_share": x.refunds / x.orders_lookback.nullif(0),
-        "coupon_share": x.coupons / x.orders_lookback.nullif(0),
+        "refund_share": x.refunds / x.orders_lookback.nullif(0) if "refunds" in shares else None,
+        "coupon_share": x.coupons / x.orders_lookback.nullif(0) if "coupons" in shares else None,
         "tenure_days": _days(cut_l, x.first_order),
     }
+    cols = {k: v for k, v in cols.items() if v is not None}
     x = x.select(**cols)
     if ef is not None:
         x = x.left_join(ef, "user_id").drop("user_id_right")
