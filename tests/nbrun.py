@@ -179,20 +179,25 @@ _CSV = re.compile(r"data:text/csv;base64,([A-Za-z0-9+/=]+)")
 NOTE_RE = re.compile(r'<div style="[^"]*border-left:4px solid[^"]*">(.*?)</div>', re.S)
 
 
-_FLOAT = re.compile(r"-?\d+\.\d+(?:e[-+]?\d+)?")
+_FLOAT = re.compile(r"-?\d+\.\d{5,}(?:e[-+]?\d+)?")  # a full-precision float, not a formatted figure
+
+
+def _short_floats(text: str) -> str:
+    return _FLOAT.sub(lambda f: f"{float(f.group()):.8g}", text)
 
 
 def _sorted_csv(m: re.Match) -> str:
-    lines = base64.b64decode(m.group(1)).decode("utf-8-sig").splitlines()
-    lines = [_FLOAT.sub(lambda f: f"{float(f.group()):.9g}", line) for line in lines]
+    lines = _short_floats(base64.b64decode(m.group(1)).decode("utf-8-sig")).splitlines()
     return "csv:" + "|".join(lines[:1] + sorted(lines[1:]))
 
 
 def normalised(run: Run) -> list[str]:
     """Each code cell's outputs as comparable text: Styler ids blanked, CSV downloads decoded with their rows
-    sorted and their decimals cut to 9 significant digits (rows that tie may come back from the engine in either
-    order, and parallel sums may differ in the last bits)."""
-    return [_CSV.sub(_sorted_csv, _STYLER_ID.sub("T_x", "\n".join(cell))) for cell in run.outputs]
+    sorted, full-precision floats cut to 8 significant digits (rows that tie may come back from the engine in
+    either order, and sums the engine runs in parallel may differ in the last bits from run to run)."""
+    return [
+        _short_floats(_CSV.sub(_sorted_csv, _STYLER_ID.sub("T_x", "\n".join(cell)))) for cell in run.outputs
+    ]
 
 
 def notes(run: Run) -> list[str]:

@@ -198,6 +198,32 @@ def test_mutated_sources_render_or_fail_clearly_long(small_shop_dir, tmp_path, c
     _check(small_shop_dir, tmp_path, capsys, int(os.environ.get("SHOPLAB_FUZZ_N", LONG_N)))
 
 
+# mutated sources that once gave a raw traceback (seeds 1 and 2 of the long run), kept as fixed cases
+REGRESSIONS = [
+    ("users", "no rows", lambda df: df.iloc[:0], "membership"),  # churn model on an all-missing feature
+    ("users", "no rows", lambda df: df.iloc[:0], "profiling"),  # personas with fewer users than k
+    ("feedback", "one row", lambda df: df.iloc[:1], "membership"),  # churn model on an all-missing feature
+    ("events", "one row", lambda df: df.iloc[:1], "paths"),  # transition heatmap of an empty month
+    ("orders", "every order at the epoch", lambda df: df.assign(ts=pd.Timestamp("1970-01-01")), "profiling"),
+    # seed 2: attribution findings with no order credited; a targeting list for an empty audience
+    ("orders", "no rows", lambda df: df.iloc[:0], "campaigns"),
+    ("users", "no rows", lambda df: df.iloc[:0], "campaigns"),
+]
+
+
+@pytest.mark.parametrize(
+    "table,what,change,report",
+    REGRESSIONS,
+    ids=[f"{r}-{t}-{w.replace(' ', '_')}" for t, w, _, r in REGRESSIONS],
+)
+def test_mutations_that_once_failed(table, what, change, report, small_shop_dir, tmp_path):
+    df = change(read_table(table_files(small_shop_dir)[table]).to_pandas())
+    src = variant(small_shop_dir, tmp_path / "src", replace={table: df})
+    run = run_notebook(SPECS[report].path, {"source": str(src), "period": PERIOD})
+    ok = run.ok or (isinstance(run.error, ShoplabError) and NAMES_RE.search(str(run.error)))
+    assert ok, f"{table} ({what}) -> {report}:\n" + "".join(traceback.format_exception(run.error))
+
+
 def test_mutations_do_what_they_say():
     rng = np.random.default_rng(1)
     df = pd.DataFrame(

@@ -191,3 +191,27 @@ def test_missing_columns_note_names_absent_columns_even_where_loading_fills_a_de
     zh = missing_columns_note(shop, {"orders": ["channel"]}, lang="zh").data
     assert "数据源中没有 orders.channel 列" in zh
     assert missing_columns_note(shoplab.connect(small_shop_dir), {"orders": ["status"]}).data == ""
+
+
+# -- found by the matrix: output that depended on the engine's row order ------------------------------------
+def test_channel_conversion_orders_ties_by_channel():
+    """Channels with as many sessions came back in either order, run to run (the paths report's channel table);
+    ties are now ordered by name, whatever the order of the input rows."""
+    from shoplab import paths
+
+    names = ["小红书", "直通车", "ads", "push", "搜索", "email"]
+    rows = [(u, c) for u, c in enumerate(names * 2)] + [(99, "zz")] * 3  # six channels tie at 2 sessions
+    ev = pd.DataFrame(
+        {
+            "user_id": [u for u, _ in rows],
+            "ts": pd.to_datetime(["2026-10-01 10:00"] * len(rows)),
+            "event": "home",
+            "session_id": range(len(rows)),
+            "channel": [c for _, c in rows],
+        }
+    )
+    rng = np.random.default_rng(0)
+    for _ in range(6):
+        got = paths.channel_conversion(ev.iloc[rng.permutation(len(ev))], period="2026-10")
+        assert got["channel"].tolist() == ["zz", *sorted(names)]
+        assert got["sessions"].tolist() == [3] + [2] * 6

@@ -14,6 +14,7 @@ The default run renders the whole matrix (``MATRIX_SIZE`` runs; the test prints 
 
 from __future__ import annotations
 
+import difflib
 import re
 import time
 import traceback
@@ -53,11 +54,27 @@ def _drop(part: str) -> dict:
     return {"drop_columns": [part]} if "." in part else {"drop_tables": [part]}
 
 
+_TIMES: list[tuple[float, float]] = []  # (wall, CPU) seconds of each render
+
+
 def _run(name: str, source, lang: str = "en"):
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     run = run_notebook(SPECS[name].path, {"source": str(source), "period": PERIOD, "lang": lang})
-    run.seconds = time.perf_counter() - t0
+    _TIMES.append((time.perf_counter() - t0, time.process_time() - c0))
     return run
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _timing(request):
+    yield
+    if _TIMES:
+        wall, cpu = (sum(t[i] for t in _TIMES) for i in (0, 1))
+        plugins = request.config.pluginmanager
+        with plugins.getplugin("capturemanager").global_and_fixture_disabled():
+            plugins.getplugin("terminalreporter").write_line(
+                f"\noptional-data matrix: {len(_TIMES)} renders of {len(SPECS)} reports "
+                f"({len(CASES)} single drops generated), {wall:.0f} s wall, {cpu:.0f} s CPU"
+            )
 
 
 def _explain(run) -> str:
@@ -110,10 +127,20 @@ def test_undeclared_columns_are_not_read(name, small_shop_dir, tmp_path, baselin
     src = variant(small_shop_dir, tmp_path / "src", drop_columns=undeclared_columns(spec))
     run = _run(name, src)
     assert run.ok, _explain(run)
-    changed = [i for i, (a, b) in enumerate(zip(normalised(base), normalised(run), strict=True)) if a != b]
+    before, after = normalised(base), normalised(run)
+    changed = [i for i, (a, b) in enumerate(zip(before, after, strict=True)) if a != b]
+    diff = (
+        "\n".join(
+            list(difflib.unified_diff(before[changed[0]].splitlines(), after[changed[0]].splitlines(), n=0))[
+                :12
+            ]
+        )
+        if changed
+        else ""
+    )
     assert not changed, (
         f"{name}: dropping the undeclared optional columns {undeclared_columns(spec)} changed code cells "
-        f"{changed}: add the columns it reads to the notebook's metadata 'optional_columns'"
+        f"{changed}: add the columns it reads to the notebook's metadata 'optional_columns'\n{diff[:3000]}"
     )
 
 

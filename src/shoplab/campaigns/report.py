@@ -822,10 +822,9 @@ def findings(
                 f"{hi}{'' if sure else '，包含 0'}）；分群区间未做多重比较校正，应作为待验证的线索。",
                 "who-responded",
             ))  # fmt: skip
-    if attribution is not None and len(attribution):
-        models = [
-            m for m in ("first_touch", "last_touch", "linear", "time_decay", "markov") if m in attribution
-        ]
+    given = attribution if attribution is not None else pd.DataFrame()
+    models = [m for m in ("first_touch", "last_touch", "linear", "time_decay", "markov") if m in given]
+    if len(given) and given[models].to_numpy().sum() > 0:  # no order credited: nothing to compare
         tops = {attribution.loc[attribution[m].idxmax(), "channel"] for m in models}
         shares = attribution[models] / attribution[models].sum()
         spread = shares.max(axis=1) - shares.min(axis=1)

@@ -331,7 +331,13 @@ def churn_model(
     train_cut = test_cut - _dt.timedelta(days=horizon_days)
     tr = churn_dataset(tables, cutoff=train_cut, horizon_days=horizon_days, lookback_days=lookback_days)
     te = churn_dataset(tables, cutoff=test_cut, horizon_days=horizon_days, lookback_days=lookback_days)
-    feats = [c for c in tr.columns if c != "churned" and c in te.columns]
+    # a feature with no value at one cutoff (e.g. no user has feedback yet) tells the model nothing, and
+    # scikit-learn's binning fails on an all-missing column
+    feats = [
+        c
+        for c in tr.columns
+        if c != "churned" and c in te.columns and tr[c].notna().any() and te[c].notna().any()
+    ]
     if tr["churned"].nunique() < 2 or te["churned"].nunique() < 2:
         raise ValueError("churn_model needs both churned and retained users in the training and test windows")
     return _churn_model(
