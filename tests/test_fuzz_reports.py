@@ -198,7 +198,7 @@ def test_mutated_sources_render_or_fail_clearly_long(small_shop_dir, tmp_path, c
     _check(small_shop_dir, tmp_path, capsys, int(os.environ.get("SHOPLAB_FUZZ_N", LONG_N)))
 
 
-# mutated sources that once gave a raw traceback (seeds 1 and 2 of the long run), kept as fixed cases
+# mutated sources that once gave a raw traceback (seeds 1 to 3 of the long run), kept as fixed cases
 REGRESSIONS = [
     ("users", "no rows", lambda df: df.iloc[:0], "membership"),  # churn model on an all-missing feature
     ("users", "no rows", lambda df: df.iloc[:0], "profiling"),  # personas with fewer users than k
@@ -208,6 +208,8 @@ REGRESSIONS = [
     # seed 2: attribution findings with no order credited; a targeting list for an empty audience
     ("orders", "no rows", lambda df: df.iloc[:0], "campaigns"),
     ("users", "no rows", lambda df: df.iloc[:0], "campaigns"),
+    # seed 3: tier chart of an empty tier history
+    ("tier_history", "no rows", lambda df: df.iloc[:0], "membership"),
 ]
 
 

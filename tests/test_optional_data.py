@@ -215,3 +215,18 @@ def test_channel_conversion_orders_ties_by_channel():
         got = paths.channel_conversion(ev.iloc[rng.permutation(len(ev))], period="2026-10")
         assert got["channel"].tolist() == ["zz", *sorted(names)]
         assert got["sessions"].tolist() == [3] + [2] * 6
+
+
+# -- found by fuzzing: variance of a ratio below zero after cancellation --------------------------------------
+def test_ratio_of_sums_when_every_user_has_the_same_ratio():
+    """AOV of groups whose buyers all have the same order value: the delta-method variance is zero, and
+    floating-point cancellation made it -4e-15, so the interval raised 'math domain error'."""
+    from shoplab.campaigns.stats import ratio_of_sums
+
+    den = np.array([4.0, 3.0, 3.0, 3.0, 3.0])
+    num = den * 81.58535541215322  # every user at the same AOV
+    r = ratio_of_sums(num, den, num / 2, den)
+    assert r["treatment"] == pytest.approx(81.58535541215322) and r["abs_lift"] == pytest.approx(
+        81.58535541215322 / 2
+    )
+    assert r["se"] == 0.0 and r["ci_low"] == r["ci_high"] == r["abs_lift"]
