@@ -47,6 +47,25 @@ def sample_dir(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def small_shop_dir(tmp_path_factory) -> Path:
+    """A smaller generated shop (300 users, 14 months ending 2026-10-31) for tests that render reports many
+    times (the optional-data matrix, the fuzz test); every table is one Parquet file, so that a copy with one
+    table rewritten reads the other tables' rows in the same order."""
+    import pyarrow.parquet as pq
+    from nbrun import read_table, table_files
+
+    from shoplab.sample import generate_shop
+
+    root = tmp_path_factory.mktemp("small_shop")
+    generate_shop(root / "generated", users=300, months=14, seed=7)
+    out = root / "sample"
+    out.mkdir()
+    for name, path in table_files(root / "generated").items():
+        pq.write_table(read_table(path), out / f"{name}.parquet")
+    return out
+
+
+@pytest.fixture(scope="session")
 def sample_shop(sample_dir):
     import shoplab
 

@@ -64,7 +64,7 @@ def test_profiling_notebook_without_optional_tables(sample_dir, tmp_path):
     html = json.dumps([o for c in nb.cells for o in c.get("outputs", [])], ensure_ascii=False)
     assert "no events table: personas are skipped" in html
     assert "no order_items table: basket affinities are skipped" in html
-    assert "The data source has no users, events, order_items table" in html
+    assert "The data source has no users, events, order_items, items, members, tier_history table" in html
 
 
 def test_spend_by_puts_city_tiers_and_age_bands_in_their_order():

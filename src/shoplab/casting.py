@@ -53,6 +53,9 @@ def typed_table(name: str, t: ir.Table, id_text: dict[str, bool]) -> ir.Table:
                 repl[col.name] = c.cast(dt.Timestamp())
             elif src.is_string() or src.is_null():
                 repl[col.name] = c.try_cast(target)
+            elif col.kind == "integer" and src.is_floating():
+                # out-of-range and non-finite values become null, which validation counts as unreadable
+                repl[col.name] = c.try_cast(target)
             elif col.kind in ("number", "integer") and src.is_numeric():
                 repl[col.name] = c.cast(target)
             elif col.kind in ("timestamp", "date") and (src.is_date() or src.is_timestamp()):

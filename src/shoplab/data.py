@@ -110,6 +110,8 @@ class Shop:
 
     Tables are attributes (``shop.orders``) and items (``shop["orders"]``). Asking for a contract table the
     source lacks raises :class:`MissingTableError`. ``shop.validation`` holds the validation report.
+    :meth:`require` sets aside the other tables that break the contract (:attr:`set_aside`): a report then runs
+    without them, as without an absent optional table.
     """
 
     def __init__(
@@ -121,6 +123,7 @@ class Shop:
         self.source = redact(source)
         self.files = files or {}
         self.validation: ValidationReport | None = None
+        self._aside: dict[str, ir.Table] = {}  # tables with contract errors, set aside by require()
 
     # -- table access -------------------------------------------------------------------------------
     @property
@@ -137,6 +140,12 @@ class Shop:
         tables = self.__dict__.get("_tables", {})
         if name in tables:
             return tables[name]
+        if name in self.__dict__.get("_aside", {}):
+            errors = [i for i in self.validation.errors if i.table == name] if self.validation else []
+            raise MissingTableError(
+                f"table '{name}' breaks the data contract and was set aside (see the data-quality section)"
+                + (f": {errors[0]}" if errors else "")
+            )
         if name in TABLES:
             raise MissingTableError(
                 f"table '{name}' is not in the data source {self.__dict__.get('source', '')!s}; "
@@ -186,9 +195,19 @@ class Shop:
                     h.update(f"{name}|{f}|{st.st_size}|{st.st_mtime_ns}".encode())
         return h.hexdigest()
 
+    @property
+    def set_aside(self) -> list[str]:
+        """Tables left out because they break the contract (set aside by :meth:`require`), in contract order."""
+        return [t for t in TABLES if t in self._aside]
+
     def require(self, *names: str) -> None:
-        """Raise a clear error if a table is absent or has contract errors; warnings pass."""
-        missing = [n for n in names if n not in self._tables]
+        """Raise a clear error if a table is absent or has contract errors; warnings pass.
+
+        The other tables with contract errors are then set aside (:attr:`set_aside`; :meth:`has` is False for
+        them and reading one raises :class:`MissingTableError` naming its first error), so that what needs
+        only these tables runs without the broken optional ones instead of computing on data it cannot read.
+        """
+        missing = [n for n in names if n not in self._tables and n not in self._aside]
         if missing:
             raise MissingTableError(
                 f"this needs table(s) {', '.join(missing)}, which the data source {self.source} lacks; "
@@ -201,6 +220,9 @@ class Shop:
                     "the data breaks the contract (docs/data-contract.md):\n"
                     + "\n".join(f"- {e}" for e in errors)
                 )
+            for name in {i.table for i in self.validation.errors} - set(names):
+                if name in self._tables:
+                    self._aside[name] = self._tables.pop(name)
 
     def period_bounds(self, *tables: str) -> tuple[Any, Any]:
         """Earliest and latest timestamp over the given tables (default: orders and events)."""

@@ -108,6 +108,10 @@ MESSAGES: dict[str, tuple[Callable[[dict], str], Callable[[dict], str]]] = {
         lambda p: f"{p['bad']:,} of {p['n']:,} rows are negative",
         lambda p: f"{p['n']:,} 行中有 {p['bad']:,} 行为负数",
     ),
+    "not_finite": (
+        lambda p: f"{p['bad']:,} of {p['n']:,} rows are NaN or infinite",
+        lambda p: f"{p['n']:,} 行中有 {p['bad']:,} 行为 NaN 或无穷大",
+    ),
     "future": (
         lambda p: f"{p['bad']:,} of {p['n']:,} rows are in the future (after {p['now']})",
         lambda p: f"{p['n']:,} 行中有 {p['bad']:,} 行的时间在未来（晚于 {p['now']}）",

@@ -34,6 +34,7 @@ __all__ = [
     "styler",
     "csv_safe",
     "missing_tables_note",
+    "missing_columns_note",
     "Finding",
     "data_dir",
     "resolve_source",
@@ -416,14 +417,48 @@ def missing_tables_note(shop: Shop, tables: list[str], what: str | None = None, 
     """A visible note naming optional tables that the source lacks (nothing when all are present)."""
     from IPython.display import HTML
 
-    missing = [t for t in tables if not shop.has(t)]
-    if not missing:
+    aside = set(getattr(shop, "set_aside", []))  # tables that break the contract, left out
+    missing = [t for t in tables if not shop.has(t) and t not in aside]
+    broken = [t for t in tables if t in aside]
+    if not missing and not broken:
         return HTML("")
     what = what or tr("sections that need them are skipped", "依赖这些表的章节已跳过", lang)
+    en = [f"The data source has no {', '.join(missing)} table"] if missing else []
+    zh = [f"数据源中没有 {'、'.join(missing)} 表"] if missing else []
+    if broken:
+        en.append(
+            f"{', '.join(broken)} {'breaks' if len(broken) == 1 else 'break'} the data contract and "
+            f"{'is' if len(broken) == 1 else 'are'} left out (see the data-quality section)"
+        )
+        zh.append(f"{'、'.join(broken)} 表不符合数据契约，未被使用（见数据质量部分）")
+    return note(tr("; ".join(en) + f": {what}.", "；".join(zh) + f"：{what}。", lang), kind="warning")
+
+
+def missing_columns_note(
+    shop: Shop, columns: dict[str, list[str]], what: str | None = None, *, lang: str | None = None
+):
+    """A visible note naming optional columns (``{"orders": ["channel"], ...}``) that the source's tables lack
+    (nothing when all are present; a table the source lacks is :func:`missing_tables_note`'s to name).
+
+    A column counts as absent when the source does not hold it, even where loading fills in the contract's
+    default (``orders.status``: paid; ``campaigns.treatment_share``: 0.5)."""
+    from IPython.display import HTML
+
+    raw = getattr(shop, "_raw", {})
+    missing = [
+        f"{t}.{c}"
+        for t, cols in columns.items()
+        if shop.has(t) and t in raw
+        for c in cols
+        if c not in raw[t].columns
+    ]
+    if not missing:
+        return HTML("")
+    what = what or tr("the sections that need them are skipped", "依赖这些列的章节已跳过", lang)
     return note(
         tr(
-            f"The data source has no {', '.join(missing)} table: {what}.",
-            f"数据源中没有 {'、'.join(missing)} 表：{what}。",
+            f"The data source has no column {', '.join(missing)}: {what}.",
+            f"数据源中没有 {'、'.join(missing)} 列：{what}。",
             lang,
         ),
         kind="warning",

@@ -27,7 +27,7 @@ import re
 import tempfile
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -68,6 +68,8 @@ class ReportSpec:
     parameters: dict[str, dict]
     order: int = 100
     title_zh: str | None = None
+    # optional columns the report reads, by table (metadata "optional_columns"); absent ones get a visible note
+    optional_columns: dict[str, list[str]] = field(default_factory=dict)
 
 
 def default_notebooks_dir() -> Path:
@@ -101,6 +103,7 @@ def discover(notebooks_dir: Path | str | None = None) -> dict[str, ReportSpec]:
                 optional=list(meta.get("optional", [])),
                 parameters=dict(params),
                 order=int(meta.get("order", 100)),
+                optional_columns={t: list(c) for t, c in meta.get("optional_columns", {}).items()},
             )
         )
     specs.sort(key=lambda s: (s.order, s.name))
@@ -109,9 +112,12 @@ def discover(notebooks_dir: Path | str | None = None) -> dict[str, ReportSpec]:
 
 def requirements_markdown(notebooks_dir: Path | str | None = None) -> str:
     """Which report needs which tables, as the Markdown table in docs/data-contract.md (a test keeps it in sync)."""
-    lines = ["| report | requires | optional |", "|---|---|---|"]
+    lines = ["| report | requires | optional | optional columns read |", "|---|---|---|---|"]
     for s in discover(notebooks_dir).values():
-        lines.append(f"| {s.name} | {', '.join(s.requires) or '-'} | {', '.join(s.optional) or '-'} |")
+        cols = ", ".join(f"{t}.{c}" for t, cs in s.optional_columns.items() for c in cs) or "-"
+        lines.append(
+            f"| {s.name} | {', '.join(s.requires) or '-'} | {', '.join(s.optional) or '-'} | {cols} |"
+        )
     return "\n".join(lines)
 
 

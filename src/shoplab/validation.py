@@ -260,6 +260,8 @@ def validate_tables(raw: dict[str, ir.Table], *, now=None) -> ValidationReport:
                 checks.append(("error", col.name, "null", rc.isnull(), {}, keys))
             if col.non_negative:
                 checks.append(("error", col.name, "negative", tc < 0, {}, shown))
+            if col.kind == "number":  # NaN is not null in Parquet and would turn every sum into NaN
+                checks.append(("error", col.name, "not_finite", tc.isnan() | tc.isinf(), {}, shown))
             if col.kind == "timestamp":
                 cond = tc > ibis.literal(now)
                 checks.append(("error", col.name, "future", cond, {"now": f"{now:%Y-%m-%d %H:%M}"}, shown))

@@ -80,18 +80,23 @@ def ibis_null():
     return ibis.null().cast("float64")
 
 
-def touch_table(events, orders, *, start, end, lookback_days: int = 30):
+def touch_table(events, orders, *, start, end, lookback_days: int = 30, gap_minutes: float = 30):
     """Journeys of users active in ``[start, end)`` as a lazy Ibis table, one row per touch (session).
 
     Columns: ``journey_id`` (the user id), ``ts`` (session start), ``channel``, ``converted`` (bool),
     ``conversion_ts`` (null when not converted), ``value`` (amount of the converting order, 0 when none). It
-    stays in the engine; :func:`attribute` and :func:`attribution_table` aggregate it there.
+    stays in the engine; :func:`attribute` and :func:`attribution_table` aggregate it there. Events without a
+    ``session_id`` column are cut into sessions at ``gap_minutes`` of inactivity, as the contract says.
     """
-    e = table(events, "events", ["user_id", "ts", "session_id", "channel"])
+    e = table(events, "events", ["user_id", "ts", "channel"])
     o = paid(table(orders, "orders", ["user_id", "ts", "amount"]))
     lo, hi = pd.Timestamp(start), pd.Timestamp(end)
     look = lo - pd.Timedelta(days=lookback_days)
     e = e.filter((e.ts >= ts(look)) & (e.ts < ts(hi)))
+    if "session_id" not in e.columns:
+        from ..paths.sessions import add_sessions
+
+        e = add_sessions(e, gap_minutes=gap_minutes)
     # a session's channel is the channel of its first event (the smallest name when several share that instant),
     # so every engine gives the same answer
     first = e.group_by(["user_id", "session_id"]).aggregate(ts=e.ts.min())

@@ -387,7 +387,7 @@ def plot_attribution(
     models = [c for c in ("first_touch", "last_touch", "linear", "time_decay", "markov") if c in table]
     if ax is None:
         _, ax = plt.subplots(figsize=(9, 4.4))
-    if table.empty:
+    if table.empty or not table[models].to_numpy().sum() > 0:
         return _empty(ax, tr("No journeys to attribute", "没有可归因的转化路径", lang), title)
     n = len(models)
     width = 0.8 / max(n, 1)
@@ -411,9 +411,9 @@ def plot_attribution(
 
 def attribution_title(table: pd.DataFrame, *, lang: str | None = None) -> str:
     """A title naming the channel with the most credit and the channel whose share depends most on the model."""
-    if table.empty:
-        return tr("No converting journeys in the period", "本期没有转化路径", lang)
     models = [m for m in ("first_touch", "last_touch", "linear", "time_decay", "markov") if m in table]
+    if table.empty or not table[models].to_numpy().sum() > 0:  # journeys, but none converted
+        return tr("No converting journeys in the period", "本期没有转化路径", lang)
     shares = table[models] / table[models].sum()
     spread = shares.max(axis=1) - shares.min(axis=1)
     wide = table.loc[spread.idxmax(), "channel"]

@@ -643,12 +643,15 @@ def record_did_headlines(did: pd.DataFrame, *, lang: str | None = None) -> dict[
     return got
 
 
-def channel_report(shop: Shop, *, period) -> pd.DataFrame:
-    """:func:`~shoplab.campaigns.attribution.channel_performance` for the month (with margins when known)."""
+def channel_report(shop: Shop, *, period) -> pd.DataFrame | None:
+    """:func:`~shoplab.campaigns.attribution.channel_performance` for the month (with margins when known);
+    None when the orders have no ``channel`` column (the report then skips the channel table)."""
     from ..periods import Period
     from .attribution import channel_performance
     from .effect import _order_costs
 
+    if "channel" not in shop.orders.columns:
+        return None
     p = Period.parse(period)
     costs = None
     if shop.has("order_items", "items") and "cost" in shop.items.columns:
@@ -690,10 +693,13 @@ def format_channels(ch: pd.DataFrame, *, lang: str | None = None) -> pd.DataFram
 
 def period_touches(shop: Shop, *, period, lookback_days: int = 30):
     """Journeys of the month for attribution, kept in the engine (:func:`~shoplab.campaigns.attribution.touch_table`,
-    a lazy Ibis table: one row per touch is too many to bring back on a large shop)."""
+    a lazy Ibis table: one row per touch is too many to bring back on a large shop). None when the shop has no
+    events or its events have no ``channel`` (the report then skips attribution)."""
     from ..periods import Period
     from .attribution import touch_table
 
+    if not shop.has("events") or "channel" not in shop.events.columns:
+        return None
     p = Period.parse(period)
     return touch_table(shop.events, shop.orders, start=p.start, end=p.end, lookback_days=lookback_days)
 
@@ -1058,10 +1064,9 @@ def findings(
                 f"{hi}{'' if sure else '，包含 0'}）；分群区间未做多重比较校正，应作为待验证的线索。",
                 "who-responded",
             ))  # fmt: skip
-    if attribution is not None and len(attribution):
-        models = [
-            m for m in ("first_touch", "last_touch", "linear", "time_decay", "markov") if m in attribution
-        ]
+    given = attribution if attribution is not None else pd.DataFrame()
+    models = [m for m in ("first_touch", "last_touch", "linear", "time_decay", "markov") if m in given]
+    if len(given) and given[models].to_numpy().sum() > 0:  # no order credited: nothing to compare
         tops = {attribution.loc[attribution[m].idxmax(), "channel"] for m in models}
         shares = attribution[models] / attribution[models].sum()
         spread = shares.max(axis=1) - shares.min(axis=1)

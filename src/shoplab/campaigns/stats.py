@@ -222,7 +222,8 @@ def _ratio_var(num, den) -> tuple[float, float]:
     r = mn / md
     cov = np.cov(num, den, ddof=1)
     var = (cov[0, 0] - 2 * r * cov[0, 1] + r**2 * cov[1, 1]) / (n * md**2)
-    return float(r), float(var)
+    # every user at the same ratio: zero in exact arithmetic, a tiny negative number after cancellation
+    return float(r), max(float(var), 0.0)
 
 
 def ratio_of_sums(num_t, den_t, num_c, den_c, *, confidence: float = 0.95) -> dict:

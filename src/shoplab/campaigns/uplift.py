@@ -296,7 +296,7 @@ def targeting_list(model: TLearner, features: pd.DataFrame, *, top_n: int = 200,
     ``predicted_uplift`` and the features that describe them."""
     from ..privacy import pseudonymise_frame
 
-    if model is None:
+    if model is None or features.empty:  # no model, or no audience (e.g. an empty users table)
         return pd.DataFrame(columns=["rank", "user_id", "predicted_uplift"])
     names = getattr(model, "feature_names_in_", None)
     if names is not None:  # one-hot columns of the audience may differ from the training set's

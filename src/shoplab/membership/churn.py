@@ -163,6 +163,7 @@ def churn_features(
         "coupon_share": x.coupons / x.orders_lookback.nullif(0),
         "tenure_days": _days(cut_l, x.first_order),
     }
+    cols = {k: v for k, v in cols.items() if v is not None}
     x = x.select(**cols)
     if ef is not None:
         x = x.left_join(ef, "user_id").drop("user_id_right")
@@ -359,7 +360,13 @@ def churn_model(
     }
     tr = churn_dataset(tables, cutoff=train_cut, **kw)
     te = churn_dataset(tables, cutoff=test_cut, **kw)
-    feats = [c for c in tr.columns if c != "churned" and c in te.columns]
+    # a feature with no value at one cutoff (e.g. no user has feedback yet) tells the model nothing, and
+    # scikit-learn's binning fails on an all-missing column
+    feats = [
+        c
+        for c in tr.columns
+        if c != "churned" and c in te.columns and tr[c].notna().any() and te[c].notna().any()
+    ]
     if tr["churned"].nunique() < 2 or te["churned"].nunique() < 2:
         raise ValueError("churn_model needs both churned and retained users in the training and test windows")
     return _churn_model(

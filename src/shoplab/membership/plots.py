@@ -119,6 +119,13 @@ def plot_heatmap(
 def plot_tier_counts(counts: pd.DataFrame, *, title: str | None = None, ax=None, lang: str | None = None):
     """Stacked area of members by tier per month (``tier_counts``)."""
     ax = _ax(ax)
+    if counts.empty or not len(counts.columns):  # e.g. an empty tier_history: no member holds a tier
+        ax.text(0.5, 0.5, tr("No member holds a tier in these months", "这些月份没有会员持有等级", lang),
+                ha="center", va="center", transform=ax.transAxes, color="#57606a")  # fmt: skip
+        ax.set_axis_off()
+        if title:
+            ax.set_title(title)
+        return ax
     x = np.arange(len(counts))
     ax.stackplot(
         x,

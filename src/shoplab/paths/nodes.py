@@ -132,4 +132,5 @@ def _with_ci(df: pd.DataFrame, key: str) -> pd.DataFrame:
     df["converted"] = df["converted"].fillna(0).astype("int64")
     df["conversion"] = df.converted / df.sessions
     df["ci_low"], df["ci_high"] = wilson_interval(df.converted, df.sessions)
-    return df.sort_values("sessions", ascending=False).reset_index(drop=True)
+    # ties in sessions by key, so that the engine's row order never reorders the table
+    return df.sort_values(["sessions", key], ascending=[False, True], kind="stable").reset_index(drop=True)

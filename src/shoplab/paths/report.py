@@ -649,7 +649,13 @@ def plot_transition_heatmap(
     if ax is None:
         _, ax = plt.subplots(figsize=(9, 0.42 * len(matrix) + 1.8))
     im = ax.imshow(
-        matrix.values, cmap="Blues", vmin=0, vmax=max(float(matrix.values.max()), 1e-9), aspect="auto"
+        matrix.values,
+        cmap="Blues",
+        vmin=0,
+        vmax=max(
+            float(matrix.values.max()) if matrix.size else 0.0, 1e-9
+        ),  # empty: no transition in the month
+        aspect="auto",
     )
     ax.set_xticks(
         range(matrix.shape[1]),

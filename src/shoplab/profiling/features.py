@@ -193,7 +193,7 @@ def user_features(
         oi = shop.order_items
         if "category" not in oi.columns and shop.has("items") and "category" in shop.items.columns:
             it = shop.items
-            oi = oi.left_join(it.select("item_id", "category"), "item_id")
+            oi = oi.left_join(it.select("item_id", "category"), "item_id").drop("item_id_right")
         if "category" in oi.columns:
             po = o.filter(paid & in_w).select("order_id", "user_id")
             lines = oi.join(po, "order_id").mutate(value=oi.price * oi.quantity)

@@ -25,31 +25,36 @@ PERSONA_FEATURES: dict[str, tuple[str, str, str]] = {
 def persona_matrix(features: pd.DataFrame, *, window_days: float = 365.0) -> pd.DataFrame:
     """The behavioural feature matrix personas cluster on, from :func:`user_features`.
 
-    Users with neither a session nor a paid order in the window are left out (nothing to describe).
-    Missing values are filled with neutral values (no orders: AOV 0, shares 0).
+    Users with neither a session (an event day when there are no sessions) nor a paid order in the window are
+    left out (nothing to describe). Missing values are filled with neutral values (no orders: AOV 0, shares 0).
+    Features whose inputs the data lacks are left out: ``visits_per_month`` and ``conversion`` without
+    ``sessions`` (events without ``session_id``), ``app_share`` without it (events without ``platform``).
 
-    Returns a DataFrame indexed by ``user_id`` with the columns of :data:`PERSONA_FEATURES`.
+    Returns a DataFrame indexed by ``user_id`` with the columns of :data:`PERSONA_FEATURES` the data allows.
     """
-    need = ["user_id", "sessions", "frequency", "aov", "discount_share", "refund_rate", "tenure_days"]
-    need += ["last_visit_days", "app_share"]
+    need = ["user_id", "frequency", "aov", "discount_share", "refund_rate", "tenure_days", "last_visit_days"]
     check_columns(features, need, "persona_matrix")
-    df = features[(features.sessions > 0) | (features.frequency > 0)]
+    has_sessions = "sessions" in features.columns
+    if not has_sessions:
+        check_columns(features, ["active_days"], "persona_matrix (without sessions)")
+    visits = features.sessions if has_sessions else features.active_days
+    df = features[(visits > 0) | (features.frequency > 0)]
     months = np.clip(np.minimum(df.tenure_days.to_numpy(dtype="float64"), window_days), 30.4, None) / 30.4
-    sessions = df.sessions.to_numpy(dtype="float64")
-    x = pd.DataFrame(
-        {
-            "visits_per_month": np.log1p(sessions / months),
-            "conversion": df.frequency.to_numpy(dtype="float64") / np.maximum(sessions, 1.0),
-            "aov_log": np.log1p(df.aov.fillna(0).to_numpy(dtype="float64")),
-            "discount_share": df.discount_share.fillna(0).to_numpy(dtype="float64"),
-            "refund_rate": df.refund_rate.fillna(0).to_numpy(dtype="float64"),
-            "tenure_log": np.log1p(df.tenure_days.fillna(0).to_numpy(dtype="float64")),
-            "last_visit_log": np.log1p(df.last_visit_days.fillna(df.tenure_days).to_numpy(dtype="float64")),
-            "app_share": df.app_share.fillna(0).to_numpy(dtype="float64"),
-        },
-        index=pd.Index(df.user_id.to_numpy(), name="user_id"),
-    )
-    return x
+    cols = {}
+    if has_sessions:
+        sessions = df.sessions.to_numpy(dtype="float64")
+        cols["visits_per_month"] = np.log1p(sessions / months)
+        cols["conversion"] = df.frequency.to_numpy(dtype="float64") / np.maximum(sessions, 1.0)
+    cols |= {
+        "aov_log": np.log1p(df.aov.fillna(0).to_numpy(dtype="float64")),
+        "discount_share": df.discount_share.fillna(0).to_numpy(dtype="float64"),
+        "refund_rate": df.refund_rate.fillna(0).to_numpy(dtype="float64"),
+        "tenure_log": np.log1p(df.tenure_days.fillna(0).to_numpy(dtype="float64")),
+        "last_visit_log": np.log1p(df.last_visit_days.fillna(df.tenure_days).to_numpy(dtype="float64")),
+    }
+    if "app_share" in features.columns:
+        cols["app_share"] = df.app_share.fillna(0).to_numpy(dtype="float64")
+    return pd.DataFrame(cols, index=pd.Index(df.user_id.to_numpy(), name="user_id"))
 
 
 class Personas:

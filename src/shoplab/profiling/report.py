@@ -834,6 +834,17 @@ def plot_personas(
     ax.set_ylabel(tr("persona", "画像群体", lang))
     ax.legend(loc="lower right")
     ax.grid(axis="y", visible=False)
+    if describe.revenue_share.isna().all():  # no revenue in the window: no share to rank by
+        top = describe.loc[describe.user_share.idxmax()]
+        ax.set_title(
+            tr(
+                f"'{top['name']}' is the largest persona ({top['user_share']:.0%} of active users); no revenue in "
+                "the window",
+                f"「{persona_name(top['name'], 'zh')}」是最大的画像群体（占活跃用户 {top['user_share']:.0%}）；窗口内没有成交",
+                lang,
+            )
+        )
+        return ax
     top = describe.loc[describe.revenue_share.idxmax()]
     us, rs = f"{top['user_share']:.0%}", f"{top['revenue_share']:.0%}"
     ax.set_title(
@@ -870,7 +881,7 @@ def plot_spend_by(
             fontsize=8,
             color="#555",
         )
-    ax.set_ylim(0, max(float(table.revenue_per_user.max()), 1.0) * 1.15)
+    ax.set_ylim(0, max(float(np.nan_to_num(table.revenue_per_user.max())), 1.0) * 1.15)  # no users: NaN
     ax.yaxis.set_major_formatter(yuan_formatter())
     w = _window(window_months, period, lang)
     ax.set_ylabel(tr(f"revenue per user ({w}, ¥)", f"人均消费（{w}，¥）", lang))
