@@ -123,18 +123,23 @@ def churn_features(
     o_all = o_all.filter(o_all.ts < cut)
     o = gross_orders(o_all)
     refunded = is_refunded(o) | (refund_amount(o) > 0)
-    coupon = o.coupon_id.notnull() if "coupon_id" in o.columns else ibis.literal(False)
     in_lb = o.ts >= lo
     settled = in_lb & (o.ts < cut - _dt.timedelta(days=refund_settle_days))
+    # refund and coupon shares only when the orders say so (without the columns they are unknown, not 0)
+    has_refunds = "status" in o.columns or "refund_amount" in o.columns
+    has_coupons = "coupon_id" in o.columns
+    shares = {}
+    if has_refunds:
+        shares |= dict(refunds=o.count(where=settled & refunded), settled_orders=o.count(where=settled))
+    if has_coupons:
+        shares["coupons"] = o.count(where=in_lb & o.coupon_id.notnull())
     of = o.group_by("user_id").aggregate(
         last_order=o.ts.max(),
         first_order=o.ts.min(),
         orders_lookback=o.count(where=in_lb),
         orders_90d=o.count(where=o.ts >= cut - _dt.timedelta(days=90)),
         gmv_lookback=o.amount.sum(where=in_lb),
-        refunds=o.count(where=settled & refunded),
-        settled_orders=o.count(where=settled),
-        coupons=o.count(where=in_lb & coupon),
+        **shares,
     )
     pop = o.filter(in_lb).select("user_id")
     events = _get(tables, "events")
@@ -159,8 +164,8 @@ def churn_features(
         "orders_90d": x.orders_90d.fill_null(0),
         "gmv_lookback": x.gmv_lookback.fill_null(0),
         "aov": x.gmv_lookback / x.orders_lookback.nullif(0),
-        "refund_share": x.refunds / x.settled_orders.nullif(0),
-        "coupon_share": x.coupons / x.orders_lookback.nullif(0),
+        "refund_share": x.refunds / x.settled_orders.nullif(0) if has_refunds else None,
+        "coupon_share": x.coupons / x.orders_lookback.nullif(0) if has_coupons else None,
         "tenure_days": _days(cut_l, x.first_order),
     }
     cols = {k: v for k, v in cols.items() if v is not None}
