@@ -112,6 +112,10 @@ def run_notebook(path: str | Path, parameters: dict[str, Any], *, dpi: int = 30)
                 plt.close("all")
     finally:
         IPython.display.display = real_display
+        # a notebook sets the report language for the process: later tests in this process start in English
+        from shoplab.i18n import set_lang
+
+        set_lang("en")
     return run
 
 
