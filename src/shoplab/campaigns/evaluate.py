@@ -93,12 +93,15 @@ class Evaluation:
         Per-user outcome tables by campaign id (for segments, uplift and checks).
     confidence
         Interval level used.
+    pre_days
+        Length of the CUPED pre-period the outcomes were built with.
     """
 
     summary: pd.DataFrame
     effects: pd.DataFrame
     outcomes: dict[str, pd.DataFrame] = field(default_factory=dict)
     confidence: float = 0.95
+    pre_days: int = 28
 
 
 def _money(out: pd.DataFrame, n_t: int, confidence: float, cost: float, cuped: bool = True) -> dict:
@@ -214,7 +217,9 @@ def evaluate_campaigns(
     eff = pd.concat(effects, ignore_index=True) if effects else pd.DataFrame()
     if len(eff):
         eff = eff[["campaign_id"] + [c for c in eff.columns if c != "campaign_id"]]
-    return Evaluation(summary=summary, effects=eff, outcomes=outcomes, confidence=confidence)
+    return Evaluation(
+        summary=summary, effects=eff, outcomes=outcomes, confidence=confidence, pre_days=pre_days
+    )
 
 
 def _verdict(r: dict, confidence: float) -> str:

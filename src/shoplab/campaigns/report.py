@@ -409,7 +409,8 @@ def after_campaign(
         if r.get("has_control"):
             pf = post_window_effect(shop.orders, shop.campaign_assignments, campaign_id=r["campaign_id"],
                                     start_ts=r["start_ts"], end_ts=r["end_ts"], post_days=post_days,
-                                    pre_days=pre_days, cuped=cuped, confidence=confidence)  # fmt: skip
+                                    pre_days=pre_days, cuped=cuped, confidence=confidence,
+                                    outcomes=ev.outcomes.get(r["campaign_id"]) if ev.pre_days == pre_days else None)  # fmt: skip
             row |= dict(post_days=post_days, post_lift_revenue_per_user=pf["abs_lift"],
                         post_ci_low=pf["ci_low"], post_ci_high=pf["ci_high"], post_max_dip=pf["max_dip"],
                         post_max_dip_share=pf["max_dip_share"], window_lift_revenue_per_user=pf["window_lift"],

@@ -117,7 +117,7 @@ def lift_by_segment(
 
 def post_window_effect(
     orders, assignments, *, campaign_id: str, start_ts, end_ts, post_days: int = 14, pre_days: int = 28,
-    cuped: bool = True, confidence: float = 0.95,
+    cuped: bool = True, confidence: float = 0.95, outcomes: pd.DataFrame | None = None,
 ) -> dict:  # fmt: skip
     """Pull-forward check: revenue per assigned user in the ``post_days`` after the campaign, treatment minus
     control, and the cumulative lift over the campaign window and those days together.
@@ -129,7 +129,9 @@ def post_window_effect(
     evidence of no pull-forward: ``max_dip`` is the largest dip per assigned user it cannot rule out
     (``-ci_low``, 0 when the interval is above zero) and ``max_dip_share`` that dip as a share of the in-window
     lift (NaN when the in-window lift is not positive). Because the same covariate adjusts each window, the
-    cumulative lift is exactly the in-window lift plus the post-window lift.
+    cumulative lift is exactly the in-window lift plus the post-window lift. ``outcomes`` is the campaign's
+    in-window :func:`~shoplab.campaigns.effect.assigned_outcomes` table when the caller has it already (an
+    :class:`~shoplab.campaigns.evaluate.Evaluation` keeps them), so it is not queried again.
 
     Returns
     -------
@@ -145,8 +147,10 @@ def post_window_effect(
             "window_ci_high", "cumulative_lift", "cumulative_ci_low", "cumulative_ci_high", "cumulative_p_value",
             "max_dip", "max_dip_share", "variance_reduction")  # fmt: skip
     res: dict = dict.fromkeys(keys, math.nan) | dict(cuped=cuped, post_days=post_days, pre_days=pre_days)
-    win = assigned_outcomes(orders, assignments, campaign_id=campaign_id, start_ts=start_ts, end_ts=end_ts,
-                            pre_days=pre_days)  # fmt: skip
+    win = outcomes
+    if win is None:
+        win = assigned_outcomes(orders, assignments, campaign_id=campaign_id, start_ts=start_ts, end_ts=end_ts,
+                                pre_days=pre_days)  # fmt: skip
     post_start = pd.Timestamp(end_ts) + pd.Timedelta(seconds=1)
     post = assigned_outcomes(orders, assignments, campaign_id=campaign_id, start_ts=post_start,
                              end_ts=post_start + pd.Timedelta(days=post_days) - pd.Timedelta(seconds=1),
