@@ -420,8 +420,8 @@ def test_data_without_a_complete_month_defaults_to_its_only_month_with_a_note(tm
         ({}, r"the folder is empty"),
         (
             {"ExportOrderList202411.csv": "订单编号,买家会员名,买家实际支付金额\n1,a,3\n"},
-            r"found ExportOrderList202411\.csv\. These look like a Taobao order export; convert them to the "
-            r"contract \(see docs/data-contract\.md\)",
+            r"found ExportOrderList202411\.csv\. These look like a Taobao order export; shoplab import "
+            r"taobao-orders \S+ --out DIR converts such files to the contract \(see docs/importing\.md\)",
         ),
         (
             {"orders_export_1.csv": "Name,Email,Financial Status\n#1,a@b,paid\n"},

@@ -316,9 +316,20 @@ def connect(
 
 # -- a source with no contract table ------------------------------------------------------------------
 # Platform exports people hand over instead of contract tables: (what they are, file-name prefixes, header words)
+# what a platform's own export looks like, and the `shoplab import` format that converts it
 _EXPORTS = (
-    ("a Taobao order export", ("exportorderlist", "exportorderdetaillist"), ("订单编号", "买家会员名")),
-    ("a Shopify export", ("orders_export", "customers_export", "products_export"), ("Financial Status",)),
+    (
+        "a Taobao order export",
+        "taobao-orders",
+        ("exportorderlist", "exportorderdetaillist"),
+        ("订单编号", "买家会员名"),
+    ),
+    (
+        "a Shopify export",
+        "shopify-orders",
+        ("orders_export", "customers_export", "products_export"),
+        ("Financial Status",),
+    ),
 )
 _OTHER_FORMATS = {".xlsx": "Excel", ".xls": "Excel", ".json": "JSON", ".tsv": "TSV", ".txt": "text"}
 
@@ -365,7 +376,7 @@ def _no_table_message(shop: Shop) -> str:
         return head + "the folder is empty"
     shown = ", ".join(found[:8]) + (f" and {len(found) - 8} more" if len(found) > 8 else "")
     hints = []
-    for what, prefixes, words in _EXPORTS:
+    for what, fmt, prefixes, words in _EXPORTS:
         hits = [
             n
             for n in found
@@ -373,11 +384,11 @@ def _no_table_message(shop: Shop) -> str:
             or (n.lower().endswith(".csv") and all(w in _header(folder / n) for w in words))
         ]
         if hits:
+            how = f"shoplab import {fmt} {folder} --out DIR converts such files to the contract (see docs/importing.md)"
             hints.append(
-                f"these look like {what}; convert them to the contract (see docs/data-contract.md)"
+                f"these look like {what}; {how}"
                 if len(hits) == len(found)
-                else f"{', '.join(hits[:3])} look{'s' if len(hits) == 1 else ''} like {what}; convert "
-                "it to the contract (see docs/data-contract.md)"
+                else f"{', '.join(hits[:3])} look{'s' if len(hits) == 1 else ''} like {what}; {how}"
             )
     if not hints:
         for n in found:
