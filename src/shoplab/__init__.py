@@ -25,3 +25,22 @@ __all__ = [
     "ReportError",
 ]
 __version__ = "0.1.0"
+
+#: the analysis packages and shared modules reachable as attributes (``shoplab.paths.funnel``), imported on
+#: first use so that ``import shoplab`` stays light
+_SUBMODULES = (
+    "overview", "profiling", "paths", "campaigns", "membership", "stats", "labels", "metrics", "orders",
+    "plots", "notebook", "importing", "sample", "periods", "data",
+)  # fmt: skip
+
+
+def __getattr__(name: str):
+    if name in _SUBMODULES:
+        import importlib
+
+        return importlib.import_module(f".{name}", __name__)
+    raise AttributeError(f"module 'shoplab' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_SUBMODULES))

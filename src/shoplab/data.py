@@ -73,6 +73,26 @@ def as_table(data: Any) -> ir.Table:
     raise TypeError(f"expected an Ibis table or a pandas DataFrame, got {type(data).__name__}")
 
 
+def require_columns(data: Any, table: str, columns: Iterable[str], *, what: str | None = None) -> ir.Table:
+    """The one input check of the analyses: ``as_table(data)`` after checking that ``columns`` are present.
+
+    Raises :class:`~shoplab.errors.DataContractError` naming the table, every missing column and the columns
+    present. A pandas DataFrame must also have no empty values in the columns among ``columns`` that the data
+    contract requires for ``table`` (:func:`refuse_nulls`). ``what`` describes the table in the message when
+    it is not a contract table by name (``"events (breakdown columns)"``).
+    """
+    needed = list(dict.fromkeys(columns))
+    t = as_table(data)
+    missing = [c for c in needed if c not in t.columns]
+    if missing:
+        raise DataContractError(
+            f"table '{what or table}' lacks column(s) {', '.join(repr(c) for c in missing)}; "
+            f"columns present: {', '.join(t.columns)}"
+        )
+    refuse_nulls(data, table, needed)
+    return t
+
+
 def refuse_nulls(data: Any, name: str, columns: Iterable[str], *, contract_required: bool = True) -> None:
     """Refuse a pandas DataFrame with empty (null) values in ``columns`` (a shop's tables were validated on
     opening; this covers frames handed to a helper directly). With ``contract_required`` only the columns the

@@ -25,7 +25,7 @@ class MissingTableError(ShoplabError, AttributeError):
     """A table a report or function needs is not in the data source."""
 
 
-class DataContractError(ShoplabError):
+class DataContractError(ShoplabError, ValueError):
     """Data breaks the contract in docs/data-contract.md (missing column, bad values, duplicates ...)."""
 
 

@@ -4,8 +4,8 @@ Every report notebook has a ``lang`` parameter. Its setup cell calls :func:`set_
 report helpers (findings, chart titles and axis labels, notes, table captions) speak that language unless a call
 passes ``lang=`` itself. Text lives next to the code that uses it, as pairs: ``tr("Orders", "订单数")``.
 
-Markdown cells of a notebook carry the tag ``lang-en`` or ``lang-zh``; the report runner keeps the cells of the
-report's language and drops the others (untagged cells are shown in both).
+A notebook's Markdown cells are written in English, each with its Chinese text in ``metadata.shoplab.zh``: an
+analyst in JupyterLab reads the prose once, and the report runner shows the Chinese text in a Chinese report.
 """
 
 from __future__ import annotations

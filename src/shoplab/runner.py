@@ -241,7 +241,9 @@ def report_lang(spec: ReportSpec, params: dict[str, Any]) -> str:
 def render_html(nb, title: str, lang: str = "en", notes: list[str] | None = None) -> str:
     """Render an executed notebook: inputs and parameter cells hidden, metric outputs and stderr dropped.
 
-    Markdown cells tagged ``lang-xx`` appear only in a report whose language is ``xx``. ``notes`` (text in the
+    A Markdown cell is written in English with its Chinese text in ``metadata.shoplab.zh`` (so an analyst in
+    JupyterLab reads the prose once); a Chinese report shows that text instead. Cells tagged ``lang-xx`` (the
+    older form of a notebook's own prose) appear only in a report whose language is ``xx``. ``notes`` (text in the
     report's language) are shown as a warning box under the title, e.g. that the data covers part of the month.
     """
     import nbformat
@@ -256,6 +258,9 @@ def render_html(nb, title: str, lang: str = "en", notes: list[str] | None = None
             continue
         if _lang_tag(cell) not in (None, lang):
             continue
+        zh = cell.get("metadata", {}).get("shoplab", {}).get("zh")
+        if cell.cell_type == "markdown" and lang == "zh" and zh:
+            cell.source = zh
         if cell.cell_type == "code":
             cell.outputs = [
                 o

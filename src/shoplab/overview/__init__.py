@@ -29,11 +29,11 @@ import math
 import ibis
 import pandas as pd
 
-from .data import Shop
-from .i18n import tr
-from .notebook import Finding, fmt_change, fmt_value, record
-from .orders import REFUND_SETTLE_DAYS, gross_orders, is_refunded, net_amount
-from .periods import Period
+from ..data import Shop
+from ..i18n import tr
+from ..notebook import Finding, fmt_change, fmt_value, record
+from ..orders import REFUND_SETTLE_DAYS, gross_orders, is_refunded, net_amount
+from ..periods import Period
 
 __all__ = [
     "KPIS",

@@ -1,0 +1,1 @@
+"""Glossary data files (``*.toml``), read by :mod:`shoplab.labels`."""

@@ -1,0 +1,80 @@
+"""shoplab.stats: the one implementation of the reports' tests and intervals, against independent oracles."""
+
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from scipy import stats as sps
+
+from shoplab import stats
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(1, 400), st.integers(1, 400), st.data())
+def test_two_proportions_matches_the_textbook_unpooled_test(n1, n2, data):
+    x1, x2 = data.draw(st.integers(0, n1)), data.draw(st.integers(0, n2))
+    r = stats.two_proportions(x1, n1, x2, n2)
+    p1, p2 = x1 / n1, x2 / n2
+    se = math.sqrt(p1 * (1 - p1) / n1 + p2 * (1 - p2) / n2)
+    assert float(r["difference"]) == pytest.approx(p1 - p2)
+    if se > 0:
+        p = 2 * sps.norm.sf(abs(p1 - p2) / se)
+        assert float(r["p_value"]) == pytest.approx(p, rel=1e-9, abs=1e-300)
+        assert float(r["ci_low"]) == pytest.approx(p1 - p2 - 1.959963984540054 * se)
+        # the interval excludes 0 exactly when the test rejects at 5%
+        assert (float(r["ci_low"]) > 0 or float(r["ci_high"]) < 0) == (float(r["p_value"]) < 0.05)
+
+
+def test_bonferroni_interval_is_the_plain_one_at_the_adjusted_level():
+    adj = stats.two_proportions(30, 100, 45, 110, tests=4)
+    plain = stats.two_proportions(30, 100, 45, 110, confidence=1 - 0.05 / 4)
+    assert float(adj["ci_low"]) == pytest.approx(float(plain["ci_low"]))
+    assert float(adj["p_adjusted"]) == pytest.approx(min(1.0, 4 * float(plain["p_value"])))
+
+
+def test_scalar_two_proportion_is_treatment_minus_control_with_a_typed_result():
+    r = stats.two_proportion(45, 110, 30, 100)
+    assert r.estimate == pytest.approx(45 / 110 - 30 / 100) == pytest.approx(r["abs_lift"])
+    assert r.method == "unpooled two-proportion z test"
+    v = stats.two_proportions(45, 110, 30, 100)
+    assert (r.ci_low, r.ci_high, r.p_value) == pytest.approx(
+        (float(v["ci_low"]), float(v["ci_high"]), float(v["p_value"]))
+    )
+    # relative lift contains 0 exactly when the absolute interval does
+    assert (r["rel_ci_low"] > 0) == (r.ci_low > 0)
+
+
+def test_empty_groups_give_nan_in_arrays():
+    r = stats.two_proportions(np.array([1, 0]), np.array([10, 0]), np.array([2, 1]), np.array([10, 5]))
+    assert not np.isnan(r["p_value"][0]) and np.isnan(r["p_value"][1])
+
+
+@pytest.mark.parametrize("k,n", [(0, 10), (3, 10), (10, 10), (1, 1), (57, 400)])
+def test_wilson_matches_scipy(k, n):
+    lo, hi = stats.wilson(k, n)
+    ci = sps.binomtest(k, n).proportion_ci(method="wilson")
+    assert (float(lo), float(hi)) == pytest.approx((ci.low, ci.high), abs=1e-12)
+
+
+def test_nps_interval_hand_worked():
+    # 50 promoters, 20 detractors, 100 answers: NPS 30; var = (0.5 + 0.2 - 0.09) / 100 = 0.0061
+    r = stats.nps_interval(50, 20, 100)
+    se = math.sqrt(0.0061) * 100
+    assert r.estimate == pytest.approx(30.0)
+    assert (r.ci_low, r.ci_high) == pytest.approx((30 - 1.96 * se, 30 + 1.96 * se))
+    lo, hi = r  # unpacks as the (low, high) pair it used to be
+    assert (lo, hi) == (r.ci_low, r.ci_high)
+    assert math.isnan(stats.nps_interval(0, 0, 0).estimate)
+
+
+def test_welch_matches_scipy_and_names_its_method():
+    rng = np.random.default_rng(3)
+    a, b = rng.normal(1, 2, 40), rng.normal(0.5, 1, 55)
+    r = stats.welch(a, b)
+    ref = sps.ttest_ind(a, b, equal_var=False)
+    ci = ref.confidence_interval(0.95)
+    assert r.p_value == pytest.approx(ref.pvalue)
+    assert (r.ci_low, r.ci_high) == pytest.approx((ci.low, ci.high))
+    assert r.method == "Welch t test"
