@@ -305,3 +305,28 @@ def test_title_lines_above_the_header(tmp_path, salt, kind):
     (entry,) = json.loads((out / "_import.json").read_text(encoding="utf-8"))["imports"]
     bad = next(d for d in entry["rows_dropped"] if d["reason"].startswith("amount"))
     assert bad["example"]["line"] == (11 if kind == "csv" else 12)  # file line of the "abc" row
+
+
+def test_an_order_without_address_keeps_the_known_city(tmp_path, salt):
+    """Newer wins, but an empty value does not erase a known one: within one file and across imports."""
+    first = [r[:] for r in SEPT[:1]]  # 小明同学, 杭州 (September)
+    later = [r[:] for r in SEPT[:1]]
+    later[0][0], later[0][6] = (
+        '="202410090000000009"',
+        "",
+    )  # a later order of hers, shipped without an address
+    later[0][8] = later[0][9] = "2024-10-09 09:00:00"
+    out = tmp_path / "shop"
+    both = write_csv(tmp_path / "both.csv", [HEADER, *first, *later])
+    assert run_import("taobao-orders", both, "--out", out) == 0
+    assert pd.read_parquet(out / "users.parquet").city.tolist() == ["杭州市"]
+    out2 = tmp_path / "shop2"
+    assert run_import("taobao-orders", write_csv(tmp_path / "a.csv", [HEADER, *first]), "--out", out2) == 0
+    assert run_import("taobao-orders", write_csv(tmp_path / "b.csv", [HEADER, *later]), "--out", out2) == 0
+    assert pd.read_parquet(out2 / "users.parquet").city.tolist() == ["杭州市"]
+    moved = [r[:] for r in later]
+    moved[0][0], moved[0][6] = '="202411010000000010"', "上海 上海市 徐汇区 漕溪北路1号"
+    moved[0][8] = moved[0][9] = "2024-11-01 09:00:00"
+    assert run_import("taobao-orders", write_csv(tmp_path / "c.csv", [HEADER, *moved]), "--out", out2) == 0
+    u = pd.read_parquet(out2 / "users.parquet")
+    assert u.city.tolist() == ["上海市"] and len(u) == 1

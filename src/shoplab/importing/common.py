@@ -198,3 +198,13 @@ def blank_rows(frame: pd.DataFrame) -> pd.Series:
             filled[filled] = col[filled].str.strip().ne("")
             blank[filled[filled].index] = False
     return blank
+
+
+def latest_known(users: pd.DataFrame, *, key: str = "user_id", ts: str = "ts") -> pd.DataFrame:
+    """One row per ``key``: each column's value from the latest row (by ``ts``) that has one.
+
+    A buyer's latest order decides their city, unless it has none (shipped without an address): then the latest
+    earlier city is kept. The ``ts`` column is dropped.
+    """
+    u = users.sort_values(ts, kind="stable").drop(columns=ts)
+    return u.groupby(key, sort=True, dropna=False).last().reset_index()

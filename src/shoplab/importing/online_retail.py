@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .common import Context, Converted, Drops, Format, blank_rows, columns_of
+from .common import Context, Converted, Drops, Format, blank_rows, columns_of, latest_known
 from .parsing import RawFile, clean_text, parse_id, parse_number, parse_timestamp, read_table
 
 __all__ = ["ONLINE_RETAIL"]
@@ -178,8 +178,7 @@ def _convert(raw: RawFile, ctx: Context) -> Converted:
     order_items = sales[["order_id", "item_id", "quantity", "price"]].astype({"quantity": "int64"})
     items = sales.sort_values("ts", kind="stable").drop_duplicates("item_id", keep="last")
     items = items[["item_id", "name", "price"]].reset_index(drop=True)
-    users = orders.sort_values("ts", kind="stable").drop_duplicates("user_id", keep="last")
-    users = users[["user_id", "country"]].reset_index(drop=True)
+    users = latest_known(orders[["user_id", "ts", "country"]])
     return Converted(
         tables={
             "orders": orders[["order_id", "user_id", "ts", "amount", "status", "refund_amount", "country"]],

@@ -18,7 +18,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .common import Context, Converted, Drops, Format, blank_rows, columns_of, pseudonymise_ids
+from .common import Context, Converted, Drops, Format, blank_rows, columns_of, latest_known, pseudonymise_ids
 from .errors import ImportFormatError
 from .parsing import RawFile, clean_text, parse_id, parse_number, parse_timestamp
 
@@ -172,7 +172,7 @@ def _convert(raw: RawFile, ctx: Context) -> Converted:
                 v = clean_text(f[col[c]])
                 val = v.where(v.notna(), val)
         u[out_name] = val[o].to_numpy()
-    u = u.sort_values("ts", kind="stable").drop_duplicates("user_id", keep="last").drop(columns="ts")
+    u = latest_known(u)
 
     order_ok = pd.Series(o, index=f.index).groupby(key).transform("max").fillna(False).astype(bool).to_numpy()
     # lines of orders dropped at order level were already dropped with their order's reason

@@ -1,7 +1,8 @@
 """The output folder of an import: contract tables as Parquet, ``_import.json`` and ``_shop.json``.
 
 Incremental by key: rows a new file brings replace the rows with the same key already in the folder (the newer
-file wins), other rows stay. Keys: ``orders.order_id``, ``users.user_id``, ``items.item_id``, all lines of an
+file wins; for ``users`` an empty value of the newer row keeps the older known one, so an order shipped without
+an address does not erase a city), other rows stay. Keys: ``orders.order_id``, ``users.user_id``, ``items.item_id``, all lines of an
 ``order_items.order_id``, and ``events`` rows by (user_id, item_id, event, ts). A file whose sha256 is already in
 ``_import.json`` is skipped, so importing the same file twice changes nothing.
 """
@@ -39,6 +40,14 @@ _ORDER = {
     "items": "item_id",
     "order_items": "order_id, item_id",
 }
+
+
+#: tables whose rows describe an entity over time: a newer row's empty values keep the older known ones
+_COALESCE = ("users",)
+
+
+def _columns(con, path: Path) -> list[str]:
+    return [r[0] for r in con.execute(f"DESCRIBE SELECT * FROM read_parquet('{path}')").fetchall()]
 
 
 def read_manifest(folder: str | Path) -> dict | None:
@@ -210,8 +219,19 @@ class Store:
         replaced = con.execute(
             f"SELECT count(*) FROM {o_src} o WHERE EXISTS (SELECT 1 FROM {n_src} n WHERE {on})"
         ).fetchone()[0]
+        newer = f"SELECT * FROM {n_src}"
+        if table in _COALESCE:
+            # a user's newer row updates what it knows and keeps the rest: an order shipped without an address
+            # must not erase the city an earlier export gave
+            cn, co = _columns(con, new_path), _columns(con, final)
+            sel = ", ".join(
+                f'COALESCE(n."{c}", o."{c}") AS "{c}"' if c in co and c not in keys else f'n."{c}"'
+                for c in cn
+            )
+            sel += "".join(f', o."{c}"' for c in co if c not in cn)
+            newer = f"SELECT {sel} FROM {n_src} n LEFT JOIN {o_src} o ON {on}"
         query = (
-            f"SELECT * FROM {n_src} UNION ALL BY NAME "
+            f"{newer} UNION ALL BY NAME "
             f"SELECT * FROM {o_src} o WHERE NOT EXISTS (SELECT 1 FROM {n_src} n WHERE {on})"
         )
         self._copy_sorted(query, table, final, con=con)

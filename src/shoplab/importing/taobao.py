@@ -19,7 +19,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .common import Context, Converted, Drops, Format, blank_rows, columns_of, pseudonymise_ids
+from .common import Context, Converted, Drops, Format, blank_rows, columns_of, latest_known, pseudonymise_ids
 from .parsing import RawFile, clean_text, parse_id, parse_number, parse_timestamp
 
 __all__ = ["TAOBAO_ORDERS", "TAOBAO_ITEMS", "split_address"]
@@ -135,7 +135,7 @@ def _convert_orders(raw: RawFile, ctx: Context) -> Converted:
             "city": city[k].to_numpy(),
         }
     )
-    u = u.sort_values("ts", kind="stable").drop_duplicates("user_id", keep="last").drop(columns="ts")
+    u = latest_known(u)
     return Converted(
         tables={"orders": orders, "users": u.reset_index(drop=True)},
         rows_read=len(f),
