@@ -67,6 +67,9 @@ def test_data_quality_shows_the_import_summary(usd_shop, sample_dir):
     ) in en
     zh = data_quality(shop, lang="zh").data
     assert "数据由 shoplab import（shopify-orders）从 1 个文件导入：读取 10 行，导入 7 行，舍弃 3 行" in zh
+    # the reasons in Chinese too (the manifest keeps both)
+    assert "（无 Email：无法识别买家 2 行；舍弃商品行：Lineitem quantity 不是整数 1 行）" in zh
+    assert "Email: the buyer" not in zh
     assert "shoplab import" not in data_quality(shoplab.connect(sample_dir), lang="en").data
 
 

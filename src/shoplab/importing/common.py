@@ -72,6 +72,10 @@ class Context:
     options: dict[str, Any] = field(default_factory=dict)  # format-specific (the mapping file ...)
 
 
+#: why rows were left out: English, or an (English, Chinese) pair; ``_import.json`` keeps both
+Reason = str | tuple[str, str]
+
+
 class Drops:
     """The ledger of input rows left out, by reason, each with a count and an example (file line number and
     the non-personal columns the format names)."""
@@ -82,14 +86,21 @@ class Drops:
         self.reasons: dict[str, dict] = {}
         self.keep = pd.Series(True, index=raw.frame.index) if raw is not None else None
 
-    def drop(self, reason: str, cond: pd.Series | np.ndarray) -> int:
+    def drop(self, reason: Reason, cond: pd.Series | np.ndarray) -> int:
         """Leave out the rows still kept where ``cond`` holds, under ``reason``; returns how many."""
         cond = pd.Series(np.asarray(cond, dtype=bool), index=self.keep.index) & self.keep
         n = self.add(reason, cond)
         self.keep &= ~cond
         return n
 
-    def add(self, reason: str, mask: pd.Series | np.ndarray, example: dict | None = None) -> int:
+    def _entry(self, reason: Reason, example: dict) -> dict:
+        en, zh = (reason, None) if isinstance(reason, str) else reason
+        entry = self.reasons.setdefault(en, {"reason": en, "rows": 0, "example": example})
+        if zh:
+            entry["reason_zh"] = zh
+        return entry
+
+    def add(self, reason: Reason, mask: pd.Series | np.ndarray, example: dict | None = None) -> int:
         """Count the rows where ``mask`` is true under ``reason``; returns how many."""
         mask = pd.Series(np.asarray(mask, dtype=bool))
         n = int(mask.sum())
@@ -101,14 +112,12 @@ class Drops:
             for c in self.example_columns:
                 if c in self.raw.frame.columns and str(self.raw.frame[c].iat[i]).strip():
                     example[c] = str(self.raw.frame[c].iat[i]).strip()
-        entry = self.reasons.setdefault(reason, {"reason": reason, "rows": 0, "example": example or {}})
-        entry["rows"] += n
+        self._entry(reason, example or {})["rows"] += n
         return n
 
-    def add_count(self, reason: str, n: int, example: dict) -> None:
+    def add_count(self, reason: Reason, n: int, example: dict) -> None:
         if n:
-            entry = self.reasons.setdefault(reason, {"reason": reason, "rows": 0, "example": example})
-            entry["rows"] += int(n)
+            self._entry(reason, example)["rows"] += int(n)
 
     @property
     def total(self) -> int:

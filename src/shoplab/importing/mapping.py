@@ -134,7 +134,7 @@ def _convert(raw: RawFile, ctx: Context) -> Converted:
         if c not in s["pseudonymise"]
     )
     d = Drops(raw, tuple(dict.fromkeys(examples)))
-    d.drop("blank row", blank_rows(f))
+    d.drop(("blank row", "空行"), blank_rows(f))
     tables: dict[str, pd.DataFrame] = {}
     notes: list[str] = []
     main = next(iter(spec))
@@ -163,13 +163,13 @@ def _convert(raw: RawFile, ctx: Context) -> Converted:
                 v, bad = text, pd.Series(False, index=f.index)
             req = contract.column(c) is not None and contract.column(c).required
             if name == main:
-                d.drop(f"{c} ({export}) unreadable", bad)
+                d.drop((f"{c} ({export}) unreadable", f"{c}（{export}）无法识别"), bad)
                 if req:
-                    d.drop(f"no {c} ({export})", v.isna())
+                    d.drop((f"no {c} ({export})", f"无 {c}（{export}）"), v.isna())
                 if kind in ("timestamp",):
-                    d.drop(f"{c} ({export}) in the future", v > ctx.now)
+                    d.drop((f"{c} ({export}) in the future", f"{c}（{export}）在未来"), v > ctx.now)
                 if contract.column(c) is not None and contract.column(c).non_negative:
-                    d.drop(f"negative {c} ({export})", v < 0)
+                    d.drop((f"negative {c} ({export})", f"{c}（{export}）为负"), v < 0)
             else:
                 bad_rows |= bad | (v.isna() if req else False)
             out[c] = v
@@ -180,7 +180,10 @@ def _convert(raw: RawFile, ctx: Context) -> Converted:
             key = KEYS.get(name)
             if key:
                 dup = frame[list(key)].where(d.keep, None).duplicated(keep="last") & d.keep
-                d.drop(f"{'+'.join(key)} repeated in the file (the last row kept)", dup)
+                k = "+".join(key)
+                d.drop(
+                    (f"{k} repeated in the file (the last row kept)", f"文件中 {k} 重复（保留最后一行）"), dup
+                )
             frame = frame[d.keep.to_numpy()]
         else:
             ok = d.keep & ~bad_rows

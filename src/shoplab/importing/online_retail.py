@@ -45,7 +45,10 @@ _EXAMPLE = (
     "CustomerID",
     "Customer ID",
 )
-UNMATCHED = "cancellation line with no earlier invoice of the same customer holding the same StockCode"
+UNMATCHED = (
+    "cancellation line with no earlier invoice of the same customer holding the same StockCode",
+    "取消行找不到同一客户更早且含相同 StockCode 的发票",
+)
 
 
 def _read(path, ctx: Context, sha: str) -> RawFile:
@@ -77,24 +80,30 @@ def _convert(raw: RawFile, ctx: Context) -> Converted:
     f = raw.frame
     col = columns_of(ONLINE_RETAIL, f)
     d = Drops(raw, _EXAMPLE)
-    d.drop("blank row", blank_rows(f))
+    d.drop(("blank row", "空行"), blank_rows(f))
     invoice, _ = parse_id(f[col["InvoiceNo"]])
-    d.drop("no invoice number", invoice.isna())
+    d.drop(("no invoice number", "无发票号"), invoice.isna())
     customer, _ = parse_id(f[col["CustomerID"]])
-    d.drop("no customer id (a guest sale: not attributable to a buyer)", customer.isna())
+    d.drop(
+        (
+            "no customer id (a guest sale: not attributable to a buyer)",
+            "无客户编号（游客购买，无法归到买家）",
+        ),
+        customer.isna(),
+    )
     stock = clean_text(f[col["StockCode"]])
-    d.drop("no StockCode", stock.isna())
+    d.drop(("no StockCode", "无 StockCode"), stock.isna())
     qty, bad_qty = parse_number(f[col["Quantity"]])
-    d.drop("Quantity is not a whole number", bad_qty | qty.isna() | (qty % 1 != 0))
+    d.drop(("Quantity is not a whole number", "Quantity 不是整数"), bad_qty | qty.isna() | (qty % 1 != 0))
     price, bad_price = parse_number(f[col["UnitPrice"]])
-    d.drop("price is not a number", bad_price | price.isna())
+    d.drop(("price is not a number", "价格不是数字"), bad_price | price.isna())
     ts, bad_ts = parse_timestamp(f[col["InvoiceDate"]], timezone=ctx.timezone)
-    d.drop("InvoiceDate unreadable", bad_ts | ts.isna())
-    d.drop("InvoiceDate in the future", ts > ctx.now)
+    d.drop(("InvoiceDate unreadable", "InvoiceDate 无法识别"), bad_ts | ts.isna())
+    d.drop(("InvoiceDate in the future", "InvoiceDate 在未来"), ts > ctx.now)
     cancel = invoice.str.upper().str.startswith("C").fillna(False).astype(bool)
-    d.drop("negative price", price < 0)
-    d.drop("negative Quantity outside a cancellation invoice", ~cancel & (qty < 0))
-    d.drop("positive Quantity on a cancellation invoice", cancel & (qty > 0))
+    d.drop(("negative price", "价格为负"), price < 0)
+    d.drop(("negative Quantity outside a cancellation invoice", "非取消发票上的负数量"), ~cancel & (qty < 0))
+    d.drop(("positive Quantity on a cancellation invoice", "取消发票上的正数量"), cancel & (qty > 0))
 
     k = d.keep
     lines = pd.DataFrame(

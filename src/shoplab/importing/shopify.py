@@ -75,9 +75,9 @@ def _convert(raw: RawFile, ctx: Context) -> Converted:
     f = raw.frame
     col = columns_of(SHOPIFY_ORDERS, f, optional=_OPTIONAL)
     d = Drops(raw, _EXAMPLE)
-    d.drop("blank row", blank_rows(f))
+    d.drop(("blank row", "空行"), blank_rows(f))
     name = clean_text(f[col["Name"]])
-    d.drop("no order Name", name.isna())
+    d.drop(("no order Name", "无订单 Name"), name.isna())
     key = name.where(d.keep)
     first = d.keep & ~key.duplicated() & key.notna()
 
@@ -87,38 +87,59 @@ def _convert(raw: RawFile, ctx: Context) -> Converted:
 
     email = clean_text(f[col["Email"]]).str.lower()
     order_email = email.where(d.keep).groupby(key).transform("first")
-    d.drop("no Email: the buyer cannot be identified", order_email.isna())
+    d.drop(("no Email: the buyer cannot be identified", "无 Email：无法识别买家"), order_email.isna())
     created, bad_created = parse_timestamp(f[col["Created at"]], timezone=ctx.timezone)
-    d.drop("Created at unreadable", order_value(bad_created.astype(float)).fillna(0).astype(bool))
+    d.drop(
+        ("Created at unreadable", "Created at 无法识别"),
+        order_value(bad_created.astype(float)).fillna(0).astype(bool),
+    )
     ts = order_value(created)
-    d.drop("no Created at", ts.isna())
-    d.drop("Created at in the future", ts > ctx.now)
+    d.drop(("no Created at", "无 Created at"), ts.isna())
+    d.drop(("Created at in the future", "Created at 在未来"), ts > ctx.now)
     total, bad_total = parse_number(f[col["Total"]])
-    d.drop("Total is not a number", order_value(bad_total.astype(float)).fillna(0).astype(bool))
+    d.drop(
+        ("Total is not a number", "Total 不是数字"),
+        order_value(bad_total.astype(float)).fillna(0).astype(bool),
+    )
     amount = order_value(total)
-    d.drop("no Total on the order's first row", amount.isna())
-    d.drop("negative Total", amount < 0)
+    d.drop(("no Total on the order's first row", "订单首行无 Total"), amount.isna())
+    d.drop(("negative Total", "Total 为负"), amount < 0)
     refunded_amt, bad_ref = parse_number(f[col["Refunded Amount"]])
-    d.drop("Refunded Amount is not a number", order_value(bad_ref.astype(float)).fillna(0).astype(bool))
+    d.drop(
+        ("Refunded Amount is not a number", "Refunded Amount 不是数字"),
+        order_value(bad_ref.astype(float)).fillna(0).astype(bool),
+    )
     discount, bad_disc = parse_number(f[col["Discount Amount"]])
-    d.drop("Discount Amount is not a number", order_value(bad_disc.astype(float)).fillna(0).astype(bool))
+    d.drop(
+        ("Discount Amount is not a number", "Discount Amount 不是数字"),
+        order_value(bad_disc.astype(float)).fillna(0).astype(bool),
+    )
     paid_at, _ = parse_timestamp(f[col["Paid at"]], timezone=ctx.timezone)
     cancelled_at, _ = parse_timestamp(f[col["Cancelled at"]], timezone=ctx.timezone)
     cancelled_text = clean_text(f[col["Cancelled at"]])
 
     # line rows: a bad line drops that row's line only (the order keeps its other lines)
     qty, bad_qty = parse_number(f[col["Lineitem quantity"]])
-    d.drop("line dropped: Lineitem quantity is not a whole number", bad_qty | (qty.notna() & (qty % 1 != 0)))
-    d.drop("line dropped: no Lineitem quantity", qty.isna())
-    d.drop("line dropped: negative Lineitem quantity", qty < 0)
+    d.drop(
+        ("line dropped: Lineitem quantity is not a whole number", "舍弃商品行：Lineitem quantity 不是整数"),
+        bad_qty | (qty.notna() & (qty % 1 != 0)),
+    )
+    d.drop(("line dropped: no Lineitem quantity", "舍弃商品行：无 Lineitem quantity"), qty.isna())
+    d.drop(("line dropped: negative Lineitem quantity", "舍弃商品行：Lineitem quantity 为负"), qty < 0)
     price, bad_price = parse_number(f[col["Lineitem price"]])
-    d.drop("line dropped: Lineitem price is not a number", bad_price)
-    d.drop("line dropped: no Lineitem price", price.isna())
-    d.drop("line dropped: negative Lineitem price", price < 0)
+    d.drop(("line dropped: Lineitem price is not a number", "舍弃商品行：Lineitem price 不是数字"), bad_price)
+    d.drop(("line dropped: no Lineitem price", "舍弃商品行：无 Lineitem price"), price.isna())
+    d.drop(("line dropped: negative Lineitem price", "舍弃商品行：Lineitem price 为负"), price < 0)
     sku, _ = parse_id(f[col["Lineitem sku"]])
     line_name = clean_text(f[col["Lineitem name"]])
     item_id = sku.where(sku.notna(), line_name)
-    d.drop("line dropped: neither Lineitem sku nor Lineitem name", item_id.isna())
+    d.drop(
+        (
+            "line dropped: neither Lineitem sku nor Lineitem name",
+            "舍弃商品行：既无 Lineitem sku 也无 Lineitem name",
+        ),
+        item_id.isna(),
+    )
 
     # an order is written when its first row survived the order-level checks (they drop whole orders)
     keep = d.keep.to_numpy()

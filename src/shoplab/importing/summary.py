@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from ..i18n import tr
+from ..i18n import get_lang, tr
 from .store import read_manifest
 
 __all__ = ["import_summary"]
@@ -32,11 +32,13 @@ def import_summary(source: Any, *, lang: str | None = None, top: int = 3) -> str
     read = sum(int(e.get("rows_read", 0)) for e in imports)
     imported = sum(int(e.get("rows_imported", 0)) for e in imports)
     reasons: dict[str, int] = {}
+    zh = get_lang(lang) == "zh"
     for e in imports:
         for d in e.get("rows_dropped", []):
-            reasons[d["reason"]] = reasons.get(d["reason"], 0) + int(d["rows"])
+            r = (d.get("reason_zh") or d["reason"]) if zh else d["reason"]
+            reasons[r] = reasons.get(r, 0) + int(d["rows"])
     main = sorted(reasons.items(), key=lambda kv: -kv[1])[:top]
-    why = "; ".join(f"{n:,} {r}" for r, n in main)
+    why = "；".join(f"{r} {n:,} 行" for r, n in main) if zh else "; ".join(f"{n:,} {r}" for r, n in main)
     more = len(reasons) - len(main)
     if more > 0:
         why += tr(f"; {more} more reason(s)", f"；另有 {more} 种原因", lang)

@@ -74,28 +74,36 @@ def _convert_orders(raw: RawFile, ctx: Context) -> Converted:
     f = raw.frame
     col = columns_of(TAOBAO_ORDERS, f, optional=_ORDER_OPTIONAL)
     d = Drops(raw, _ORDER_EXAMPLE)
-    d.drop("blank row", blank_rows(f))
+    d.drop(("blank row", "空行"), blank_rows(f))
 
     order_id, sci = parse_id(f[col["订单编号"]])
-    d.drop("order number in scientific notation (a spreadsheet turned it into a float; re-export it)", sci)
-    d.drop("no order number (订单编号)", order_id.isna())
+    d.drop(
+        (
+            "order number in scientific notation (a spreadsheet turned it into a float; re-export it)",
+            "订单编号为科学计数法（被表格软件转成了小数，请重新导出）",
+        ),
+        sci,
+    )
+    d.drop(("no order number (订单编号)", "无订单编号"), order_id.isna())
     buyer = clean_text(f[col["买家会员名"]])
-    d.drop("no buyer (买家会员名)", buyer.isna())
+    d.drop(("no buyer (买家会员名)", "无买家会员名"), buyer.isna())
     ts, bad_ts = parse_timestamp(f[col["订单创建时间"]], timezone=ctx.timezone)
-    d.drop("order time (订单创建时间) unreadable", bad_ts)
-    d.drop("no order time (订单创建时间)", ts.isna())
-    d.drop("order time in the future", ts > ctx.now)
+    d.drop(("order time (订单创建时间) unreadable", "订单创建时间无法识别"), bad_ts)
+    d.drop(("no order time (订单创建时间)", "无订单创建时间"), ts.isna())
+    d.drop(("order time in the future", "订单时间在未来"), ts > ctx.now)
     amount, bad_amount = parse_number(f[col["买家实际支付金额"]])
-    d.drop("amount (买家实际支付金额) is not a number", bad_amount)
-    d.drop("no amount (买家实际支付金额)", amount.isna())
-    d.drop("negative amount", amount < 0)
+    d.drop(("amount (买家实际支付金额) is not a number", "买家实际支付金额不是数字"), bad_amount)
+    d.drop(("no amount (买家实际支付金额)", "无买家实际支付金额"), amount.isna())
+    d.drop(("negative amount", "金额为负"), amount < 0)
     paid_ts, bad_paid = parse_timestamp(f[col["订单付款时间"]], timezone=ctx.timezone)
-    d.drop("payment time (订单付款时间) unreadable", bad_paid)
+    d.drop(("payment time (订单付款时间) unreadable", "订单付款时间无法识别"), bad_paid)
     refund, bad_refund = parse_number(f[col["退款金额"]])
-    d.drop("refund (退款金额) is not a number", bad_refund)
-    d.drop("negative refund (退款金额)", refund < 0)
+    d.drop(("refund (退款金额) is not a number", "退款金额不是数字"), bad_refund)
+    d.drop(("negative refund (退款金额)", "退款金额为负"), refund < 0)
     dup = order_id.where(d.keep).duplicated(keep="last") & d.keep
-    d.drop("order number repeated in the file (the last row kept)", dup)
+    d.drop(
+        ("order number repeated in the file (the last row kept)", "文件中订单编号重复（保留最后一行）"), dup
+    )
 
     k = d.keep.to_numpy()
     amount_k = amount[k].round(2)
@@ -164,10 +172,16 @@ def _convert_items(raw: RawFile, ctx: Context) -> Converted:
     f = raw.frame
     col = columns_of(TAOBAO_ITEMS, f, optional=_ITEM_OPTIONAL)
     d = Drops(raw, _ITEM_EXAMPLE)
-    d.drop("blank row", blank_rows(f))
+    d.drop(("blank row", "空行"), blank_rows(f))
     order_id, sci = parse_id(f[col["订单编号"]])
-    d.drop("order number in scientific notation (a spreadsheet turned it into a float; re-export it)", sci)
-    d.drop("no order number (订单编号)", order_id.isna())
+    d.drop(
+        (
+            "order number in scientific notation (a spreadsheet turned it into a float; re-export it)",
+            "订单编号为科学计数法（被表格软件转成了小数，请重新导出）",
+        ),
+        sci,
+    )
+    d.drop(("no order number (订单编号)", "无订单编号"), order_id.isna())
     title = clean_text(f[col["标题"]])
     # the item: 商家编码 (the seller's own code), else 外部系统编号, else the title
     item_id = pd.Series([None] * len(f), index=f.index, dtype="object")
@@ -176,15 +190,24 @@ def _convert_items(raw: RawFile, ctx: Context) -> Converted:
             v, _ = parse_id(f[col[c]])
             item_id = v.where(v.notna(), item_id)
     item_id = item_id.where(item_id.notna(), title)
-    d.drop("no item (商家编码, 外部系统编号 and 标题 all empty)", item_id.isna())
+    d.drop(
+        (
+            "no item (商家编码, 外部系统编号 and 标题 all empty)",
+            "无商品（商家编码、外部系统编号和标题均为空）",
+        ),
+        item_id.isna(),
+    )
     price, bad_price = parse_number(f[col["价格"]])
-    d.drop("price (价格) is not a number", bad_price)
-    d.drop("no price (价格)", price.isna())
-    d.drop("negative price", price < 0)
+    d.drop(("price (价格) is not a number", "价格不是数字"), bad_price)
+    d.drop(("no price (价格)", "无价格"), price.isna())
+    d.drop(("negative price", "价格为负"), price < 0)
     qty, bad_qty = parse_number(f[col["购买数量"]])
-    d.drop("quantity (购买数量) is not a whole number", bad_qty | (qty.notna() & (qty % 1 != 0)))
-    d.drop("no quantity (购买数量)", qty.isna())
-    d.drop("negative quantity", qty < 0)
+    d.drop(
+        ("quantity (购买数量) is not a whole number", "购买数量不是整数"),
+        bad_qty | (qty.notna() & (qty % 1 != 0)),
+    )
+    d.drop(("no quantity (购买数量)", "无购买数量"), qty.isna())
+    d.drop(("negative quantity", "数量为负"), qty < 0)
 
     k = d.keep.to_numpy()
     lines = pd.DataFrame(

@@ -44,12 +44,12 @@ def _read(path, ctx: Context, sha: str) -> RawFile:
 
 
 _REASONS = {
-    1: "user_id missing or not a whole number",
-    2: "item_id missing or not a whole number",
-    3: "category_id missing or not a whole number",
-    4: "behaviour not one of pv, fav, cart, buy",
-    5: "timestamp missing or not epoch seconds",
-    6: "timestamp in the future",
+    1: ("user_id missing or not a whole number", "user_id 缺失或不是整数"),
+    2: ("item_id missing or not a whole number", "item_id 缺失或不是整数"),
+    3: ("category_id missing or not a whole number", "category_id 缺失或不是整数"),
+    4: ("behaviour not one of pv, fav, cart, buy", "行为不是 pv、fav、cart、buy 之一"),
+    5: ("timestamp missing or not epoch seconds", "时间戳缺失或不是 Unix 秒"),
+    6: ("timestamp in the future", "时间戳在未来"),
 }
 
 
@@ -94,7 +94,10 @@ def _convert(raw: RawFile, ctx: Context) -> Converted:
         ).fetchone()
         if rejects[0]:
             d.add_count(
-                "malformed line (not five comma-separated fields)",
+                (
+                    "malformed line (not five comma-separated fields)",
+                    "格式错误的行（不是逗号分隔的五个字段）",
+                ),
                 rejects[0],
                 {"line": int(rejects[1]), "text": str(rejects[2])[:200]},
             )
