@@ -6,7 +6,8 @@ index page shows it, and the function that computes the number), and records the
 takes label, unit and index flag from the declaration, so a report cannot write an undeclared key or the same key
 with two labels. ``docs/metrics.md`` is generated from the registry (:func:`markdown`; a test keeps it in step).
 
-A variable part of a key is written as a placeholder without spaces, in angle brackets:
+A variable part of a key is written as a placeholder without spaces, in angle brackets (the value it stands
+for may hold spaces: a segment name):
 ``campaigns.<campaign_id>.roi`` matches ``campaigns.C2026-10-national.roi``.
 
 >>> from shoplab.metrics import Metric
@@ -74,7 +75,7 @@ class Metric:
     @property
     def pattern(self) -> re.Pattern:
         parts = _PLACEHOLDER.split(self.key)
-        return re.compile(r"[^\s]+?".join(re.escape(p) for p in parts) + r"\Z")
+        return re.compile(r".+?".join(re.escape(p) for p in parts) + r"\Z")
 
     def matches(self, key: str) -> bool:
         return bool(self.pattern.match(key))
