@@ -7,7 +7,7 @@ SAMPLE := data/sample
 PERIOD ?=
 OUT ?= reports
 
-.PHONY: report test test-simulations lint format bench clean-reports sample
+.PHONY: report test test-simulations lint format bench clean-reports sample lab metrics-doc
 
 # create .venv if missing and install shoplab with its dev extras (re-run when pyproject.toml changes)
 $(STAMP): pyproject.toml
@@ -35,6 +35,14 @@ test: $(STAMP) $(SAMPLE)/_truth.json
 # the long coverage simulations (A/A placebos, interval coverage) that make test runs in short form
 test-simulations: $(STAMP) $(SAMPLE)/_truth.json
 	$(BIN)/pytest --simulations -m simulation tests
+
+# JupyterLab on notebooks/ with the sample shop: each notebook's default source "sample" is data/sample
+lab: $(STAMP) $(SAMPLE)/_truth.json
+	SHOPLAB_DATA_DIR=$(CURDIR)/data $(BIN)/jupyter lab --notebook-dir=notebooks
+
+# docs/metrics.md from the METRICS of each report's metrics module (a test fails when the file drifts)
+metrics-doc: $(STAMP)
+	$(BIN)/python -c "import shoplab.metrics as m; print(m.markdown(), end='')" > docs/metrics.md
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

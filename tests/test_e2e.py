@@ -6,7 +6,7 @@ import json
 import re
 
 import pytest
-from test_overview import pandas_kpis
+from overview.test_kpis import pandas_kpis
 
 from shoplab.runner import MAX_HTML_MB, discover
 

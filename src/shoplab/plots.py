@@ -1,6 +1,9 @@
 """shoplab's house style for charts: one palette, CJK glyphs, ¥ and thousands formatting, titles that state
 the finding. Drawing functions take a small result table and return the matplotlib Axes; they never call
 ``plt.show()``.
+
+Each report draws its own charts in its ``plots`` module (``shoplab.overview.plots.plot_daily_trend``, reachable
+here as ``shoplab.plots.plot_daily_trend`` too) with this style.
 """
 
 from __future__ import annotations
@@ -9,15 +12,13 @@ import functools
 from pathlib import Path
 
 import matplotlib
-import matplotlib.pyplot as plt
-import pandas as pd
 from matplotlib import font_manager
 from matplotlib.ticker import FuncFormatter
 
 from .currency import money_symbol  # the shop's currency (¥ by default)
-from .i18n import get_lang, tr
+from .i18n import get_lang
 
-__all__ = ["PALETTE", "use_style", "cjk_font", "yuan_formatter", "count_formatter", "plot_daily_trend"]
+__all__ = ["PALETTE", "use_style", "cjk_font", "yuan_formatter", "count_formatter"]
 
 PALETTE = ["#1f5fa8", "#e07b39", "#3a9e6e", "#c8404d", "#7b5ea7", "#8c6d46", "#d36fb0", "#7f7f7f"]
 
@@ -93,53 +94,11 @@ def count_formatter(lang: str | None = None) -> FuncFormatter:
     return FuncFormatter(lambda x, _: _compact(x, lang))
 
 
-def plot_daily_trend(
-    trend: pd.DataFrame, *, metric: str = "gmv", title: str | None = None, ax=None, lang: str | None = None
-):
-    """Daily line of ``metric`` for the last period in ``trend``, with the previous period dashed (by day of month).
+def __getattr__(name: str):
+    # overview's daily trend chart moved to shoplab.overview.plots; the old name keeps working (imported on first
+    # use: shoplab.overview.plots draws with this module's house style)
+    if name == "plot_daily_trend":
+        from .overview.plots import plot_daily_trend
 
-    ``trend`` is the table from :func:`shoplab.overview.daily_trend`.
-    """
-    use_style()
-    if ax is None:
-        _, ax = plt.subplots()
-    periods = list(dict.fromkeys(trend["period"]))
-    current = periods[-1]
-    for p in periods:
-        d = trend[trend.period == p]
-        is_cur = p == current
-        ax.plot(
-            d["day"],
-            d[metric],
-            label=p,
-            lw=2.2 if is_cur else 1.4,
-            ls="-" if is_cur else "--",
-            color=PALETTE[0] if is_cur else PALETTE[7],
-            marker="o" if is_cur else None,
-            ms=3,
-        )
-    cur = trend[trend.period == current]
-    if len(cur) and cur[metric].max() > 0:
-        top = cur.loc[cur[metric].idxmax()]
-        ax.annotate(
-            tr(f"peak {top['date']:%m-%d}", f"峰值 {top['date']:%m-%d}", lang),
-            (top["day"], top[metric]),
-            textcoords="offset points",
-            xytext=(0, 6),
-            ha="center",
-            fontsize=9,
-        )
-    money = metric in ("gmv", "net_sales", "amount")
-    ax.yaxis.set_major_formatter(yuan_formatter() if money else count_formatter())
-    ax.set_xlabel(tr(f"day of month ({current})", f"日期（{current} 的第几天）", lang))
-    ylabels = {
-        "gmv": (f"GMV ({money_symbol().strip()} per day)", f"成交额（{money_symbol().strip()}/天）"),
-        "orders": ("orders per day", "订单数/天"),
-        "buyers": ("buyers per day", "购买人数/天"),
-    }
-    ax.set_ylabel(tr(*ylabels.get(metric, (metric, metric)), lang))
-    ax.set_xlim(0.5, 31.5)
-    ax.legend(loc="upper left")
-    if title:
-        ax.set_title(title)
-    return ax
+        return plot_daily_trend
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

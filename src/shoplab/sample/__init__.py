@@ -34,8 +34,10 @@ from ._common import (
     _new_state,
 )
 from .design import (
-    _STREAMED_FILES,
     BLOCK_USERS,
+)
+from .schemas import (
+    _STREAMED_FILES,
     PART_TABLES,
 )
 from .tables import (

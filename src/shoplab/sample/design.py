@@ -1,36 +1,28 @@
-"""Design constants of the sample shop: archetypes, channels, categories, funnel, tiers, campaigns, schemas.
+"""Design constants of the sample shop: archetypes, channels, categories, funnel, tiers, campaigns (the table
+schemas are in :mod:`.schemas`).
 
 Every planted truth comes from here and is copied into ``_truth.json``."""
 
 from __future__ import annotations
 
 import numpy as np
-import pyarrow as pa
 
 #: Users per random-draw block; ``chunk_users`` is rounded up to a multiple of it.
 BLOCK_USERS = 1000
 
-
 _SEC_MS = 1000
-
 
 _DAY_MS = 86_400 * _SEC_MS
 
-
 _MONTH_MS = 30.4375 * _DAY_MS
-
 
 _YEAR_MS = 365 * _DAY_MS
 
-
 _STREAM_CATALOGUE, _STREAM_BLOCK, _STREAM_MARKETING = 0, 1, 2
-
 
 _FLUSH_ROWS = 1_000_000
 
-
 _MAX_TRUTH_USERS_IN_JSON = 100_000
-
 
 #: Archetypes: share, description and the parameters they drive.
 ARCHETYPES: dict[str, dict] = {
@@ -152,15 +144,11 @@ ARCHETYPES: dict[str, dict] = {
     ),
 }
 
-
 _ARCH_NAMES = list(ARCHETYPES)
-
 
 PLATFORMS = ("app", "mini_program", "web")
 
-
 _PLATFORM_SHARES = (0.50, 0.35, 0.15)
-
 
 #: Signup platform by archetype (rows follow ARCHETYPES).
 _PLATFORM_BY_ARCH = (
@@ -171,9 +159,7 @@ _PLATFORM_BY_ARCH = (
     (0.50, 0.10, 0.40),
 )
 
-
 ACQUISITION_CHANNELS = ("自然搜索", "直通车", "抖音直播", "微信社群", "小红书", "淘宝客")
-
 
 _ACQ_BY_ARCH = (
     (0.35, 0.20, 0.10, 0.15, 0.12, 0.08),
@@ -183,24 +169,17 @@ _ACQ_BY_ARCH = (
     (0.30, 0.22, 0.15, 0.10, 0.13, 0.10),
 )
 
-
 TRAFFIC_CHANNELS = (*ACQUISITION_CHANNELS, "直接访问")
-
 
 _TRAFFIC_MIX = (0.20, 0.10, 0.10, 0.07, 0.08, 0.06, 0.39)
 
-
 _SAME_CHANNEL_AS_ACQUISITION = 0.3
-
 
 PAID_CHANNELS = ("直通车", "抖音直播", "小红书", "淘宝客", "微信社群")
 
-
 GENDERS = ("F", "M", "unknown")
 
-
 _GENDER_SHARES = (0.68, 0.27, 0.05)
-
 
 CITY_TIERS = {
     "一线": (0.18, ("上海", "北京", "深圳", "广州")),
@@ -273,7 +252,6 @@ CITY_TIERS = {
     ),
 }
 
-
 CATEGORIES = {
     # category: (catalogue share, median list price in yuan, margin range)
     "美妆": (0.18, 129.0, (0.45, 0.60)),
@@ -286,9 +264,7 @@ CATEGORIES = {
     "个护": (0.10, 49.0, (0.40, 0.55)),
 }
 
-
 _CAT_NAMES = list(CATEGORIES)
-
 
 #: Category interest of a browsing session by gender (F, M, unknown).
 _CATEGORY_BY_GENDER = (
@@ -296,7 +272,6 @@ _CATEGORY_BY_GENDER = (
     (0.05, 0.15, 0.12, 0.15, 0.22, 0.06, 0.18, 0.07),
     (0.14, 0.18, 0.12, 0.13, 0.12, 0.09, 0.12, 0.10),
 )
-
 
 EVENTS = (
     "home",
@@ -316,9 +291,7 @@ EVENTS = (
     "live_room",
 )
 
-
 _E = {name: i for i, name in enumerate(EVENTS)}
-
 
 _PAGES = {
     "home": "首页",
@@ -338,19 +311,14 @@ _PAGES = {
     "live_room": "直播间",
 }
 
-
 _PAGE_NAMES = sorted(set(_PAGES.values()))
 
-
 _PAGE_OF_EVENT = np.array([_PAGE_NAMES.index(_PAGES[e]) for e in EVENTS], dtype=np.int32)
-
 
 #: Median seconds spent before an event (time since the previous event of the session).
 _GAP_MEDIAN_S = np.array([5, 12, 10, 35, 25, 15, 20, 25, 20, 8, 20, 40, 15, 12, 60], dtype=float)
 
-
 _ENTRY_EVENTS = ("home", "search", "campaign_page", "live_room")
-
 
 _PRE_BROWSE = (
     ("search", 0.35),
@@ -360,12 +328,9 @@ _PRE_BROWSE = (
     ("campaign_page", 0.10),
 )
 
-
 _BROWSE_EXTRAS = (("favorite", 0.40), ("share", 0.15), ("search", 0.25), ("review", 0.20))
 
-
 FUNNEL_STEPS = ("home", "product_view", "add_to_cart", "checkout", "submit_order", "pay")
-
 
 #: P(reach step | reached previous step) by platform, before archetype/peak/campaign multipliers.
 _FUNNEL_BASE = {
@@ -374,19 +339,14 @@ _FUNNEL_BASE = {
     "web": (0.64, 0.23, 0.47, 0.80, 0.83),
 }
 
-
 _PEAK_ADD_TO_CART_BOOST = 1.15
-
 
 _MAX_STEP_PROBABILITY = 0.97
 
-
 TIERS = ("普通会员", "银卡会员", "金卡会员", "钻石会员")
-
 
 #: Paid spend (yuan) within one membership year needed for 银卡, 金卡, 钻石.
 TIER_THRESHOLDS_YUAN = (800, 2500, 6000)
-
 
 #: Tier reached before the window by members who joined more than a year before it (by archetype).
 _PRIOR_TIER_BY_ARCH = (
@@ -397,9 +357,7 @@ _PRIOR_TIER_BY_ARCH = (
     (0.70, 0.20, 0.08, 0.02),
 )
 
-
 _JOIN_DELAY_DAYS = 40.0
-
 
 CHURN = dict(
     baseline_monthly_hazard=0.05,
@@ -407,7 +365,6 @@ CHURN = dict(
     not_member_hazard_ratio=1.6,
     web_platform_hazard_ratio=1.3,
 )
-
 
 #: Shop-wide store coupons: (coupon_id, threshold in cents, value in cents).
 _STORE_COUPONS = (
@@ -417,15 +374,11 @@ _STORE_COUPONS = (
     ("CPN-299-40", 29900, 4000),
 )
 
-
 _MAX_DISCOUNT_SHARE = 0.9
-
 
 _CAMPAIGN_FIXED_COST = 3000.0
 
-
 _CAMPAIGN_COST_PER_TREATED = 0.5
-
 
 #: One campaign template per calendar month: (slug, name, type, channel, start day, days, assigned share of
 #: existing users, treatment share, extra campaign sessions per treated user (mu), funnel boost, discount).
@@ -505,19 +458,15 @@ _CAMPAIGN_TEMPLATES = {
     12: ("1212", "双12年终盛典·拼团", "拼团", "微信社群", 8, 5, 0.40, 0.5, 0.5, 1.2, ("pct", 0.12)),
 }
 
-
 #: Campaign-induced sessions of churned (but still reachable) users relative to active users.
 _CHURNED_REACH = 0.1
-
 
 _HOUR_OF_DAY = np.array(
     [0.60, 0.35, 0.20, 0.12, 0.10, 0.12, 0.25, 0.50, 0.70, 0.85, 0.95, 1.00]
     + [1.10, 1.00, 0.90, 0.90, 0.90, 0.95, 1.00, 1.15, 1.40, 1.55, 1.45, 1.00]
 )
 
-
 _DAY_OF_WEEK = np.array([0.95, 0.93, 0.95, 0.97, 1.02, 1.12, 1.10])  # Monday .. Sunday
-
 
 _SPRING_FESTIVAL = {
     2023: "2023-01-22",
@@ -529,7 +478,6 @@ _SPRING_FESTIVAL = {
     2029: "2029-02-13",
     2030: "2030-02-03",
 }
-
 
 _REVIEW_TEXTS = {
     5: (
@@ -545,122 +493,6 @@ _REVIEW_TEXTS = {
     1: ("质量太差，不推荐", "和描述严重不符", "客服不理人，差评"),
 }
 
-
 _NPS_SAMPLE = 0.20
 
-
 _CSAT_SAMPLE = 0.20
-
-
-_TS = pa.timestamp("us")
-
-
-_SCHEMAS = {
-    "users": pa.schema(
-        [
-            ("user_id", pa.int64()),
-            ("signup_ts", _TS),
-            ("gender", pa.string()),
-            ("birth_year", pa.int64()),
-            ("city", pa.string()),
-            ("city_tier", pa.string()),
-            ("channel", pa.string()),
-            ("platform", pa.string()),
-        ]
-    ),
-    "events": pa.schema(
-        [
-            ("user_id", pa.int64()),
-            ("ts", _TS),
-            ("event", pa.string()),
-            ("session_id", pa.int64()),
-            ("item_id", pa.int64()),
-            ("page", pa.string()),
-            ("channel", pa.string()),
-            ("platform", pa.string()),
-            ("campaign_id", pa.string()),
-        ]
-    ),
-    "orders": pa.schema(
-        [
-            ("order_id", pa.int64()),
-            ("user_id", pa.int64()),
-            ("ts", _TS),
-            ("amount", pa.float64()),
-            ("discount", pa.float64()),
-            ("status", pa.string()),
-            ("refund_amount", pa.float64()),  # empty: sample refunds are whole orders (status refunded)
-            ("channel", pa.string()),
-            ("campaign_id", pa.string()),
-            ("coupon_id", pa.string()),
-        ]
-    ),
-    "order_items": pa.schema(
-        [
-            ("order_id", pa.int64()),
-            ("item_id", pa.int64()),
-            ("quantity", pa.int64()),
-            ("price", pa.float64()),
-            ("category", pa.string()),
-        ]
-    ),
-    "items": pa.schema(
-        [("item_id", pa.int64()), ("category", pa.string()), ("price", pa.float64()), ("cost", pa.float64())]
-    ),
-    "members": pa.schema([("user_id", pa.int64()), ("tier", pa.string()), ("joined_ts", _TS)]),
-    "tier_history": pa.schema([("user_id", pa.int64()), ("ts", _TS), ("tier", pa.string())]),
-    "points": pa.schema(
-        [("user_id", pa.int64()), ("ts", _TS), ("points", pa.int64()), ("kind", pa.string())]
-    ),
-    "campaigns": pa.schema(
-        [
-            ("campaign_id", pa.string()),
-            ("start_ts", _TS),
-            ("end_ts", _TS),
-            ("name", pa.string()),
-            ("type", pa.string()),
-            ("cost", pa.float64()),
-            ("channel", pa.string()),
-            ("treatment_share", pa.float64()),
-        ]
-    ),
-    "campaign_assignments": pa.schema(
-        [("campaign_id", pa.string()), ("user_id", pa.int64()), ("group", pa.string()), ("assigned_ts", _TS)]
-    ),
-    "marketing_spend": pa.schema(
-        [
-            ("date", pa.date32()),
-            ("channel", pa.string()),
-            ("spend", pa.float64()),
-            ("impressions", pa.int64()),
-            ("clicks", pa.int64()),
-        ]
-    ),
-    "feedback": pa.schema(
-        [
-            ("user_id", pa.int64()),
-            ("ts", _TS),
-            ("kind", pa.string()),
-            ("score", pa.float64()),
-            ("order_id", pa.int64()),
-            ("text", pa.string()),
-        ]
-    ),
-    "_truth_users": pa.schema(
-        [
-            ("user_id", pa.int64()),
-            ("archetype", pa.string()),
-            ("satisfaction", pa.float64()),
-            ("visits_per_month", pa.float64()),
-            ("churn_ts", _TS),
-            ("member", pa.bool_()),
-        ]
-    ),
-}
-
-
-#: Tables written as folders of parts (one part per chunk of users); the others are single files.
-PART_TABLES = ("events", "orders", "order_items", "points", "feedback")
-
-
-_STREAMED_FILES = ("users", "members", "tier_history", "campaign_assignments", "_truth_users")

@@ -32,7 +32,6 @@ from .design import (
     _MAX_TRUTH_USERS_IN_JSON,
     _PAGE_NAMES,
     _PAGE_OF_EVENT,
-    _SCHEMAS,
     _STREAM_BLOCK,
     _STREAM_MARKETING,
     ACQUISITION_CHANNELS,
@@ -50,6 +49,7 @@ from .purchases import (
     _campaign_truth,
     _drop_counterfactual,
 )
+from .schemas import _SCHEMAS
 
 
 def _simulate_block(ctx: SimpleNamespace, b: int, lo: int, hi: int, st) -> dict[str, pa.Table]:

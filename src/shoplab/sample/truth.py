@@ -16,17 +16,16 @@ from .design import (
     _MAX_STEP_PROBABILITY,
     _MAX_TRUTH_USERS_IN_JSON,
     _PEAK_ADD_TO_CART_BOOST,
-    _SCHEMAS,
     ARCHETYPES,
     BLOCK_USERS,
     CATEGORIES,
     CHURN,
     FUNNEL_STEPS,
-    PART_TABLES,
     PLATFORMS,
     TIER_THRESHOLDS_YUAN,
     TIERS,
 )
+from .schemas import _SCHEMAS, PART_TABLES
 
 
 def _fmt_ms(ctx: SimpleNamespace, ms: int) -> str:

@@ -1,4 +1,5 @@
-"""Overview KPIs: a hand-worked example, and the engine against a straightforward pandas version on the sample."""
+"""Overview KPIs (shoplab.overview.kpis): a hand-worked example, and the engine against a straightforward pandas
+version on the sample."""
 
 from __future__ import annotations
 
@@ -10,48 +11,6 @@ from conftest import write_tables
 
 import shoplab
 from shoplab import overview
-
-
-@pytest.fixture
-def tiny(tmp_path):
-    users = pd.DataFrame(
-        {"user_id": [1, 2, 3], "signup_ts": pd.to_datetime(["2024-10-03", "2024-09-10", "2024-10-20"])}
-    )
-    orders = pd.DataFrame(
-        {
-            "order_id": [1, 2, 3, 4, 5, 6],
-            "user_id": [1, 1, 2, 3, 2, 2],
-            "ts": pd.to_datetime(
-                [
-                    "2024-10-03 10:00",
-                    "2024-10-04 00:00",
-                    "2024-10-10 00:00",
-                    "2024-10-21 00:00",
-                    "2024-10-31 23:00",
-                    "2024-09-01 00:30",
-                ]
-            ),
-            "amount": [100.0, 50.0, 30.0, 70.0, 20.0, 40.0],
-            "status": ["paid", "paid", "refunded", "cancelled", "paid", "paid"],
-        }
-    )
-    events = pd.DataFrame(
-        {
-            "user_id": [1, 1, 1, 2, 3, 4],
-            "ts": pd.to_datetime(
-                [
-                    "2024-10-01 09:00",
-                    "2024-10-01 10:00",
-                    "2024-10-02 00:00",
-                    "2024-10-01 00:00",
-                    "2024-10-05 00:00",
-                    "2024-10-06 00:00",
-                ]
-            ),
-            "event": ["home"] * 6,
-        }
-    )
-    return shoplab.connect(write_tables(tmp_path / "s", "parquet", users=users, orders=orders, events=events))
 
 
 def test_hand_worked_month(tiny):
@@ -149,22 +108,3 @@ def test_partial_refunds_lower_net_sales_but_not_gmv(tmp_path, tiny):
     assert k.gmv == 200 and k.orders == 4 and k.aov == 50  # gross: paid and refunded at their amount
     assert k.net_sales == (100 - 30) + 50 + 0 + (20 - 20)  # net money: paid less refunds, refunded 0
     assert k.refund_rate == 0.25  # refund rate counts refunded orders only
-
-
-def test_latest_month_refund_rate_is_marked_incomplete(tiny):
-    # the data ends 2024-10-31: October's refunds are still to come; September's had 30 days to arrive
-    assert overview.refunds_incomplete(tiny, "2024-10")
-    assert not overview.refunds_incomplete(tiny, "2024-09")
-    assert overview.refund_rate_note(tiny, "2024-09") is None
-    en = overview.refund_rate_note(tiny, "2024-10", lang="en")
-    zh = overview.refund_rate_note(tiny, "2024-10", lang="zh")
-    assert "2024-10 is the latest month in the data" in en and "still incomplete" in en
-    assert "2024-10 是数据中最新的月份" in zh and "尚不完整" in zh
-    s = overview.kpi_summary(tiny, "2024-10")
-    for lang, words in (("en", "still incomplete"), ("zh", "尚不完整")):
-        marked = " ".join(overview.findings(s, period="2024-10", refunds_incomplete=True, lang=lang))
-        plain = " ".join(overview.findings(s, period="2024-10", lang=lang))
-        assert words in marked and words not in plain
-    # with a longer settling time September is still open too, and the note says how far the data runs
-    note = overview.refund_rate_note(tiny, "2024-09", settle_days=40, lang="en")
-    assert "the data ends 31 days after 2024-09" in note and "settled 40 days after" in note

@@ -1,0 +1,208 @@
+"""The overview's words: KPI names, the KPI table as a manager reads it, findings, chart titles and labels, the
+refund note. No statistics and no engine calls: each function takes results of :mod:`.kpis`.
+
+KPI names come from the glossary (``metric.<code>``, ``trend_metric.<code>``: src/shoplab/glossary/overview.toml).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from .. import labels
+from ..currency import money_symbol
+from ..i18n import tr
+from ..notebook import Finding, fmt_change, fmt_value
+from .kpis import KPI_UNITS, RefundWindow, trend_summary
+
+__all__ = [
+    "kpi_label",
+    "format_summary",
+    "findings",
+    "trend_title",
+    "trend_axis_labels",
+    "peak_label",
+    "refund_note",
+    "KPIS",
+    "KPI_LABELS_ZH",
+]
+
+
+def kpi_label(key: str, lang: str | None = None) -> str:
+    """A KPI's display name in the report language (glossary ``metric.<key>``)."""
+    return labels.name(f"metric.{key}", lang)
+
+
+#: KPI code -> (English name, unit), as before the glossary (kept for scripts that read it)
+KPIS: dict[str, tuple[str, str]] = {k: (kpi_label(k, "en"), unit) for k, unit in KPI_UNITS.items()}
+#: KPI code -> Chinese name (kept for scripts that read it)
+KPI_LABELS_ZH: dict[str, str] = {k: kpi_label(k, "zh") for k in KPI_UNITS}
+
+
+def format_summary(summary: pd.DataFrame, *, lang: str | None = None) -> pd.DataFrame:
+    """The KPI table as a manager reads it: formatted values and changes, n/a where not comparable."""
+    cols = [
+        tr("This month", "本月", lang),
+        tr("Previous month", "上月", lang),
+        tr("Change", "环比", lang),
+        tr("Same month last year", "去年同月", lang),
+        tr("Change vs last year", "同比", lang),
+    ]
+    rows = []
+    for _, r in summary.iterrows():
+        values = [
+            fmt_value(r["value"], r["unit"]),
+            fmt_value(r["previous"], r["unit"]),
+            fmt_change(r["change_mom"], r["change_kind"]),
+            fmt_value(r["last_year"], r["unit"]),
+            fmt_change(r["change_yoy"], r["change_kind"]),
+        ]
+        rows.append({tr("KPI", "指标", lang): r["label"], **dict(zip(cols, values, strict=True))})
+    return pd.DataFrame(rows).set_index(tr("KPI", "指标", lang))
+
+
+def findings(
+    summary: pd.DataFrame,
+    trend: pd.DataFrame | None = None,
+    *,
+    period: str | None = None,
+    refunds_incomplete: bool = False,
+    lang: str | None = None,
+) -> list[Finding]:
+    """Plain sentences backed by the numbers of the KPI table (and the daily trend, if given).
+
+    Each finding links to the section that shows its numbers (``key-numbers`` or ``daily-trend``).
+    ``refunds_incomplete`` (from :func:`.kpis.refunds_incomplete`) marks the refund rate as still incomplete.
+    """
+
+    def s(key):
+        return summary.loc[key]
+
+    def F(en: str, zh: str, section: str = "key-numbers") -> Finding:
+        return Finding(tr(en, zh, lang), section)
+
+    out = []
+    g = s("gmv")
+    gv = fmt_value(g["value"], "yuan")
+    en = f"GMV was {gv}" + (f" in {period}" if period else "")
+    zh = (f"{period} " if period else "本月") + f"成交额 {gv}"
+    comps_en, comps_zh = [], []
+    if not pd.isna(g["change_mom"]):
+        comps_en.append(f"{fmt_change(g['change_mom'])} on the previous month")
+        comps_zh.append(f"环比 {fmt_change(g['change_mom'])}")
+    if not pd.isna(g["change_yoy"]):
+        comps_en.append(f"{fmt_change(g['change_yoy'])} on the same month last year")
+        comps_zh.append(f"同比 {fmt_change(g['change_yoy'])}")
+    out.append(
+        F(
+            en + (", " + " and ".join(comps_en) if comps_en else "") + ".",
+            zh + ("，" + "，".join(comps_zh) if comps_zh else "") + "。",
+        )
+    )
+    b, a = s("buyers"), s("aov")
+    nb, no, av = (
+        fmt_value(b["value"], "count"),
+        fmt_value(s("orders")["value"], "count"),
+        fmt_value(a["value"], "yuan"),
+    )
+    out.append(
+        F(
+            f"{nb} buyers ({fmt_change(b['change_mom'])} on the previous month) placed {no} orders at {av} per order "
+            f"({fmt_change(a['change_mom'])}).",
+            f"{nb} 位买家（环比 {fmt_change(b['change_mom'])}）下单 {no} 笔，客单价 {av}（环比 {fmt_change(a['change_mom'])}）。",
+        )
+    )
+    c = s("conversion")
+    if not pd.isna(c["value"]):
+        cv, act, ch = (
+            fmt_value(c["value"], "rate"),
+            fmt_value(s("active_users")["value"], "count"),
+            fmt_change(c["change_mom"], "pp"),
+        )
+        out.append(
+            F(
+                f"{cv} of the month's {act} active users bought ({ch} vs previous month).",
+                f"本月 {act} 位活跃用户中 {cv} 完成购买（环比 {ch}）。",
+            )
+        )
+    r, rf = s("repurchase_rate"), s("refund_rate")
+    rv, rc = fmt_value(r["value"], "rate"), fmt_change(r["change_mom"], "pp")
+    fv, fc = fmt_value(rf["value"], "rate"), fmt_change(rf["change_mom"], "pp")
+    open_en = ", still incomplete: late refunds are yet to come" if refunds_incomplete else ""
+    open_zh = "，尚不完整：仍有退款未到" if refunds_incomplete else ""
+    out.append(
+        F(
+            f"Repurchase rate: {rv} of buyers ordered twice or more ({rc}); refund rate {fv} ({fc}{open_en}).",
+            f"复购率 {rv}：买家中下单两次及以上的占比（环比 {rc}）；退款率 {fv}（环比 {fc}{open_zh}）。",
+        )
+    )
+    if trend is not None and len(trend):
+        t = trend_summary(trend, "gmv")
+        if t.total > 0:
+            tv, share = fmt_value(t.peak_value, "yuan"), t.peak_share
+            out.append(
+                F(
+                    f"The best day was {t.peak_date:%Y-%m-%d} with {tv} GMV ({share:.0%} of the month).",
+                    f"单日成交最高为 {t.peak_date:%Y-%m-%d}，成交额 {tv}（占全月 {share:.0%}）。",
+                    "daily-trend",
+                )
+            )
+    return out
+
+
+def trend_title(trend: pd.DataFrame, metric: str = "gmv", *, lang: str | None = None) -> str:
+    """A chart title that states the finding of the daily trend."""
+    t = trend_summary(trend, metric)
+    unit = "yuan" if metric in ("gmv", "net_sales") else "count"
+    name = labels.label("trend_metric", metric, lang)
+    if t.total == 0:
+        return tr(f"{name} per day, {t.period}: no sales", f"{t.period} 每日{name}：无销售", lang)
+    peak = fmt_value(t.peak_value, unit)
+    title = tr(
+        f"{name} per day, {t.period}: peak {peak} on {t.peak_date:%m-%d}",
+        f"{t.period} 每日{name}：{t.peak_date:%m-%d} 达到峰值 {peak}",
+        lang,
+    )
+    if t.previous_total:
+        ch = fmt_change(t.change)
+        title += tr(
+            f"; month total {ch} vs {t.previous_period}", f"；全月合计较 {t.previous_period} {ch}", lang
+        )
+    return title
+
+
+def trend_axis_labels(metric: str, period: str, lang: str | None = None) -> tuple[str, str]:
+    """The daily trend chart's x and y axis labels."""
+    cur = money_symbol().strip()
+    ylabels = {
+        "gmv": (f"GMV ({cur} per day)", f"成交额（{cur}/天）"),
+        "orders": ("orders per day", "订单数/天"),
+        "buyers": ("buyers per day", "购买人数/天"),
+    }
+    xlabel = tr(f"day of month ({period})", f"日期（{period} 的第几天）", lang)
+    return xlabel, tr(*ylabels.get(metric, (metric, metric)), lang)
+
+
+def peak_label(date: pd.Timestamp, lang: str | None = None) -> str:
+    """The annotation at the peak of the daily trend chart."""
+    return tr(f"peak {date:%m-%d}", f"峰值 {date:%m-%d}", lang)
+
+
+def refund_note(window: RefundWindow, lang: str | None = None) -> str | None:
+    """A note for the report when the month's refund rate is still incomplete (else None); ``window`` is from
+    :func:`.kpis.refund_window`."""
+    if not window.incomplete:
+        return None
+    label, settle_days, days = window.period, window.settle_days, window.days_after
+    if days is None:
+        where_en, where_zh = f"{label} is the latest month in the data", f"{label} 是数据中最新的月份"
+    else:
+        where_en = f"the data ends {days} day{'s' if days != 1 else ''} after {label}"
+        where_zh = f"数据截止于 {label} 结束后第 {days} 天"
+    return tr(
+        f"Refund rate still incomplete: {where_en}, and refunds come in after the month (an order is taken as "
+        f"settled {settle_days} days after it is placed). {label}'s refund rate will still rise, and its net "
+        "sales fall, as late refunds arrive; compare it with earlier months with care.",
+        f"退款率尚不完整：{where_zh}，而退款在下单后陆续发生（订单在下单 {settle_days} 天后才视为结清）。"
+        f"随着后续退款到来，{label} 的退款率还会上升、净销售额还会下降；与此前月份比较时请谨慎。",
+        lang,
+    )
