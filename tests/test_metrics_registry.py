@@ -21,7 +21,7 @@ REGENERATE = "regenerate it: make metrics-doc (writes shoplab.metrics.markdown()
         ("campaigns.<campaign_id>.roi", "campaigns.roi", False),  # the variable part is not optional
         ("campaigns.<campaign_id>.roi", "campaigns.C1.roi.low", False),  # anchored at the end
         ("campaigns.<campaign_id>.roi", "xcampaigns.C1.roi", False),  # and at the start
-        ("campaigns.<campaign_id>.roi", "campaigns.C 1.roi", False),  # no spaces in a key
+        ("profiling.segment.<segment>", "profiling.segment.Need Attention", True),  # a value may hold spaces
         ("campaigns.<campaign_id>.roi", "campaigns.a.b.roi", True),  # an id may hold dots
         ("paths.<funnel>.<step>.rate", "paths.checkout.pay.rate", True),
         ("paths.<funnel>.<step>.rate", "paths.checkout.rate", False),
