@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..metrics import Metric, lookup
+from ..metrics import Metric
 from .names import segment_name, window
 from .rfm import SEGMENTS
 
@@ -54,9 +54,11 @@ def _record(values: dict, *, window_months: int = 12) -> dict[str, float]:
 
     w = window(window_months)
     segments = {f"profiling.segment.{s}": s for s in SEGMENTS}
+    declared = {m.key: m for m in METRICS}
     out = {}
     for k, v in values.items():
-        m = lookup(k)
+        # segment codes hold spaces ("Loyal Customers"), which shoplab.metrics.lookup's placeholders refuse
+        m = declared["profiling.segment.<segment>" if k in segments else k]
         if k == "profiling.buyers":
             label = tr(f"Buyers in {w}", f"{w}购买人数")
         elif k in segments:
