@@ -24,15 +24,6 @@ __all__ = [
     "tier_summary",
     "findings",
     "record_headlines",
-    "plot_segments",
-    "plot_tiers",
-    "plot_pareto",
-    "plot_personas",
-    "plot_spend_by",
-    "plot_category_heatmap",
-    "plot_migration",
-    "plot_rules",
-    "plot_tag_coverage",
     "segments_title",
     "pareto_title",
     "migration_summary",
@@ -55,6 +46,7 @@ __all__ = [
     "SEGMENT_NAMES_ZH",
     "TIER_NAMES_ZH",
     "PERSONA_FEATURES_ZH",
+    *_plots.__all__,
 ]
 
 # -- display names (from the glossary) ---------------------------------------------------------------
