@@ -14,10 +14,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..data import Shop, as_table
+from ..data import Shop, require_columns
 from ..orders import paid_orders
 from ..periods import Period
-from .rfm import check_columns
 
 __all__ = ["association_rules", "basket_lines"]
 
@@ -92,8 +91,9 @@ def association_rules(
         leverage, conviction, transactions`` (``transactions``: transactions holding both), sorted by lift,
         then support, descending, then antecedent and consequent.
     """
-    t = as_table(data)
-    check_columns(t, [transaction_col, item_col], "association_rules")
+    t = require_columns(
+        data, "basket lines", [transaction_col, item_col], what="basket lines (association_rules)"
+    )
     t = t.select(tx=t[transaction_col], item=t[item_col].cast("string"))
     t = t.filter(t.item.notnull()).distinct()
     n = int(t.tx.nunique().execute())

@@ -5,20 +5,28 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .rfm import check_columns
+from .. import labels
+from ..data import require_columns
 
 __all__ = ["PERSONA_FEATURES", "persona_matrix", "Personas"]
 
-# feature -> (label when high, label when low, description)
+#: the features personas cluster on, in this order (their names are in the glossary: persona_feature.*,
+#: persona_high.*, persona_low.*)
+PERSONA_FEATURE_CODES = (
+    "visits_per_month",
+    "conversion",
+    "aov_log",
+    "discount_share",
+    "refund_rate",
+    "tenure_log",
+    "last_visit_log",
+    "app_share",
+)
+
+# feature -> (label when high, label when low, description), in English, from the glossary
 PERSONA_FEATURES: dict[str, tuple[str, str, str]] = {
-    "visits_per_month": ("Frequent visitors", "Rare visitors", "sessions per month (log)"),
-    "conversion": ("Decisive buyers", "Window shoppers", "paid orders per session"),
-    "aov_log": ("Big baskets", "Small baskets", "average order value (log ¥)"),
-    "discount_share": ("Deal seekers", "Full-price buyers", "share of orders with discount or coupon"),
-    "refund_rate": ("Frequent returners", "Rarely return", "refund rate"),
-    "tenure_log": ("Long-standing", "Newcomers", "days since signup (log)"),
-    "last_visit_log": ("Gone quiet", "Recently active", "days since last visit (log)"),
-    "app_share": ("App-first", "Off-app", "share of events in the app"),
+    f: tuple(labels.name(f"{ns}.{f}", "en") for ns in ("persona_high", "persona_low", "persona_feature"))
+    for f in PERSONA_FEATURE_CODES
 }
 
 
@@ -33,10 +41,12 @@ def persona_matrix(features: pd.DataFrame, *, window_days: float = 365.0) -> pd.
     Returns a DataFrame indexed by ``user_id`` with the columns of :data:`PERSONA_FEATURES` the data allows.
     """
     need = ["user_id", "frequency", "aov", "discount_share", "refund_rate", "tenure_days", "last_visit_days"]
-    check_columns(features, need, "persona_matrix")
+    require_columns(features, "user features", need, what="user features (persona_matrix)")
     has_sessions = "sessions" in features.columns
     if not has_sessions:
-        check_columns(features, ["active_days"], "persona_matrix (without sessions)")
+        require_columns(
+            features, "user features", ["active_days"], what="user features (persona_matrix without sessions)"
+        )
     visits = features.sessions if has_sessions else features.active_days
     df = features[(visits > 0) | (features.frequency > 0)]
     months = np.clip(np.minimum(df.tenure_days.to_numpy(dtype="float64"), window_days), 30.4, None) / 30.4
@@ -86,7 +96,10 @@ class Personas:
     zdiff_ : pandas.DataFrame
         Standardised difference of each persona's mean from the population mean, per feature.
     names_ : dict[int, str]
-        Generated readable names.
+        Generated readable names (English).
+    name_codes_ : dict[int, list[tuple[str, bool]]]
+        What the names are made of: the two features that set each persona apart and whether it is high on
+        them (``[("app_share", True), ("conversion", False)]``); display names come from these codes.
     """
 
     def __init__(
@@ -165,17 +178,27 @@ class Personas:
         self.centers_ = X.groupby(self.labels_.to_numpy()).mean().rename_axis("persona")
         sd = X.std(ddof=0).replace(0, np.nan)
         self.zdiff_ = ((self.centers_ - X.mean()) / sd).fillna(0)
-        self.names_ = {p: self._name(self.zdiff_.loc[p]) for p in self.zdiff_.index}
+        self.name_codes_ = {p: [(f, bool(z > 0)) for f, z in t] for p, t in self.traits(top=2).items()}
+        self.names_ = {p: self._name(codes) for p, codes in self.name_codes_.items()}
         return self
 
     @staticmethod
-    def _name(z: pd.Series) -> str:
-        top = z.abs().sort_values(ascending=False, kind="stable").index[:2]
+    def _name(codes: list[tuple[str, bool]]) -> str:
         words = []
-        for f in top:
+        for f, high in codes:
             hi_lbl, lo_lbl, _ = PERSONA_FEATURES.get(f, (f"high {f}", f"low {f}", f))
-            words.append(hi_lbl if z[f] > 0 else lo_lbl)
+            words.append(hi_lbl if high else lo_lbl)
         return " · ".join(words)
+
+    def traits(self, *, top: int = 3) -> dict[int, list[tuple[str, float]]]:
+        """The ``top`` features that set each persona apart, by absolute standardised difference from the
+        population mean: ``{persona: [(feature, difference in sd), ...]}``."""
+        out = {}
+        for p in self.zdiff_.index:
+            z = self.zdiff_.loc[p]
+            fs = z.abs().sort_values(ascending=False, kind="stable").index[:top]
+            out[p] = [(f, float(z[f])) for f in fs]
+        return out
 
     def predict(self, X: pd.DataFrame) -> pd.Series:
         """Persona of each row of a matrix from :func:`persona_matrix`."""
@@ -190,26 +213,27 @@ class Personas:
         Returns one row per persona: ``persona, name, users, user_share, revenue, revenue_share, aov_mean,
         distinguishing`` (the ``top`` features by absolute standardised difference, e.g. ``conversion +1.2 sd``).
         """
-        check_columns(features, ["user_id", monetary_col], "Personas.describe")
+        require_columns(
+            features, "user features", ["user_id", monetary_col], what="features (Personas.describe)"
+        )
         rev = features.set_index("user_id")[monetary_col].reindex(self.labels_.index).fillna(0)
         g = rev.groupby(self.labels_)
         out = pd.DataFrame({"users": g.size(), "revenue": g.sum()}).rename_axis("persona")
         out["user_share"] = out.users / out.users.sum()
         out["revenue_share"] = out.revenue / out.revenue.sum() if out.revenue.sum() else np.nan
         out["name"] = [self.names_[p] for p in out.index]
-        dist = []
-        for p in out.index:
-            z = self.zdiff_.loc[p]
-            fs = z.abs().sort_values(ascending=False, kind="stable").index[:top]
-            dist.append("; ".join(f"{PERSONA_FEATURES.get(f, ('', '', f))[2]} {z[f]:+.1f} sd" for f in fs))
-        out["distinguishing"] = dist
+        traits = self.traits(top=top)
+        out["distinguishing"] = [
+            "; ".join(f"{PERSONA_FEATURES.get(f, ('', '', f))[2]} {z:+.1f} sd" for f, z in traits[p])
+            for p in out.index
+        ]
         return out.reset_index()[
             ["persona", "name", "users", "user_share", "revenue", "revenue_share", "distinguishing"]
         ]
 
     def compare(self, segments: pd.DataFrame, *, segment_col: str = "segment") -> pd.DataFrame:
         """Share of each persona's users in each RFM segment (rows persona names, columns segments)."""
-        check_columns(segments, ["user_id", segment_col], "Personas.compare")
+        require_columns(segments, "segments", ["user_id", segment_col], what="segments (Personas.compare)")
         seg = segments.set_index("user_id")[segment_col].astype(str).reindex(self.labels_.index)
         seg = seg.fillna("(not a buyer)")
         names = self.labels_.map(lambda p: f"{p}: {self.names_[p]}")  # noqa: E731 - package code

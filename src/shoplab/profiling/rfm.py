@@ -36,7 +36,8 @@ import ibis
 import numpy as np
 import pandas as pd
 
-from ..data import as_table
+from .. import labels
+from ..data import require_columns
 from ..orders import is_paid, net_amount
 
 __all__ = [
@@ -51,7 +52,6 @@ __all__ = [
     "TIERS",
     "pareto_curve",
     "segment_migration",
-    "check_columns",
     "top_share",
     "segments_at",
 ]
@@ -85,28 +85,8 @@ SEGMENTS = [
     "Lost",
 ]
 
-SEGMENT_ACTIONS: dict[str, str] = {
-    "Champions": "Reward them; early access to new items; ask for reviews and referrals",
-    "Loyal Customers": "Upsell higher-value items; membership perks; ask for reviews",
-    "Potential Loyalist": "Offer membership or a loyalty programme; recommend related items",
-    "New Customers": "Onboarding; a welcome second-order coupon",
-    "Promising": "Build brand awareness; free trials and samples",
-    "Need Attention": "Limited-time offers based on past purchases",
-    "About To Sleep": "Share popular items; reconnect with a modest discount",
-    "At Risk": "Personalised win-back messages and offers",
-    "Can't Lose Them": "Win them back with new products and renewals; reach out personally",
-    "Hibernating": "Offer relevant items and special discounts; recreate interest",
-    "Lost": "Revive interest with a reach-out campaign; otherwise ignore",
-}
-
-
-def check_columns(t, columns: list[str], what: str = "this function") -> None:
-    """Raise a clear error naming missing columns and listing the columns present."""
-    missing = [c for c in columns if c not in t.columns]
-    if missing:
-        raise ValueError(
-            f"{what} needs column(s) {', '.join(missing)}; the table has: {', '.join(map(str, t.columns))}"
-        )
+#: segment -> the recommended action, in English (the glossary's rfm_segment_action.*)
+SEGMENT_ACTIONS: dict[str, str] = {s: labels.name(f"rfm_segment_action.{s}", "en") for s in SEGMENTS}
 
 
 def _score(col, bins: int, n) -> ibis.Value:
@@ -141,8 +121,12 @@ def rfm_scores(
         ``user_id, recency_days, frequency, monetary, r, f, m, rfm`` (``rfm`` the three digits as text),
         sorted by user.
     """
-    t = as_table(data)
-    check_columns(t, [user_col, recency_col, frequency_col, monetary_col], "rfm_scores")
+    t = require_columns(
+        data,
+        "user features",
+        [user_col, recency_col, frequency_col, monetary_col],
+        what="user features (rfm_scores)",
+    )
     if bins < 2:
         raise ValueError(f"bins must be at least 2, got {bins}")
     t = t.filter(t[recency_col].notnull())
@@ -184,7 +168,7 @@ def segment_of(r: int, f: int, m: int, *, bins: int = 5) -> str:
 
 def rfm_segments(scores: pd.DataFrame, *, bins: int = 5) -> pd.DataFrame:
     """Add ``fm`` and ``segment`` (the named RFM segment) to a table from :func:`rfm_scores`."""
-    check_columns(scores, ["r", "f", "m"], "rfm_segments")
+    require_columns(scores, "rfm scores", ["r", "f", "m"], what="rfm scores (rfm_segments)")
     out = scores.copy()
     r5, f5, m5 = (_to5(out[c].to_numpy(), bins) for c in ("r", "f", "m"))
     fm = (f5 + m5 + 1) // 2
@@ -208,7 +192,9 @@ def segment_summary(
 
     Every segment of :data:`SEGMENTS` gets a row (zeros when empty); AOV is revenue / orders.
     """
-    check_columns(segments, [segment_col, monetary_col, frequency_col], "segment_summary")
+    require_columns(
+        segments, "segments", [segment_col, monetary_col, frequency_col], what="segments (segment_summary)"
+    )
     g = segments.groupby(segments[segment_col].astype(str), observed=True)
     s = pd.DataFrame({"users": g.size(), "revenue": g[monetary_col].sum(), "orders": g[frequency_col].sum()})
     order = SEGMENTS if set(s.index) <= set(SEGMENTS) else sorted(s.index)
@@ -255,7 +241,12 @@ def value_tiers(
         if hasattr(features, "to_pandas") and not isinstance(features, pd.DataFrame)
         else features
     )
-    check_columns(df, [user_col, recency_col, first_order_col, monetary_col], "value_tiers")
+    require_columns(
+        df,
+        "user features",
+        [user_col, recency_col, first_order_col, monetary_col],
+        what="user features (value_tiers)",
+    )
     rec = df[recency_col].to_numpy(dtype="float64")
     first = df[first_order_col].to_numpy(dtype="float64")
     mon = df[monetary_col].to_numpy(dtype="float64")
@@ -307,8 +298,12 @@ def segment_migration(
     ``(not a buyer)`` (they cannot leave the scored set once they paid, so this stays empty unless the
     inputs are filtered).
     """
-    check_columns(previous, [user_col, segment_col], "segment_migration (previous)")
-    check_columns(current, [user_col, segment_col], "segment_migration (current)")
+    require_columns(
+        previous, "segments", [user_col, segment_col], what="segments (segment_migration, previous)"
+    )
+    require_columns(
+        current, "segments", [user_col, segment_col], what="segments (segment_migration, current)"
+    )
     none = "(not a buyer)"
     a = previous[[user_col, segment_col]].astype({segment_col: str})
     b = current[[user_col, segment_col]].astype({segment_col: str})

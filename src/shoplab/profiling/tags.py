@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .rfm import check_columns
+from ..data import require_columns
 
 __all__ = ["user_tags", "tag_coverage", "TAG_GROUPS"]
 
@@ -46,7 +46,7 @@ def user_tags(
     ``segments`` (``user_id, segment``) and ``tiers`` (``user_id, tier``) add value tags when given.
     Export with ``to_csv`` / ``to_parquet``.
     """
-    check_columns(features, ["user_id"], "user_tags")
+    require_columns(features, "user features", ["user_id"], what="user features (user_tags)")
     f = features.reset_index(drop=True)
     uid = f["user_id"]
     parts = []
@@ -91,7 +91,7 @@ def tag_coverage(tags: pd.DataFrame, *, n_users: int | None = None) -> pd.DataFr
 
     ``n_users`` is the denominator (default: distinct users in ``tags``).
     """
-    check_columns(tags, ["user_id", "tag_group", "tag"], "tag_coverage")
+    require_columns(tags, "tags", ["user_id", "tag_group", "tag"], what="tags (tag_coverage)")
     n = n_users or tags.user_id.nunique()
     per_tag = (
         tags.groupby(["tag_group", "tag"], observed=True).user_id.nunique().rename("users").reset_index()

@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 
 import shoplab
 from shoplab import profiling as pf
+from shoplab.profiling import report
 
 END = datetime(2026, 11, 1)
 
@@ -163,7 +164,7 @@ def test_feature_table_matches_pandas(sample_dir, sample_shop):
 
 def test_missing_column_is_named():
     df = pd.DataFrame({"user_id": [1], "recency_days": [3.0], "frequency": [1]})
-    with pytest.raises(ValueError, match=r"monetary.*the table has: user_id, recency_days, frequency"):
+    with pytest.raises(ValueError, match=r"monetary.*columns present: user_id, recency_days, frequency"):
         pf.rfm_scores(df)
 
 
@@ -352,7 +353,7 @@ def test_findings_state_the_numbers():
             "frequency": [5, 1, 1, 1, 1],
         }
     )
-    lines = pf.findings(f, pf.segment_summary(seg), window_months=6, lang="en")
+    lines = report.findings(f, pf.segment_summary(seg), window_months=6, lang="en")
     # 1 of 5 buyers holds 800 of 1,000; five buyers are a small sample
     assert lines[0] == (
         "10 users; 5 (50.0%) paid in the last 6 months, spending ¥1,000; the top 20% of buyers bring 80.0% "

@@ -21,6 +21,8 @@ from conftest import ROOT  # noqa: E402
 import shoplab  # noqa: E402
 from shoplab import profiling as pf  # noqa: E402
 from shoplab.notebook import Finding, fmt_value  # noqa: E402
+from shoplab.profiling import report  # noqa: E402
+from shoplab.profiling import text as ptext  # noqa: E402
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 ANCHOR = re.compile(r'<a id="([a-z0-9-]+)"></a>')
@@ -29,44 +31,28 @@ PERIOD = "2026-10"
 
 @pytest.fixture(scope="module")
 def results(sample_shop):
-    """Every result table the report shows, computed as the notebook does (on the small sample shop)."""
-    f = pf.user_features(sample_shop, PERIOD)
-    scores = pf.rfm_segments(pf.rfm_scores(f))
-    personas = pf.Personas(k_range=(3, 5), random_state=0).fit(pf.persona_matrix(f))
-    previous = pf.segments_at(sample_shop, "2026-09")
-    rules = pf.association_rules(
-        pf.basket_lines(sample_shop, PERIOD, by="user"), min_support=0.02, min_lift=1.0
-    )
-    pref = pf.category_preference(f, scores)
-    tiers = pf.value_tiers(f)
+    """Every result table the report shows, from the report's own compute_report (on the small sample shop)."""
+    r = pf.compute_report(sample_shop, period=PERIOD, k_min=3, k_max=5, min_support=0.02, min_lift=1.0)
+    assert r.previous_period == "2026-09"
     return {
-        "features": f,
-        "scores": scores,
-        "summary": pf.segment_summary(scores),
-        "tiers": tiers,
-        "personas": personas,
-        "persona_table": personas.describe(f),
-        "persona_vs_segment": personas.compare(scores),
-        "previous": previous,
-        "migration": pf.segment_migration(previous, scores),
-        "rules": rules,
-        "preference": pref,
-        "coverage": pf.tag_coverage(pf.user_tags(f, segments=scores, tiers=tiers), n_users=len(f)),
+        "results": r,
+        "features": r.features,
+        "scores": r.scores,
+        "summary": r.summary,
+        "tiers": r.tiers,
+        "personas": r.personas,
+        "persona_table": r.persona_table,
+        "persona_vs_segment": r.persona_vs_segment,
+        "previous": r.previous,
+        "migration": r.migration,
+        "rules": r.rules,
+        "preference": r.preference,
+        "coverage": r.coverage,
     }
 
 
 def _findings(r, lang, **kw):
-    return pf.findings(
-        r["features"],
-        r["summary"],
-        r["tiers"],
-        r["persona_table"],
-        r["rules"],
-        r["migration"],
-        silhouette=float(r["personas"].silhouettes_.max()),
-        lang=lang,
-        **kw,
-    )
+    return ptext.findings(r["results"], lang=lang, **kw)
 
 
 def _notebook_anchors() -> set[str]:
@@ -103,13 +89,15 @@ def test_findings_follow_the_report_language():
     )
     try:
         shoplab.set_lang("zh")
-        lines = pf.findings(f, pf.segment_summary(seg))
+        lines = report.findings(f, pf.segment_summary(seg))
         assert all(CJK.search(x) for x in lines)
         assert "重要价值客户" in lines[1] and "流失风险客户" in lines[2]
         assert "样本较小" in lines[0], "a small sample is said to be small"
     finally:
         shoplab.set_lang("en")
-    assert pf.findings(f, pf.segment_summary(seg))[0].startswith("3 users; 2 (66.7%) paid in the last year")
+    assert report.findings(f, pf.segment_summary(seg))[0].startswith(
+        "3 users; 2 (66.7%) paid in the last year"
+    )
 
 
 def _by_section(lines):
@@ -146,7 +134,7 @@ def test_finding_numbers_match_the_result_tables(results, lang):
     )
     top = g.revenue.idxmax()
     champ, risk = by["segments"]
-    assert pf.segment_name(top, lang) in champ
+    assert report.segment_name(top, lang) in champ
     for want in (
         fmt_value(int(g.loc[top, "users"]), "count"),
         fmt_value(g.loc[top, "users"] / g.users.sum(), "rate"),
@@ -171,7 +159,7 @@ def test_finding_numbers_match_the_result_tables(results, lang):
     # personas: the most valuable one
     p = results["persona_table"].sort_values("revenue_share", ascending=False).iloc[0]
     persona_line = by["personas"][0]
-    assert pf.persona_name(p["name"], lang) in persona_line
+    assert report.persona_name(p["name"], lang) in persona_line
     assert fmt_value(p["revenue"] / results["persona_table"].revenue.sum(), "rate") in persona_line
     assert (
         f"{results['personas'].silhouettes_.max():.2f}" in persona_line
@@ -201,20 +189,22 @@ def test_finding_numbers_match_the_result_tables(results, lang):
 def _charts(r, lang):
     f = r["features"]
     return {
-        "segments": lambda: pf.plot_segments(r["summary"], period=PERIOD, lang=lang),
-        "tiers": lambda: pf.plot_tiers(r["tiers"], f, period=PERIOD, lang=lang),
-        "pareto": lambda: pf.plot_pareto(
+        "segments": lambda: report.plot_segments(r["summary"], period=PERIOD, lang=lang),
+        "tiers": lambda: report.plot_tiers(r["tiers"], f, period=PERIOD, lang=lang),
+        "pareto": lambda: report.plot_pareto(
             pf.pareto_curve(f.monetary[f.monetary > 0]), period=PERIOD, lang=lang
         ),
-        "personas": lambda: pf.plot_personas(r["persona_table"], period=PERIOD, lang=lang),
-        "spend_by": lambda: pf.plot_spend_by(
+        "personas": lambda: report.plot_personas(r["persona_table"], period=PERIOD, lang=lang),
+        "spend_by": lambda: report.plot_spend_by(
             pf.spend_by(f, "age_band"), "age_band", period=PERIOD, lang=lang
         ),
-        "spend_by_city": lambda: pf.plot_spend_by(pf.spend_by(f, "city_tier"), "city_tier", lang=lang),
-        "categories": lambda: pf.plot_category_heatmap(r["preference"], period=PERIOD, lang=lang),
-        "migration": lambda: pf.plot_migration(r["migration"], period=PERIOD, previous="2026-09", lang=lang),
-        "rules": lambda: pf.plot_rules(r["rules"], lang=lang),
-        "tags": lambda: pf.plot_tag_coverage(r["coverage"], lang=lang),
+        "spend_by_city": lambda: report.plot_spend_by(pf.spend_by(f, "city_tier"), "city_tier", lang=lang),
+        "categories": lambda: report.plot_category_heatmap(r["preference"], period=PERIOD, lang=lang),
+        "migration": lambda: report.plot_migration(
+            r["migration"], period=PERIOD, previous="2026-09", lang=lang
+        ),
+        "rules": lambda: report.plot_rules(r["rules"], lang=lang),
+        "tags": lambda: report.plot_tag_coverage(r["coverage"], lang=lang),
     }
 
 
@@ -277,14 +267,14 @@ def test_chinese_charts_have_every_glyph(results):
 
 # -- display names and tables ------------------------------------------------------------------------
 def test_every_code_has_a_chinese_name():
-    assert all(CJK.search(pf.segment_name(s, "zh")) for s in [*pf.SEGMENTS, "(not a buyer)"])
-    assert len({pf.segment_name(s, "zh") for s in pf.SEGMENTS}) == len(pf.SEGMENTS)
-    assert all(CJK.search(pf.segment_action(s, "zh")) for s in pf.SEGMENTS)
-    assert all(CJK.search(pf.tier_name(t, "zh")) for t in pf.TIERS)
-    assert all(CJK.search(pf.tag_group_name(g, "zh")) for g in pf.TAG_GROUPS)
+    assert all(CJK.search(report.segment_name(s, "zh")) for s in [*pf.SEGMENTS, "(not a buyer)"])
+    assert len({report.segment_name(s, "zh") for s in pf.SEGMENTS}) == len(pf.SEGMENTS)
+    assert all(CJK.search(report.segment_action(s, "zh")) for s in pf.SEGMENTS)
+    assert all(CJK.search(report.tier_name(t, "zh")) for t in pf.TIERS)
+    assert all(CJK.search(report.tag_group_name(g, "zh")) for g in pf.TAG_GROUPS)
     assert (
-        pf.segment_name("Champions", "zh") == "重要价值客户"
-        and pf.segment_name("Champions", "en") == "Champions"
+        report.segment_name("Champions", "zh") == "重要价值客户"
+        and report.segment_name("Champions", "en") == "Champions"
     )
     for tag, want in {
         "active": "活跃",
@@ -297,36 +287,36 @@ def test_every_code_has_a_chinese_name():
         "Can't Lose Them": "重要挽留客户",
         "金卡会员": "金卡会员",  # a data value stays as it is
     }.items():
-        assert pf.tag_name(tag, "zh") == want
+        assert report.tag_name(tag, "zh") == want
     name = " · ".join([pf.PERSONA_FEATURES["app_share"][0], pf.PERSONA_FEATURES["conversion"][1]])
-    assert pf.persona_name(name, "zh") == "App 为主 · 只逛不买"
-    assert pf.persona_name("2: " + name, "zh") == "2: App 为主 · 只逛不买"
-    assert pf.persona_traits("refund rate +1.0 sd; share of events in the app -0.5 sd", "zh") == (
+    assert report.persona_name(name, "zh") == "App 为主 · 只逛不买"
+    assert report.persona_name("2: " + name, "zh") == "2: App 为主 · 只逛不买"
+    assert report.persona_traits("refund rate +1.0 sd; share of events in the app -0.5 sd", "zh") == (
         "退款率 +1.0 个标准差；App 内行为占比 -0.5 个标准差"
     )
 
 
 def test_tables_are_formatted_for_managers(results):
-    seg = pf.format_segments(results["summary"], lang="zh")
+    seg = report.format_segments(results["summary"], lang="zh")
     assert list(seg.columns)[:3] == ["分层", "人数", "人数占比"]
     row = seg.iloc[0]
     s0 = results["summary"].iloc[0]
     assert row["分层"] == "重要价值客户" and row["人数占比"] == fmt_value(s0.user_share, "rate")
     assert row["成交额"] == fmt_value(s0.revenue, "yuan") and CJK.search(row["运营建议"])
-    tiers = pf.format_tiers(pf.tier_summary(results["tiers"], results["features"]), lang="en")
+    tiers = report.format_tiers(pf.tier_summary(results["tiers"], results["features"]), lang="en")
     assert tiers.columns[0] == "Value tier" and tiers.iloc[-1]["Revenue"] == "¥0"  # prospects never paid
     assert all(isinstance(v, str) for v in tiers.to_numpy().ravel())
-    kn = pf.key_numbers(results["features"], period=PERIOD, lang="zh")
+    kn = report.key_numbers(results["features"], period=PERIOD, lang="zh")
     assert kn.iloc[0, 1] == fmt_value(len(results["features"]), "count") and CJK.search(kn.iloc[3, 0])
-    per = pf.format_personas(results["persona_table"], lang="zh")
+    per = report.format_personas(results["persona_table"], lang="zh")
     assert all(CJK.search(x) for x in per["与平均用户相比的突出特征"])
-    html = pf.format_persona_segments(results["persona_vs_segment"], lang="zh").to_html()
+    html = report.format_persona_segments(results["persona_vs_segment"], lang="zh").to_html()
     assert "重要价值客户" in html and "Champions" not in html
-    note = pf.persona_fit_note(results["personas"].silhouettes_, lang="zh")
+    note = report.persona_fit_note(results["personas"].silhouettes_, lang="zh")
     assert f"{results['personas'].silhouettes_.max():.2f}" in note and CJK.search(note)
 
 
 def test_styled_tables_align_text_left_and_hide_the_index(results):
-    html = pf.styled(pf.format_segments(results["summary"], lang="en")).to_html()
+    html = report.styled(report.format_segments(results["summary"], lang="en")).to_html()
     assert "text-align: left" in html and "Champions" in html
-    assert all(pf.styled(pf.key_numbers(results["features"], lang="en")).hide_index_)
+    assert all(report.styled(report.key_numbers(results["features"], lang="en")).hide_index_)
