@@ -371,3 +371,38 @@ def test_order_gap_summary_equals_the_per_gap_table(sample_shop):
         assert row.gaps == len(g)
         assert row.median_days == pytest.approx(g.gap_days.median(), rel=1e-9)
         assert row.mean_days == pytest.approx(g.gap_days.mean(), rel=1e-9)
+
+
+def test_repurchase_test_is_the_unpooled_two_proportion_test_with_its_interval():
+    # oracle: the unpooled z statistic and Wald interval worked out with scipy's normal distribution
+    from scipy import stats as sps
+
+    comp = pd.DataFrame(
+        {
+            "group": ["member", "joined in window", "non-member"],
+            "buyers": [200, 50, 300],
+            "repeat_buyers": [90, 20, 105],
+        }
+    )
+    r = ms.repurchase_test(comp)
+    p1, p2 = 90 / 200, 105 / 300
+    se = (p1 * (1 - p1) / 200 + p2 * (1 - p2) / 300) ** 0.5
+    z = sps.norm.ppf(0.975)
+    assert r["n_a"] == 200 and r["n_b"] == 300
+    assert r["rate_a"] == pytest.approx(p1) and r["rate_b"] == pytest.approx(p2)
+    assert r["diff"] == pytest.approx(p1 - p2)
+    assert r["ci_low"] == pytest.approx(p1 - p2 - z * se) and r["ci_high"] == pytest.approx(p1 - p2 + z * se)
+    assert r["p"] == pytest.approx(2 * sps.norm.sf((p1 - p2) / se))
+    # the interval is shown beside the p-value in both languages
+    assert "95% interval +1.2 to +18.8 pp" in ms.titles(comparison=comp, lang="en")["comparison"]
+    assert "95% 区间 +1.2 至 +18.8 pp" in ms.titles(comparison=comp, lang="zh")["comparison"]
+    empty = ms.repurchase_test(comp.assign(buyers=[0, 50, 300]))
+    assert np.isnan(empty["diff"]) and np.isnan(empty["ci_low"])
+
+
+def test_nps_interval_is_the_stats_one():
+    from shoplab import stats
+
+    assert ms.nps_interval(50, 20, 100) == pytest.approx(tuple(stats.nps_interval(50, 20, 100)))
+    lo, hi = ms.nps_interval(50, 20, 100)
+    assert lo < 30 < hi

@@ -11,6 +11,7 @@ import math
 
 import pandas as pd
 
+from .. import stats
 from ..i18n import tr
 from ..notebook import Finding, fmt_change, fmt_value, styler
 from ..notebook import format_table as _format_table
@@ -189,34 +190,43 @@ def _p(p: float) -> str:
     return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
 
 
-def repurchase_test(comparison: pd.DataFrame, a: str = "member", b: str = "non-member") -> dict:
-    """Two-proportion z-test of the repurchase rates of groups ``a`` and ``b`` of ``member_comparison``.
+def _diff_ci(t: dict, lang: str | None = None) -> str:
+    """``+12.4 pp, 95% interval +9.0 to +15.8 pp``: a repurchase difference with its interval."""
+    d = fmt_change(t["diff"], "pp")
+    if pd.isna(t.get("ci_low", math.nan)):
+        return d
+    lo, hi = fmt_change(t["ci_low"], "pp").removesuffix(" pp"), fmt_change(t["ci_high"], "pp")
+    return tr(f"{d}, 95% interval {lo} to {hi}", f"{d}，95% 区间 {lo} 至 {hi}", lang)
 
-    Returns ``diff`` (a - b, as a share), ``p`` (two-sided), ``n_a``, ``n_b``, ``rate_a``, ``rate_b``.
+
+def repurchase_test(comparison: pd.DataFrame, a: str = "member", b: str = "non-member") -> dict:
+    """Repurchase rate of group ``a`` minus group ``b`` of ``member_comparison``: :func:`shoplab.stats.two_proportion`
+    (unpooled z test with its 95% Wald interval).
+
+    Returns ``n_a``, ``n_b``, ``rate_a``, ``rate_b``, ``diff`` (a - b, as a share), ``ci_low``, ``ci_high`` (its
+    interval) and ``p`` (two-sided); NaN when a group has no buyers.
     """
     c = comparison.set_index("group")
     n1, n2 = int(c.loc[a, "buyers"]), int(c.loc[b, "buyers"])
     x1, x2 = int(c.loc[a, "repeat_buyers"]), int(c.loc[b, "repeat_buyers"])
-    out = {"n_a": n1, "n_b": n2, "rate_a": math.nan, "rate_b": math.nan, "diff": math.nan, "p": math.nan}
+    out = {"n_a": n1, "n_b": n2} | dict.fromkeys(
+        ("rate_a", "rate_b", "diff", "ci_low", "ci_high", "p"), math.nan
+    )
     if n1 == 0 or n2 == 0:
         return out
-    p1, p2 = x1 / n1, x2 / n2
-    pool = (x1 + x2) / (n1 + n2)
-    se = math.sqrt(pool * (1 - pool) * (1 / n1 + 1 / n2))
-    z = (p1 - p2) / se if se > 0 else 0.0
-    out.update(rate_a=p1, rate_b=p2, diff=p1 - p2, p=math.erfc(abs(z) / math.sqrt(2)))
-    return out
+    r = stats.two_proportion(x1, n1, x2, n2)
+    return out | dict(
+        rate_a=r["treatment"],
+        rate_b=r["control"],
+        diff=r.estimate,
+        ci_low=r.ci_low,
+        ci_high=r.ci_high,
+        p=r.p_value,
+    )
 
 
-def nps_interval(promoters: float, detractors: float, answers: float) -> tuple[float, float]:
-    """95% interval of an NPS (in points) from its counts (normal approximation; NaN without answers)."""
-    n = float(answers or 0)
-    if n <= 0:
-        return math.nan, math.nan
-    pp, pd_ = promoters / n, detractors / n
-    se = math.sqrt(max(pp + pd_ - (pp - pd_) ** 2, 0.0) / n) * 100
-    v = (pp - pd_) * 100
-    return v - 1.96 * se, v + 1.96 * se
+#: 95% interval of an NPS in points from its counts: :func:`shoplab.stats.nps_interval` (unpacks as (lo, hi)).
+nps_interval = stats.nps_interval
 
 
 def _growth(tier_counts: pd.DataFrame):
@@ -591,7 +601,7 @@ def findings(
     c = comparison.set_index("group")
     if not pd.isna(t["diff"]):
         rm, rn = _pct(t["rate_a"], lang), _pct(t["rate_b"], lang)
-        d, p = fmt_change(t["diff"], "pp"), _p(t["p"])
+        d, p = _diff_ci(t, lang), _p(t["p"])
         sig = t["p"] < 0.05
         am, an = fmt_value(c.loc["member", "aov"], "yuan"), fmt_value(c.loc["non-member", "aov"], "yuan")
         share = _pct(c.loc["member", "gmv_share"], lang)
@@ -724,7 +734,7 @@ def titles(lang: str | None = None, **kw) -> dict[str, str]:
     if "comparison" in kw:
         r = repurchase_test(kw["comparison"])
         rm, rn = _pct(r["rate_a"], lang), _pct(r["rate_b"], lang)
-        d, p = fmt_change(r["diff"], "pp"), _p(r["p"]) if not pd.isna(r["p"]) else "p n/a"
+        d, p = _diff_ci(r, lang), _p(r["p"]) if not pd.isna(r["p"]) else "p n/a"
         t["comparison"] = tr(
             f"Members repurchase at {rm} vs {rn} for non-members ({d}, {p})",
             f"会员复购率 {rm}，非会员 {rn}（{d}，{p}）",
