@@ -9,10 +9,11 @@ from __future__ import annotations
 import ibis
 import pandas as pd
 
+from .. import stats
 from ..periods import Period
 from ._common import table, tier_order_of, to_ts
 
-__all__ = ["nps", "satisfaction_monthly", "satisfaction_by_tier"]
+__all__ = ["nps", "nps_interval", "satisfaction_monthly", "satisfaction_by_tier"]
 
 
 def _agg(f):
@@ -75,3 +76,7 @@ def satisfaction_by_tier(feedback, members, tier_history=None, *, start, end) ->
     order = tier_order_of(g.tier)
     order = [t for t in order if t != "non-member"] + (["non-member"] if "non-member" in set(g.tier) else [])
     return g.set_index("tier").reindex(order).reset_index()
+
+
+#: 95% interval of an NPS in points from its counts: :func:`shoplab.stats.nps_interval` (unpacks as (lo, hi)).
+nps_interval = stats.nps_interval

@@ -12,9 +12,12 @@
 
 from __future__ import annotations
 
+import math
+
 import ibis
 import pandas as pd
 
+from .. import stats
 from ..orders import gross_orders
 from ..periods import Period
 from ._common import months_table, table, tier_order_of, to_ts
@@ -28,6 +31,8 @@ __all__ = [
     "points_monthly",
     "points_balances",
     "points_summary",
+    "member_growth",
+    "repurchase_test",
 ]
 
 
@@ -251,3 +256,40 @@ def points_summary(points, members, *, start, end) -> dict:
         "breakage": vals["expired"] / used if used else float("nan"),
         "share_redeemed": vals["redeemers"] / n_members if n_members else float("nan"),
     }
+
+
+def member_growth(tier_counts: pd.DataFrame) -> tuple:
+    """Members at the last month end of ``tier_counts`` against three months before: ``(now, before, label of
+    that month, relative change)``; ``before`` and ``label`` are None (change NaN) with fewer than four months."""
+    tc = tier_counts.sum(axis=1)
+    now = int(tc.iloc[-1])
+    if len(tc) >= 4:
+        before, label = int(tc.iloc[-4]), str(tc.index[-4])
+        return now, before, label, (now / before - 1 if before else math.nan)
+    return now, None, None, math.nan
+
+
+def repurchase_test(comparison: pd.DataFrame, a: str = "member", b: str = "non-member") -> dict:
+    """Repurchase rate of group ``a`` minus group ``b`` of ``member_comparison``: :func:`shoplab.stats.two_proportion`
+    (unpooled z test with its 95% Wald interval).
+
+    Returns ``n_a``, ``n_b``, ``rate_a``, ``rate_b``, ``diff`` (a - b, as a share), ``ci_low``, ``ci_high`` (its
+    interval) and ``p`` (two-sided); NaN when a group has no buyers.
+    """
+    c = comparison.set_index("group")
+    n1, n2 = int(c.loc[a, "buyers"]), int(c.loc[b, "buyers"])
+    x1, x2 = int(c.loc[a, "repeat_buyers"]), int(c.loc[b, "repeat_buyers"])
+    out = {"n_a": n1, "n_b": n2} | dict.fromkeys(
+        ("rate_a", "rate_b", "diff", "ci_low", "ci_high", "p"), math.nan
+    )
+    if n1 == 0 or n2 == 0:
+        return out
+    r = stats.two_proportion(x1, n1, x2, n2)
+    return out | dict(
+        rate_a=r["treatment"],
+        rate_b=r["control"],
+        diff=r.estimate,
+        ci_low=r.ci_low,
+        ci_high=r.ci_high,
+        p=r.p_value,
+    )
