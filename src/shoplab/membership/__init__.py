@@ -55,6 +55,7 @@ from .report import (
     titles,
     value_model_lines,
 )
+from .results import MembershipResults, compute_report
 from .satisfaction import nps, satisfaction_by_tier, satisfaction_monthly
 from .tiers import (
     member_comparison,
@@ -68,6 +69,8 @@ from .tiers import (
 )
 
 __all__ = [
+    "compute_report",
+    "MembershipResults",
     "STAGES",
     "active_rate",
     "member_dau_mau",
