@@ -5,16 +5,60 @@ from __future__ import annotations
 
 import datetime as _dt
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 
 import ibis
 import ibis.expr.types as ir
 import pandas as pd
 
+from .. import labels
 from ..data import as_table, refuse_nulls
 from ..periods import Period
 
-TIER_ORDER = ("普通会员", "银卡会员", "金卡会员", "钻石会员")
+
+class GlossaryCodes(Sequence):
+    """The codes of a glossary namespace in their file order, read on first use (importing reads no file)."""
+
+    def __init__(self, namespace: str):
+        self.namespace = namespace
+
+    def _codes(self) -> tuple[str, ...]:
+        return tuple(labels.names(self.namespace, "en"))
+
+    def __getitem__(self, i):
+        return self._codes()[i]
+
+    def __len__(self) -> int:
+        return len(self._codes())
+
+    def __repr__(self) -> str:
+        return repr(self._codes())
+
+
+class GlossaryNames(Mapping):
+    """Code -> name in ``lang`` of a glossary namespace, in file order, read on first use."""
+
+    def __init__(self, namespace: str, lang: str):
+        self.namespace, self.lang = namespace, lang
+
+    def _names(self) -> dict[str, str]:
+        return labels.names(self.namespace, self.lang)
+
+    def __getitem__(self, code: str) -> str:
+        return self._names()[code]
+
+    def __iter__(self):
+        return iter(self._names())
+
+    def __len__(self) -> int:
+        return len(self._names())
+
+    def __repr__(self) -> str:
+        return repr(self._names())
+
+
+#: The shop's tiers, lowest first (glossary ``member_tier``): the order that ranks tiers.
+TIER_ORDER = GlossaryCodes("member_tier")
 
 
 def check_columns(table: ir.Table, needed: Iterable[str], what: str) -> ir.Table:

@@ -26,9 +26,10 @@ import ibis
 import numpy as np
 import pandas as pd
 
+from .. import labels
 from ..i18n import tr
 from ..orders import REFUND_SETTLE_DAYS, gross_orders, is_refunded, refund_amount
-from ._common import TIER_ORDER, is_midnight, table, tier_rank, to_ts, user_days
+from ._common import TIER_ORDER, GlossaryNames, is_midnight, table, tier_rank, to_ts, user_days
 
 __all__ = [
     "FEATURE_LABELS",
@@ -42,55 +43,16 @@ __all__ = [
     "at_risk_members",
 ]
 
-FEATURE_LABELS = {
-    "days_since_order": "days since last order",
-    "orders_lookback": "orders in lookback window",
-    "orders_90d": "orders in last 90 days",
-    "gmv_lookback": "spend in lookback window (¥)",
-    "aov": "average order value (¥)",
-    "refund_share": "share of orders refunded (orders old enough to be settled)",
-    "coupon_share": "share of orders with a coupon",
-    "tenure_days": "days since first order",
-    "days_since_event": "days since last visit",
-    "events_30d": "events in last 30 days",
-    "active_days_30d": "active days in last 30 days",
-    "event_trend": "visits trend (last 30 days vs 90-day average)",
-    "is_member": "is a member",
-    "tier_rank": "tier (0 = 普通会员)",
-    "points_balance": "points balance",
-    "redeemed": "has redeemed points",
-    "last_nps": "latest NPS answer (0-10)",
-    "last_csat": "latest CSAT answer (1-5)",
-    "platform_web": "signed up on web",
-}
+#: English names of the churn model's features, in the order of the feature table (glossary ``churn_feature``).
+FEATURE_LABELS = GlossaryNames("churn_feature", "en")
 
 #: Chinese names of the features, for reports in Chinese.
-FEATURE_LABELS_ZH = {
-    "days_since_order": "距上次下单天数",
-    "orders_lookback": "回看期内订单数",
-    "orders_90d": "近 90 天订单数",
-    "gmv_lookback": "回看期内消费额（¥）",
-    "aov": "客单价（¥）",
-    "refund_share": "退款订单占比（仅计已过退款期的订单）",
-    "coupon_share": "用券订单占比",
-    "tenure_days": "距首次下单天数",
-    "days_since_event": "距上次访问天数",
-    "events_30d": "近 30 天行为事件数",
-    "active_days_30d": "近 30 天活跃天数",
-    "event_trend": "访问趋势（近 30 天对比 90 天均值）",
-    "is_member": "是否会员",
-    "tier_rank": "会员等级（0 = 普通会员）",
-    "points_balance": "积分余额",
-    "redeemed": "是否核销过积分",
-    "last_nps": "最近一次 NPS 评分（0-10）",
-    "last_csat": "最近一次 CSAT 评分（1-5）",
-    "platform_web": "网页端注册",
-}
+FEATURE_LABELS_ZH = GlossaryNames("churn_feature", "zh")
 
 
 def feature_label(feature: str, lang: str | None = None) -> str:
     """A feature's readable name in the report language (the code itself when unknown)."""
-    return tr(FEATURE_LABELS.get(feature, feature), FEATURE_LABELS_ZH.get(feature, feature), lang)
+    return labels.label("churn_feature", feature, lang)
 
 
 def _get(tables, name):

@@ -8,35 +8,22 @@ from __future__ import annotations
 
 import pandas as pd
 
+from .. import labels
 from ..i18n import tr
 from ..notebook import fmt_value, styler
 from ..notebook import format_table as _format_table
 
 __all__ = ["display_name", "cohort_label", "display_table", "styled_table"]
 
-# Codes the package puts into result tables, with their English and Chinese display names. Tier names and other
-# values from the shop's own data are shown as they are.
-_NAMES = {
-    # lifecycle stages (生命周期阶段)
-    "new": ("new", "新客"),
-    "active": ("active", "活跃"),
-    "reactivated": ("reactivated", "回流"),
-    "at_risk": ("at risk", "沉睡"),
-    "dormant": ("dormant", "休眠"),
-    "churned": ("churned", "已流失"),
-    "none": ("not a buyer yet", "此前未购买"),
-    # members vs non-members
-    "member": ("member", "会员"),
-    "joined in window": ("joined in window", "窗口期内入会"),
-    "non-member": ("non-member", "非会员"),
-    # tier movements (升级/降级)
-    "upgraded": ("upgraded", "升级"),
-    "stayed": ("stayed", "保级"),
-    "downgraded": ("downgraded", "降级"),
-    "left": ("left", "退会"),
-    "joined": ("joined", "新入会"),
-    "not a member": ("not a member", "非会员"),
-    # axis names of result matrices
+#: Glossary namespaces of the codes the package writes into result tables (shoplab/glossary/membership.toml),
+#: in the order :func:`display_name` looks a bare code up in (a code belongs to one of them).
+NAMESPACES = ("stage", "member_group", "tier_movement", "cohort_basis")
+
+# The namespace of the codes in each category column of a result table.
+_COLUMN_NAMESPACE = {"group": "member_group", "lifecycle stage": "stage", "movement": "tier_movement"}
+
+# Axis names of result matrices (index and column names), with their English and Chinese names.
+_AXES = {
     "tier at start": ("tier at start", "期初等级"),
     "tier at end": ("tier at end", "期末等级"),
     "stage last month": ("stage last month", "上月阶段"),
@@ -45,10 +32,6 @@ _NAMES = {
     "cohort": ("cohort", "同期群"),
     "lifecycle stage": ("lifecycle stage", "生命周期阶段"),
     "tier": ("tier", "会员等级"),
-    # cohort bases (the cohort_basis parameter)
-    "first_order": ("first order", "首次下单"),
-    "join": ("joining", "入会"),
-    "signup": ("sign-up", "注册"),
 }
 
 # Column name -> (English, Chinese, unit for fmt_value).
@@ -89,15 +72,22 @@ _COLUMNS = {
 }
 
 
-def display_name(value, lang: str | None = None) -> str:
-    """The display name of a code the package writes (stage, group, movement); other values as they are."""
-    pair = _NAMES.get(str(value))
-    return tr(*pair, lang) if pair else str(value)
+def display_name(value, lang: str | None = None, *, namespace: str | None = None) -> str:
+    """The display name of a code the package writes (a stage, group, movement or cohort basis, from the
+    glossary; ``namespace`` names its namespace, else :data:`NAMESPACES` are tried in turn) or of a result
+    matrix's axis; other values (the shop's tier names) as they are."""
+    code = str(value)
+    entries = labels.entries()
+    for ns in (namespace,) if namespace else NAMESPACES:
+        if f"{ns}.{code}" in entries:
+            return labels.name(f"{ns}.{code}", lang)
+    pair = _AXES.get(code)
+    return tr(*pair, lang) if pair else code
 
 
 def cohort_label(basis: str, lang: str | None = None) -> str:
     """The axis name of cohorts by ``basis`` (``first_order``, ``join``, ``signup``)."""
-    name = display_name(basis, lang)
+    name = display_name(basis, lang, namespace="cohort_basis")
     return tr(f"cohort (month of {name})", f"同期群（{name}月份）", lang)
 
 
@@ -107,11 +97,11 @@ def display_table(
     """A result table as a manager reads it: numbers formatted (¥, %, thousands), codes in the category columns
     shown by their display names, columns named in the report language. ``units`` adds or overrides units."""
     out = df.copy()
-    for col in ("group", "lifecycle stage", "movement"):
+    for col, ns in _COLUMN_NAMESPACE.items():
         if col in out.columns:
-            out[col] = [display_name(v, lang) for v in out[col]]
+            out[col] = [labels.label(ns, v, lang) for v in out[col]]
     if "tier" in out.columns:
-        out["tier"] = [display_name(v, lang) if v == "non-member" else v for v in out["tier"]]
+        out["tier"] = [labels.label("member_group", v, lang) if v == "non-member" else v for v in out["tier"]]
     if "nps" in out.columns:
         out["nps"] = [_nps(v) for v in out["nps"]]
     u = {c: spec[2] for c, spec in _COLUMNS.items() if spec[2]}
