@@ -340,3 +340,10 @@ def test_spend_model_texts_follow_the_language_and_the_numbers(r):
     assert "rises with how often" in en and "fitted within each repeat-count group" in en
     assert "assumption holds" in " ".join(ms.value_model_lines(flat, vh, "pooled", lang="en"))
     assert "does not predict the holdout" in " ".join(ms.value_model_lines(dep, vh, "pooled", lang="en"))
+
+
+def test_every_code_in_a_display_table_has_its_name(r):
+    """The clv-by-stage table's outsiders (non-member) are named too, not only its stages."""
+    zh = ms.display_table(r["clv_stage"], lang="zh")["生命周期阶段"]
+    assert all(CJK.search(v) for v in zh), list(zh)
+    assert ms.display_name("non-member", "zh") == "非会员" and ms.display_name("new", "zh") == "当月首购"

@@ -12,7 +12,7 @@ import ibis.expr.types as ir
 import pandas as pd
 
 from .. import labels
-from ..data import as_table, refuse_nulls
+from ..data import require_columns
 from ..periods import Period
 
 
@@ -61,24 +61,6 @@ class GlossaryNames(Mapping):
 TIER_ORDER = GlossaryCodes("member_tier")
 
 
-def check_columns(table: ir.Table, needed: Iterable[str], what: str) -> ir.Table:
-    """Raise ``ValueError`` naming the first missing column and listing the columns present."""
-    cols = list(table.columns)
-    for c in needed:
-        if c not in cols:
-            raise ValueError(f"{what} needs a column '{c}'; columns present: {', '.join(cols)}")
-    return table
-
-
-def table(data, needed: Iterable[str], what: str) -> ir.Table:
-    """``as_table`` plus a column check; a pandas DataFrame must not have empty values in the columns the data
-    contract requires for table ``what``."""
-    needed = list(needed)
-    t = check_columns(as_table(data), needed, what)
-    refuse_nulls(data, what, needed)
-    return t
-
-
 def to_ts(value) -> _dt.datetime:
     """A timestamp from a string, date, datetime or pandas Timestamp."""
     return pd.Timestamp(value).to_pydatetime()
@@ -106,7 +88,7 @@ def user_days(events) -> ir.Table:
     The table is a temporary table of the events' backend (``Table.cache``); the most recent
     ``_USER_DAYS_KEEP`` of them are kept alive here, keyed by the events expression.
     """
-    e = table(events, ["user_id", "ts"], "events")
+    e = require_columns(events, "events", ["user_id", "ts"])
     # two in-memory DuckDB connections compare equal in Ibis, so the key names the connection itself
     key = (id(e._find_backend(use_default=True)), e.op())
     hit = _user_days.get(key)

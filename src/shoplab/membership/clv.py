@@ -34,8 +34,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ..data import require_columns
 from ..orders import purchases
-from ._common import TIER_ORDER, table, tier_order_of, to_ts
+from ._common import TIER_ORDER, tier_order_of, to_ts
 from .bgnbd import BetaGeo, GammaGamma, _check_summary, _distinct
 
 __all__ = [
@@ -104,7 +105,10 @@ def clv_summary(
     [1.0, 1.0, 2.0, 12.0]
     """
     unit = _unit_days(time_unit)
-    o = purchases(table(orders, [user_col, ts_col, amount_col], "clv_summary(orders)"), amount_col=amount_col)
+    o = purchases(
+        require_columns(orders, "orders", [user_col, ts_col, amount_col], what="clv_summary(orders)"),
+        amount_col=amount_col,
+    )
     cal_end = pd.Timestamp(to_ts(calibration_end).date())
     obs_end = pd.Timestamp(to_ts(observation_end).date()) if observation_end is not None else None
     if obs_end is not None and obs_end < cal_end:

@@ -205,9 +205,12 @@ def compute_report(
         n_repeats=churn_repeats,
     )
     features_now = churn_features(shop, cutoff=p.end, lookback_days=churn_lookback_days)
-    value = clv.values.value_if_retained
-    risk_all = at_risk_members(churn, features_now, value=value, top=None, min_probability=0.0, n_reasons=0)
-    at_risk = at_risk_members(churn, features_now, value=value, top=at_risk_top)
+    # valued at the 12-month value if retained (CLV of a member who stays): CLV itself is already weighted by
+    # P(alive), so it would count churn twice
+    risk_all = at_risk_members(
+        churn, features_now, value=clv.values.value_if_retained, top=None, min_probability=0.0, n_reasons=0
+    )
+    at_risk = at_risk_members(churn, features_now, value=clv.values.value_if_retained, top=at_risk_top)
 
     out = MembershipResults(
         period=p,

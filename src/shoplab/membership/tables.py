@@ -99,7 +99,11 @@ def display_table(
     out = df.copy()
     for col, ns in _COLUMN_NAMESPACE.items():
         if col in out.columns:
-            out[col] = [labels.label(ns, v, lang) for v in out[col]]
+            # a group column also holds the outsiders' code (non-member: buyers without a tier or a stage)
+            out[col] = [
+                display_name(v, lang, namespace=ns if f"{ns}.{v}" in labels.entries() else None)
+                for v in out[col]
+            ]
     if "tier" in out.columns:
         out["tier"] = [labels.label("member_group", v, lang) if v == "non-member" else v for v in out["tier"]]
     if "nps" in out.columns:
