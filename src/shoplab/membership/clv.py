@@ -16,14 +16,8 @@ Definitions follow the ``lifetimes`` package and the papers it implements:
   and, when it fails, values purchases with a Gamma-Gamma model per repeat-count group
   (:class:`~shoplab.membership.clv_value.FrequencyGammaGamma`).
 
-The per-user summary is computed in the engine; the likelihoods are fitted with numpy/scipy on it.
-
-References
-----------
-Fader, P. S., Hardie, B. G. S. & Lee, K. L. (2005). "Counting your customers" the easy way: an alternative to
-the Pareto/NBD model. Marketing Science 24(2), 275-284.
-Fader, P. S. & Hardie, B. G. S. (2013). The Gamma-Gamma model of monetary value.
-http://www.brucehardie.com/notes/025/
+The per-user summary is computed in the engine; the likelihoods (:mod:`~shoplab.membership.bgnbd`, where the
+references are) are fitted with numpy/scipy on it.
 """
 
 from __future__ import annotations
