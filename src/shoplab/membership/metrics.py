@@ -10,12 +10,12 @@ _M = "shoplab.membership"
 
 METRICS: tuple[Metric, ...] = (
     Metric("membership.members", "Members", "会员数", "count", source=f"{_M}.activity.active_rate",
-           note="members who had joined by the end of the month."),
+           note="(joined by the end of the month)"),
     Metric("membership.active_rate", "Active member rate", "活跃会员占比", "rate",
-           source=f"{_M}.activity.active_rate", note="members with an order or a visit in the month / members."),
+           source=f"{_M}.activity.active_rate", note="(members with an order or a visit in the month / members)"),
     Metric("membership.repurchase_rate_members", "Repurchase rate, members", "会员复购率", "rate",
            source=f"{_M}.tiers.member_comparison",
-           note="buyers with two or more orders in the comparison window, among members who joined before it."),
+           note="(buyers with two or more orders in the comparison window / buyers)"),
     Metric("membership.repurchase_rate_non_members", "Repurchase rate, non-members", "非会员复购率", "rate",
            source=f"{_M}.tiers.member_comparison"),
     Metric("membership.churn_auc", "Churn model AUC (test)", "流失模型 AUC（测试集）",
@@ -23,9 +23,9 @@ METRICS: tuple[Metric, ...] = (
     Metric("membership.clv_12m_mean", "Mean 12-month CLV of members", "会员 12 个月人均 CLV", "yuan",
            source=f"{_M}.clv.clv_analysis"),
     Metric("membership.nps", "NPS", "净推荐值 NPS", source=f"{_M}.satisfaction.nps",
-           note="null without a feedback table."),
+           note="(null without a feedback table)"),
     Metric("membership.points_outstanding", "Points outstanding", "积分余额", "count",
-           source=f"{_M}.tiers.points_summary", note="null without a points table."),
+           source=f"{_M}.tiers.points_summary", note="(null without a points table)"),
 )  # fmt: skip
 
 
