@@ -1,9 +1,13 @@
 """Membership health (会员健康度): tiers, points, activity, cohorts, lifecycle, churn, CLV and satisfaction.
 
-The public API is re-exported here; the topics live in submodules (``tiers``, ``activity``, ``churn``, ``clv``,
-``clv_value`` (spend per purchase by frequency), ``satisfaction``, ``plots``, ``report``).
+``compute_report(shop, period=...)`` computes the whole report into one :class:`MembershipResults`; the analyses
+it calls are listed in ``__all__``. The words and pictures are submodules: ``text`` (findings, chart titles),
+``sections`` (the sentences under each section), ``tables`` (display names, readable tables), ``plots``
+(charts) and ``metrics`` (the metrics.json keys). Their functions stay importable from here under their former
+names (``membership.findings``, ``membership.display_table`` ...), as ``membership.report`` does.
 """
 
+from . import sections, tables, text  # noqa: E402  (words: reached as submodules)
 from .activity import (
     STAGES,
     active_rate,
@@ -36,38 +40,41 @@ from .clv_value import (
     value_frequency_correlation,
     value_holdout_check,
 )
-from .report import (
-    SECTIONS,
-    activity_lines,
-    churn_lines,
-    clv_lines,
-    cohort_label,
-    display_name,
-    display_table,
-    findings,
-    health_verdict,
-    independence_note,
-    nps_interval,
-    points_lines,
-    repurchase_test,
-    satisfaction_lines,
-    styled_table,
-    titles,
-    value_model_lines,
-)
-from .satisfaction import nps, satisfaction_by_tier, satisfaction_monthly
+from .results import MembershipResults, compute_report
+from .satisfaction import nps, nps_interval, satisfaction_by_tier, satisfaction_monthly
 from .tiers import (
     member_comparison,
+    member_growth,
     migration_summary,
     points_balances,
     points_monthly,
     points_summary,
+    repurchase_test,
     tier_counts,
     tier_migration,
     tiers_at,
 )
 
+# Former names of the report's words, kept working (re-exported by assignment; not part of __all__).
+SECTIONS = text.SECTIONS
+findings = text.findings
+health_verdict = text.health_verdict
+titles = text.titles
+display_name = tables.display_name
+cohort_label = tables.cohort_label
+display_table = tables.display_table
+styled_table = tables.styled_table
+activity_lines = sections.activity_lines
+points_lines = sections.points_lines
+churn_lines = sections.churn_lines
+clv_lines = sections.clv_lines
+value_model_lines = sections.value_model_lines
+independence_note = sections.independence_note
+satisfaction_lines = sections.satisfaction_lines
+
 __all__ = [
+    "compute_report",
+    "MembershipResults",
     "STAGES",
     "active_rate",
     "member_dau_mau",
@@ -99,23 +106,8 @@ __all__ = [
     "ValueFrequencyCheck",
     "value_frequency_correlation",
     "value_holdout_check",
-    "findings",
-    "health_verdict",
-    "titles",
-    "SECTIONS",
-    "display_name",
-    "cohort_label",
-    "display_table",
-    "styled_table",
     "repurchase_test",
     "nps_interval",
-    "activity_lines",
-    "points_lines",
-    "churn_lines",
-    "clv_lines",
-    "value_model_lines",
-    "independence_note",
-    "satisfaction_lines",
     "nps",
     "satisfaction_monthly",
     "satisfaction_by_tier",
@@ -127,4 +119,5 @@ __all__ = [
     "points_monthly",
     "points_balances",
     "points_summary",
+    "member_growth",
 ]

@@ -5,34 +5,60 @@ from __future__ import annotations
 
 import datetime as _dt
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 
 import ibis
 import ibis.expr.types as ir
 import pandas as pd
 
-from ..data import as_table, refuse_nulls
+from .. import labels
+from ..data import require_columns
 from ..periods import Period
 
-TIER_ORDER = ("普通会员", "银卡会员", "金卡会员", "钻石会员")
+
+class GlossaryCodes(Sequence):
+    """The codes of a glossary namespace in their file order, read on first use (importing reads no file)."""
+
+    def __init__(self, namespace: str):
+        self.namespace = namespace
+
+    def _codes(self) -> tuple[str, ...]:
+        return tuple(labels.names(self.namespace, "en"))
+
+    def __getitem__(self, i):
+        return self._codes()[i]
+
+    def __len__(self) -> int:
+        return len(self._codes())
+
+    def __repr__(self) -> str:
+        return repr(self._codes())
 
 
-def check_columns(table: ir.Table, needed: Iterable[str], what: str) -> ir.Table:
-    """Raise ``ValueError`` naming the first missing column and listing the columns present."""
-    cols = list(table.columns)
-    for c in needed:
-        if c not in cols:
-            raise ValueError(f"{what} needs a column '{c}'; columns present: {', '.join(cols)}")
-    return table
+class GlossaryNames(Mapping):
+    """Code -> name in ``lang`` of a glossary namespace, in file order, read on first use."""
+
+    def __init__(self, namespace: str, lang: str):
+        self.namespace, self.lang = namespace, lang
+
+    def _names(self) -> dict[str, str]:
+        return labels.names(self.namespace, self.lang)
+
+    def __getitem__(self, code: str) -> str:
+        return self._names()[code]
+
+    def __iter__(self):
+        return iter(self._names())
+
+    def __len__(self) -> int:
+        return len(self._names())
+
+    def __repr__(self) -> str:
+        return repr(self._names())
 
 
-def table(data, needed: Iterable[str], what: str) -> ir.Table:
-    """``as_table`` plus a column check; a pandas DataFrame must not have empty values in the columns the data
-    contract requires for table ``what``."""
-    needed = list(needed)
-    t = check_columns(as_table(data), needed, what)
-    refuse_nulls(data, what, needed)
-    return t
+#: The shop's tiers, lowest first (glossary ``member_tier``): the order that ranks tiers.
+TIER_ORDER = GlossaryCodes("member_tier")
 
 
 def to_ts(value) -> _dt.datetime:
@@ -62,7 +88,7 @@ def user_days(events) -> ir.Table:
     The table is a temporary table of the events' backend (``Table.cache``); the most recent
     ``_USER_DAYS_KEEP`` of them are kept alive here, keyed by the events expression.
     """
-    e = table(events, ["user_id", "ts"], "events")
+    e = require_columns(events, "events", ["user_id", "ts"])
     # two in-memory DuckDB connections compare equal in Ibis, so the key names the connection itself
     key = (id(e._find_backend(use_default=True)), e.op())
     hit = _user_days.get(key)

@@ -23,9 +23,10 @@ from __future__ import annotations
 import ibis
 import pandas as pd
 
+from ..data import require_columns
 from ..orders import gross_orders, net_amount
 from ..periods import Period
-from ._common import is_midnight, month_grid, months_table, table, to_ts, user_days
+from ._common import is_midnight, month_grid, months_table, to_ts, user_days
 
 __all__ = [
     "STAGES",
@@ -47,8 +48,8 @@ STAGES = ("new", "active", "reactivated", "at_risk", "dormant", "churned")
 
 def active_rate(members, orders, events=None, *, start, end) -> dict:
     """Members (joined before ``end``), active members (an order or event in ``[start, end)``) and their ratio."""
-    m = table(members, ["user_id", "joined_ts"], "members")
-    o = gross_orders(table(orders, ["user_id", "ts"], "orders"))
+    m = require_columns(members, "members", ["user_id", "joined_ts"])
+    o = gross_orders(require_columns(orders, "orders", ["user_id", "ts"]))
     lo, hi = to_ts(start), to_ts(end)
     act = o.filter((o.ts >= lo) & (o.ts < hi)).select("user_id")
     if events is not None:
@@ -66,13 +67,13 @@ def _event_users(events, lo, hi):
     if is_midnight(lo, hi):
         ud = user_days(events)
         return ud.filter((ud.d >= lo.date()) & (ud.d < hi.date())).select("user_id")
-    e = table(events, ["user_id", "ts"], "events")
+    e = require_columns(events, "events", ["user_id", "ts"])
     return e.filter((e.ts >= lo) & (e.ts < hi)).select("user_id")
 
 
 def member_dau_mau(members, events, *, periods: list[Period | str]) -> pd.DataFrame:
     """Per month: members' average DAU, MAU (members with an event) and stickiness = DAU / MAU."""
-    m = table(members, ["user_id", "joined_ts"], "members")
+    m = require_columns(members, "members", ["user_id", "joined_ts"])
     ps = sorted({Period.parse(p) for p in periods})
     # one row per user and day (the latest event of the day decides whether the user was a member then)
     ud = user_days(events)
@@ -96,7 +97,7 @@ def member_dau_mau(members, events, *, periods: list[Period | str]) -> pd.DataFr
 
 def _order_gaps(orders, members, end):
     """Lazy table of days between consecutive sold orders before ``end`` (``member`` when ``members`` given)."""
-    o = gross_orders(table(orders, ["user_id", "ts"], "orders"))
+    o = gross_orders(require_columns(orders, "orders", ["user_id", "ts"]))
     o = o.filter(o.ts < to_ts(end))
     w = ibis.window(group_by="user_id", order_by="ts")
     g = o.mutate(prev=o.ts.lag().over(w))
@@ -104,7 +105,7 @@ def _order_gaps(orders, members, end):
     g = g.mutate(gap_days=(g.ts.epoch_seconds() - g.prev.epoch_seconds()) / 86400.0)
     if members is None:
         return g.mutate(member=ibis.null("boolean"))
-    m = table(members, ["user_id", "joined_ts"], "members").select("user_id", "joined_ts")
+    m = require_columns(members, "members", ["user_id", "joined_ts"]).select("user_id", "joined_ts")
     g = g.left_join(m, "user_id")
     return g.mutate(member=g.joined_ts.notnull() & (g.joined_ts <= g.prev))
 
@@ -137,13 +138,13 @@ def order_gap_summary(orders, members=None, *, end) -> pd.DataFrame:
 
 def _cohorts(basis: str, *, users=None, members=None, orders=None):
     if basis == "signup":
-        u = table(users, ["user_id", "signup_ts"], "users")
+        u = require_columns(users, "users", ["user_id", "signup_ts"])
         return u.filter(u.signup_ts.notnull()).select(user_id=u.user_id, c_ts=u.signup_ts)
     if basis == "join":
-        m = table(members, ["user_id", "joined_ts"], "members")
+        m = require_columns(members, "members", ["user_id", "joined_ts"])
         return m.select(user_id=m.user_id, c_ts=m.joined_ts)
     if basis == "first_order":
-        o = gross_orders(table(orders, ["user_id", "ts"], "orders"))
+        o = gross_orders(require_columns(orders, "orders", ["user_id", "ts"]))
         return o.group_by("user_id").aggregate(c_ts=o.ts.min())
     raise ValueError(f"basis must be 'signup', 'join' or 'first_order', got {basis!r}")
 
@@ -172,7 +173,7 @@ def cohort_retention(
     (users / cohort_size), ``revenue`` (net money of the cohort's orders that month: paid orders less refunds,
     refunded orders 0) and ``revenue_retention`` (revenue / the cohort's month-0 revenue).
     """
-    o = gross_orders(table(orders, ["user_id", "ts", "amount"], "orders"))
+    o = gross_orders(require_columns(orders, "orders", ["user_id", "ts", "amount"]))
     lo, hi = to_ts(start), to_ts(end)
     c = _cohorts(basis, users=users, members=members, orders=orders)
     c = c.filter((c.c_ts >= lo) & (c.c_ts < hi)).mutate(cm=c.c_ts.truncate("M"))
@@ -190,7 +191,7 @@ def cohort_retention(
             ud = user_days(events)
             act = ud.filter(ud.d < hi.date()).select("user_id", ts=ud.d)
         else:
-            e = table(events, ["user_id", "ts"], "events")
+            e = require_columns(events, "events", ["user_id", "ts"])
             act = e.filter(e.ts < hi).select("user_id", "ts")
     else:
         raise ValueError(f"activity must be 'order' or 'event', got {activity!r}")
@@ -253,9 +254,9 @@ def lifecycle_table(
     """
     if not at_risk_days < dormant_days < churned_days:
         raise ValueError("thresholds must satisfy at_risk_days < dormant_days < churned_days")
-    o = gross_orders(table(orders, ["user_id", "ts"], "orders"))
+    o = gross_orders(require_columns(orders, "orders", ["user_id", "ts"]))
     if users is not None:
-        o = o.join(table(users, ["user_id"], "users").select("user_id").distinct(), "user_id")
+        o = o.join(require_columns(users, "users", ["user_id"]).select("user_id").distinct(), "user_id")
     ps = sorted({Period.parse(p) for p in periods})
     o = o.filter(o.ts < ps[-1].end)
     first_ts = o.ts.min().execute()

@@ -26,9 +26,11 @@ import ibis
 import numpy as np
 import pandas as pd
 
+from .. import labels
+from ..data import require_columns
 from ..i18n import tr
 from ..orders import REFUND_SETTLE_DAYS, gross_orders, is_refunded, refund_amount
-from ._common import TIER_ORDER, is_midnight, table, tier_rank, to_ts, user_days
+from ._common import TIER_ORDER, GlossaryNames, is_midnight, tier_rank, to_ts, user_days
 
 __all__ = [
     "FEATURE_LABELS",
@@ -42,55 +44,16 @@ __all__ = [
     "at_risk_members",
 ]
 
-FEATURE_LABELS = {
-    "days_since_order": "days since last order",
-    "orders_lookback": "orders in lookback window",
-    "orders_90d": "orders in last 90 days",
-    "gmv_lookback": "spend in lookback window (¥)",
-    "aov": "average order value (¥)",
-    "refund_share": "share of orders refunded (orders old enough to be settled)",
-    "coupon_share": "share of orders with a coupon",
-    "tenure_days": "days since first order",
-    "days_since_event": "days since last visit",
-    "events_30d": "events in last 30 days",
-    "active_days_30d": "active days in last 30 days",
-    "event_trend": "visits trend (last 30 days vs 90-day average)",
-    "is_member": "is a member",
-    "tier_rank": "tier (0 = 普通会员)",
-    "points_balance": "points balance",
-    "redeemed": "has redeemed points",
-    "last_nps": "latest NPS answer (0-10)",
-    "last_csat": "latest CSAT answer (1-5)",
-    "platform_web": "signed up on web",
-}
+#: English names of the churn model's features, in the order of the feature table (glossary ``churn_feature``).
+FEATURE_LABELS = GlossaryNames("churn_feature", "en")
 
 #: Chinese names of the features, for reports in Chinese.
-FEATURE_LABELS_ZH = {
-    "days_since_order": "距上次下单天数",
-    "orders_lookback": "回看期内订单数",
-    "orders_90d": "近 90 天订单数",
-    "gmv_lookback": "回看期内消费额（¥）",
-    "aov": "客单价（¥）",
-    "refund_share": "退款订单占比（仅计已过退款期的订单）",
-    "coupon_share": "用券订单占比",
-    "tenure_days": "距首次下单天数",
-    "days_since_event": "距上次访问天数",
-    "events_30d": "近 30 天行为事件数",
-    "active_days_30d": "近 30 天活跃天数",
-    "event_trend": "访问趋势（近 30 天对比 90 天均值）",
-    "is_member": "是否会员",
-    "tier_rank": "会员等级（0 = 普通会员）",
-    "points_balance": "积分余额",
-    "redeemed": "是否核销过积分",
-    "last_nps": "最近一次 NPS 评分（0-10）",
-    "last_csat": "最近一次 CSAT 评分（1-5）",
-    "platform_web": "网页端注册",
-}
+FEATURE_LABELS_ZH = GlossaryNames("churn_feature", "zh")
 
 
 def feature_label(feature: str, lang: str | None = None) -> str:
     """A feature's readable name in the report language (the code itself when unknown)."""
-    return tr(FEATURE_LABELS.get(feature, feature), FEATURE_LABELS_ZH.get(feature, feature), lang)
+    return labels.label("churn_feature", feature, lang)
 
 
 def _get(tables, name):
@@ -119,7 +82,7 @@ def churn_features(
     cut = to_ts(cutoff).replace(hour=0, minute=0, second=0, microsecond=0)  # cutoffs are at midnight
     lo = cut - _dt.timedelta(days=lookback_days)
     cut_l = ibis.literal(cut)
-    o_all = table(_get(tables, "orders"), ["user_id", "ts", "amount"], "orders")
+    o_all = require_columns(_get(tables, "orders"), "orders", ["user_id", "ts", "amount"])
     o_all = o_all.filter(o_all.ts < cut)
     o = gross_orders(o_all)
     refunded = is_refunded(o) | (refund_amount(o) > 0)
@@ -180,11 +143,11 @@ def churn_features(
         ).drop("last_event", "events_90d")
     members = _get(tables, "members")
     if members is not None:
-        m = table(members, ["user_id", "tier", "joined_ts"], "members")
+        m = require_columns(members, "members", ["user_id", "tier", "joined_ts"])
         m = m.filter(m.joined_ts < cut)
         th = _get(tables, "tier_history")
         if th is not None:
-            t = table(th, ["user_id", "ts", "tier"], "tier_history")
+            t = require_columns(th, "tier_history", ["user_id", "ts", "tier"])
             t = t.filter(t.ts < cut)
             tiers = t.group_by("user_id").aggregate(tier=t.tier.argmax(t.ts))
             mt = m.select("user_id").left_join(tiers, "user_id").select("user_id", "tier")
@@ -194,7 +157,7 @@ def churn_features(
         x = x.mutate(is_member=x.is_member.fill_null(0))
         points = _get(tables, "points")
         if points is not None:
-            p = table(points, ["user_id", "ts", "points"], "points")
+            p = require_columns(points, "points", ["user_id", "ts", "points"])
             p = p.filter(p.ts < cut)
             red = (p.kind == "redeem") if "kind" in p.columns else (p.points < 0)
             pf = p.group_by("user_id").aggregate(
@@ -203,7 +166,7 @@ def churn_features(
             x = x.left_join(pf, "user_id").drop("user_id_right")
     feedback = _get(tables, "feedback")
     if feedback is not None:
-        f = table(feedback, ["user_id", "ts", "kind", "score"], "feedback")
+        f = require_columns(feedback, "feedback", ["user_id", "ts", "kind", "score"])
         f = f.filter(f.ts < cut)
         ff = f.group_by("user_id").aggregate(
             last_nps=f.score.argmax(f.ts, where=f.kind == "nps"),
@@ -230,7 +193,7 @@ def churn_labels(tables, users: pd.Index, *, cutoff, horizon_days: int = 90) -> 
     """1 for users of ``users`` with no order and no event in ``[cutoff, cutoff + horizon_days)``, else 0."""
     cut = to_ts(cutoff)
     hi = cut + _dt.timedelta(days=horizon_days)
-    o = gross_orders(table(_get(tables, "orders"), ["user_id", "ts"], "orders"))
+    o = gross_orders(require_columns(_get(tables, "orders"), "orders", ["user_id", "ts"]))
     act = o.filter((o.ts >= cut) & (o.ts < hi)).select("user_id")
     events = _get(tables, "events")
     if events is not None:
@@ -238,7 +201,7 @@ def churn_labels(tables, users: pd.Index, *, cutoff, horizon_days: int = 90) -> 
             ud = user_days(events)
             act = act.union(ud.filter((ud.d >= cut.date()) & (ud.d < hi.date())).select("user_id"))
         else:
-            e = table(events, ["user_id", "ts"], "events")
+            e = require_columns(events, "events", ["user_id", "ts"])
             act = act.union(e.filter((e.ts >= cut) & (e.ts < hi)).select("user_id"))
     active = set(act.distinct().execute()["user_id"].tolist())
     return pd.Series([0 if u in active else 1 for u in users], index=users, name="churned", dtype="int64")

@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from .clv import GammaGamma, _check_summary
+from .bgnbd import GammaGamma, _check_summary
 
 __all__ = [
     "INDEPENDENCE_THRESHOLD",

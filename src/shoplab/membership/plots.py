@@ -2,7 +2,7 @@
 
 Every function takes ``lang`` (default: the report language set by :func:`shoplab.set_lang`): axis labels,
 legends and the codes the package writes (lifecycle stages, groups, movements) follow it. Without ``title`` the
-chart gets the title that states its finding (:func:`shoplab.membership.report.titles`); ``title=""`` draws none.
+chart gets the title that states its finding (:func:`shoplab.membership.text.titles`); ``title=""`` draws none.
 """
 
 from __future__ import annotations
@@ -15,7 +15,8 @@ from matplotlib.ticker import PercentFormatter
 from ..i18n import tr
 from ..plots import PALETTE, count_formatter, use_style, yuan_formatter
 from .churn import feature_label
-from .report import display_name, titles
+from .tables import display_name
+from .text import titles
 
 __all__ = [
     "plot_heatmap",

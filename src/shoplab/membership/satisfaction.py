@@ -9,10 +9,12 @@ from __future__ import annotations
 import ibis
 import pandas as pd
 
+from .. import stats
+from ..data import require_columns
 from ..periods import Period
-from ._common import table, tier_order_of, to_ts
+from ._common import tier_order_of, to_ts
 
-__all__ = ["nps", "satisfaction_monthly", "satisfaction_by_tier"]
+__all__ = ["nps", "nps_interval", "satisfaction_monthly", "satisfaction_by_tier"]
 
 
 def _agg(f):
@@ -38,7 +40,7 @@ def _finish(df: pd.DataFrame) -> pd.DataFrame:
 
 def nps(feedback, *, start, end) -> dict:
     """NPS and CSAT over ``[start, end)`` with the number of answers behind each."""
-    f = table(feedback, ["user_id", "ts", "kind", "score"], "feedback")
+    f = require_columns(feedback, "feedback", ["user_id", "ts", "kind", "score"])
     f = f.filter((f.ts >= to_ts(start)) & (f.ts < to_ts(end)))
     df = _finish(f.aggregate(**_agg(f)).execute())
     return df.iloc[0].to_dict()
@@ -46,7 +48,7 @@ def nps(feedback, *, start, end) -> dict:
 
 def satisfaction_monthly(feedback, *, periods: list[Period | str]) -> pd.DataFrame:
     """NPS and CSAT per month."""
-    f = table(feedback, ["user_id", "ts", "kind", "score"], "feedback")
+    f = require_columns(feedback, "feedback", ["user_id", "ts", "kind", "score"])
     ps = sorted({Period.parse(p) for p in periods})
     f = f.filter((f.ts >= ps[0].start) & (f.ts < ps[-1].end))
     g = f.group_by(m=f.ts.truncate("M")).aggregate(**_agg(f)).execute()
@@ -59,11 +61,11 @@ def satisfaction_monthly(feedback, *, periods: list[Period | str]) -> pd.DataFra
 
 def satisfaction_by_tier(feedback, members, tier_history=None, *, start, end) -> pd.DataFrame:
     """NPS and CSAT over ``[start, end)`` by the answering user's tier at answer time (``non-member`` otherwise)."""
-    f = table(feedback, ["user_id", "ts", "kind", "score"], "feedback")
-    m = table(members, ["user_id", "tier", "joined_ts"], "members")
+    f = require_columns(feedback, "feedback", ["user_id", "ts", "kind", "score"])
+    m = require_columns(members, "members", ["user_id", "tier", "joined_ts"])
     f = f.filter((f.ts >= to_ts(start)) & (f.ts < to_ts(end))).mutate(fid=ibis.row_number())
     if tier_history is not None:
-        th = table(tier_history, ["user_id", "ts", "tier"], "tier_history").select(
+        th = require_columns(tier_history, "tier_history", ["user_id", "ts", "tier"]).select(
             "user_id", t_ts="ts", tier="tier"
         )
     else:
@@ -75,3 +77,7 @@ def satisfaction_by_tier(feedback, members, tier_history=None, *, start, end) ->
     order = tier_order_of(g.tier)
     order = [t for t in order if t != "non-member"] + (["non-member"] if "non-member" in set(g.tier) else [])
     return g.set_index("tier").reindex(order).reset_index()
+
+
+#: 95% interval of an NPS in points from its counts: :func:`shoplab.stats.nps_interval` (unpacks as (lo, hi)).
+nps_interval = stats.nps_interval

@@ -12,12 +12,16 @@
 
 from __future__ import annotations
 
+import math
+
 import ibis
 import pandas as pd
 
+from .. import stats
+from ..data import require_columns
 from ..orders import gross_orders
 from ..periods import Period
-from ._common import months_table, table, tier_order_of, to_ts
+from ._common import months_table, tier_order_of, to_ts
 
 __all__ = [
     "tiers_at",
@@ -28,14 +32,16 @@ __all__ = [
     "points_monthly",
     "points_balances",
     "points_summary",
+    "member_growth",
+    "repurchase_test",
 ]
 
 
 def _tier_events(members, tier_history=None):
-    m = table(members, ["user_id", "tier", "joined_ts"], "members")
+    m = require_columns(members, "members", ["user_id", "tier", "joined_ts"])
     if tier_history is None:
         return m.select(user_id=m.user_id, ts=m.joined_ts, tier=m.tier)
-    th = table(tier_history, ["user_id", "ts", "tier"], "tier_history")
+    th = require_columns(tier_history, "tier_history", ["user_id", "ts", "tier"])
     return th.select("user_id", "ts", "tier")
 
 
@@ -48,7 +54,7 @@ def _tier_at(members, tier_history, moment) -> ibis.Table:
 
 def tiers_at(members, tier_history=None, *, at) -> pd.Series:
     """Tier of each current member at ``at`` (a Series indexed by user id; members who joined later are absent)."""
-    m = table(members, ["user_id", "tier", "joined_ts"], "members")
+    m = require_columns(members, "members", ["user_id", "tier", "joined_ts"])
     t = _tier_at(members, tier_history, to_ts(at)).join(m.select("user_id"), "user_id")
     return t.execute().set_index("user_id")["tier"].sort_index()
 
@@ -58,7 +64,7 @@ def tier_counts(members, tier_history=None, *, periods: list[Period | str]) -> p
 
     Only current members (the ``members`` table) are counted.
     """
-    m = table(members, ["user_id", "tier", "joined_ts"], "members")
+    m = require_columns(members, "members", ["user_id", "tier", "joined_ts"])
     ev = _tier_events(members, tier_history)
     ev = ev.join(m.select("user_id"), "user_id")
     ps = sorted({Period.parse(p) for p in periods})
@@ -80,7 +86,7 @@ def tier_migration(members, tier_history=None, *, start, end) -> pd.DataFrame:
     Users with a tier at ``start`` who are no longer in ``members`` at the end land in column ``left``.
     Returns counts; ``migration_summary`` turns them into upgrade / stay / downgrade / left / joined.
     """
-    m = table(members, ["user_id", "tier", "joined_ts"], "members")
+    m = require_columns(members, "members", ["user_id", "tier", "joined_ts"])
     a = _tier_at(members, tier_history, to_ts(start)).rename(tier_from="tier")
     cur = m.select("user_id")
     b = _tier_at(members, tier_history, to_ts(end)).join(cur, "user_id").rename(tier_to="tier")
@@ -135,8 +141,8 @@ def member_comparison(orders, members, *, start, end) -> pd.DataFrame:
 
     One row per group: ``member`` (joined before ``start``), ``joined in window``, ``non-member``.
     """
-    o = gross_orders(table(orders, ["user_id", "ts", "amount"], "orders"))
-    m = table(members, ["user_id", "joined_ts"], "members")
+    o = gross_orders(require_columns(orders, "orders", ["user_id", "ts", "amount"]))
+    m = require_columns(members, "members", ["user_id", "joined_ts"])
     lo, hi = to_ts(start), to_ts(end)
     o = o.filter((o.ts >= lo) & (o.ts < hi))
     per = o.group_by("user_id").aggregate(n=o.count(), gmv=o.amount.sum())
@@ -170,7 +176,7 @@ def points_monthly(points, *, periods: list[Period | str]) -> pd.DataFrame:
 
     Without a ``kind`` column, positive rows are issued and negative rows redeemed.
     """
-    p = table(points, ["user_id", "ts", "points"], "points")
+    p = require_columns(points, "points", ["user_id", "ts", "points"])
     ps = sorted({Period.parse(x) for x in periods})
     if "kind" in p.columns:
         kind = p.kind.fill_null(ibis.ifelse(p.points >= 0, "earn", "redeem"))
@@ -203,8 +209,8 @@ def points_monthly(points, *, periods: list[Period | str]) -> pd.DataFrame:
 
 def points_balances(points, members, tier_history=None, *, at) -> pd.DataFrame:
     """Each current member's points balance at ``at`` with their tier then (members without points have 0)."""
-    p = table(points, ["user_id", "ts", "points"], "points")
-    m = table(members, ["user_id", "tier", "joined_ts"], "members")
+    p = require_columns(points, "points", ["user_id", "ts", "points"])
+    m = require_columns(members, "members", ["user_id", "tier", "joined_ts"])
     at = to_ts(at)
     p = p.filter(p.ts < at)
     bal = p.group_by("user_id").aggregate(balance=p.points.sum())
@@ -220,8 +226,8 @@ def points_balances(points, members, tier_history=None, *, at) -> pd.DataFrame:
 def points_summary(points, members, *, start, end) -> dict:
     """Points headline numbers over ``[start, end)``: issued, redeemed, expired, redemption rate, breakage,
     share of members (joined before ``end``) who redeemed, and the outstanding balance at ``end``."""
-    p = table(points, ["user_id", "ts", "points"], "points")
-    m = table(members, ["user_id", "joined_ts"], "members")
+    p = require_columns(points, "points", ["user_id", "ts", "points"])
+    m = require_columns(members, "members", ["user_id", "joined_ts"])
     lo, hi = to_ts(start), to_ts(end)
     kind = p.kind if "kind" in p.columns else ibis.ifelse(p.points >= 0, "earn", "redeem")
     p = p.mutate(kind=kind)
@@ -251,3 +257,40 @@ def points_summary(points, members, *, start, end) -> dict:
         "breakage": vals["expired"] / used if used else float("nan"),
         "share_redeemed": vals["redeemers"] / n_members if n_members else float("nan"),
     }
+
+
+def member_growth(tier_counts: pd.DataFrame) -> tuple:
+    """Members at the last month end of ``tier_counts`` against three months before: ``(now, before, label of
+    that month, relative change)``; ``before`` and ``label`` are None (change NaN) with fewer than four months."""
+    tc = tier_counts.sum(axis=1)
+    now = int(tc.iloc[-1])
+    if len(tc) >= 4:
+        before, label = int(tc.iloc[-4]), str(tc.index[-4])
+        return now, before, label, (now / before - 1 if before else math.nan)
+    return now, None, None, math.nan
+
+
+def repurchase_test(comparison: pd.DataFrame, a: str = "member", b: str = "non-member") -> dict:
+    """Repurchase rate of group ``a`` minus group ``b`` of ``member_comparison``: :func:`shoplab.stats.two_proportion`
+    (unpooled z test with its 95% Wald interval).
+
+    Returns ``n_a``, ``n_b``, ``rate_a``, ``rate_b``, ``diff`` (a - b, as a share), ``ci_low``, ``ci_high`` (its
+    interval) and ``p`` (two-sided); NaN when a group has no buyers.
+    """
+    c = comparison.set_index("group")
+    n1, n2 = int(c.loc[a, "buyers"]), int(c.loc[b, "buyers"])
+    x1, x2 = int(c.loc[a, "repeat_buyers"]), int(c.loc[b, "repeat_buyers"])
+    out = {"n_a": n1, "n_b": n2} | dict.fromkeys(
+        ("rate_a", "rate_b", "diff", "ci_low", "ci_high", "p"), math.nan
+    )
+    if n1 == 0 or n2 == 0:
+        return out
+    r = stats.two_proportion(x1, n1, x2, n2)
+    return out | dict(
+        rate_a=r["treatment"],
+        rate_b=r["control"],
+        diff=r.estimate,
+        ci_low=r.ci_low,
+        ci_high=r.ci_high,
+        p=r.p_value,
+    )

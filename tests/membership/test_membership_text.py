@@ -33,42 +33,34 @@ def r(sample_shop):
     """Every result the report draws, on the small sample shop (as the notebook computes them)."""
     shop = sample_shop
     p = Period.parse(PERIOD)
-    months = [p.shift(k) for k in range(-11, 1)]
-    th = shop.tier_history
-    out = {"months": months}
-    out["tier_counts"] = ms.tier_counts(shop.members, th, periods=months)
-    out["active"] = ms.active_rate(shop.members, shop.orders, shop.events, start=p.start, end=p.end)
-    out["comparison"] = ms.member_comparison(shop.orders, shop.members, start=p.shift(-2).start, end=p.end)
-    tier_now = ms.tiers_at(shop.members, th, at=p.end)
-    out["migration"] = ms.tier_migration(shop.members, th, start=p.shift(-11).start, end=p.end)
-    out["moves"] = ms.migration_summary(out["migration"])
-    stages = ms.lifecycle_stages(shop.orders, periods=[p.shift(-12), *months], users=shop.members)
-    out["lifecycle"] = ms.lifecycle_counts(stages[stages.period.isin([m.label for m in months])])
-    out["flows"] = ms.lifecycle_flows(stages, period=p)
-    clv = ms.clv_analysis(shop.orders, end=p.end, holdout_months=6, months=12)
-    out["clv"] = clv
-    out["clv_tier"] = ms.clv_by_group(clv.values, tier_now, name="tier")
-    stage_now = stages[stages.period == PERIOD].set_index("user_id")["stage"]
-    out["clv_stage"] = ms.clv_by_group(clv.values, stage_now, name="lifecycle stage")
-    out["clv_members"] = clv.values.clv[clv.values.index.isin(tier_now.index)]
-    churn = ms.churn_model(shop, as_of=p.end, n_repeats=1)
-    out["churn"] = churn
-    feats = ms.churn_features(shop, cutoff=p.end)
-    out["features"] = feats
-    out["risk_all"] = ms.at_risk_members(
-        churn, feats, value=clv.values.value_if_retained, top=None, min_probability=0.0, n_reasons=0
-    )
-    out["points_month"] = ms.points_monthly(shop.points, periods=months)
-    out["points_year"] = ms.points_summary(shop.points, shop.members, start=months[0].start, end=p.end)
-    out["retention"] = ms.cohort_retention(shop.orders, start=months[0].start, end=p.end, max_months=12)
-    out["gaps"] = ms.days_between_orders(shop.orders, shop.members, end=p.end)
-    out["nps_now"] = ms.nps(shop.feedback, start=p.start, end=p.end)
-    out["sat_month"] = ms.satisfaction_monthly(shop.feedback, periods=months)
-    out["sat_tier"] = ms.satisfaction_by_tier(
-        shop.feedback, shop.members, th, start=months[0].start, end=p.end
-    )
+    res = ms.compute_report(shop, period=PERIOD, churn_repeats=1)
+    out = {"months": res.months, "results": res}
+    for k in (
+        "tier_counts",
+        "active",
+        "comparison",
+        "migration",
+        "moves",
+        "lifecycle",
+        "flows",
+        "clv",
+        "clv_tier",
+        "clv_stage",
+        "clv_members",
+        "churn",
+        "risk_all",
+        "points_month",
+        "points_year",
+        "retention",
+        "nps_now",
+        "sat_month",
+        "sat_tier",
+    ):
+        out[k] = getattr(res, k)
+    out["features"] = res.features_now
+    out["gaps"] = ms.days_between_orders(shop.orders, shop.members, end=p.end)  # one row per gap, the oracle
     out["tiers"] = set(out["tier_counts"].columns)
-    return out
+    return out  # fmt: skip
 
 
 def _findings(r, lang):
@@ -348,3 +340,10 @@ def test_spend_model_texts_follow_the_language_and_the_numbers(r):
     assert "rises with how often" in en and "fitted within each repeat-count group" in en
     assert "assumption holds" in " ".join(ms.value_model_lines(flat, vh, "pooled", lang="en"))
     assert "does not predict the holdout" in " ".join(ms.value_model_lines(dep, vh, "pooled", lang="en"))
+
+
+def test_every_code_in_a_display_table_has_its_name(r):
+    """The clv-by-stage table's outsiders (non-member) are named too, not only its stages."""
+    zh = ms.display_table(r["clv_stage"], lang="zh")["生命周期阶段"]
+    assert all(CJK.search(v) for v in zh), list(zh)
+    assert ms.display_name("non-member", "zh") == "非会员" and ms.display_name("new", "zh") == "当月首购"

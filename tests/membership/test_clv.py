@@ -17,7 +17,7 @@ import pytest
 
 from shoplab.membership import BetaGeo, GammaGamma, clv_summary, customer_value, holdout_check
 
-CDNOW = Path(__file__).resolve().parents[1] / "data" / "external" / "cdnow"
+CDNOW = Path(__file__).resolve().parents[2] / "data" / "external" / "cdnow"
 
 
 @pytest.fixture(scope="module")
