@@ -18,45 +18,20 @@ from .attribution import (
     touch_paths,
     touch_table,
 )
-from .did import did_estimate, did_frame, did_from_frame, participants
-from .effect import DECISION_METRICS, METRICS, assigned_outcomes, campaigns_in_period, effect_table, srm_check
-from .evaluate import (
-    HEADLINE_KEYS,
-    Evaluation,
-    evaluate_campaigns,
-    format_effects,
-    record_headlines,
-    verdicts,
-)
-from .kpis import kpi_layers
-from .plots import (
-    attribution_title,
-    lift_title,
-    plot_attribution,
-    plot_lifts,
-    plot_qini,
-    plot_segment_lifts,
-    qini_title,
-    segment_title,
-)
-from .report import (
+from .compute import (
     after_campaign,
-    after_campaign_sentences,
     channel_report,
     did_report,
-    did_sentences,
-    format_channels,
-    format_kpis,
-    format_segments,
     kpi_report,
-    money_table,
     period_touches,
     segment_report,
-    srm_table,
-    status_note,
-    status_notes,
     targeting_candidates,
 )
+from .did import did_estimate, did_frame, did_from_frame, participants
+from .effect import DECISION_METRICS, METRICS, assigned_outcomes, campaigns_in_period, effect_table, srm_check
+from .evaluate import HEADLINE_KEYS, Evaluation, evaluate_campaigns, record_headlines
+from .kpis import kpi_layers
+from .plots import plot_attribution, plot_lifts, plot_qini, plot_segment_lifts
 from .segments import lift_by_segment, new_buyers, post_window_effect, user_segments
 from .stats import (
     bonferroni,
@@ -68,6 +43,23 @@ from .stats import (
     srm_test,
     two_proportion,
     welch,
+)
+from .text import (
+    after_campaign_sentences,
+    attribution_title,
+    did_sentences,
+    format_channels,
+    format_effects,
+    format_kpis,
+    format_segments,
+    lift_title,
+    money_table,
+    qini_title,
+    segment_title,
+    srm_table,
+    status_note,
+    status_notes,
+    verdicts,
 )
 from .uplift import (
     TLearner,
