@@ -86,6 +86,8 @@ class Evaluation:
         Interval level used.
     pre_days
         Length of the CUPED pre-period the outcomes were built with.
+    cuped
+        Whether revenue (and margin) per user were compared on CUPED-adjusted means.
     """
 
     summary: pd.DataFrame
@@ -93,6 +95,7 @@ class Evaluation:
     outcomes: dict[str, pd.DataFrame] = field(default_factory=dict)
     confidence: float = 0.95
     pre_days: int = 28
+    cuped: bool = True
 
 
 def _money(out: pd.DataFrame, n_t: int, confidence: float, cost: float, cuped: bool = True) -> dict:
@@ -209,7 +212,7 @@ def evaluate_campaigns(
     if len(eff):
         eff = eff[["campaign_id"] + [c for c in eff.columns if c != "campaign_id"]]
     return Evaluation(
-        summary=summary, effects=eff, outcomes=outcomes, confidence=confidence, pre_days=pre_days
+        summary=summary, effects=eff, outcomes=outcomes, confidence=confidence, pre_days=pre_days, cuped=cuped
     )
 
 

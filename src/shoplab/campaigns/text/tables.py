@@ -9,7 +9,9 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from ...i18n import tr
+from ...labels import label, name
 from ...notebook import fmt_change, fmt_value
+from ..effect import method_code, metric_code
 from .names import MODELS, ci_name, dimension_display, model_display, segment_display
 
 if TYPE_CHECKING:
@@ -126,22 +128,6 @@ def money_table(ev: Evaluation, *, lang: str | None = None) -> pd.DataFrame:
     return _by_first(pd.DataFrame(rows))
 
 
-_METRICS_ZH = {
-    "conversion": "转化率（≥1 笔支付订单）",
-    "revenue_per_user": "人均成交额",
-    "orders_per_user": "人均订单数",
-    "aov": "客单价（成交额 / 订单数），以下单为条件",
-}
-
-
-_METHODS_ZH = {
-    "two-proportion z (unpooled)": "两比例 z 检验（非合并方差）",
-    "Welch t on CUPED-adjusted spend": "CUPED 调整后的 Welch t 检验",
-    "Welch t": "Welch t 检验",
-    "delta method over users": "按用户的 Delta 方法",
-}
-
-
 def effects_table(ev: Evaluation, *, lang: str | None = None) -> pd.DataFrame:
     """The effect table as a manager reads it, in the report language: what was compared with what, values,
     lift with its interval, relative lift with its interval, the p-value and whether it is significant (numbers
@@ -171,9 +157,10 @@ def effects_table(ev: Evaluation, *, lang: str | None = None) -> pd.DataFrame:
             lift = f"{fmt_change(r['abs_lift'], 'yuan')} [{fmt_change(r['ci_low'], 'yuan')}, {fmt_change(r['ci_high'], 'yuan')}]"
         else:
             lift = f"{r['abs_lift']:+,.2f} [{r['ci_low']:+,.2f}, {r['ci_high']:+,.2f}]"
-        metric = _METRICS_ZH.get(r["metric"], r["label"])
-        if r["metric"] == "revenue_per_user" and "CUPED" in str(r["label"]):
-            metric += "（CUPED 调整后均值）"
+        metric = name("campaign_metric." + metric_code(r["metric"], cuped=ev.cuped), lang, default=r["label"])
+        method = name(
+            "campaign_method." + method_code(r["metric"], cuped=ev.cuped), lang, default=r["method"]
+        )
         unit = u if u != "count" else "number"
         level = ci_name(r["ci_level"])
         decision = r["role"] == "decision"
@@ -188,7 +175,7 @@ def effects_table(ev: Evaluation, *, lang: str | None = None) -> pd.DataFrame:
         rows.append(
             {
                 tr("Campaign", "活动", lang): names.get(r["campaign_id"], r["campaign_id"]),
-                tr("Metric", "指标", lang): tr(r["label"], metric, lang),
+                tr("Metric", "指标", lang): metric,
                 tr("Role", "指标角色", lang): role,
                 tr("Treated", "实验组", lang): fmt_value(r["treatment"], unit),
                 tr("Control", "对照组", lang): fmt_value(r["control"], unit),
@@ -201,9 +188,7 @@ def effects_table(ev: Evaluation, *, lang: str | None = None) -> pd.DataFrame:
                     f"对照组（{r['n_control']:,} 人）",
                     lang,
                 ),
-                tr("Method", "检验方法", lang): tr(
-                    r["method"], _METHODS_ZH.get(r["method"], r["method"]), lang
-                ),
+                tr("Method", "检验方法", lang): method,
             }
         )
     return _by_first(pd.DataFrame(rows))
@@ -238,9 +223,6 @@ def format_effects(ev: Evaluation) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows)
-
-
-_LAYERS_ZH = {"participation": "参与", "sales": "销售", "brand": "品牌", "feedback": "反馈"}
 
 
 _KPIS_ZH = {
@@ -298,7 +280,7 @@ def format_kpis(kpi: pd.DataFrame, *, lang: str | None = None) -> pd.DataFrame:
         pd.DataFrame(
             {
                 tr("Campaign", "活动", lang): kpi["name"],
-                tr("Layer", "层级", lang): [tr(x, _LAYERS_ZH.get(x, x), lang) for x in kpi["layer"]],
+                tr("Layer", "层级", lang): [label("campaign_kpi_layer", x, lang) for x in kpi["layer"]],
                 tr("KPI", "指标", lang): [kpi_display(x, lang) for x in kpi["kpi"]],
                 tr("During campaign", "活动期间", lang): [
                     fv(v, u) for v, u in zip(kpi["campaign"], kpi["unit"], strict=True)
