@@ -19,8 +19,10 @@ from .attribution import (
     touch_table,
 )
 from .compute import (
+    CampaignResults,
     after_campaign,
     channel_report,
+    compute_report,
     did_report,
     kpi_report,
     period_touches,
@@ -29,8 +31,9 @@ from .compute import (
 )
 from .did import did_estimate, did_frame, did_from_frame, participants
 from .effect import DECISION_METRICS, METRICS, assigned_outcomes, campaigns_in_period, effect_table, srm_check
-from .evaluate import HEADLINE_KEYS, Evaluation, evaluate_campaigns, record_headlines
+from .evaluate import HEADLINE_KEYS, Evaluation, evaluate_campaigns
 from .kpis import kpi_layers
+from .metrics import record_headlines
 from .plots import plot_attribution, plot_lifts, plot_qini, plot_segment_lifts
 from .segments import lift_by_segment, new_buyers, post_window_effect, user_segments
 from .stats import (
@@ -74,6 +77,7 @@ from .uplift import (
 
 __all__ = [
     # effect against a control group
+    "compute_report", "CampaignResults",
     "METRICS", "DECISION_METRICS", "HEADLINE_KEYS", "Evaluation", "campaigns_in_period", "assigned_outcomes", "effect_table",
     "srm_check", "evaluate_campaigns", "verdicts", "record_headlines", "format_effects",
     # statistics

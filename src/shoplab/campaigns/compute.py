@@ -1,7 +1,11 @@
-"""The report's per-campaign tables: KPI layers, segments, after the campaign, DiD, channels, journeys and the
-targeting audience (numbers only; the words are in :mod:`~shoplab.campaigns.text`)."""
+"""The campaign report's numbers: :func:`compute_report` (everything the notebook shows, one
+:class:`CampaignResults`) and the per-campaign tables it stacks: KPI layers, segments, after the campaign, DiD,
+channels, journeys and the targeting audience (numbers only; the words are in :mod:`~shoplab.campaigns.text`)."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
@@ -10,6 +14,8 @@ from .evaluate import Evaluation
 from .kpis import kpi_layers
 
 __all__ = [
+    "CampaignResults",
+    "compute_report",
     "kpi_report",
     "segment_report",
     "after_campaign",
@@ -154,3 +160,128 @@ def targeting_candidates(shop: Shop, *, period) -> pd.DataFrame:
     src = shop.users if shop.has("users") else shop.orders
     ids = src.select("user_id").distinct().execute()["user_id"]
     return uplift_features(shop, ids, as_of=Period.parse(period).end)
+
+
+@dataclass
+class CampaignResults:
+    """Everything the campaign report shows for one period (from :func:`compute_report`).
+
+    Attributes
+    ----------
+    period, campaigns
+        The month and the campaigns active in it (:func:`~shoplab.campaigns.effect.campaigns_in_period`).
+    ev
+        The evaluation against the randomised control groups (:func:`~shoplab.campaigns.evaluate.evaluate_campaigns`).
+    did, after, seg, kpi
+        :func:`did_report`, :func:`after_campaign`, :func:`segment_report`, :func:`kpi_report`.
+    channels, touches, attribution
+        :func:`channel_report` (None without ``orders.channel``), :func:`period_touches` (None without events
+        with a channel) and :func:`~shoplab.campaigns.attribution.attribution_table` of them.
+    has_assignments
+        Whether the shop has ``campaign_assignments`` (randomised control groups).
+    history, model, qini_curve, qini, qini_null, targets
+        The uplift model trained on past campaigns (:func:`~shoplab.campaigns.uplift.fit_uplift`), its Qini curve,
+        coefficient and permutation test, and the targeting list for the next campaign (None when not computed).
+    """
+
+    period: str
+    campaigns: pd.DataFrame
+    ev: Evaluation
+    did: pd.DataFrame
+    after: pd.DataFrame
+    seg: pd.DataFrame
+    kpi: pd.DataFrame
+    channels: pd.DataFrame | None
+    touches: Any
+    attribution: pd.DataFrame | None
+    has_assignments: bool
+    history: Evaluation | None = None
+    model: Any = None
+    qini_curve: pd.DataFrame | None = None
+    qini: float = float("nan")
+    qini_null: dict | None = None
+    targets: pd.DataFrame | None = None
+
+    @property
+    def qini_table(self) -> pd.DataFrame | None:
+        """The Qini curve thinned to about 200 points (the report's data twin of the chart)."""
+        if self.qini_curve is None:
+            return None
+        return self.qini_curve.iloc[:: max(1, len(self.qini_curve) // 200)]
+
+
+def compute_report(
+    shop: Shop,
+    *,
+    period,
+    campaign_id: str = "",
+    pre_days: int = 28,
+    baseline_days: int = 0,
+    post_days: int = 14,
+    metrics: str | list[str] | None = None,
+    confidence: float = 0.95,
+    cuped: bool = True,
+    lookback_days: int = 30,
+    top_n: int = 200,
+    max_train_users: int | None = 20_000,
+    pseudonymise: bool = True,
+    uplift: bool = True,
+    qini_permutations: int = 200,
+    random_state: int = 0,
+) -> CampaignResults:
+    """Compute everything the campaign report shows for ``period`` (the notebook's parameters, same defaults).
+
+    ``metrics`` are the decision metrics (a comma-separated string or a list; default conversion and revenue
+    per user). ``uplift=False`` skips the uplift model and the targeting list (the slowest part).
+    """
+    from .attribution import attribution_table
+    from .effect import campaigns_in_period
+    from .evaluate import evaluate_campaigns
+
+    shop.require("orders", "campaigns")
+    if isinstance(metrics, str):
+        metrics = metrics.split(",")
+    camps = campaigns_in_period(shop.campaigns, period=period, campaign_id=campaign_id)
+    ev = evaluate_campaigns(
+        shop, camps, pre_days=pre_days, confidence=confidence, cuped=cuped, metrics=metrics
+    )
+    touches = period_touches(shop, period=period, lookback_days=lookback_days)
+    res = CampaignResults(
+        period=str(period),
+        campaigns=camps,
+        ev=ev,
+        did=did_report(shop, ev, pre_days=pre_days, confidence=confidence),
+        after=after_campaign(
+            shop, ev, post_days=post_days, pre_days=pre_days, cuped=cuped, confidence=confidence
+        ),
+        seg=segment_report(shop, ev, confidence=confidence),
+        kpi=kpi_report(shop, camps, post_days=post_days, baseline_days=baseline_days),
+        channels=channel_report(shop, period=period),
+        touches=touches,
+        attribution=attribution_table(touches) if touches is not None else None,
+        has_assignments=shop.has("campaign_assignments"),
+    )
+    if uplift:
+        _fit_uplift(res, shop, pre_days=pre_days, confidence=confidence, max_train_users=max_train_users,
+                    top_n=top_n, pseudonymise=pseudonymise, qini_permutations=qini_permutations,
+                    random_state=random_state)  # fmt: skip
+    return res
+
+
+def _fit_uplift(res: CampaignResults, shop: Shop, *, pre_days, confidence, max_train_users, top_n, pseudonymise,
+                qini_permutations, random_state) -> None:  # fmt: skip
+    """The uplift part of :func:`compute_report`: train on every past campaign with a control group (plain
+    Welch outcomes, no CUPED), Qini curve and permutation test, targeting list as of the end of the period."""
+    from .effect import campaigns_in_period
+    from .evaluate import evaluate_campaigns
+    from .uplift import fit_uplift, qini_null, targeting_list, training_set
+
+    past = campaigns_in_period(shop.campaigns, until=res.period)
+    res.history = evaluate_campaigns(shop, past, pre_days=pre_days, confidence=confidence, cuped=False)
+    outcomes, features = training_set(
+        shop, res.history.outcomes, past, max_users_per_campaign=max_train_users
+    )
+    res.model, res.qini_curve, res.qini = fit_uplift(outcomes, features, random_state=random_state)
+    res.qini_null = qini_null(res.qini_curve, n_permutations=qini_permutations, random_state=random_state)
+    candidates = targeting_candidates(shop, period=res.period)
+    res.targets = targeting_list(res.model, candidates, top_n=top_n, pseudonymise=pseudonymise)

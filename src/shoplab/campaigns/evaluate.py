@@ -32,7 +32,6 @@ __all__ = [
     "ci_name",
     "Evaluation",
     "evaluate_campaigns",
-    "record_headlines",
     "HEADLINE_KEYS",
 ]
 
@@ -238,33 +237,14 @@ def _verdict(r: dict, confidence: float) -> str:
     return "worked (ROI uncertain)"
 
 
-def record_headlines(ev: Evaluation) -> dict[str, float]:
-    """Record ``campaigns.<id>.<key>`` for every key in :data:`HEADLINE_KEYS` (metrics.json)."""
-    from ..notebook import record
-
-    units = {"lift_conversion": "pp", "incremental_gmv": "yuan", "roi": "rate"}
-    got = {}
-    for r in ev.summary.to_dict("records"):
-        for k in HEADLINE_KEYS:
-            key = f"campaigns.{r['campaign_id']}.{k}"
-            unit = units.get(k.replace("_ci_low", "").replace("_ci_high", ""))
-            if k.startswith("lift_revenue"):
-                unit = "yuan"
-            detail = k.endswith(("_ci_low", "_ci_high")) or k == "srm_p"  # metrics.json only, not the index
-            got[key] = record(
-                key,
-                r.get(k, math.nan),
-                label=f"{r['name']}: {k.replace('_', ' ')}",
-                unit=unit,
-                index=not detail,
-            )
-    return got
-
-
 def __getattr__(name: str):
     """Names that moved to :mod:`shoplab.campaigns.text` (the words), still importable from here."""
     if name in ("verdicts", "format_effects"):
         from . import text
 
         return getattr(text, name)
+    if name == "record_headlines":
+        from .metrics import record_headlines
+
+        return record_headlines
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
