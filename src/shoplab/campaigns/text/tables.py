@@ -295,6 +295,16 @@ def format_kpis(kpi: pd.DataFrame, *, lang: str | None = None) -> pd.DataFrame:
     )
 
 
+def _yuan(x) -> str:
+    return fmt_change(x, "yuan")
+
+
+def _ci_cells(df: pd.DataFrame, key: str, point, bound) -> list[str]:
+    """``point [low, high]`` for each row of ``key`` with its ``_ci_low`` / ``_ci_high`` columns."""
+    cols = (df[key], df[f"{key}_ci_low"], df[f"{key}_ci_high"])
+    return [f"{point(m)} [{bound(lo)}, {bound(hi)}]" for m, lo, hi in zip(*cols, strict=True)]
+
+
 def format_segments(seg: pd.DataFrame, *, lang: str | None = None) -> pd.DataFrame:
     """Segment lifts as a manager reads them (rates in %, lifts in pp, revenue lift in ¥, intervals)."""
 
@@ -313,24 +323,12 @@ def format_segments(seg: pd.DataFrame, *, lang: str | None = None) -> pd.DataFra
                     f"{a:.1%} / {b:.1%}"
                     for a, b in zip(seg.conversion_treatment, seg.conversion_control, strict=True)
                 ],  # fmt: skip
-                tr("Conversion lift [CI]", "转化率提升 [置信区间]", lang): [
-                    f"{m * 100:+.1f} pp [{lo * 100:+.1f}, {hi * 100:+.1f}]"
-                    for m, lo, hi in zip(
-                        seg.lift_conversion,
-                        seg.lift_conversion_ci_low,
-                        seg.lift_conversion_ci_high,
-                        strict=True,
-                    )  # fmt: skip
-                ],
-                tr("Revenue per user lift [CI]", "人均成交额提升 [置信区间]", lang): [
-                    f"{fmt_change(m, 'yuan')} [{fmt_change(lo, 'yuan')}, {fmt_change(hi, 'yuan')}]"
-                    for m, lo, hi in zip(
-                        seg.lift_revenue_per_user,
-                        seg.lift_revenue_per_user_ci_low,
-                        seg.lift_revenue_per_user_ci_high,
-                        strict=True,
-                    )  # fmt: skip
-                ],
+                tr("Conversion lift [CI]", "转化率提升 [置信区间]", lang): _ci_cells(
+                    seg, "lift_conversion", lambda x: f"{x * 100:+.1f} pp", lambda x: f"{x * 100:+.1f}"
+                ),
+                tr("Revenue per user lift [CI]", "人均成交额提升 [置信区间]", lang): _ci_cells(
+                    seg, "lift_revenue_per_user", _yuan, _yuan
+                ),
             }
         )
     )
