@@ -6,27 +6,13 @@ import ibis
 import ibis.expr.types as ir
 import pandas as pd
 
-from ..data import as_table, refuse_nulls
-from ..errors import DataContractError
+from ..data import require_columns
 from ..orders import paid_orders
 
-
-def table(data, name: str, columns: list[str]) -> ir.Table:
-    """``as_table(data)`` after checking that ``columns`` are present (error names the missing ones) and, for a
-    pandas DataFrame, that the contract's required ones among them are not empty."""
-    t = as_table(data)
-    missing = [c for c in columns if c not in t.columns]
-    if missing:
-        raise DataContractError(
-            f"table '{name}' lacks column(s) {', '.join(missing)}; columns present: {', '.join(t.columns)}"
-        )
-    refuse_nulls(data, name, columns)
-    return t
-
-
-def paid(orders: ir.Table) -> ir.Table:
-    """Paid orders only, at their amount (:func:`shoplab.orders.paid_orders`: campaign outcomes count these)."""
-    return paid_orders(orders)
+#: the column check of the campaign modules is the package's one (:func:`shoplab.data.require_columns`)
+table = require_columns
+#: paid orders only, at their amount (:func:`shoplab.orders.paid_orders`: campaign outcomes count these)
+paid = paid_orders
 
 
 def ts(value) -> ibis.Value:

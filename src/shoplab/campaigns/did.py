@@ -54,6 +54,7 @@ import ibis
 import numpy as np
 import pandas as pd
 
+from ..stats import _z
 from ._util import paid, table, ts
 
 __all__ = ["participants", "did_frame", "did_from_frame", "did_estimate"]
@@ -308,7 +309,6 @@ def did_from_frame(
         campaign-length window before the start and in the campaign; descriptive) and ``compared_with``.
         Without an estimate the numbers are NaN.
     """
-    from scipy import stats
 
     if comparison not in COMPARISONS:
         raise ValueError(f"comparison must be one of {', '.join(COMPARISONS)}, got {comparison!r}")
@@ -348,7 +348,7 @@ def did_from_frame(
     codes, strata = pd.factorize(units["stratum"])
     units = units.assign(k=codes).reset_index(drop=True)
     part = units[units["part"]]
-    z = float(stats.norm.ppf(0.5 + confidence / 2))
+    z = _z(confidence)
     evaluable = len(part) >= 2
     out = dict(
         did_evaluable=int(evaluable),

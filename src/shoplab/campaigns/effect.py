@@ -42,6 +42,9 @@ __all__ = [
     "assigned_outcomes",
     "effect_table",
     "srm_check",
+    "METHOD_CODES",
+    "metric_code",
+    "method_code",
 ]
 
 # metric -> (label, unit, method)
@@ -55,6 +58,26 @@ METRICS: dict[str, tuple[str, str, str]] = {
     "orders_per_user": ("Orders per assigned user", "count", "Welch t"),
     "aov": ("AOV (GMV / orders), conditional on ordering", "yuan", "delta method over users"),
 }
+#: metric -> the code of the test behind its row (``campaign_method.<code>`` in the glossary)
+METHOD_CODES: dict[str, str] = {
+    "conversion": "two_proportion_z",
+    "revenue_per_user": "welch_cuped",
+    "orders_per_user": "welch",
+    "aov": "delta_method",
+}
+
+
+def metric_code(metric: str, *, cuped: bool = True) -> str:
+    """The glossary code (``campaign_metric.<code>``) of an effect-table row: revenue per user compared on
+    CUPED-adjusted means is ``revenue_per_user_cuped``."""
+    return "revenue_per_user_cuped" if metric == "revenue_per_user" and cuped else metric
+
+
+def method_code(metric: str, *, cuped: bool = True) -> str:
+    """The glossary code (``campaign_method.<code>``) of the test behind an effect-table row."""
+    return "welch" if metric == "revenue_per_user" and not cuped else METHOD_CODES[metric]
+
+
 #: the metrics the verdict rests on: the default multiplicity family of :func:`effect_table`
 DECISION_METRICS: tuple[str, ...] = ("conversion", "revenue_per_user")
 

@@ -3,8 +3,9 @@
 Segments are fixed *before* the campaign starts (so they cannot be moved by it):
 
 * **RFM segment**: from paid orders in the 365 days before ``start_ts``: R high = last order within 90 days,
-  F high = 2 or more orders, M high = spend at or above the median of those buyers; the usual eight Chinese
-  labels (重要价值客户 ...), and 未购买 for users without an order in that year.
+  F high = 2 or more orders, M high = spend at or above the median of those buyers; eight codes that say so
+  (``recent_frequent_high`` ... ``lapsed_once_low``, named in the glossary as ``campaign_rfm.*``: this is not
+  profiling's 11-segment RFM, so it has its own names), and ``no_order`` for users without an order in that year.
 * **tier** held at ``start_ts`` (the latest ``tier_history`` row before it; 非会员 for non-members; without
   ``tier_history``, today's ``members.tier``, which the report notes), **platform** (``users.platform``),
   **new vs returning** (returning = any paid order before ``start_ts``).
@@ -22,16 +23,19 @@ from ._util import paid, table, tiers_at_start, ts
 
 __all__ = ["user_segments", "lift_by_segment", "post_window_effect", "new_buyers", "RFM_LABELS"]
 
+#: (R high, F high, M high) -> the segment code (its names: ``campaign_rfm.<code>`` in the glossary)
 RFM_LABELS = {
-    (1, 1, 1): "重要价值客户",
-    (0, 1, 1): "重要保持客户",
-    (1, 0, 1): "重要发展客户",
-    (0, 0, 1): "重要挽留客户",
-    (1, 1, 0): "一般价值客户",
-    (0, 1, 0): "一般保持客户",
-    (1, 0, 0): "一般发展客户",
-    (0, 0, 0): "一般挽留客户",
+    (1, 1, 1): "recent_frequent_high",
+    (0, 1, 1): "lapsed_frequent_high",
+    (1, 0, 1): "recent_once_high",
+    (0, 0, 1): "lapsed_once_high",
+    (1, 1, 0): "recent_frequent_low",
+    (0, 1, 0): "lapsed_frequent_low",
+    (1, 0, 0): "recent_once_low",
+    (0, 0, 0): "lapsed_once_low",
 }
+#: the segment code of users without a paid order in the year before the campaign
+NO_ORDER = "no_order"
 
 
 def user_segments(shop: Shop, user_ids, *, start_ts) -> pd.DataFrame:
@@ -56,7 +60,7 @@ def user_segments(shop: Shop, user_ids, *, start_ts) -> pd.DataFrame:
     f = (df["n"] >= 2).astype(int)
     m = (df["spend"] >= med).astype(int)
     df["rfm_segment"] = [RFM_LABELS[k] for k in zip(r, f, m, strict=True)]
-    df.loc[~buyer, "rfm_segment"] = "未购买"
+    df.loc[~buyer, "rfm_segment"] = NO_ORDER
     df["customer"] = (df["ever"].fillna(0) > 0).map({True: "returning", False: "new"})
     tiers, source = tiers_at_start(shop, ids["user_id"], at=start)
     if source == "none":

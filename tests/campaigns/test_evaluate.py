@@ -63,7 +63,7 @@ def test_assigned_outcomes_hand_worked():
 
 
 def test_missing_column_is_named():
-    with pytest.raises(DataContractError, match=r"lacks column\(s\) amount; columns present: .*user_id"):
+    with pytest.raises(DataContractError, match=r"lacks column\(s\) 'amount'; columns present: .*user_id"):
         campaigns.assigned_outcomes(ORDERS.drop(columns="amount"), ASSIGN, **WINDOW)
 
 

@@ -28,18 +28,16 @@ PERIOD = "2026-10"
 
 @pytest.fixture(scope="module")
 def results(sample_shop):
-    shop = sample_shop
-    camps = campaigns.campaigns_in_period(shop.campaigns, period=PERIOD)
-    ev = campaigns.evaluate_campaigns(shop, camps)
+    res = campaigns.compute_report(sample_shop, period=PERIOD, uplift=False)
     return dict(
-        shop=shop,
-        camps=camps,
-        ev=ev,
-        did=campaigns.did_report(shop, ev),
-        after=campaigns.after_campaign(shop, ev),
-        seg=campaigns.segment_report(shop, ev),
-        channels=campaigns.channel_report(shop, period=PERIOD),
-        attribution=campaigns.attribution_table(campaigns.period_touches(shop, period=PERIOD)),
+        shop=sample_shop,
+        camps=res.campaigns,
+        ev=res.ev,
+        did=res.did,
+        after=res.after,
+        seg=res.seg,
+        channels=res.channels,
+        attribution=res.attribution,
     )
 
 
