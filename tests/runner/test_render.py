@@ -24,3 +24,18 @@ def test_the_index_of_an_interrupted_run_says_so():
     assert "This run was interrupted." in en and "Finished by it: Alpha. Not produced by it: Beta." in en
     zh = index_html("2024-10", results, "2024-11-01T00:00:00", "interrupted", "zh", finished_names=["a"])
     assert "本次运行已中断。" in zh and "本次完成：Alpha。本次未生成：Beta。" in zh and "已中断</span>" in zh
+
+
+def test_the_index_page_comes_from_a_packaged_template():
+    import fnmatch
+    import tomllib
+
+    from conftest import ROOT
+
+    from shoplab.runner.render import TEMPLATES
+
+    path = TEMPLATES / "runner" / "index.html.j2"
+    assert path.is_file()
+    setuptools = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]
+    rel = str(path.relative_to(TEMPLATES.parent))
+    assert any(fnmatch.fnmatch(rel, pattern) for pattern in setuptools["package-data"]["shoplab"]), rel

@@ -536,3 +536,19 @@ def test_a_signal_stops_the_run_within_seconds(tmp_path, sig, jobs):
     if has_proc:
         time.sleep(0.5)
         assert not _kernels_of(p.pid), "kernels were shut down"
+
+
+def test_every_name_imported_from_the_runner_is_there():
+    """Every name the code, tests and docs import from shoplab.runner is still there."""
+    import shoplab.runner
+
+    pattern = re.compile(r"from shoplab\.runner import (?:\(([^)]*)\)|([^\n(]+))")
+    used = set()
+    for folder in ("src", "tests", "notebooks", "docs", "benchmarks"):
+        for path in (ROOT / folder).rglob("*"):
+            if path.suffix in (".py", ".ipynb", ".md") and path.is_file():
+                for m in pattern.finditer(path.read_text(encoding="utf-8")):
+                    names = (m.group(1) or m.group(2)).split("#")[0].split(",")
+                    used |= {n.strip() for n in names if n.strip()}
+    assert {"run_reports", "discover", "ReportResult", "index_html"} <= used
+    assert not [n for n in used if not hasattr(shoplab.runner, n)]
