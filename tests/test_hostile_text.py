@@ -169,8 +169,7 @@ def test_data_table_download_is_neutralised():
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_index_page_shows_a_shops_text_as_text(lang):
     """The index quotes failure messages (which quote the data) and metric labels: as text."""
-    from shoplab.rundir import index_html
-    from shoplab.runner import ReportResult
+    from shoplab.runner import ReportResult, index_html
 
     metric = {"key": "x.y", "value": 1.0, "label": f"GMV {IMG}", "unit": "yuan", "history": {SCRIPT: 1.0}}
     results = [

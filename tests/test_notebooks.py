@@ -164,7 +164,7 @@ def _declared():
 
 
 def test_every_parameter_has_a_type_help_and_an_allowed_default():
-    from shoplab.params import TYPES
+    from shoplab.runner.params import TYPES
 
     for report, params in _declared().items():
         for name, p in params.items():
@@ -231,7 +231,7 @@ def test_a_relative_source_is_taken_in_the_data_folder(tmp_path, monkeypatch):
 def test_papermill_runs_a_notebook_from_any_working_directory(tmp_path, monkeypatch, sample_dir):
     """`papermill notebooks/overview.ipynb out.ipynb` from the repository root (or anywhere): the default
     source, "sample", is the data folder's sample shop (here the test shop, through SHOPLAB_DATA_DIR)."""
-    from shoplab.kernels import kernel_env
+    from shoplab.runner.execute import kernel_env
 
     (tmp_path / "data").mkdir()
     (tmp_path / "data" / "sample").symlink_to(sample_dir)

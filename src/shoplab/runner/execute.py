@@ -1,4 +1,4 @@
-"""The notebooks' kernels: the kernelspec they run in, and stopping them when a run is interrupted.
+"""Executing a report notebook: papermill in a kernelspec of this very Python, and stopping the kernels.
 
 Kernels start in their own session (jupyter_client does so), so a Ctrl-C in the terminal reaches only the
 runner; the runner then stops them itself with :func:`kill_kernels`.
@@ -15,8 +15,21 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
-__all__ = ["kernel_env", "tracked_kernel_manager", "kill_kernels", "Signals"]
+from ..data import redact
+from ..notebook import METRIC_MIME
+
+__all__ = [
+    "kernel_env",
+    "use_kernels",
+    "tracked_kernel_manager",
+    "kill_kernels",
+    "Signals",
+    "execute_notebook",
+    "collect_metrics",
+    "error_message",
+]
 
 
 # -- kernelspec ----------------------------------------------------------------------------------------
@@ -41,6 +54,13 @@ def kernel_env() -> tuple[str, str]:
     }
     (spec_dir / "kernel.json").write_text(json.dumps(spec))
     return str(root), name
+
+
+def use_kernels(root: str) -> None:
+    """Put the kernelspecs under ``root`` first on ``JUPYTER_PATH``, where papermill looks for them."""
+    os.environ["JUPYTER_PATH"] = os.pathsep.join(
+        [root] + [p for p in os.environ.get("JUPYTER_PATH", "").split(os.pathsep) if p]
+    )
 
 
 # -- kernels and interrupts ------------------------------------------------------------------------
@@ -122,3 +142,44 @@ class Signals:
         for sig, old in self._old.items():
             signal.signal(sig, old)
         return False
+
+
+# -- one notebook --------------------------------------------------------------------------------------
+def execute_notebook(
+    path: Path, out_path: Path, parameters: dict[str, Any], *, kernel_name: str, timeout_s: int | None
+) -> None:
+    """Run the notebook ``path`` with ``parameters`` into ``out_path`` (papermill's errors propagate)."""
+    import papermill as pm
+
+    pm.execute_notebook(
+        str(path),
+        str(out_path.resolve()),
+        parameters=parameters,
+        kernel_name=kernel_name,
+        progress_bar=False,
+        # the kernel starts in the notebook's folder; papermill's own cwd= would chdir this whole
+        # process, which two notebooks running side by side must not do
+        resources={"metadata": {"path": str(path.parent)}},
+        execution_timeout=timeout_s,
+        kernel_manager_class=tracked_kernel_manager(),
+    )
+
+
+def collect_metrics(nb) -> list[dict]:
+    """The headline numbers an executed notebook recorded (``shoplab.record``), in order."""
+    out = []
+    for cell in nb.cells:
+        for o in cell.get("outputs", []):
+            data = o.get("data", {})
+            if METRIC_MIME in data:
+                out.append(dict(data[METRIC_MIME]))
+    return out
+
+
+def error_message(exc: BaseException) -> str:
+    """One line for a failed report: the notebook's exception (name and value), secrets redacted."""
+    ename = getattr(exc, "ename", None)
+    evalue = getattr(exc, "evalue", None)
+    if ename:
+        return f"{ename}: {redact(str(evalue))}"
+    return (redact(f"{type(exc).__name__}: {exc}").splitlines() or [type(exc).__name__])[0]

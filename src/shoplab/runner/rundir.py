@@ -11,7 +11,6 @@
 from __future__ import annotations
 
 import datetime as _dt
-import html
 import json
 import os
 import socket
@@ -21,11 +20,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .data import redact
-from .errors import ReportError
-from .htmlfonts import embed_cjk_font
-from .i18n import tr
-from .notebook import fmt_change, fmt_value
+from ..data import redact
+from ..errors import ReportError
+from ..htmlfonts import embed_cjk_font
+from .render import index_html
 
 __all__ = [
     "ReportResult",
@@ -34,7 +32,7 @@ __all__ = [
     "load_previous",
     "merge_results",
     "publish",
-    "index_html",
+    "now",
 ]
 
 STATES = ("running", "complete", "interrupted")
@@ -278,134 +276,3 @@ def publish(
     write_atomic(out_dir / "status.json", json.dumps(status, indent=2, ensure_ascii=False))
     page = index_html(period, results, started, state, lang, finished_names=finished_names, notes=notes)
     write_atomic(out_dir / "index.html", embed_cjk_font(page))
-
-
-# -- index page ------------------------------------------------------------------------------------
-_INDEX_CSS = """
-body{font-family:-apple-system,BlinkMacSystemFont,"Segoe UI","Noto Sans CJK SC","PingFang SC","Microsoft YaHei",sans-serif;
-margin:0 auto;max-width:960px;padding:12px;color:#1f2328}
-h1{font-size:1.5em;margin:.4em 0}.sub{color:#57606a;font-size:.9em}
-.card{border:1px solid #d0d7de;border-radius:8px;padding:10px 14px;margin:10px 0}
-.card h2{font-size:1.15em;margin:0 0 4px 0}.status{font-size:.8em;padding:2px 8px;border-radius:10px;margin-left:6px}
-.ok{background:#dafbe1;color:#1a7f37}.failed{background:#ffebe9;color:#cf222e}.skipped{background:#eaeef2;color:#57606a}
-.pending{background:#fff8c5;color:#9a6700}.interrupted{background:#ffebe9;color:#cf222e}
-.note{background:#fff8e5;border-left:4px solid #9a6700}
-.msg{color:#57606a;font-size:.9em;overflow-wrap:anywhere}.metrics{display:flex;flex-wrap:wrap;gap:8px;margin-top:6px}
-.m{border:1px solid #eaeef2;border-radius:6px;padding:4px 8px;min-width:120px}.m .l{font-size:.75em;color:#57606a}
-.m .v{font-size:1.1em;font-weight:600}.m .c{font-size:.75em;color:#57606a}
-"""
-
-
-def sparkline(history: dict | None, width: int = 110, height: int = 26) -> str:
-    """A tiny inline SVG line of a metric's monthly history (nothing for fewer than 3 points)."""
-    if not history:
-        return ""
-    items = [(k, v) for k, v in sorted(history.items()) if v is not None]
-    if len(items) < 3:
-        return ""
-    vals = [float(v) for _, v in items]
-    lo, hi = min(vals), max(vals)
-    span = (hi - lo) or 1.0
-    step = (width - 4) / (len(vals) - 1)
-    pts = " ".join(
-        f"{2 + i * step:.1f},{height - 3 - (v - lo) / span * (height - 6):.1f}" for i, v in enumerate(vals)
-    )
-    last = pts.split(" ")[-1].split(",")
-    title = html.escape(f"{items[0][0]} .. {items[-1][0]}")
-    return (
-        f'<svg class="spark" width="{width}" height="{height}" viewBox="0 0 {width} {height}" role="img">'
-        f"<title>{title}</title>"
-        f'<polyline fill="none" stroke="#1f5fa8" stroke-width="1.5" points="{pts}"/>'
-        f'<circle cx="{last[0]}" cy="{last[1]}" r="2.2" fill="#1f5fa8"/></svg>'
-    )
-
-
-_STATUS_ZH = {"ok": "完成", "failed": "失败", "skipped": "跳过", "pending": "未运行", "interrupted": "已中断"}
-
-
-def _banner(state: str, results: list[ReportResult], finished_names: list[str] | None, lang: str) -> str:
-    if state == "running":
-        return (
-            '<div class="card failed">'
-            + tr(
-                "<b>This run has not finished</b> (still running, or stopped without cleaning up): "
-                "reports marked pending were not produced by it.",
-                "<b>本次运行尚未完成</b>（仍在运行，或未正常结束）：标为未运行的报告不是本次生成的。",
-                lang,
-            )
-            + "</div>"
-        )
-    if state == "interrupted":
-        titles = {r.name: r.title for r in results}
-        done = [html.escape(titles.get(n, n)) for n in finished_names or []]
-        not_done = [html.escape(r.title) for r in results if r.status == "interrupted"]
-        none = tr("none", "无", lang)
-        sep = tr(", ", "、", lang)
-        return (
-            '<div class="card interrupted">'
-            + tr(
-                f"<b>This run was interrupted.</b> Finished by it: {sep.join(done) or none}. "
-                f"Not produced by it: {sep.join(not_done) or none}.",
-                f"<b>本次运行已中断。</b>本次完成：{sep.join(done) or none}。本次未生成：{sep.join(not_done) or none}。",
-                lang,
-            )
-            + "</div>"
-        )
-    return ""
-
-
-def index_html(
-    period: str,
-    results: list[ReportResult],
-    started: str,
-    state: str,
-    lang: str = "en",
-    *,
-    finished_names: list[str] | None = None,
-    notes: list[tuple[str, str]] | None = None,
-) -> str:
-    banner = _banner(state, results, finished_names, lang)
-    banner += "".join(
-        f'<div class="card note">{html.escape(tr(en, zh, lang))}</div>' for en, zh in notes or []
-    )
-    cards = []
-    for r in results:
-        title = html.escape(r.title)
-        link = f'<a href="{html.escape(r.html)}">{title}</a>' if r.html else title
-        metrics = []
-        for m in r.metrics:
-            if m.get("index") is False:
-                continue
-            unit = m.get("unit")
-            change = ""
-            prev = m.get("previous")
-            if prev not in (None, 0) and m.get("value") is not None:
-                kind = "pp" if unit in ("rate", "pp") else "relative"
-                ch = m["value"] - prev if kind == "pp" else m["value"] / prev - 1
-                change = (
-                    f'<div class="c">{fmt_change(ch, kind)} {tr("vs previous month", "环比上月", lang)}</div>'
-                )
-            metrics.append(
-                f'<div class="m"><div class="l">{html.escape(str(m.get("label")))}</div>'
-                f'<div class="v">{fmt_value(m.get("value"), unit)}</div>{change}{sparkline(m.get("history"))}</div>'
-            )
-        msg = f'<div class="msg">{html.escape(r.message)}</div>' if r.message else ""
-        if r.generated and r.generated < started:
-            msg += (
-                f'<div class="msg">{tr("from an earlier run", "来自更早的一次运行", lang)} '
-                f"({html.escape(r.generated)})</div>"
-            )
-        status_text = _STATUS_ZH.get(r.status, r.status) if lang == "zh" else r.status
-        cards.append(
-            f'<div class="card"><h2>{link}<span class="status {html.escape(r.status)}">{status_text}</span></h2>'
-            f'{msg}<div class="metrics">{"".join(metrics)}</div></div>'
-        )
-    return (
-        f'<!DOCTYPE html><html lang="{"zh-CN" if lang == "zh" else "en"}"><head><meta charset="utf-8">'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{tr('shoplab reports', 'shoplab 月度报告', lang)} · {html.escape(period)}</title>"
-        f"<style>{_INDEX_CSS}</style></head><body>"
-        f"<h1>{tr('shoplab monthly reports', 'shoplab 月度报告', lang)} · {html.escape(period)}</h1>"
-        f'<div class="sub">{tr("run started", "运行开始于", lang)} {html.escape(started)}</div>'
-        f"{banner}{''.join(cards)}</body></html>"
-    )

@@ -7,7 +7,6 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -20,7 +19,7 @@ import pytest
 from conftest import ROOT, write_tables
 
 from shoplab.errors import ReportError
-from shoplab.runner import discover, parse_params, run_reports
+from shoplab.runner import discover, run_reports
 
 
 def _notebook(path, code: str, *, requires=("orders",), extra_params: str = "", order=50):
@@ -176,17 +175,6 @@ def test_params_are_checked_and_passed(tmp_path, nbdir):
     assert "top_n = 9" in injected.source
 
 
-def test_parse_params():
-    assert parse_params(['funnel_steps=["home","pay"]', "k=3", "name=abc", "x=a=b"]) == {
-        "funnel_steps": ["home", "pay"],
-        "k": 3,
-        "name": "abc",
-        "x": "a=b",
-    }
-    with pytest.raises(ReportError):
-        parse_params(["novalue"])
-
-
 def test_data_errors_fail_only_the_reports_that_need_the_table(tmp_path, nbdir):
     o = _orders()
     o.loc[3, "amount"] = -1.0
@@ -233,7 +221,7 @@ def test_discover_reads_notebook_metadata(nbdir):
 
 
 def test_partial_runs_keep_earlier_reports_and_interrupted_runs_say_so(tmp_path, nbdir):
-    from shoplab.rundir import ReportResult, index_html
+    from shoplab.runner import ReportResult, index_html
 
     src = write_tables(tmp_path / "src", "parquet", orders=_orders())
     quiet = {"progress": lambda *_: None, "out": tmp_path / "r", "notebooks_dir": nbdir}
@@ -247,16 +235,6 @@ def test_partial_runs_keep_earlier_reports_and_interrupted_runs_say_so(tmp_path,
     pending = [ReportResult("x", "X", "pending", "not run yet")]
     assert "This run has not finished" in index_html("2024-10", pending, "2024-11-01T00:00:00", "running")
     assert "This run has not finished" not in (out_dir / "index.html").read_text(encoding="utf-8")
-
-
-def test_sparkline_needs_three_points_and_scales_to_the_range():
-    from shoplab.rundir import sparkline
-
-    assert sparkline(None) == "" and sparkline({"2024-01": 1, "2024-02": 2}) == ""
-    svg = sparkline({"2024-01": 10, "2024-02": 30, "2024-03": 20, "2024-04": None})
-    assert svg.startswith("<svg") and "2024-01 .. 2024-03" in svg
-    pts = [tuple(map(float, p.split(","))) for p in svg.split('points="')[1].split('"')[0].split()]
-    assert len(pts) == 3 and pts[1][1] < pts[2][1] < pts[0][1]  # highest value drawn highest
 
 
 # -- refusals: one line, exit code 2, no period folder ---------------------------------------------
@@ -339,40 +317,6 @@ def test_help_params_lists_types_defaults_and_allowed_values(capsys):
     )
     rc, _, err = _cli(capsys, "report", "--help-params", "nosuch")
     assert rc == 2 and "unknown report(s) nosuch" in err
-
-
-def test_params_are_converted_to_the_declared_type():
-    from shoplab.params import param_specs, parse_rule
-
-    specs = param_specs(
-        "r",
-        {
-            "campaign_id": {"inferred_type_name": "str", "default": '""', "help": "one campaign"},
-            "cuped": {"inferred_type_name": "bool", "default": "True", "help": "CUPED"},
-            "top_n": {"inferred_type_name": "int", "default": "5", "help": "rows; at least 1"},
-            "conf": {"inferred_type_name": "float", "default": "0.95", "help": "level; above 0 and below 1"},
-            "cols": {"inferred_type_name": "list", "default": "[]", "help": "columns"},
-            "metrics": {
-                "inferred_type_name": "str",
-                "default": '"a,b"',
-                "help": "tested; each one of a, b, c",
-            },
-        },
-    )
-    assert specs["campaign_id"].check(123) == ("123", None)  # --param campaign_id=123 stays the id typed
-    assert (
-        specs["cuped"].check("false") == (False, None)
-        and specs["cuped"].check(1)[1] == "is not true or false"
-    )
-    assert specs["top_n"].check(3.0) == (3, None) and specs["top_n"].check(3.5)[1] == "is not a whole number"
-    assert specs["top_n"].check(0)[1] == "is out of range" and specs["top_n"].check(True)[1] is not None
-    assert specs["conf"].check(1)[1] == "is out of range" and specs["conf"].check(0.9) == (0.9, None)
-    assert specs["conf"].check(float("nan"))[1] == "is not a finite number"
-    assert specs["cols"].check("platform, channel") == (["platform", "channel"], None)
-    assert specs["metrics"].check("a,c")[1] is None and "d, e" in specs["metrics"].check("a,d,e")[1]
-    assert parse_rule("a; from 2 to 10").high == 10 and parse_rule("a; at most 3").high == 3
-    assert parse_rule("a: gmv, orders or buyers") is None  # a help without a rule clause restricts nothing
-    assert parse_rule("x; below 5").high_open and not parse_rule("x; at least 0").low_open
 
 
 # -- data the period and the source cannot answer ---------------------------------------------------
@@ -498,7 +442,7 @@ def test_rerunning_one_report_keeps_the_others_in_notebook_order(tmp_path):
 
 
 def test_a_second_run_into_the_same_folder_is_refused(tmp_path, nbdir, capsys):
-    from shoplab.rundir import RunLock
+    from shoplab.runner.rundir import RunLock
 
     src = write_tables(tmp_path / "src", "parquet", orders=_orders())
     folder = tmp_path / "r" / "2024-10"
@@ -522,53 +466,6 @@ def test_a_second_run_into_the_same_folder_is_refused(tmp_path, nbdir, capsys):
         )
         assert (folder / "status.json").read_text() == '{"reports": []}'  # the running one's files untouched
     assert not (folder / RunLock.NAME).exists()
-
-
-def test_a_stale_lock_is_taken_over(tmp_path):
-    from shoplab.rundir import RunLock
-
-    dead = subprocess.Popen([sys.executable, "-c", "pass"])
-    dead.wait()
-    (tmp_path / RunLock.NAME).write_text(
-        json.dumps({"pid": dead.pid, "host": socket.gethostname(), "started": "2024-11-01T08:00:00"})
-    )
-    said = []
-    lock = RunLock(tmp_path).acquire(said.append)
-    assert "taking over the lock of a run that no longer exists" in said[0]
-    assert json.loads((tmp_path / RunLock.NAME).read_text())["pid"] == os.getpid()
-    lock.release()
-    assert not (tmp_path / RunLock.NAME).exists()
-
-
-def test_status_files_are_replaced_atomically(tmp_path, monkeypatch):
-    from shoplab import rundir
-
-    path = tmp_path / "status.json"
-    rundir.write_atomic(path, "old")
-    mask = os.umask(0o022)
-    os.umask(mask)
-    assert path.stat().st_mode & 0o777 == 0o666 & ~mask  # as readable as any other file, not private
-
-    def broken_replace(a, b):
-        raise OSError("disk full")
-
-    monkeypatch.setattr(rundir.os, "replace", broken_replace)
-    with pytest.raises(OSError):
-        rundir.write_atomic(path, "new")
-    assert path.read_text() == "old" and os.listdir(tmp_path) == ["status.json"]
-
-
-def test_the_index_of_an_interrupted_run_says_so():
-    from shoplab.rundir import ReportResult, index_html
-
-    results = [
-        ReportResult("a", "Alpha", "ok"),
-        ReportResult("b", "Beta", "interrupted", "stopped while running: the run was interrupted"),
-    ]
-    en = index_html("2024-10", results, "2024-11-01T00:00:00", "interrupted", finished_names=["a"])
-    assert "This run was interrupted." in en and "Finished by it: Alpha. Not produced by it: Beta." in en
-    zh = index_html("2024-10", results, "2024-11-01T00:00:00", "interrupted", "zh", finished_names=["a"])
-    assert "本次运行已中断。" in zh and "本次完成：Alpha。本次未生成：Beta。" in zh and "已中断</span>" in zh
 
 
 def _kernels_of(pid: int) -> list[int]:
@@ -641,30 +538,17 @@ def test_a_signal_stops_the_run_within_seconds(tmp_path, sig, jobs):
         assert not _kernels_of(p.pid), "kernels were shut down"
 
 
-def test_an_interrupted_run_keeps_earlier_entries_of_the_reports_it_did_not_finish():
-    from shoplab.rundir import ReportResult, merge_results
+def test_every_name_imported_from_the_runner_is_there():
+    """Every name the code, tests and docs import from shoplab.runner is still there."""
+    import shoplab.runner
 
-    old = {
-        "b": ReportResult("b", "Beta", "ok", generated="2024-11-01T08:00:00", html="b.html"),
-        "z": ReportResult("z", "Gone", "ok", generated="2024-11-01T08:00:00"),
-    }
-    done = {"a": ReportResult("a", "Alpha", "ok")}
-    titles = {"a": "Alpha", "b": "Beta", "c": "Gamma"}
-    running = merge_results(["a", "b", "c"], titles, done, old, "running", {"a", "b"})
-    assert [(r.name, r.status) for r in running] == [
-        ("a", "ok"),
-        ("b", "pending"),
-        ("c", "pending"),
-        ("z", "ok"),
-    ]
-    stopped = merge_results(["a", "b", "c"], titles, done, old, "interrupted", {"a", "b", "c"})
-    assert [(r.name, r.status) for r in stopped] == [
-        ("a", "ok"),
-        ("b", "ok"),
-        ("c", "interrupted"),
-        ("z", "ok"),
-    ]
-    assert stopped[1] is old["b"] and stopped[2].message == "stopped while running: the run was interrupted"
-    assert merge_results(["c"], {"c": "Gamma"}, {}, {}, "interrupted", set())[0].message.startswith(
-        "not started"
-    )
+    pattern = re.compile(r"from shoplab\.runner import (?:\(([^)]*)\)|([^\n(]+))")
+    used = set()
+    for folder in ("src", "tests", "notebooks", "docs", "benchmarks"):
+        for path in (ROOT / folder).rglob("*"):
+            if path.suffix in (".py", ".ipynb", ".md") and path.is_file():
+                for m in pattern.finditer(path.read_text(encoding="utf-8")):
+                    names = (m.group(1) or m.group(2)).split("#")[0].split(",")
+                    used |= {n.strip() for n in names if n.strip()}
+    assert {"run_reports", "discover", "ReportResult", "index_html"} <= used
+    assert not [n for n in used if not hasattr(shoplab.runner, n)]

@@ -15,7 +15,9 @@ restricted, are the last ``;``-separated clause of the help, in one of these for
   ``above N and below M``: bounds of a number;
 * ``a duration such as 7D, 2h, 30min``: anything ``pandas.Timedelta`` reads, not negative.
 
-A help without such a clause allows any value of the type. docs/adr/0002-report-runner.md records the decision.
+A help without such a clause allows any value of the type. ``--param KEY=VALUE`` pairs are read by
+:func:`parse_params`; ``shoplab report --help-params`` prints :func:`help_params_text`.
+docs/adr/0002-report-runner.md records the decision.
 """
 
 from __future__ import annotations
@@ -24,11 +26,29 @@ import ast
 import json
 import re
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
-from .errors import ReportError
+from ..errors import ReportError
+from ..i18n import check_lang
+from .discover import ReportSpec, discover
 
-__all__ = ["ParamSpec", "Rule", "parse_rule", "param_specs", "check_params", "help_params"]
+__all__ = [
+    "ALWAYS_PASSED",
+    "TYPES",
+    "ParamSpec",
+    "Rule",
+    "parse_rule",
+    "param_specs",
+    "check_params",
+    "help_params",
+    "parse_params",
+    "report_params",
+    "report_lang",
+    "help_params_text",
+]
+
+ALWAYS_PASSED = ("source", "period")
 
 TYPES = ("str", "int", "float", "bool", "list")
 _NUM = r"-?\d+(?:\.\d+)?"
@@ -279,3 +299,55 @@ def help_params(specs: dict[str, dict[str, ParamSpec]], titles: dict[str, str] |
             )
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"
+
+
+# -- the runner's side: --param, a report's declarations, --help-params --------------------------------
+def parse_params(items: list[str] | None) -> dict[str, Any]:
+    """``KEY=VALUE`` pairs; a value is parsed as JSON when it parses, else taken as a string."""
+    out: dict[str, Any] = {}
+    for item in items or []:
+        if "=" not in item:
+            raise ReportError(f"--param expects KEY=VALUE, got {item!r}")
+        key, value = item.split("=", 1)
+        key = key.strip()
+        try:
+            out[key] = json.loads(value)
+        except json.JSONDecodeError:
+            out[key] = value
+    return out
+
+
+def report_params(spec: ReportSpec) -> dict[str, ParamSpec]:
+    """The parameters a report notebook declares, with their types and allowed values."""
+    return param_specs(spec.name, spec.parameters)
+
+
+def check_report_params(specs: list[ReportSpec], params: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """:func:`check_params` for the selected reports; ``source`` and ``period`` belong to the runner."""
+    return check_params({s.name: report_params(s) for s in specs}, params, runner_owned=ALWAYS_PASSED)
+
+
+def report_lang(spec: ReportSpec, params: dict[str, Any]) -> str:
+    """The language a report is written in: the ``lang`` parameter passed, else the notebook's default."""
+    if "lang" in params:
+        return check_lang(params["lang"])
+    default = spec.parameters.get("lang", {}).get("default")
+    try:
+        return check_lang(ast.literal_eval(default)) if default else "en"
+    except (ValueError, SyntaxError):
+        return "en"
+
+
+def help_params_text(names: list[str] | None = None, notebooks_dir: str | Path | None = None) -> str:
+    """What ``shoplab report --help-params [NAME]`` prints: every parameter of the named (or all) reports."""
+    specs = discover(notebooks_dir)
+    chosen = select(specs, names)
+    return help_params({s.name: report_params(s) for s in chosen}, {s.name: s.title for s in chosen})
+
+
+def select(specs: dict[str, ReportSpec], names: list[str] | None) -> list[ReportSpec]:
+    """The named reports in report order (all of them without names); an unknown name is refused."""
+    unknown = [n for n in names or [] if n not in specs]
+    if unknown:
+        raise ReportError(f"unknown report(s) {', '.join(unknown)}; available: {', '.join(specs)}")
+    return [specs[n] for n in specs if not names or n in names]

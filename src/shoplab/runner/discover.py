@@ -1,0 +1,75 @@
+"""Finding the report notebooks: every ``*.ipynb`` whose metadata has a ``shoplab`` entry, with what it declares.
+
+The entry names the report's title (and Chinese title), the tables it requires and reads when present, the
+optional columns it reads and its place in the index (``order``); papermill reports its parameters.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+__all__ = ["ReportSpec", "default_notebooks_dir", "discover", "requirements_markdown"]
+
+
+@dataclass
+class ReportSpec:
+    name: str
+    path: Path
+    title: str
+    requires: list[str]
+    optional: list[str]
+    parameters: dict[str, dict]
+    order: int = 100
+    title_zh: str | None = None
+    # optional columns the report reads, by table (metadata "optional_columns"); absent ones get a visible note
+    optional_columns: dict[str, list[str]] = field(default_factory=dict)
+
+
+def default_notebooks_dir() -> Path:
+    """``./notebooks`` when run from a checkout, else the notebooks beside the installed (editable) package."""
+    here = Path.cwd() / "notebooks"
+    if here.is_dir():
+        return here
+    return Path(__file__).resolve().parents[3] / "notebooks"
+
+
+def discover(notebooks_dir: Path | str | None = None) -> dict[str, ReportSpec]:
+    """Report notebooks are the ``*.ipynb`` files whose metadata has a ``shoplab`` entry."""
+    import nbformat
+    import papermill
+
+    d = (Path(notebooks_dir) if notebooks_dir else default_notebooks_dir()).resolve()
+    specs = []
+    for path in sorted(d.glob("*.ipynb")):
+        nb = nbformat.read(path, as_version=4)
+        meta = nb.metadata.get("shoplab")
+        if meta is None:
+            continue
+        params = papermill.inspect_notebook(str(path))
+        specs.append(
+            ReportSpec(
+                name=path.stem,
+                path=path,
+                title=meta.get("title", path.stem),
+                title_zh=meta.get("title_zh"),
+                requires=list(meta.get("requires", [])),
+                optional=list(meta.get("optional", [])),
+                parameters=dict(params),
+                order=int(meta.get("order", 100)),
+                optional_columns={t: list(c) for t, c in meta.get("optional_columns", {}).items()},
+            )
+        )
+    specs.sort(key=lambda s: (s.order, s.name))
+    return {s.name: s for s in specs}
+
+
+def requirements_markdown(notebooks_dir: Path | str | None = None) -> str:
+    """Which report needs which tables, as the Markdown table in docs/data-contract.md (a test keeps it in sync)."""
+    lines = ["| report | requires | optional | optional columns read |", "|---|---|---|---|"]
+    for s in discover(notebooks_dir).values():
+        cols = ", ".join(f"{t}.{c}" for t, cs in s.optional_columns.items() for c in cs) or "-"
+        lines.append(
+            f"| {s.name} | {', '.join(s.requires) or '-'} | {', '.join(s.optional) or '-'} | {cols} |"
+        )
+    return "\n".join(lines)
