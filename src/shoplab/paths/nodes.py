@@ -8,8 +8,8 @@ import ibis
 import pandas as pd
 
 from ._common import wilson_interval
+from .changes import two_proportion_test
 from .flows import KEYS, _ordered
-from .funnels import two_proportion_test
 from .sessions import sessions_in
 
 __all__ = ["key_nodes", "channel_conversion", "event_conversion"]
