@@ -11,6 +11,7 @@ import ibis.expr.datatypes as dt
 import ibis.expr.types as ir
 import pandas as pd
 
+from .. import stats
 from ..data import as_table, refuse_nulls
 from ..errors import DataContractError
 from ..periods import Period
@@ -163,21 +164,8 @@ def with_groups(t: ir.Table, by: list[str]) -> ir.Table:
     return t
 
 
-def wilson_interval(successes: Any, n: Any, *, confidence: float = 0.95) -> tuple[Any, Any]:
-    """Wilson score interval of a proportion ``successes / n`` (scalars or arrays; NaN where ``n`` is 0).
-
-    Unlike the plain normal interval it stays inside [0, 1] and keeps a sensible width for small groups and
-    for rates near 0 or 1, which is where a breakdown's small segments live."""
-    import numpy as np
-    from scipy.stats import norm
-
-    z = norm.ppf(0.5 + confidence / 2)
-    k, m = np.asarray(successes, dtype=float), np.asarray(n, dtype=float)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        p = np.where(m > 0, k / m, np.nan)
-        centre = (p + z * z / (2 * m)) / (1 + z * z / m)
-        half = z * np.sqrt(p * (1 - p) / m + z * z / (4 * m * m)) / (1 + z * z / m)
-    return centre - half, centre + half
+wilson_interval = stats.wilson
+"""Wilson score interval of a proportion (:func:`shoplab.stats.wilson`, under the name paths has used)."""
 
 
 def to_pandas(expr) -> pd.DataFrame:

@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .. import stats
 from ._common import as_list
 
 __all__ = [
@@ -25,28 +26,12 @@ __all__ = [
 
 
 def _two_proportions(xa, na, xb, nb, *, confidence: float, tests: Any) -> dict[str, np.ndarray]:
-    """The arithmetic of :func:`two_proportion_test` on arrays (NaN where a group is empty); ``tests`` may be
-    one number or one per comparison."""
-    from scipy.stats import norm
-
-    tests = np.asarray(tests, dtype="float64")
-    if np.any(tests < 1):
-        raise ValueError(f"tests must be at least 1, got {tests!r}")
-    xa, na, xb, nb = (np.asarray(v, dtype="float64") for v in (xa, na, xb, nb))
-    ok = (na > 0) & (nb > 0)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        pa, pb = np.where(ok, xa / na, np.nan), np.where(ok, xb / nb, np.nan)
-        # the test and the interval share the unpooled standard error, so "significant" is exactly "the
-        # interval excludes 0" (a pooled test beside a Wald interval disagrees near the boundary)
-        se = np.sqrt(pa * (1 - pa) / na + pb * (1 - pb) / nb)
-        d = pb - pa
-        z = np.where(se > 0, d / se, np.where(d == 0, 0.0, np.copysign(np.inf, d)))
-    p = np.where(se > 0, 2 * norm.sf(np.abs(z)), np.where(d == 0, 1.0, 0.0))
-    z, p = np.where(ok, z, np.nan), np.where(ok, p, np.nan)
-    zq = norm.ppf(1 - (1 - confidence) / tests / 2)
+    """:func:`shoplab.stats.two_proportions` of ``b - a`` (b passed first) on arrays, under this module's keys
+    (``p_a``, ``p_b``, ``difference`` = b - a, ``ci_low``, ``ci_high``, ``z``, ``p_value``, ``p_adjusted``)."""
+    r = stats.two_proportions(xb, nb, xa, na, confidence=confidence, tests=tests)
     return dict(
-        p_a=pa, p_b=pb, difference=d, ci_low=d - zq * se, ci_high=d + zq * se, z=z, p_value=p,
-        p_adjusted=np.minimum(1.0, p * tests),
+        p_a=r["p2"], p_b=r["p1"], difference=r["difference"], ci_low=r["ci_low"], ci_high=r["ci_high"],
+        z=r["z"], p_value=r["p_value"], p_adjusted=r["p_adjusted"],
     )  # fmt: skip
 
 
