@@ -12,8 +12,7 @@ import ibis.expr.types as ir
 import pandas as pd
 
 from .. import stats
-from ..data import as_table, refuse_nulls
-from ..errors import DataContractError
+from ..data import as_table, refuse_nulls, require_columns
 from ..periods import Period
 
 EXIT = "[exit]"
@@ -39,16 +38,6 @@ def _epoch_us(ts: dt.timestamp) -> dt.int64:  # pragma: no cover - compiled, nev
     ...
 
 
-def check_columns(t: ir.Table, needed: Sequence[str], what: str = "events") -> None:
-    """Raise :class:`DataContractError` naming every missing column and listing the columns present."""
-    missing = [c for c in needed if c not in t.columns]
-    if missing:
-        raise DataContractError(
-            f"{what} lack column(s) {', '.join(repr(c) for c in missing)}; "
-            f"columns present: {', '.join(t.columns)}"
-        )
-
-
 def canonical(
     events: Any,
     *,
@@ -63,8 +52,7 @@ def canonical(
     cannot be ordered, and one without a user or a name cannot be counted, so dropping them quietly would
     change the numbers. (Tables of a shop opened with :func:`shoplab.connect` were checked when it was opened.)
     """
-    t = as_table(events)
-    check_columns(t, [user_col, ts_col, event_col, *extra])
+    t = require_columns(as_table(events), "events", [user_col, ts_col, event_col, *extra])
     refuse_nulls(events, "events", [user_col, ts_col, event_col], contract_required=False)
     ren = {
         new: old for new, old in (("user_id", user_col), ("ts", ts_col), ("event", event_col)) if new != old
@@ -160,7 +148,7 @@ def with_groups(t: ir.Table, by: list[str]) -> ir.Table:
     """Add derived breakdown columns: ``week`` (Monday of the event's week) when asked for and absent."""
     if "week" in by and "week" not in t.columns:
         t = t.mutate(week=t.ts.truncate("W").date())
-    check_columns(t, by, "events (breakdown columns)")
+    require_columns(t, "events", by, what="events (breakdown columns)")
     return t
 
 
