@@ -1,6 +1,6 @@
 """Path analysis (行为路径): sessions, funnels, transitions, top paths, Sankey flows and key nodes, in the engine."""
 
-from ._common import absent_events
+from ._common import PathContext, absent_events
 from .changes import compare_funnels, named_change, two_proportion_test, weekly_change
 from .flows import (
     compare_transitions,
@@ -14,10 +14,14 @@ from .flows import (
 )
 from .funnels import biggest_dropoff, dropoff_destinations, funnel, funnel_intervals, funnel_levels
 from .nodes import channel_conversion, event_conversion, key_nodes
+from .results import PathsResults, compute_report
 from .sessions import add_sessions, add_user_type, entry_exit_pages, session_summary, sessions_table
 from .steptimes import step_time_distribution
 
 __all__ = [
+    "compute_report",
+    "PathsResults",
+    "PathContext",
     "absent_events",
     "add_sessions",
     "add_user_type",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as _dt
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, fields, replace
 from typing import Any
 
 import ibis
@@ -181,3 +182,48 @@ def absent_events(
     t = t.filter(in_bounds(t.ts, lo, hi))
     seen = set(t.filter(t.event.isin(wanted)).select("event").distinct().execute()["event"])
     return [e for e in wanted if e not in seen]
+
+
+@dataclass(frozen=True)
+class PathContext:
+    """The events, their schema, the unit counted and the time frame of a funnel, bound once.
+
+    :func:`shoplab.paths.funnel`, :func:`~shoplab.paths.funnel_levels` and
+    :func:`~shoplab.paths.step_time_distribution` bind their keyword arguments into one of these
+    (:meth:`bind`) and hand it on, instead of forwarding the same keywords. A context may also be passed as
+    their ``events``: ``funnel(PathContext(shop.events, window="1D", period="2026-10"), steps, by="platform")``
+    (its settings are used then, not the keywords).
+    """
+
+    events: Any
+    window: Any = "7D"
+    per: str = "user"
+    strict: bool = False
+    period: Any = None
+    start: Any = None
+    end: Any = None
+    gap_minutes: float = 30
+    user_col: str = "user_id"
+    ts_col: str = "ts"
+    event_col: str = "event"
+
+    @classmethod
+    def bind(cls, arguments: Mapping[str, Any]) -> PathContext:
+        """The context of a call from its arguments (``locals()``): ``events`` and the fields it names."""
+        events = arguments["events"]
+        if isinstance(events, cls):
+            return events
+        return cls(**{f.name: arguments[f.name] for f in fields(cls) if f.name in arguments})
+
+    def replace(self, **changes: Any) -> PathContext:
+        return replace(self, **changes)
+
+    @property
+    def bounds(self) -> tuple[_dt.datetime | None, _dt.datetime | None]:
+        """``[start, end)`` of the period (None: unbounded)."""
+        return period_bounds(self.period, self.start, self.end)
+
+    @property
+    def unit(self) -> list[str]:
+        """The columns that identify a unit: ``user_id`` (and ``session_id`` per session)."""
+        return ["user_id"] if self.per == "user" else ["user_id", "session_id"]

@@ -4,6 +4,8 @@ report language. Words only: the picks and tests they state come from :mod:`shop
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 
 from ..i18n import tr
@@ -109,8 +111,8 @@ def _change_findings(cmp: pd.DataFrame, lang=None) -> list[Finding]:
 
 
 def findings(
-    summary: pd.DataFrame,
-    current: pd.DataFrame,
+    summary: Any,
+    current: pd.DataFrame | None = None,
     previous: pd.DataFrame | None = None,
     channels: pd.DataFrame | None = None,
     *,
@@ -136,7 +138,15 @@ def findings(
 
     Each finding links to its section: ``sessions``, ``funnel``, ``step-times``, ``funnel-change``, ``channels``
     or ``key-nodes``.
+
+    ``summary`` may be the :class:`~shoplab.paths.PathsResults` of :func:`~shoplab.paths.compute_report`
+    instead: the findings of the whole report (its tables, period, unit and purchase event).
     """
+    if current is None:
+        r = summary
+        summary, current, previous, channels = r.summary, r.current, r.previous, r.channels
+        period, unit, nodes, times, change = str(r.period), r.unit, r.nodes, r.times, r.change
+        target = r.params["target_event"]
 
     def F(en: str, zh: str, section: str) -> Finding:
         return Finding(tr(en, zh, lang), section)

@@ -28,6 +28,7 @@ from . import changes
 from ._common import (
     EPOCH,
     EXIT,
+    PathContext,
     as_list,
     canonical,
     epoch_micros,
@@ -35,7 +36,6 @@ from ._common import (
     interval,
     normalize_steps,
     parse_window,
-    period_bounds,
     wilson_interval,
     with_groups,
 )
@@ -58,38 +58,23 @@ def _units(t: ir.Table, per: str, gap_minutes: float) -> tuple[ir.Table, list[st
     raise ValueError(f"per must be 'user' or 'session', got {per!r}")
 
 
-def _prepare(
-    events,
-    steps,
-    *,
-    window,
-    per,
-    period,
-    start,
-    end,
-    gap_minutes,
-    step_events_only,
-    by=None,
-    user_col="user_id",
-    ts_col="ts",
-    event_col="event",
-):
+def _prepare(ctx: PathContext, steps, *, step_events_only, by=None):
     """The events a funnel looks at, with units: (table, partition columns, lo, hi, K, window).
 
     With ``step_events_only`` the table has every event still (``_step_keys`` keeps and numbers the step
     events in one join); otherwise it has ``_k``, the step number of each event (null for other events).
     """
     st = normalize_steps(steps)
-    win_td = parse_window(window)
+    win_td = parse_window(ctx.window)
     groups = as_list(by)
-    t = canonical(events, user_col=user_col, ts_col=ts_col, event_col=event_col)
+    t = canonical(ctx.events, user_col=ctx.user_col, ts_col=ctx.ts_col, event_col=ctx.event_col)
     t = with_groups(t, groups)
-    if per == "session" and "session_id" in t.columns:
+    if ctx.per == "session" and "session_id" in t.columns:
         t = t.select(*dict.fromkeys([*groups, "user_id", "session_id", "ts", "event"]))
     else:
         t = t.select(*dict.fromkeys([*groups, "user_id", "ts", "event"]))
-    t, unit = _units(t, per, gap_minutes)
-    lo, hi = period_bounds(period, start, end)
+    t, unit = _units(t, ctx.per, ctx.gap_minutes)
+    lo, hi = ctx.bounds
     if hi is not None:  # later steps may complete after the period, within the window of an anchor inside it
         t = t.filter(t.ts < ibis.literal(hi) + interval(win_td))
     if lo is not None:
@@ -147,20 +132,14 @@ def funnel_levels(
     of its anchor and of the previous step it extends; ``keep_other_events`` returns every event instead (strict
     funnels always look at every event, and add ``_pts``, the time of the previous step a valid row extends).
     """
+    return _levels(PathContext.bind(locals()), steps, by=by, keep_other_events=keep_other_events)
+
+
+def _levels(ctx: PathContext, steps, *, by=None, keep_other_events: bool = False) -> ir.Table:
+    """:func:`funnel_levels` in a context."""
+    strict = ctx.strict
     t, part, lo, hi, k_max, win_td = _prepare(
-        events,
-        steps,
-        window=window,
-        by=by,
-        per=per,
-        period=period,
-        start=start,
-        end=end,
-        gap_minutes=gap_minutes,
-        step_events_only=not (strict or keep_other_events),
-        user_col=user_col,
-        ts_col=ts_col,
-        event_col=event_col,
+        ctx, steps, by=by, step_events_only=not (strict or keep_other_events)
     )
     if not (strict or keep_other_events):
         return _valid_rows(_step_keys(t, steps, part, hi), k_max, win_td, part)
@@ -260,44 +239,15 @@ def _strict_levels(t, k_max, win, part, anchor_ok):
     return t.drop("_kk", "_ok1", *lags)
 
 
-def _unit_times(
-    events,
-    steps,
-    *,
-    window,
-    groups,
-    per,
-    strict,
-    period,
-    start,
-    end,
-    gap_minutes,
-    user_col,
-    ts_col,
-    event_col,
-) -> ir.Table:
+def _unit_times(ctx: PathContext, steps, groups) -> ir.Table:
     """Per unit and step reached (lazy): the group columns, the unit columns, ``_k``, ``from_prev`` and
     ``from_start``: minutes from the previous step and from the anchor (step 1) of the chain that first reaches
     step k, both measured at the unit's first valid step-k occurrence (``from_prev`` is null for step 1).
 
     One chain for both: the previous step is the step-(k-1) occurrence that this step-k occurrence extends (the
     latest valid one before it), so ``from_prev <= from_start <= window``."""
-    t = funnel_levels(
-        events,
-        steps,
-        window=window,
-        by=groups,
-        per=per,
-        strict=strict,
-        period=period,
-        start=start,
-        end=end,
-        gap_minutes=gap_minutes,
-        user_col=user_col,
-        ts_col=ts_col,
-        event_col=event_col,
-    )
-    unit = ["user_id"] if per == "user" else ["user_id", "session_id"]
+    t = _levels(ctx, steps, by=groups)
+    unit, strict = ctx.unit, ctx.strict
     if strict:
         v = t.filter(t._anchor.notnull())
         v = v.mutate(
@@ -379,21 +329,7 @@ def funnel(
     """
     st = normalize_steps(steps)
     groups = as_list(by)
-    per_unit = _unit_times(
-        events,
-        steps,
-        window=window,
-        groups=groups,
-        per=per,
-        strict=strict,
-        period=period,
-        start=start,
-        end=end,
-        gap_minutes=gap_minutes,
-        user_col=user_col,
-        ts_col=ts_col,
-        event_col=event_col,
-    )
+    per_unit = _unit_times(PathContext.bind(locals()), steps, groups)
     agg = per_unit.group_by([*groups, "_k"]).aggregate(
         users=per_unit.count(),
         median_minutes_from_previous=per_unit.from_prev.median(),
@@ -477,10 +413,10 @@ def dropoff_destinations(
         destinations per step and ``[other]`` for the rest.
     """
     st = normalize_steps(steps)
-    t, unit, lo, hi, k_max, win_td = _prepare(
-        events, steps, window=window, per=per, period=period, start=start, end=end, gap_minutes=gap_minutes,
-        step_events_only=False,
-    )  # fmt: skip
+    ctx = PathContext(
+        events, window=window, per=per, period=period, start=start, end=end, gap_minutes=gap_minutes
+    )
+    t, unit, lo, hi, k_max, win_td = _prepare(ctx, steps, step_events_only=False)
     lv = _valid_rows(_step_keys(t, steps, unit, hi), k_max, win_td, unit)
     # each unit's highest step and the first valid occurrence of it
     first = lv.group_by([*unit, "_k"]).aggregate(_first=lv._tk.min())

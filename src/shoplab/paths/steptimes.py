@@ -9,7 +9,7 @@ import ibis
 import numpy as np
 import pandas as pd
 
-from ._common import as_list, normalize_steps, parse_window
+from ._common import PathContext, as_list, normalize_steps, parse_window
 from .funnels import _unit_times
 
 __all__ = ["TIME_EDGES", "step_time_distribution", "slowest_step"]
@@ -58,23 +58,10 @@ def step_time_distribution(
     ups = [float(e) for e in edges]
     if not ups or any(b <= a for a, b in zip(ups, ups[1:], strict=False)) or ups[0] <= 0:
         raise ValueError(f"edges must be increasing positive minutes, got {edges!r}")
-    win_min = parse_window(window) / _dt.timedelta(minutes=1)
+    ctx = PathContext.bind(locals())
+    win_min = parse_window(ctx.window) / _dt.timedelta(minutes=1)
     ups = [e for e in ups if e < win_min] + [win_min]
-    per_unit = _unit_times(
-        events,
-        steps,
-        window=window,
-        groups=groups,
-        per=per,
-        strict=strict,
-        period=period,
-        start=start,
-        end=end,
-        gap_minutes=gap_minutes,
-        user_col=user_col,
-        ts_col=ts_col,
-        event_col=event_col,
-    )
+    per_unit = _unit_times(ctx, steps, groups)
     v = per_unit.filter(per_unit._k >= 2)
     # bucket i holds times in (ups[i-1], ups[i]]: the number of edges strictly below the time
     bucket = sum(((v.from_prev > e).cast("int32") for e in ups[:-1]), ibis.literal(0, "int32"))
