@@ -12,9 +12,10 @@ from typing import Any
 
 import pandas as pd
 
+from .. import labels
 from ..i18n import get_lang, tr
 from ..notebook import fmt_value
-from ._common import EXIT, OTHER
+from ._common import EXIT
 from .changes import breakdown_gap, named_change
 from .funnels import biggest_dropoff
 from .steptimes import slowest_step
@@ -48,43 +49,11 @@ __all__ = [
 
 # ---------------------------------------------------------------------------------------------- display names
 
-EVENT_NAMES_ZH = {
-    "home": "首页",
-    "search": "搜索",
-    "category": "分类页",
-    "product_view": "商品详情",
-    "add_to_cart": "加购",
-    "cart": "购物车",
-    "checkout": "结算",
-    "submit_order": "提交订单",
-    "pay": "支付",
-    "favorite": "收藏",
-    "share": "分享",
-    "review": "评价",
-    "live_room": "直播间",
-    "coupon_center": "领券中心",
-    "campaign_page": "活动会场",
-    EXIT: "[离开]",
-    OTHER: "[其他]",
-}
-"""Chinese display names of the event codes of the data contract (and the package's ``[exit]``/``[other]``)."""
+EVENT_NAMES_ZH = labels.names("event", "zh")
+"""Chinese display names of the event codes of the data contract (and the package's ``[exit]``/``[other]``), from
+the glossary (``event.*``)."""
 
-
-_GROUP_NAMES_ZH = {
-    "app": "App",
-    "mini_program": "小程序",
-    "web": "网页",
-    "new": "新用户",
-    "returning": "老用户",
-}
-
-
-_COLUMN_NAMES = {
-    "platform": ("platform", "平台"),
-    "channel": ("channel", "渠道"),
-    "user_type": ("new or returning", "新老用户"),
-    "week": ("week", "周"),
-}
+_GROUP_NAMESPACES = ("platform", "user_type")  # breakdown values the package names (glossary/common.toml)
 
 
 _UNITS = {"users": ("users", "用户", "位用户"), "sessions": ("sessions", "会话", "个会话")}
@@ -95,9 +64,9 @@ def event_label(code: Any, lang: str | None = None) -> str:
     code = str(code)
     if get_lang(lang) != "zh":
         return code
-    if code in EVENT_NAMES_ZH:
-        return EVENT_NAMES_ZH[code]
-    return "/".join(EVENT_NAMES_ZH.get(p, p) for p in code.split("/"))
+    if f"event.{code}" in labels.entries():
+        return labels.name(f"event.{code}", "zh")
+    return "/".join(labels.label("event", p, "zh") for p in code.split("/"))
 
 
 def path_label(path: Any, lang: str | None = None) -> str:
@@ -108,13 +77,17 @@ def path_label(path: Any, lang: str | None = None) -> str:
 def group_label(value: Any, lang: str | None = None) -> str:
     """A breakdown value as shown: package-defined codes (platforms, new/returning) in Chinese in ``zh``."""
     value = str(value)
-    return _GROUP_NAMES_ZH.get(value, value) if get_lang(lang) == "zh" else value
+    if get_lang(lang) != "zh":
+        return value
+    for ns in _GROUP_NAMESPACES:
+        if f"{ns}.{value}" in labels.entries():
+            return labels.name(f"{ns}.{value}", "zh")
+    return value
 
 
 def column_label(col: str, lang: str | None = None) -> str:
     """A breakdown column's name in the report language."""
-    en, zh = _COLUMN_NAMES.get(col, (col, col))
-    return tr(en, zh, lang)
+    return labels.label("breakdown", col, lang)
 
 
 def _unit(unit: str, lang: str | None = None, counter: bool = False) -> str:
