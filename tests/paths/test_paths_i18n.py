@@ -32,29 +32,27 @@ PERIOD = "2026-10"
 
 @pytest.fixture(scope="module")
 def res(sample_shop):
-    """The path report's result tables on the small sample shop, computed once."""
-    ev = sample_shop.events
-    this = shoplab.Period.parse(PERIOD)
-    last = this.previous()
-    trans = paths.transitions(ev, period=this)
+    """The path report's result tables on the small sample shop, computed once, as the notebook does."""
+    r = paths.compute_report(sample_shop, period=PERIOD)
     return {
-        "summary": paths.session_summary(ev, period=this),
-        "current": paths.funnel(ev, STEPS, period=this),
-        "times": paths.step_time_distribution(ev, STEPS, period=this),
-        "previous": paths.funnel(ev, STEPS, period=last),
-        "channels": paths.channel_conversion(ev, target="pay", period=this),
-        "by_platform": paths.funnel(ev, STEPS, by="platform", period=this),
-        "weekly": paths.funnel(ev, STEPS, per="session", by="week", start=last.start, end=this.end),
-        "drops": paths.dropoff_destinations(ev, STEPS, per="session", period=this),
-        "trans": trans,
-        "trans_prev": paths.transitions(ev, period=last),
-        "links": paths.sankey_links(ev, entry="home", depth=5, period=this),
-        "loops": paths.loops(ev, period=this),
-        "nodes": paths.key_nodes(ev, target="pay", period=this),
-        "search": paths.event_conversion(ev, event="search", target="pay", period=this),
-        "top": paths.top_paths(ev, max_steps=8, target="pay", period=this),
-        "pages": paths.entry_exit_pages(ev, period=this),
-        "event_names": set(ev.event.to_pandas()),
+        "summary": r.summary,
+        "current": r.current,
+        "times": r.times,
+        "previous": r.previous,
+        "channels": r.channels,
+        "by_platform": r.by_group["platform"],
+        "weekly": r.weekly,
+        "drops": r.drops,
+        "trans": r.trans,
+        "trans_prev": r.trans_prev,
+        "links": r.links,
+        "loops": r.loops,
+        "nodes": r.nodes,
+        "search": r.searched,
+        "top": r.top,
+        "pages": r.pages,
+        "event_names": set(sample_shop.events.event.to_pandas()),
+        "results": r,
     }
 
 
@@ -331,3 +329,21 @@ def test_record_headline_labels_follow_the_language(monkeypatch, res):
     paths_metrics.record_headlines(res["summary"], res["current"], lang="zh")
     assert seen["paths.sessions"] == "会话数" and seen["paths.funnel.add_to_cart"] == "漏斗：加购"
     assert list(seen)[-1] == "paths.conversion" and CJK.search(seen["paths.conversion"])
+
+
+def test_the_results_object_gives_the_notebooks_findings_and_headlines(res, monkeypatch):
+    """compute_report's one results object is what the notebook words and records: the same findings and the
+    same metrics as the tables handed in one by one."""
+    r = res["results"]
+    one_by_one = findings.findings(
+        r.summary, r.current, r.previous, r.channels, period=PERIOD, unit="users", nodes=r.nodes, target="pay",
+        times=r.times, change=r.change,
+    )  # fmt: skip
+    assert [str(f) for f in findings.findings(r)] == [str(f) for f in one_by_one]
+    seen = []
+    monkeypatch.setattr("shoplab.notebook.record", lambda key, value, **kw: seen.append((key, value, kw)))
+    paths_metrics.record_headlines(r)
+    whole, seen[:] = list(seen), []
+    paths_metrics.record_headlines(r.summary, r.current, r.summary_prev, r.previous)
+    assert whole == seen and len(whole) == 2 + len(STEPS) + 1
+    assert r.by_group.keys() == {"platform", "channel", "user_type"} and r.missing == []
