@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as _dt
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, fields, replace
 from typing import Any
 
 import ibis
@@ -11,8 +12,8 @@ import ibis.expr.datatypes as dt
 import ibis.expr.types as ir
 import pandas as pd
 
-from ..data import as_table, refuse_nulls
-from ..errors import DataContractError
+from .. import stats
+from ..data import as_table, refuse_nulls, require_columns
 from ..periods import Period
 
 EXIT = "[exit]"
@@ -38,16 +39,6 @@ def _epoch_us(ts: dt.timestamp) -> dt.int64:  # pragma: no cover - compiled, nev
     ...
 
 
-def check_columns(t: ir.Table, needed: Sequence[str], what: str = "events") -> None:
-    """Raise :class:`DataContractError` naming every missing column and listing the columns present."""
-    missing = [c for c in needed if c not in t.columns]
-    if missing:
-        raise DataContractError(
-            f"{what} lack column(s) {', '.join(repr(c) for c in missing)}; "
-            f"columns present: {', '.join(t.columns)}"
-        )
-
-
 def canonical(
     events: Any,
     *,
@@ -62,8 +53,7 @@ def canonical(
     cannot be ordered, and one without a user or a name cannot be counted, so dropping them quietly would
     change the numbers. (Tables of a shop opened with :func:`shoplab.connect` were checked when it was opened.)
     """
-    t = as_table(events)
-    check_columns(t, [user_col, ts_col, event_col, *extra])
+    t = require_columns(as_table(events), "events", [user_col, ts_col, event_col, *extra])
     refuse_nulls(events, "events", [user_col, ts_col, event_col], contract_required=False)
     ren = {
         new: old for new, old in (("user_id", user_col), ("ts", ts_col), ("event", event_col)) if new != old
@@ -159,25 +149,12 @@ def with_groups(t: ir.Table, by: list[str]) -> ir.Table:
     """Add derived breakdown columns: ``week`` (Monday of the event's week) when asked for and absent."""
     if "week" in by and "week" not in t.columns:
         t = t.mutate(week=t.ts.truncate("W").date())
-    check_columns(t, by, "events (breakdown columns)")
+    require_columns(t, "events", by, what="events (breakdown columns)")
     return t
 
 
-def wilson_interval(successes: Any, n: Any, *, confidence: float = 0.95) -> tuple[Any, Any]:
-    """Wilson score interval of a proportion ``successes / n`` (scalars or arrays; NaN where ``n`` is 0).
-
-    Unlike the plain normal interval it stays inside [0, 1] and keeps a sensible width for small groups and
-    for rates near 0 or 1, which is where a breakdown's small segments live."""
-    import numpy as np
-    from scipy.stats import norm
-
-    z = norm.ppf(0.5 + confidence / 2)
-    k, m = np.asarray(successes, dtype=float), np.asarray(n, dtype=float)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        p = np.where(m > 0, k / m, np.nan)
-        centre = (p + z * z / (2 * m)) / (1 + z * z / m)
-        half = z * np.sqrt(p * (1 - p) / m + z * z / (4 * m * m)) / (1 + z * z / m)
-    return centre - half, centre + half
+wilson_interval = stats.wilson
+"""Wilson score interval of a proportion (:func:`shoplab.stats.wilson`, under the name paths has used)."""
 
 
 def to_pandas(expr) -> pd.DataFrame:
@@ -205,3 +182,48 @@ def absent_events(
     t = t.filter(in_bounds(t.ts, lo, hi))
     seen = set(t.filter(t.event.isin(wanted)).select("event").distinct().execute()["event"])
     return [e for e in wanted if e not in seen]
+
+
+@dataclass(frozen=True)
+class PathContext:
+    """The events, their schema, the unit counted and the time frame of a funnel, bound once.
+
+    :func:`shoplab.paths.funnel`, :func:`~shoplab.paths.funnel_levels` and
+    :func:`~shoplab.paths.step_time_distribution` bind their keyword arguments into one of these
+    (:meth:`bind`) and hand it on, instead of forwarding the same keywords. A context may also be passed as
+    their ``events``: ``funnel(PathContext(shop.events, window="1D", period="2026-10"), steps, by="platform")``
+    (its settings are used then, not the keywords).
+    """
+
+    events: Any
+    window: Any = "7D"
+    per: str = "user"
+    strict: bool = False
+    period: Any = None
+    start: Any = None
+    end: Any = None
+    gap_minutes: float = 30
+    user_col: str = "user_id"
+    ts_col: str = "ts"
+    event_col: str = "event"
+
+    @classmethod
+    def bind(cls, arguments: Mapping[str, Any]) -> PathContext:
+        """The context of a call from its arguments (``locals()``): ``events`` and the fields it names."""
+        events = arguments["events"]
+        if isinstance(events, cls):
+            return events
+        return cls(**{f.name: arguments[f.name] for f in fields(cls) if f.name in arguments})
+
+    def replace(self, **changes: Any) -> PathContext:
+        return replace(self, **changes)
+
+    @property
+    def bounds(self) -> tuple[_dt.datetime | None, _dt.datetime | None]:
+        """``[start, end)`` of the period (None: unbounded)."""
+        return period_bounds(self.period, self.start, self.end)
+
+    @property
+    def unit(self) -> list[str]:
+        """The columns that identify a unit: ``user_id`` (and ``session_id`` per session)."""
+        return ["user_id"] if self.per == "user" else ["user_id", "session_id"]

@@ -24,9 +24,11 @@ import ibis.expr.types as ir
 import numpy as np
 import pandas as pd
 
+from . import changes
 from ._common import (
     EPOCH,
     EXIT,
+    PathContext,
     as_list,
     canonical,
     epoch_micros,
@@ -34,7 +36,6 @@ from ._common import (
     interval,
     normalize_steps,
     parse_window,
-    period_bounds,
     wilson_interval,
     with_groups,
 )
@@ -43,13 +44,7 @@ from .sessions import add_sessions
 __all__ = [
     "funnel",
     "funnel_levels",
-    "step_time_distribution",
-    "TIME_EDGES",
     "dropoff_destinations",
-    "two_proportion_test",
-    "compare_funnels",
-    "named_change",
-    "weekly_change",
     "funnel_intervals",
     "biggest_dropoff",
 ]
@@ -63,38 +58,23 @@ def _units(t: ir.Table, per: str, gap_minutes: float) -> tuple[ir.Table, list[st
     raise ValueError(f"per must be 'user' or 'session', got {per!r}")
 
 
-def _prepare(
-    events,
-    steps,
-    *,
-    window,
-    per,
-    period,
-    start,
-    end,
-    gap_minutes,
-    step_events_only,
-    by=None,
-    user_col="user_id",
-    ts_col="ts",
-    event_col="event",
-):
+def _prepare(ctx: PathContext, steps, *, step_events_only, by=None):
     """The events a funnel looks at, with units: (table, partition columns, lo, hi, K, window).
 
     With ``step_events_only`` the table has every event still (``_step_keys`` keeps and numbers the step
     events in one join); otherwise it has ``_k``, the step number of each event (null for other events).
     """
     st = normalize_steps(steps)
-    win_td = parse_window(window)
+    win_td = parse_window(ctx.window)
     groups = as_list(by)
-    t = canonical(events, user_col=user_col, ts_col=ts_col, event_col=event_col)
+    t = canonical(ctx.events, user_col=ctx.user_col, ts_col=ctx.ts_col, event_col=ctx.event_col)
     t = with_groups(t, groups)
-    if per == "session" and "session_id" in t.columns:
+    if ctx.per == "session" and "session_id" in t.columns:
         t = t.select(*dict.fromkeys([*groups, "user_id", "session_id", "ts", "event"]))
     else:
         t = t.select(*dict.fromkeys([*groups, "user_id", "ts", "event"]))
-    t, unit = _units(t, per, gap_minutes)
-    lo, hi = period_bounds(period, start, end)
+    t, unit = _units(t, ctx.per, ctx.gap_minutes)
+    lo, hi = ctx.bounds
     if hi is not None:  # later steps may complete after the period, within the window of an anchor inside it
         t = t.filter(t.ts < ibis.literal(hi) + interval(win_td))
     if lo is not None:
@@ -152,20 +132,14 @@ def funnel_levels(
     of its anchor and of the previous step it extends; ``keep_other_events`` returns every event instead (strict
     funnels always look at every event, and add ``_pts``, the time of the previous step a valid row extends).
     """
+    return _levels(PathContext.bind(locals()), steps, by=by, keep_other_events=keep_other_events)
+
+
+def _levels(ctx: PathContext, steps, *, by=None, keep_other_events: bool = False) -> ir.Table:
+    """:func:`funnel_levels` in a context."""
+    strict = ctx.strict
     t, part, lo, hi, k_max, win_td = _prepare(
-        events,
-        steps,
-        window=window,
-        by=by,
-        per=per,
-        period=period,
-        start=start,
-        end=end,
-        gap_minutes=gap_minutes,
-        step_events_only=not (strict or keep_other_events),
-        user_col=user_col,
-        ts_col=ts_col,
-        event_col=event_col,
+        ctx, steps, by=by, step_events_only=not (strict or keep_other_events)
     )
     if not (strict or keep_other_events):
         return _valid_rows(_step_keys(t, steps, part, hi), k_max, win_td, part)
@@ -265,44 +239,15 @@ def _strict_levels(t, k_max, win, part, anchor_ok):
     return t.drop("_kk", "_ok1", *lags)
 
 
-def _unit_times(
-    events,
-    steps,
-    *,
-    window,
-    groups,
-    per,
-    strict,
-    period,
-    start,
-    end,
-    gap_minutes,
-    user_col,
-    ts_col,
-    event_col,
-) -> ir.Table:
+def _unit_times(ctx: PathContext, steps, groups) -> ir.Table:
     """Per unit and step reached (lazy): the group columns, the unit columns, ``_k``, ``from_prev`` and
     ``from_start``: minutes from the previous step and from the anchor (step 1) of the chain that first reaches
     step k, both measured at the unit's first valid step-k occurrence (``from_prev`` is null for step 1).
 
     One chain for both: the previous step is the step-(k-1) occurrence that this step-k occurrence extends (the
     latest valid one before it), so ``from_prev <= from_start <= window``."""
-    t = funnel_levels(
-        events,
-        steps,
-        window=window,
-        by=groups,
-        per=per,
-        strict=strict,
-        period=period,
-        start=start,
-        end=end,
-        gap_minutes=gap_minutes,
-        user_col=user_col,
-        ts_col=ts_col,
-        event_col=event_col,
-    )
-    unit = ["user_id"] if per == "user" else ["user_id", "session_id"]
+    t = _levels(ctx, steps, by=groups)
+    unit, strict = ctx.unit, ctx.strict
     if strict:
         v = t.filter(t._anchor.notnull())
         v = v.mutate(
@@ -384,21 +329,7 @@ def funnel(
     """
     st = normalize_steps(steps)
     groups = as_list(by)
-    per_unit = _unit_times(
-        events,
-        steps,
-        window=window,
-        groups=groups,
-        per=per,
-        strict=strict,
-        period=period,
-        start=start,
-        end=end,
-        gap_minutes=gap_minutes,
-        user_col=user_col,
-        ts_col=ts_col,
-        event_col=event_col,
-    )
+    per_unit = _unit_times(PathContext.bind(locals()), steps, groups)
     agg = per_unit.group_by([*groups, "_k"]).aggregate(
         users=per_unit.count(),
         median_minutes_from_previous=per_unit.from_prev.median(),
@@ -457,98 +388,6 @@ def _finish(df: pd.DataFrame, st, groups: list[str]) -> pd.DataFrame:
     return out
 
 
-TIME_EDGES = (1, 5, 30, 120, 1440, 4320)
-"""Default upper edges (minutes) of the time-between-steps buckets: 1 min, 5 min, 30 min, 2 h, 1 day, 3 days."""
-
-
-def step_time_distribution(
-    events: Any,
-    steps: Any,
-    *,
-    window: Any = "7D",
-    by: Any = None,
-    per: str = "user",
-    strict: bool = False,
-    period: Any = None,
-    start: Any = None,
-    end: Any = None,
-    gap_minutes: float = 30,
-    edges: Any = TIME_EDGES,
-    user_col: str = "user_id",
-    ts_col: str = "ts",
-    event_col: str = "event",
-) -> pd.DataFrame:
-    """How long units take from one funnel step to the next: the distribution behind the funnel's median times.
-
-    For every unit reaching step k (k >= 2), the time from the previous step to its first valid step-k
-    occurrence, in the chain that occurrence completes (the times :func:`funnel` summarises as
-    ``median_minutes_from_previous``), counted in buckets of minutes
-    ``[0, e1], (e1, e2], ..., (e_last, window]``. Buckets that start at or beyond the window are left out (no
-    unit can fall in them). Arguments as for :func:`funnel`; ``edges`` are the buckets' upper edges in minutes,
-    increasing.
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per (group, step k >= 2, bucket), every bucket present (zeros included): the group columns,
-        ``step_number``, ``from_step``, ``step``, ``bucket`` (0, 1, ...), ``lower_minutes``, ``upper_minutes``
-        (the window's length for the last bucket), ``units``, ``share`` (of the units reaching step k in the
-        group) and ``cumulative_share`` (reaching step k within ``upper_minutes``).
-    """
-    st = normalize_steps(steps)
-    groups = as_list(by)
-    ups = [float(e) for e in edges]
-    if not ups or any(b <= a for a, b in zip(ups, ups[1:], strict=False)) or ups[0] <= 0:
-        raise ValueError(f"edges must be increasing positive minutes, got {edges!r}")
-    win_min = parse_window(window) / _dt.timedelta(minutes=1)
-    ups = [e for e in ups if e < win_min] + [win_min]
-    per_unit = _unit_times(
-        events,
-        steps,
-        window=window,
-        groups=groups,
-        per=per,
-        strict=strict,
-        period=period,
-        start=start,
-        end=end,
-        gap_minutes=gap_minutes,
-        user_col=user_col,
-        ts_col=ts_col,
-        event_col=event_col,
-    )
-    v = per_unit.filter(per_unit._k >= 2)
-    # bucket i holds times in (ups[i-1], ups[i]]: the number of edges strictly below the time
-    bucket = sum(((v.from_prev > e).cast("int32") for e in ups[:-1]), ibis.literal(0, "int32"))
-    v = v.mutate(_b=bucket)
-    df = v.group_by([*groups, "_k", "_b"]).aggregate(units=v.count()).execute()
-    labels = [lab for lab, _ in st]
-    grid = pd.DataFrame(
-        [(k, b) for k in range(2, len(st) + 1) for b in range(len(ups))], columns=["_k", "_b"]
-    )
-    if groups:
-        keys = df[groups].drop_duplicates()
-        grid = keys.merge(grid, how="cross")
-    df["_k"] = df["_k"].astype("int64")
-    df["_b"] = df["_b"].astype("int64")
-    out = grid.merge(df, on=[*groups, "_k", "_b"], how="left")
-    out["units"] = out["units"].fillna(0).astype("int64")
-    out = out.sort_values([*groups, "_k", "_b"], kind="stable").reset_index(drop=True)
-    total = out.groupby([*groups, "_k"], sort=False, dropna=False)["units"].transform("sum")
-    cum = out.groupby([*groups, "_k"], sort=False, dropna=False)["units"].cumsum()
-    with np.errstate(divide="ignore", invalid="ignore"):
-        out["share"] = (out["units"] / total.where(total > 0)).astype("float64")
-        out["cumulative_share"] = (cum / total.where(total > 0)).astype("float64")
-    out["from_step"] = [labels[k - 2] for k in out["_k"]]
-    out["step"] = [labels[k - 1] for k in out["_k"]]
-    out["lower_minutes"] = [0.0 if b == 0 else ups[b - 1] for b in out["_b"]]
-    out["upper_minutes"] = [ups[b] for b in out["_b"]]
-    out = out.rename(columns={"_k": "step_number", "_b": "bucket"})
-    cols = [*groups, "step_number", "from_step", "step", "bucket", "lower_minutes", "upper_minutes", "units",
-            "share", "cumulative_share"]  # fmt: skip
-    return out[cols]
-
-
 def dropoff_destinations(
     events: Any,
     steps: Any,
@@ -574,10 +413,10 @@ def dropoff_destinations(
         destinations per step and ``[other]`` for the rest.
     """
     st = normalize_steps(steps)
-    t, unit, lo, hi, k_max, win_td = _prepare(
-        events, steps, window=window, per=per, period=period, start=start, end=end, gap_minutes=gap_minutes,
-        step_events_only=False,
-    )  # fmt: skip
+    ctx = PathContext(
+        events, window=window, per=per, period=period, start=start, end=end, gap_minutes=gap_minutes
+    )
+    t, unit, lo, hi, k_max, win_td = _prepare(ctx, steps, step_events_only=False)
     lv = _valid_rows(_step_keys(t, steps, unit, hi), k_max, win_td, unit)
     # each unit's highest step and the first valid occurrence of it
     first = lv.group_by([*unit, "_k"]).aggregate(_first=lv._tk.min())
@@ -614,151 +453,6 @@ def dropoff_destinations(
     return out.sort_values("_o", kind="stable").drop(columns="_o").reset_index(drop=True)
 
 
-def _two_proportions(xa, na, xb, nb, *, confidence: float, tests: Any) -> dict[str, np.ndarray]:
-    """The arithmetic of :func:`two_proportion_test` on arrays (NaN where a group is empty); ``tests`` may be
-    one number or one per comparison."""
-    from scipy.stats import norm
-
-    tests = np.asarray(tests, dtype="float64")
-    if np.any(tests < 1):
-        raise ValueError(f"tests must be at least 1, got {tests!r}")
-    xa, na, xb, nb = (np.asarray(v, dtype="float64") for v in (xa, na, xb, nb))
-    ok = (na > 0) & (nb > 0)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        pa, pb = np.where(ok, xa / na, np.nan), np.where(ok, xb / nb, np.nan)
-        # the test and the interval share the unpooled standard error, so "significant" is exactly "the
-        # interval excludes 0" (a pooled test beside a Wald interval disagrees near the boundary)
-        se = np.sqrt(pa * (1 - pa) / na + pb * (1 - pb) / nb)
-        d = pb - pa
-        z = np.where(se > 0, d / se, np.where(d == 0, 0.0, np.copysign(np.inf, d)))
-    p = np.where(se > 0, 2 * norm.sf(np.abs(z)), np.where(d == 0, 1.0, 0.0))
-    z, p = np.where(ok, z, np.nan), np.where(ok, p, np.nan)
-    zq = norm.ppf(1 - (1 - confidence) / tests / 2)
-    return dict(
-        p_a=pa, p_b=pb, difference=d, ci_low=d - zq * se, ci_high=d + zq * se, z=z, p_value=p,
-        p_adjusted=np.minimum(1.0, p * tests),
-    )  # fmt: skip
-
-
-def two_proportion_test(
-    successes_a: float,
-    n_a: float,
-    successes_b: float,
-    n_b: float,
-    *,
-    confidence: float = 0.95,
-    tests: int = 1,
-) -> dict[str, float]:
-    """Two-proportion z-test of ``p_b - p_a`` with a Wald confidence interval for the difference.
-
-    Returns ``p_a``, ``p_b``, ``difference`` (b - a), ``ci_low``, ``ci_high``, ``z``, two-sided ``p_value``
-    and ``p_adjusted``. The test and the interval use the same unpooled standard error (as the campaign
-    lifts do), so ``p_adjusted < 1 - confidence`` exactly when the interval excludes 0. NaN when a group is
-    empty.
-
-    ``tests`` is the number of comparisons this one was picked from (the steps of a funnel, the pairs of
-    groups): ``p_adjusted`` is the Bonferroni-adjusted p-value ``min(1, tests * p_value)`` and the interval is
-    widened to confidence ``1 - (1 - confidence) / tests`` (simultaneous over the tests). With ``tests=1`` (the
-    default) both are the plain ones.
-    """
-    r = _two_proportions(successes_a, n_a, successes_b, n_b, confidence=confidence, tests=tests)
-    return {k: float(v) for k, v in r.items()}
-
-
-def compare_funnels(
-    a: pd.DataFrame, b: pd.DataFrame, *, by: Any = None, confidence: float = 0.95
-) -> pd.DataFrame:
-    """Step-by-step change of ``conversion_from_previous`` from funnel ``a`` to funnel ``b`` (two periods or groups).
-
-    ``a`` and ``b`` are :func:`funnel` tables with the same steps (and groups ``by``). Returns per (group,
-    step > 1): ``from_step`` (the previous step), ``users_a``, ``users_b``, ``conversion_a``, ``conversion_b``,
-    ``difference`` (b - a), ``ci_low``, ``ci_high``, ``p_value`` (each step on its own), and the same test
-    allowing for the number of steps compared: ``tests`` (steps compared in the group), ``p_adjusted``
-    (Bonferroni), ``ci_low_adjusted``, ``ci_high_adjusted`` (the interval at ``1 - (1 - confidence) / tests``)
-    and ``significant`` (``p_adjusted < 1 - confidence``). A report that names one step's change out of several
-    uses the adjusted columns: testing the four moves of a five-step funnel each at 5%, some step "changes"
-    about one month in five when nothing changed.
-    """
-    groups = as_list(by)
-    keys = [*groups, "step_number", "step"]
-    cols = [*keys, "from_step", "users_a", "users_b", "conversion_a", "conversion_b", "difference", "ci_low",
-            "ci_high", "p_value", "tests", "p_adjusted", "ci_low_adjusted", "ci_high_adjusted",
-            "significant"]  # fmt: skip
-    m = a.merge(b, on=keys, suffixes=("_a", "_b"), how="inner")
-    # the base of step k: the units at step k-1 of the same group (or, without that row, units / conversion)
-    prev = m[[*groups, "step_number", "step", "users_a", "users_b"]].rename(
-        columns={"step": "from_step", "users_a": "_base_a", "users_b": "_base_b"}
-    )
-    m = m.merge(prev.assign(step_number=prev.step_number + 1), on=[*groups, "step_number"], how="left")
-    m = m[m.step_number > 1].sort_values([*groups, "step_number"], kind="stable").reset_index(drop=True)
-    if m.empty:
-        return pd.DataFrame(columns=cols)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        for s in ("a", "b"):
-            conv = m[f"conversion_from_previous_{s}"]
-            implied = (m[f"users_{s}"] / conv).where(conv > 0, 0.0)
-            m[f"_base_{s}"] = m[f"_base_{s}"].fillna(implied)
-    # the steps compared in a group are one Bonferroni family
-    m["tests"] = (
-        m.groupby(groups, sort=False, dropna=False)["step_number"].transform("size") if groups else len(m)
-    )
-    m["tests"] = m["tests"].astype("int64")
-    res = _two_proportions(m.users_a, m._base_a, m.users_b, m._base_b, confidence=confidence, tests=1)
-    adj = _two_proportions(m.users_a, m._base_a, m.users_b, m._base_b, confidence=confidence, tests=m.tests)
-    out = m[[*keys, "from_step"]].copy()
-    out["users_a"], out["users_b"] = m.users_a.astype("int64"), m.users_b.astype("int64")
-    out["conversion_a"], out["conversion_b"], out["difference"] = res["p_a"], res["p_b"], res["difference"]
-    out["ci_low"], out["ci_high"], out["p_value"] = res["ci_low"], res["ci_high"], res["p_value"]
-    out["tests"], out["p_adjusted"] = m.tests, adj["p_adjusted"]
-    out["ci_low_adjusted"], out["ci_high_adjusted"] = adj["ci_low"], adj["ci_high"]
-    out["significant"] = out.p_adjusted < 1 - confidence
-    return out[cols]
-
-
-def named_change(change: pd.DataFrame, *, direction: str | None = None) -> pd.Series | None:
-    """The step change a report names, from a :func:`compare_funnels` table: among the steps whose change is
-    beyond noise (``significant``, Bonferroni-adjusted for the steps compared), the one that moved most in
-    ``direction`` (``"down"``, ``"up"`` or either, ``None``); ``None`` when no step qualifies.
-
-    Naming the largest move only when it passes the adjusted test keeps the chance of naming a change when no
-    step changed at most ``1 - confidence`` (5%), however many steps it was picked from.
-    """
-    if direction not in (None, "down", "up"):
-        raise ValueError(f"direction must be 'down', 'up' or None, got {direction!r}")
-    c = change[change["significant"].astype(bool)].dropna(subset=["difference"])
-    if direction == "down":
-        c = c[c.difference < 0]
-    elif direction == "up":
-        c = c[c.difference > 0]
-    if c.empty:
-        return None
-    return c.loc[c.difference.abs().idxmax()]
-
-
-def weekly_change(table: pd.DataFrame, *, confidence: float = 0.95) -> pd.DataFrame:
-    """Each step's change of conversion from the first to the last full week of a ``funnel(by="week")`` table.
-
-    The first and the last week of the table are left out (the period's edges may cut them short); the
-    remaining first and last weeks are compared with :func:`compare_funnels`, whose ``significant`` and
-    adjusted columns allow for the number of steps compared. Returns its table with ``week_a`` and ``week_b``
-    in front, empty (same columns) when fewer than two weeks remain (fewer than four in the table). The weekly
-    trend title names a step only through :func:`named_change` of this table.
-    """
-    weeks = sorted(pd.to_datetime(pd.Series(table["week"].unique())))
-    empty = compare_funnels(table.iloc[:0], table.iloc[:0], confidence=confidence)
-    empty.insert(0, "week_b", pd.Series(dtype="datetime64[ns]"))
-    empty.insert(0, "week_a", pd.Series(dtype="datetime64[ns]"))
-    if len(weeks) < 4:
-        return empty
-    wk = pd.to_datetime(table["week"])
-    a = table[wk == weeks[1]].drop(columns="week")
-    b = table[wk == weeks[-2]].drop(columns="week")
-    out = compare_funnels(a, b, confidence=confidence)
-    out.insert(0, "week_b", weeks[-2])
-    out.insert(0, "week_a", weeks[1])
-    return out
-
-
 def funnel_intervals(table: pd.DataFrame, *, by: Any = None, confidence: float = 0.95) -> pd.DataFrame:
     """A :func:`funnel` table with Wilson confidence intervals of its two conversions.
 
@@ -784,3 +478,10 @@ def biggest_dropoff(table: pd.DataFrame) -> pd.Series:
     """The step (after the first) with the lowest ``conversion_from_previous`` in a single funnel table."""
     t = table[table.step_number > 1].dropna(subset=["conversion_from_previous"])
     return t.loc[t.conversion_from_previous.idxmin()]
+
+
+# the comparisons moved to :mod:`shoplab.paths.changes`; their old home keeps the names
+two_proportion_test = changes.two_proportion_test
+compare_funnels = changes.compare_funnels
+named_change = changes.named_change
+weekly_change = changes.weekly_change

@@ -7,9 +7,10 @@ from typing import Any
 import ibis
 import pandas as pd
 
+from ..data import require_columns
 from ._common import wilson_interval
+from .changes import two_proportion_test
 from .flows import KEYS, _ordered
-from .funnels import two_proportion_test
 from .sessions import sessions_in
 
 __all__ = ["key_nodes", "channel_conversion", "event_conversion"]
@@ -36,10 +37,7 @@ def key_nodes(
         first.
     """
     t = sessions_in(events, gap_minutes=gap_minutes, period=period, start=start, end=end)
-    if node_col not in t.columns:
-        from ._common import check_columns
-
-        check_columns(t, [node_col])
+    require_columns(t, "events", [node_col])
     w = _ordered(t)
     t = t.mutate(_next_ts=t.ts.lead().over(w))
     t = t.mutate(
@@ -78,9 +76,7 @@ def channel_conversion(
     A session's channel is the channel of its first event.
     """
     t = sessions_in(events, gap_minutes=gap_minutes, period=period, start=start, end=end)
-    from ._common import check_columns
-
-    check_columns(t, [channel_col])
+    require_columns(t, "events", [channel_col])
     w = _ordered(t)
     t = t.mutate(_rn=ibis.row_number().over(w))
     s = t.group_by(KEYS).aggregate(

@@ -560,3 +560,39 @@ def test_channel_conversion_hand_worked_with_wilson_intervals():
         assert (r.sessions, r.converted) == (n, k) and r.conversion == pytest.approx(k / n)
         assert (r.ci_low, r.ci_high) == pytest.approx((ci.low, ci.high))
     assert "other" not in got.index  # the channel of a later event does not count
+
+
+def test_a_bound_context_gives_the_keyword_results():
+    """PathContext binds the schema, window and period once: passing it as the events gives what the keywords do
+    (renamed columns, sessions cut at a gap, a period, a breakdown)."""
+    df = pd.DataFrame(
+        {
+            "uid": [1, 1, 1, 2, 2, 3, 3, 3],
+            "when": pd.to_datetime(
+                [
+                    "2026-10-01 00:00",
+                    "2026-10-01 00:10",
+                    "2026-10-01 02:00",
+                    "2026-10-02 00:00",
+                    "2026-10-02 00:05",
+                    "2026-09-30 23:59",
+                    "2026-10-03 00:00",
+                    "2026-10-03 00:01",
+                ]
+            ),  # fmt: skip
+            "name": ["a", "b", "c", "a", "c", "a", "a", "b"],
+            "platform": ["app", "app", "app", "web", "web", "app", "app", "app"],
+        }
+    )
+    kw = dict(window="3h", per="session", period="2026-10", gap_minutes=60, user_col="uid", ts_col="when",
+              event_col="name")  # fmt: skip
+    ctx = paths.PathContext(df, **kw)
+    for by in (None, "platform"):
+        pd.testing.assert_frame_equal(
+            paths.funnel(ctx, ["a", "b", "c"], by=by), paths.funnel(df, ["a", "b", "c"], by=by, **kw)
+        )
+        pd.testing.assert_frame_equal(
+            paths.step_time_distribution(ctx, ["a", "b", "c"], by=by),
+            paths.step_time_distribution(df, ["a", "b", "c"], by=by, **kw),
+        )
+    assert paths.funnel(ctx, ["a", "b", "c"]).users.tolist() == [3, 2, 0]

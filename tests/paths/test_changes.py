@@ -16,7 +16,7 @@ import pytest
 from scipy.stats import chi2_contingency, norm
 
 from shoplab import paths
-from shoplab.paths import report
+from shoplab.paths import findings, tables, text
 
 STEPS = ("home", "product_view", "add_to_cart", "checkout", "pay")
 SUMMARY = pd.DataFrame([{"sessions": 1000, "users": 400, "events_per_session": 5.0, "bounce_rate": 0.1}])
@@ -155,7 +155,7 @@ def test_weekly_title_does_not_name_a_move_that_may_be_noise():
     moved = change.loc[change.difference.abs().idxmax()]
     assert moved.step == "add_to_cart" and moved.p_value == pytest.approx(p)
     assert moved.p_adjusted == pytest.approx(min(1, 4 * p)) and not change.significant.any()
-    en, zh = report.weekly_title(change, lang="en"), report.weekly_title(change, lang="zh")
+    en, zh = text.weekly_title(change, lang="en"), text.weekly_title(change, lang="zh")
     assert en == (
         "No step changed beyond noise from the week of 10-05 to the week of 10-19 "
         "(4 steps tested, Bonferroni-adjusted)"
@@ -167,7 +167,7 @@ def test_weekly_title_does_not_name_a_move_that_may_be_noise():
     assert not names_a_step(en) and not names_a_step(zh) and "moved" not in en
     # fewer than four weeks: no two full weeks to compare
     short = paths.weekly_change(weekly_table(weeks[:3]))
-    assert short.empty and report.weekly_title(short) == "Weekly conversion of each step"
+    assert short.empty and text.weekly_title(short) == "Weekly conversion of each step"
     assert not paths.weekly_change(weekly_table(weeks[:4])).empty
 
 
@@ -177,23 +177,23 @@ def test_weekly_title_names_a_planted_drop_with_its_adjusted_interval():
     change = paths.weekly_change(weekly_table(weeks))  # add_to_cart: 544/800 (68%) -> 400/800 (50%)
     lo, hi = wald(544, 800, 400, 800, 1 - 0.05 / 4)
     ci = f"{lo * 100:+.1f} to {hi * 100:+.1f} pp"
-    assert report.weekly_title(change) == (
+    assert text.weekly_title(change) == (
         "product_view → add_to_cart fell from 68.0% in the week of 10-05 to 50.0% in the week of 10-19 "
         f"(-18.0 pp, 95% CI {ci}, adjusted for 4 steps)"
     )
-    assert report.weekly_title(change, lang="zh") == (
+    assert text.weekly_title(change, lang="zh") == (
         "商品详情 → 加购 从 10-05 当周的 68.0% 降到 10-19 当周的 50.0%"
         f"（-18.0 pp，95% 置信区间 {lo * 100:+.1f} 至 {hi * 100:+.1f} pp，已按 4 个步骤校正）"
     )
     # two changes beyond noise: the larger is named, and the title says there are two
     weeks[3] = [1000, 900, 450, 337, 259]  # product_view 80% -> 90% too (+10 pp), add_to_cart 68% -> 50%
-    title = report.weekly_title(paths.weekly_change(weekly_table(weeks)))
+    title = text.weekly_title(paths.weekly_change(weekly_table(weeks)))
     assert title.startswith("product_view → add_to_cart fell from 68.0%") and title.endswith(
         "; 2 steps changed beyond noise"
     )
     rose = [[1000, 800, 400, 300, 240], [1000, 800, 400, 300, 240], [1000, 800, 400, 300, 240],
             [1000, 800, 520, 390, 312], [1000, 800, 400, 300, 240]]  # fmt: skip
-    assert report.weekly_title(paths.weekly_change(weekly_table(rose))).startswith(
+    assert text.weekly_title(paths.weekly_change(weekly_table(rose))).startswith(
         "product_view → add_to_cart rose from 50.0% in the week of 10-05 to 65.0% in the week of 10-19"
     )
 
@@ -205,13 +205,13 @@ def test_month_over_month_does_not_name_a_step_that_passes_only_without_adjustme
     )  # product_view 80% -> 76%: p = 0.028 alone, 0.11 for 4 steps
     p = pooled_p(800, 1000, 760, 1000)
     assert 0.02 < p < 0.05 < 4 * p
-    en = [str(f) for f in report.findings(SUMMARY, cur, prev) if f.section == "funnel-change"]
+    en = [str(f) for f in findings.findings(SUMMARY, cur, prev) if f.section == "funnel-change"]
     assert en == [
         "No step changed beyond noise against the month before (two-proportion tests at the 5% level, "
         "Bonferroni-adjusted for 4 steps); the largest change is home → product_view, -4.0 pp "
         f"(p = {4 * p:.3f} after adjustment)."
     ]
-    zh = [str(f) for f in report.findings(SUMMARY, cur, prev, lang="zh") if f.section == "funnel-change"]
+    zh = [str(f) for f in findings.findings(SUMMARY, cur, prev, lang="zh") if f.section == "funnel-change"]
     assert zh == [
         "与上月相比，没有哪一步的变化超出随机波动（双比例检验，5% 显著性水平，已按 4 个步骤做 Bonferroni 校正）；"
         f"变化最大的是 首页 → 商品详情，-4.0 pp（校正后 p = {4 * p:.3f}）。"
@@ -219,9 +219,9 @@ def test_month_over_month_does_not_name_a_step_that_passes_only_without_adjustme
     # the comparison can be handed in (the notebook computes it once for the findings and the table)
     change = paths.compare_funnels(prev, cur)
     assert [
-        str(f) for f in report.findings(SUMMARY, cur, change=change) if f.section == "funnel-change"
+        str(f) for f in findings.findings(SUMMARY, cur, change=change) if f.section == "funnel-change"
     ] == en
-    shown = report.format_funnel_change(change).to_string()
+    shown = tables.format_funnel_change(change).to_string()
     assert "adjusted for 4 steps" in shown and f"{4 * p:.3f}" in shown and " yes" not in shown
 
 
@@ -230,13 +230,15 @@ def test_month_over_month_names_a_planted_drop_with_its_adjusted_interval():
     cur = funnel_table([1000, 800, 300, 225, 180])  # add_to_cart 50% -> 37.5% of 800
     p = pooled_p(400, 800, 300, 800)
     lo, hi = wald(400, 800, 300, 800, 1 - 0.05 / 4)
-    text = [str(f) for f in report.findings(SUMMARY, cur, prev) if f.section == "funnel-change"]
+    text = [str(f) for f in findings.findings(SUMMARY, cur, prev) if f.section == "funnel-change"]
     assert text == [
         "The step that got worse is product_view → add_to_cart: 37.5% against 50.0% the month before "
         f"(-12.5 pp, 95% CI {lo * 100:+.1f} to {hi * 100:+.1f} pp, p < 0.001; adjusted for 4 steps)."
     ]
     assert 4 * p < 0.001
-    better = [str(f) for f in report.findings(SUMMARY, prev, cur, lang="zh") if f.section == "funnel-change"]
+    better = [
+        str(f) for f in findings.findings(SUMMARY, prev, cur, lang="zh") if f.section == "funnel-change"
+    ]
     assert (
         better[0]
         == "与上月相比，没有哪一步的转化率下降超出随机波动（双比例检验，5% 显著性水平，已按 4 个步骤做 Bonferroni 校正）。"
@@ -279,10 +281,10 @@ def false_alarms(draws: int, seed: int, *, weekly: bool, conversion_b=CONVERSION
                 [w.assign(week=d) for w, d in zip(weeks, WEEKS, strict=True)], ignore_index=True
             )
             change = paths.weekly_change(table)
-            hit = names_a_step(report.weekly_title(change))
+            hit = names_a_step(text.weekly_title(change))
         else:
             prev, cur = draw_funnel(rng, 3000), draw_funnel(rng, 3000, conversion_b)
-            hit = names_a_change(report.findings(SUMMARY, cur, prev))
+            hit = names_a_change(findings.findings(SUMMARY, cur, prev))
             change = paths.compare_funnels(prev, cur) if hit and which else None
         named += hit
         if hit and which:

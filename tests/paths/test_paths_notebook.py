@@ -9,7 +9,7 @@ import pytest
 
 from shoplab import paths
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_absent_events_lists_names_missing_in_the_period():
