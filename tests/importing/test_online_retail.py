@@ -18,7 +18,8 @@ import json
 
 import pandas as pd
 import pytest
-from import_helpers import SALT, kpis, net_sales, run_import, write_csv
+
+from .import_helpers import SALT, kpis, net_sales, run_import, write_csv
 
 HEADER = [
     "InvoiceNo",

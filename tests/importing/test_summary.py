@@ -10,8 +10,6 @@ from pathlib import Path
 
 import matplotlib.pyplot as plt
 import pytest
-from import_helpers import SALT, run_import, write_csv
-from test_import_shopify import HEADER, ROWS
 
 import shoplab
 from shoplab.currency import get_currency, set_currency, shop_currency
@@ -19,7 +17,10 @@ from shoplab.notebook import data_quality, fmt_change, fmt_value
 from shoplab.overview import daily_trend
 from shoplab.plots import plot_daily_trend, yuan_formatter
 
-ROOT = Path(__file__).resolve().parents[1]
+from .import_helpers import SALT, run_import, write_csv
+from .test_shopify import HEADER, ROWS
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
@@ -83,9 +84,7 @@ def test_report_on_an_imported_export(usd_shop, tmp_path):
     )  # fmt: skip
     assert p.returncode == 0, p.stdout + p.stderr
     html = (out / "2024-10" / "overview.html").read_text(encoding="utf-8")
-    assert (
-        "$110" in html and "¥110" not in html
-    )  # October GMV (hand-worked in test_import_shopify), in dollars
+    assert "$110" in html and "¥110" not in html  # October GMV (hand-worked in test_shopify), in dollars
     assert "Imported with shoplab import (shopify-orders)" in html
     metrics = json.loads((out / "2024-10" / "metrics.json").read_text())
     assert metrics["overview.gmv"] == 110.0 and metrics["overview.orders"] == 2

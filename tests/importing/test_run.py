@@ -13,9 +13,10 @@ from pathlib import Path
 import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from import_helpers import SALT, write_csv
 
 from shoplab.importing import import_files
+
+from .import_helpers import SALT, write_csv
 
 ids = st.one_of(
     st.integers(10**17, 10**18 - 1).map(lambda i: f'="{i}"'),

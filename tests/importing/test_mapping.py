@@ -11,9 +11,10 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from import_helpers import SALT, kpis, run_import, write_xlsx, written_text
 
-ROOT = Path(__file__).resolve().parents[1]
+from .import_helpers import SALT, kpis, run_import, write_xlsx, written_text
+
+ROOT = Path(__file__).resolve().parents[2]
 HEADER = ["订单号", "下单帐号", "客户姓名", "客户地址", "联系电话", "下单时间", "应付金额", "订单状态"]
 ROWS = [
     [

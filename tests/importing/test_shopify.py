@@ -25,7 +25,8 @@ import json
 
 import pandas as pd
 import pytest
-from import_helpers import SALT, kpis, net_sales, run_import, write_csv, written_text
+
+from .import_helpers import SALT, kpis, net_sales, run_import, write_csv, written_text
 
 HEADER = ["Name", "Email", "Financial Status", "Paid at", "Fulfillment Status", "Currency", "Subtotal", "Total",
           "Discount Code", "Discount Amount", "Created at", "Lineitem quantity", "Lineitem name", "Lineitem price",

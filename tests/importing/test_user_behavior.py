@@ -7,9 +7,10 @@ import json
 
 import pandas as pd
 import pytest
-from import_helpers import SALT, folder_digest, run_import
 
 import shoplab
+
+from .import_helpers import SALT, folder_digest, run_import
 
 LINES = [
     "1,100,10,pv,1511544070",  # 2017-11-25 01:21:10 in Asia/Shanghai

@@ -25,7 +25,10 @@ import json
 
 import pandas as pd
 import pytest
-from import_helpers import (
+
+from shoplab.cli import main
+
+from .import_helpers import (
     SALT,
     folder_digest,
     kpis,
@@ -35,8 +38,6 @@ from import_helpers import (
     write_xlsx,
     written_text,
 )
-
-from shoplab.cli import main
 
 HEADER = [
     "订单编号",
