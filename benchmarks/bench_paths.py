@@ -50,7 +50,7 @@ def _read(src, columns):
 def step_funnel(src):
     from shoplab import paths
 
-    f = paths.funnel(_events(src), STEPS, window=WINDOW)
+    f = paths.funnel(_events(src), steps=STEPS, window=WINDOW)
     return {"users": [int(x) for x in f.users]}
 
 

@@ -59,7 +59,7 @@ def step_engine(src: str, period: str) -> dict:
     from shoplab import profiling as pf
 
     shop = shoplab.connect(src, validate=False)
-    f = pf.user_features(shop, period)
+    f = pf.user_features(shop, period=period)
     scores = pf.rfm_segments(pf.rfm_scores(f))
     p = pf.Personas().fit(pf.persona_matrix(f))
     return _digest(f, scores, p)

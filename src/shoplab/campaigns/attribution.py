@@ -17,6 +17,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ..callshape import period_range
 from ._util import paid, table, ts
 
 __all__ = [
@@ -31,8 +32,11 @@ __all__ = [
 MODELS = ("first_touch", "last_touch", "linear", "time_decay", "markov")
 
 
-def channel_performance(orders, marketing_spend=None, *, start, end, order_costs=None) -> pd.DataFrame:
+def channel_performance(
+    orders, marketing_spend=None, *, period=None, start=None, end=None, order_costs=None
+) -> pd.DataFrame:
     """One row per channel for orders in ``[start, end)`` and spend on the days in between (see module doc)."""
+    start, end = period_range(period, start, end, what="campaigns.channel_performance")
     o = paid(table(orders, "orders", ["user_id", "ts", "amount", "channel"]))
     first = o.group_by("user_id").aggregate(first_ts=o.ts.min())
     per = o.filter((o.ts >= ts(start)) & (o.ts < ts(end)))
@@ -80,7 +84,9 @@ def ibis_null():
     return ibis.null().cast("float64")
 
 
-def touch_table(events, orders, *, start, end, lookback_days: int = 30, gap_minutes: float = 30):
+def touch_table(
+    events, orders, *, period=None, start=None, end=None, lookback_days: int = 30, gap_minutes: float = 30
+):
     """Journeys of users active in ``[start, end)`` as a lazy Ibis table, one row per touch (session).
 
     Columns: ``journey_id`` (the user id), ``ts`` (session start), ``channel``, ``converted`` (bool),
@@ -88,6 +94,7 @@ def touch_table(events, orders, *, start, end, lookback_days: int = 30, gap_minu
     stays in the engine; :func:`attribute` and :func:`attribution_table` aggregate it there. Events without a
     ``session_id`` column are cut into sessions at ``gap_minutes`` of inactivity, as the contract says.
     """
+    start, end = period_range(period, start, end, what="campaigns.touch_table")
     e = table(events, "events", ["user_id", "ts", "channel"])
     o = paid(table(orders, "orders", ["user_id", "ts", "amount"]))
     lo, hi = pd.Timestamp(start), pd.Timestamp(end)
@@ -123,9 +130,12 @@ def touch_table(events, orders, *, start, end, lookback_days: int = 30, gap_minu
     )
 
 
-def touch_paths(events, orders, *, start, end, lookback_days: int = 30) -> pd.DataFrame:
+def touch_paths(
+    events, orders, *, period=None, start=None, end=None, lookback_days: int = 30
+) -> pd.DataFrame:
     """:func:`touch_table` brought back as pandas, sorted by journey and time (for small data and tests; the
     report keeps the touches in the engine)."""
+    start, end = period_range(period, start, end, what="campaigns.touch_paths")
     df = touch_table(events, orders, start=start, end=end, lookback_days=lookback_days).execute()
     df["converted"] = df["converted"].astype(bool)
     return df.sort_values(["journey_id", "ts"], ignore_index=True)[

@@ -9,6 +9,7 @@ from typing import Any
 
 import pandas as pd
 
+from ..callshape import keyword_only
 from ..data import Shop
 from .evaluate import Evaluation
 from .kpis import kpi_layers
@@ -26,10 +27,23 @@ __all__ = [
 ]
 
 
+@keyword_only("campaigns")
 def kpi_report(
-    shop: Shop, campaigns: pd.DataFrame, *, post_days: int = 14, baseline_days: int | None = None
+    shop: Shop,
+    *,
+    period=None,
+    campaign_id: str = "",
+    campaigns: pd.DataFrame | None = None,
+    post_days: int = 14,
+    baseline_days: int | None = None,
 ) -> pd.DataFrame:
-    """:func:`kpi_layers` for every campaign, stacked, with ``campaign_id`` and ``name`` first."""
+    """:func:`kpi_layers` for every campaign, stacked, with ``campaign_id`` and ``name`` first.
+
+    The campaigns: those active in ``period`` (or ``campaign_id``), or the rows of
+    :func:`~shoplab.campaigns.effect.campaigns_in_period` given as ``campaigns=``."""
+    from .effect import select_campaigns
+
+    campaigns = select_campaigns(shop, campaigns, period=period, campaign_id=campaign_id, what="kpi_report")
     frames = [
         kpi_layers(shop, r, post_days=post_days, baseline_days=baseline_days or None).assign(
             campaign_id=r["campaign_id"], name=r["name"]
@@ -243,7 +257,7 @@ def compute_report(
         metrics = metrics.split(",")
     camps = campaigns_in_period(shop.campaigns, period=period, campaign_id=campaign_id)
     ev = evaluate_campaigns(
-        shop, camps, pre_days=pre_days, confidence=confidence, cuped=cuped, metrics=metrics
+        shop, campaigns=camps, pre_days=pre_days, confidence=confidence, cuped=cuped, metrics=metrics
     )
     touches = period_touches(shop, period=period, lookback_days=lookback_days)
     res = CampaignResults(
@@ -255,7 +269,7 @@ def compute_report(
             shop, ev, post_days=post_days, pre_days=pre_days, cuped=cuped, confidence=confidence
         ),
         seg=segment_report(shop, ev, confidence=confidence),
-        kpi=kpi_report(shop, camps, post_days=post_days, baseline_days=baseline_days),
+        kpi=kpi_report(shop, campaigns=camps, post_days=post_days, baseline_days=baseline_days),
         channels=channel_report(shop, period=period),
         touches=touches,
         attribution=attribution_table(touches) if touches is not None else None,
@@ -277,7 +291,9 @@ def _fit_uplift(res: CampaignResults, shop: Shop, *, pre_days, confidence, max_t
     from .uplift import fit_uplift, qini_null, targeting_list, training_set
 
     past = campaigns_in_period(shop.campaigns, until=res.period)
-    res.history = evaluate_campaigns(shop, past, pre_days=pre_days, confidence=confidence, cuped=False)
+    res.history = evaluate_campaigns(
+        shop, campaigns=past, pre_days=pre_days, confidence=confidence, cuped=False
+    )
     outcomes, features = training_set(
         shop, res.history.outcomes, past, max_users_per_campaign=max_train_users
     )

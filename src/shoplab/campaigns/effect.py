@@ -112,6 +112,22 @@ def campaigns_in_period(
     return df
 
 
+def select_campaigns(
+    shop, campaigns=None, *, period=None, campaign_id: str = "", until=None, what: str
+) -> pd.DataFrame:
+    """The campaigns a function of the shop evaluates: ``campaigns`` (rows of :func:`campaigns_in_period`) when
+    given, else those :func:`campaigns_in_period` selects from ``shop.campaigns`` by ``period=``,
+    ``campaign_id=`` or ``until=``. ``what`` names the function in the error when neither or both are given."""
+    chosen = period is not None or bool(campaign_id) or until is not None
+    if campaigns is not None:
+        if chosen:
+            raise TypeError(f"{what}: give campaigns= or period= / campaign_id= / until=, not both")
+        return campaigns
+    if not chosen:
+        raise TypeError(f"{what} needs period= (e.g. period='2026-10'), campaign_id=, until= or campaigns=")
+    return campaigns_in_period(shop.campaigns, period=period, campaign_id=campaign_id, until=until)
+
+
 def _order_costs(order_items, items):
     oi = table(order_items, "order_items", ["order_id", "item_id", "quantity"])
     it = table(items, "items", ["item_id", "cost"])

@@ -23,9 +23,11 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from ..callshape import keyword_only
 from ..data import Shop
+from ..periods import Period
 from . import stats as st
-from .effect import assigned_outcomes, effect_table, srm_check
+from .effect import assigned_outcomes, effect_table, select_campaigns, srm_check
 from .text.names import ci_name
 
 __all__ = [
@@ -124,10 +126,14 @@ def _money(out: pd.DataFrame, n_t: int, confidence: float, cost: float, cuped: b
     return res
 
 
+@keyword_only("campaigns")
 def evaluate_campaigns(
     shop: Shop,
-    campaigns: pd.DataFrame,
     *,
+    period: str | Period | None = None,
+    campaign_id: str = "",
+    until: str | Period | None = None,
+    campaigns: pd.DataFrame | None = None,
     pre_days: int = 28,
     confidence: float = 0.95,
     cuped: bool = True,
@@ -141,7 +147,14 @@ def evaluate_campaigns(
     per user; see :func:`~shoplab.campaigns.effect.effect_table`); the other metrics are reported as secondary.
     A headline metric left out of the family keeps its lift and (unadjusted) interval but is not called
     significant.
+
+    The campaigns are those :func:`campaigns_in_period` selects by ``period=`` (active in the month),
+    ``campaign_id=`` or ``until=`` (ended by the end of that month), or the rows given as ``campaigns=``
+    (``evaluate_campaigns(shop, campaigns_df)``, the older call shape, still works with a DeprecationWarning).
     """
+    campaigns = select_campaigns(
+        shop, campaigns, period=period, campaign_id=campaign_id, until=until, what="evaluate_campaigns"
+    )
     has_assign = shop.has("campaign_assignments")
     with_cost = shop.has("order_items", "items") and "cost" in shop.items.columns
     rows, effects, outcomes = [], [], {}

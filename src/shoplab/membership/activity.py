@@ -23,6 +23,7 @@ from __future__ import annotations
 import ibis
 import pandas as pd
 
+from ..callshape import period_end, period_range
 from ..data import require_columns
 from ..orders import gross_orders, net_amount
 from ..periods import Period
@@ -46,8 +47,9 @@ __all__ = [
 STAGES = ("new", "active", "reactivated", "at_risk", "dormant", "churned")
 
 
-def active_rate(members, orders, events=None, *, start, end) -> dict:
+def active_rate(members, orders, events=None, *, period=None, start=None, end=None) -> dict:
     """Members (joined before ``end``), active members (an order or event in ``[start, end)``) and their ratio."""
+    start, end = period_range(period, start, end, what="membership.active_rate")
     m = require_columns(members, "members", ["user_id", "joined_ts"])
     o = gross_orders(require_columns(orders, "orders", ["user_id", "ts"]))
     lo, hi = to_ts(start), to_ts(end)
@@ -110,17 +112,19 @@ def _order_gaps(orders, members, end):
     return g.mutate(member=g.joined_ts.notnull() & (g.joined_ts <= g.prev))
 
 
-def days_between_orders(orders, members=None, *, end) -> pd.DataFrame:
+def days_between_orders(orders, members=None, *, period=None, end=None) -> pd.DataFrame:
     """Days between consecutive sold orders (before ``end``), per user and gap; ``member`` flags members."""
+    end = period_end(period, end, what="membership.days_between_orders", name="end")
     g = _order_gaps(orders, members, end)
     return g.select("user_id", "gap_days", *(["member"] if members is not None else [])).execute()
 
 
-def order_gap_summary(orders, members=None, *, end) -> pd.DataFrame:
+def order_gap_summary(orders, members=None, *, period=None, end=None) -> pd.DataFrame:
     """Days between consecutive sold orders (before ``end``), summarised in the engine: one row per ``member``
     flag (all gaps when ``members`` is None) with ``gaps``, ``median_days``, ``p25_days``, ``p75_days`` and
     ``mean_days``. The gaps themselves (one per order) stay in the engine; :func:`days_between_orders` returns
     them for small data."""
+    end = period_end(period, end, what="membership.order_gap_summary", name="end")
     g = _order_gaps(orders, members, end)
     df = (
         g.group_by("member")
@@ -157,15 +161,18 @@ def cohort_retention(
     users=None,
     members=None,
     events=None,
-    start,
-    end,
+    period=None,
+    start=None,
+    end=None,
     max_months: int = 12,
 ) -> pd.DataFrame:
     """Monthly cohort retention, long format.
 
     Cohorts are the months in ``[start, end)`` of each user's ``basis`` date (``signup`` needs ``users``,
     ``join`` needs ``members``). Activity ``order`` counts sold orders, ``event`` any event (needs ``events``).
-    Only cohort months fully observed (before ``end``) are returned.
+    Only cohort months fully observed (before ``end``) are returned. ``period=`` (a :class:`~shoplab.periods.Period`
+    or ``"2026-10"``) stands for ``start=`` and ``end=`` of that period; ``start`` and ``end`` remain for a
+    range of several months.
 
     Returns
     -------
@@ -173,6 +180,7 @@ def cohort_retention(
     (users / cohort_size), ``revenue`` (net money of the cohort's orders that month: paid orders less refunds,
     refunded orders 0) and ``revenue_retention`` (revenue / the cohort's month-0 revenue).
     """
+    start, end = period_range(period, start, end, what="membership.cohort_retention")
     o = gross_orders(require_columns(orders, "orders", ["user_id", "ts", "amount"]))
     lo, hi = to_ts(start), to_ts(end)
     c = _cohorts(basis, users=users, members=members, orders=orders)

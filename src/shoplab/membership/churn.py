@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from .. import labels
+from ..callshape import period_end
 from ..data import require_columns
 from ..i18n import tr
 from ..orders import REFUND_SETTLE_DAYS, gross_orders, is_refunded, refund_amount
@@ -67,7 +68,12 @@ def _days(later, earlier):
 
 
 def churn_features(
-    tables, *, cutoff, lookback_days: int = 180, refund_settle_days: int = REFUND_SETTLE_DAYS
+    tables,
+    *,
+    period=None,
+    cutoff=None,
+    lookback_days: int = 180,
+    refund_settle_days: int = REFUND_SETTLE_DAYS,
 ) -> pd.DataFrame:
     """Per-user features at ``cutoff`` for users active (order or event) in the lookback window before it.
 
@@ -79,6 +85,7 @@ def churn_features(
     cutoff (refunded, or partly refunded, among them; NaN without such orders): without a refund time in the
     data, a younger order's refund may not have happened yet at the cutoff.
     """
+    cutoff = period_end(period, cutoff, what="membership.churn_features", name="cutoff")
     cut = to_ts(cutoff).replace(hour=0, minute=0, second=0, microsecond=0)  # cutoffs are at midnight
     lo = cut - _dt.timedelta(days=lookback_days)
     cut_l = ibis.literal(cut)
@@ -189,8 +196,9 @@ def churn_features(
     return df[order].astype("float64")
 
 
-def churn_labels(tables, users: pd.Index, *, cutoff, horizon_days: int = 90) -> pd.Series:
+def churn_labels(tables, users: pd.Index, *, period=None, cutoff=None, horizon_days: int = 90) -> pd.Series:
     """1 for users of ``users`` with no order and no event in ``[cutoff, cutoff + horizon_days)``, else 0."""
+    cutoff = period_end(period, cutoff, what="membership.churn_labels", name="cutoff")
     cut = to_ts(cutoff)
     hi = cut + _dt.timedelta(days=horizon_days)
     o = gross_orders(require_columns(_get(tables, "orders"), "orders", ["user_id", "ts"]))
@@ -210,12 +218,14 @@ def churn_labels(tables, users: pd.Index, *, cutoff, horizon_days: int = 90) -> 
 def churn_dataset(
     tables,
     *,
-    cutoff,
+    period=None,
+    cutoff=None,
     horizon_days: int = 90,
     lookback_days: int = 180,
     refund_settle_days: int = REFUND_SETTLE_DAYS,
 ) -> pd.DataFrame:
     """Features at ``cutoff`` plus the ``churned`` label over the following horizon."""
+    cutoff = period_end(period, cutoff, what="membership.churn_dataset", name="cutoff")
     x = churn_features(
         tables, cutoff=cutoff, lookback_days=lookback_days, refund_settle_days=refund_settle_days
     )
@@ -298,7 +308,8 @@ def _fit(x: pd.DataFrame, y: pd.Series, random_state: int) -> _Model:
 def churn_model(
     tables,
     *,
-    as_of,
+    period=None,
+    as_of=None,
     horizon_days: int = 90,
     lookback_days: int = 180,
     threshold: float = 0.5,
@@ -318,6 +329,7 @@ def churn_model(
     importance uses ``max_importance`` test users; AUC, precision, recall and calibration use every test user.
     ``refund_settle_days``: the refund feature's settling time (see :func:`churn_features`).
     """
+    as_of = period_end(period, as_of, what="membership.churn_model", name="as_of")
     as_of = to_ts(as_of)
     test_cut = as_of - _dt.timedelta(days=horizon_days)
     train_cut = test_cut - _dt.timedelta(days=horizon_days)

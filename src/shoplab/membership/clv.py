@@ -28,6 +28,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ..callshape import period_end
 from ..data import require_columns
 from ..orders import purchases
 from ._common import TIER_ORDER, tier_order_of, to_ts
@@ -60,7 +61,8 @@ def _unit_days(time_unit: str) -> float:
 def clv_summary(
     orders,
     *,
-    calibration_end,
+    period=None,
+    calibration_end=None,
     observation_end=None,
     time_unit: str = "W",
     user_col: str = "user_id",
@@ -75,6 +77,9 @@ def clv_summary(
         Ibis table or pandas DataFrame of orders (``user_id``, ``ts``, ``amount``; ``status`` and
         ``refund_amount`` if present): only purchases count (:func:`shoplab.orders.purchases`: paid orders not
         refunded in full, at their amount less any partial refund); cancelled and refunded orders are left out.
+    period
+        A :class:`~shoplab.periods.Period` or ``"2026-10"``: the calibration window ends with its last day (the
+        same as ``calibration_end`` set to that day).
     calibration_end
         Last day of the calibration window, inclusive (as ``calibration_period_end`` in ``lifetimes``):
         transactions on days up to and including it are calibration; ``T`` is measured from the first
@@ -98,6 +103,8 @@ def clv_summary(
     >>> clv_summary(o, calibration_end="2024-01-15").loc[1, ["frequency", "recency", "T", "monetary_value"]].tolist()
     [1.0, 1.0, 2.0, 12.0]
     """
+    cut = period_end(period, calibration_end, what="membership.clv_summary", name="calibration_end")
+    calibration_end = cut - _dt.timedelta(days=1) if period is not None else cut  # a period: its last day
     unit = _unit_days(time_unit)
     o = purchases(
         require_columns(orders, "orders", [user_col, ts_col, amount_col], what="clv_summary(orders)"),
@@ -259,7 +266,8 @@ VALUE_MODELS = ("auto", "pooled", "by_frequency")
 def clv_analysis(
     orders,
     *,
-    end,
+    period=None,
+    end=None,
     holdout_months: int = 6,
     months: int = 12,
     discount_rate: float = 0.10,
@@ -283,6 +291,7 @@ def clv_analysis(
     purchase is closer by repeat-count group (users-weighted mean absolute bias, :func:`value_model_errors`);
     otherwise the textbook pooled model.
     """
+    end = period_end(period, end, what="membership.clv_analysis", name="end")
     from .clv_value import FrequencyGammaGamma, value_frequency_correlation, value_holdout_check
 
     if value_model not in VALUE_MODELS:

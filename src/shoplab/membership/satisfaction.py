@@ -10,6 +10,7 @@ import ibis
 import pandas as pd
 
 from .. import stats
+from ..callshape import period_range
 from ..data import require_columns
 from ..periods import Period
 from ._common import tier_order_of, to_ts
@@ -38,8 +39,9 @@ def _finish(df: pd.DataFrame) -> pd.DataFrame:
     return df
 
 
-def nps(feedback, *, start, end) -> dict:
+def nps(feedback, *, period=None, start=None, end=None) -> dict:
     """NPS and CSAT over ``[start, end)`` with the number of answers behind each."""
+    start, end = period_range(period, start, end, what="membership.nps")
     f = require_columns(feedback, "feedback", ["user_id", "ts", "kind", "score"])
     f = f.filter((f.ts >= to_ts(start)) & (f.ts < to_ts(end)))
     df = _finish(f.aggregate(**_agg(f)).execute())
@@ -59,8 +61,11 @@ def satisfaction_monthly(feedback, *, periods: list[Period | str]) -> pd.DataFra
     return out.reset_index()
 
 
-def satisfaction_by_tier(feedback, members, tier_history=None, *, start, end) -> pd.DataFrame:
+def satisfaction_by_tier(
+    feedback, members, tier_history=None, *, period=None, start=None, end=None
+) -> pd.DataFrame:
     """NPS and CSAT over ``[start, end)`` by the answering user's tier at answer time (``non-member`` otherwise)."""
+    start, end = period_range(period, start, end, what="membership.satisfaction_by_tier")
     f = require_columns(feedback, "feedback", ["user_id", "ts", "kind", "score"])
     m = require_columns(members, "members", ["user_id", "tier", "joined_ts"])
     f = f.filter((f.ts >= to_ts(start)) & (f.ts < to_ts(end))).mutate(fid=ibis.row_number())

@@ -18,6 +18,7 @@ import ibis
 import pandas as pd
 
 from .. import stats
+from ..callshape import period_end, period_range
 from ..data import require_columns
 from ..orders import gross_orders
 from ..periods import Period
@@ -52,8 +53,9 @@ def _tier_at(members, tier_history, moment) -> ibis.Table:
     return ev.group_by("user_id").aggregate(tier=ev.tier.argmax(ev.ts))
 
 
-def tiers_at(members, tier_history=None, *, at) -> pd.Series:
+def tiers_at(members, tier_history=None, *, period=None, at=None) -> pd.Series:
     """Tier of each current member at ``at`` (a Series indexed by user id; members who joined later are absent)."""
+    at = period_end(period, at, what="membership.tiers_at", name="at")
     m = require_columns(members, "members", ["user_id", "tier", "joined_ts"])
     t = _tier_at(members, tier_history, to_ts(at)).join(m.select("user_id"), "user_id")
     return t.execute().set_index("user_id")["tier"].sort_index()
@@ -80,12 +82,13 @@ def tier_counts(members, tier_history=None, *, periods: list[Period | str]) -> p
     return wide
 
 
-def tier_migration(members, tier_history=None, *, start, end) -> pd.DataFrame:
+def tier_migration(members, tier_history=None, *, period=None, start=None, end=None) -> pd.DataFrame:
     """Tier migration matrix: rows = tier at ``start`` (or ``not a member``), columns = tier at ``end``.
 
     Users with a tier at ``start`` who are no longer in ``members`` at the end land in column ``left``.
     Returns counts; ``migration_summary`` turns them into upgrade / stay / downgrade / left / joined.
     """
+    start, end = period_range(period, start, end, what="membership.tier_migration")
     m = require_columns(members, "members", ["user_id", "tier", "joined_ts"])
     a = _tier_at(members, tier_history, to_ts(start)).rename(tier_from="tier")
     cur = m.select("user_id")
@@ -136,11 +139,12 @@ def migration_summary(matrix: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def member_comparison(orders, members, *, start, end) -> pd.DataFrame:
+def member_comparison(orders, members, *, period=None, start=None, end=None) -> pd.DataFrame:
     """Members vs non-members over ``[start, end)``: buyers, repurchase rate, orders per buyer, AOV, GMV share.
 
     One row per group: ``member`` (joined before ``start``), ``joined in window``, ``non-member``.
     """
+    start, end = period_range(period, start, end, what="membership.member_comparison")
     o = gross_orders(require_columns(orders, "orders", ["user_id", "ts", "amount"]))
     m = require_columns(members, "members", ["user_id", "joined_ts"])
     lo, hi = to_ts(start), to_ts(end)
@@ -207,8 +211,9 @@ def points_monthly(points, *, periods: list[Period | str]) -> pd.DataFrame:
     return out.reset_index()
 
 
-def points_balances(points, members, tier_history=None, *, at) -> pd.DataFrame:
+def points_balances(points, members, tier_history=None, *, period=None, at=None) -> pd.DataFrame:
     """Each current member's points balance at ``at`` with their tier then (members without points have 0)."""
+    at = period_end(period, at, what="membership.points_balances", name="at")
     p = require_columns(points, "points", ["user_id", "ts", "points"])
     m = require_columns(members, "members", ["user_id", "tier", "joined_ts"])
     at = to_ts(at)
@@ -223,9 +228,10 @@ def points_balances(points, members, tier_history=None, *, at) -> pd.DataFrame:
     return df.sort_values("user_id").reset_index(drop=True)
 
 
-def points_summary(points, members, *, start, end) -> dict:
+def points_summary(points, members, *, period=None, start=None, end=None) -> dict:
     """Points headline numbers over ``[start, end)``: issued, redeemed, expired, redemption rate, breakage,
     share of members (joined before ``end``) who redeemed, and the outstanding balance at ``end``."""
+    start, end = period_range(period, start, end, what="membership.points_summary")
     p = require_columns(points, "points", ["user_id", "ts", "points"])
     m = require_columns(members, "members", ["user_id", "joined_ts"])
     lo, hi = to_ts(start), to_ts(end)

@@ -68,4 +68,4 @@ record_headlines = metrics.record_headlines
 
 def refund_rate_note(shop, period, *, settle_days: int = REFUND_SETTLE_DAYS, lang: str | None = None):
     """Kept for compatibility: ``text.refund_note(kpis.refund_window(shop, period, settle_days=...))``."""
-    return text.refund_note(refund_window(shop, period, settle_days=settle_days), lang)
+    return text.refund_note(refund_window(shop, period=period, settle_days=settle_days), lang)

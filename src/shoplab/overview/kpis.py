@@ -33,6 +33,7 @@ import ibis
 import pandas as pd
 
 from .. import labels
+from ..callshape import keyword_only
 from ..data import Shop
 from ..orders import REFUND_SETTLE_DAYS, gross_orders, is_refunded, net_amount
 from ..periods import Period
@@ -76,7 +77,8 @@ def _sold(shop: Shop):
     return gross_orders(shop.orders)
 
 
-def month_kpis(shop: Shop, periods: list[Period | str]) -> pd.DataFrame:
+@keyword_only("periods")
+def month_kpis(shop: Shop, *, periods: list[Period | str]) -> pd.DataFrame:
     """KPIs for each given month: one row per month (index ``period``), one column per KPI in :data:`KPI_UNITS`.
 
     KPIs that the data cannot support (no events, no signup dates) are NaN.
@@ -149,7 +151,8 @@ def month_kpis(shop: Shop, periods: list[Period | str]) -> pd.DataFrame:
     return out[list(KPI_UNITS)]
 
 
-def kpi_summary(shop: Shop, period: Period | str) -> pd.DataFrame:
+@keyword_only("period")
+def kpi_summary(shop: Shop, *, period: Period | str) -> pd.DataFrame:
     """The overview's KPI table: this month, the previous month and the same month last year, with changes.
 
     Comparison months that the data does not cover in full are NaN (shown as "n/a"), never zero.
@@ -161,7 +164,7 @@ def kpi_summary(shop: Shop, period: Period | str) -> pd.DataFrame:
     first_ts, _ = shop.period_bounds("orders")
     first_ts = pd.Timestamp(first_ts)
     covered = {q.label: first_ts < pd.Timestamp(q.start) + pd.Timedelta(days=1) for q in (p, prev, ya)}
-    k = month_kpis(shop, [p, prev, ya])
+    k = month_kpis(shop, periods=[p, prev, ya])
     rows = []
     for key, unit in KPI_UNITS.items():
         v = k.loc[p.label, key]
@@ -193,7 +196,8 @@ def _change(v: float, base: float, unit: str) -> float:
     return float(v / base - 1)
 
 
-def daily_trend(shop: Shop, period: Period | str, *, compare_previous: bool = True) -> pd.DataFrame:
+@keyword_only("period")
+def daily_trend(shop: Shop, *, period: Period | str, compare_previous: bool = True) -> pd.DataFrame:
     """Daily GMV, orders and buyers in the month (and the previous month, aligned by day of month).
 
     Returns one row per (``period``, ``day``) with columns ``date``, ``gmv``, ``orders``, ``buyers``.
@@ -224,14 +228,15 @@ def daily_trend(shop: Shop, period: Period | str, *, compare_previous: bool = Tr
     return out
 
 
-def kpi_history(shop: Shop, period: Period | str, *, months: int = 12) -> pd.DataFrame:
+@keyword_only("period")
+def kpi_history(shop: Shop, *, period: Period | str, months: int = 12) -> pd.DataFrame:
     """KPIs of the ``months`` months up to ``period`` that the data covers in full (one row per month)."""
     p = Period.parse(period)
     first_ts, _ = shop.period_bounds("orders")
     first_ts = pd.Timestamp(first_ts)
     periods = [p.shift(-k) for k in range(months - 1, -1, -1)]
     periods = [q for q in periods if first_ts < pd.Timestamp(q.start) + pd.Timedelta(days=1)] or [p]
-    return month_kpis(shop, periods)
+    return month_kpis(shop, periods=periods)
 
 
 @dataclass(frozen=True)
@@ -287,7 +292,8 @@ class RefundWindow:
     days_after: int | None
 
 
-def refund_window(shop: Shop, period: Period | str, *, settle_days: int = REFUND_SETTLE_DAYS) -> RefundWindow:
+@keyword_only("period")
+def refund_window(shop: Shop, *, period: Period | str, settle_days: int = REFUND_SETTLE_DAYS) -> RefundWindow:
     """Whether refunds of the month's orders may still be coming: the orders data ends less than
     ``settle_days`` days after the month ends (always so when the month is the data's latest).
 
@@ -301,6 +307,7 @@ def refund_window(shop: Shop, period: Period | str, *, settle_days: int = REFUND
     return RefundWindow(p.label, bool(last < end + pd.Timedelta(days=settle_days)), settle_days, days_after)
 
 
-def refunds_incomplete(shop: Shop, period: Period | str, *, settle_days: int = REFUND_SETTLE_DAYS) -> bool:
+@keyword_only("period")
+def refunds_incomplete(shop: Shop, *, period: Period | str, settle_days: int = REFUND_SETTLE_DAYS) -> bool:
     """Whether refunds of the month's orders may still be coming (:func:`refund_window`)."""
-    return refund_window(shop, period, settle_days=settle_days).incomplete
+    return refund_window(shop, period=period, settle_days=settle_days).incomplete

@@ -61,8 +61,8 @@ def compute_report(
     p = Period.parse(period)
     return OverviewResults(
         period=p.label,
-        summary=kpi_summary(shop, p),
-        trend=daily_trend(shop, p, compare_previous=compare_previous),
-        history=kpi_history(shop, p, months=history_months),
-        refund_window=refund_window(shop, p, settle_days=settle_days),
+        summary=kpi_summary(shop, period=p),
+        trend=daily_trend(shop, period=p, compare_previous=compare_previous),
+        history=kpi_history(shop, period=p, months=history_months),
+        refund_window=refund_window(shop, period=p, settle_days=settle_days),
     )

@@ -13,6 +13,7 @@ import ibis.expr.types as ir
 import pandas as pd
 
 from .. import stats
+from ..callshape import table_of
 from ..data import as_table, refuse_nulls, require_columns
 from ..periods import Period
 
@@ -53,6 +54,7 @@ def canonical(
     cannot be ordered, and one without a user or a name cannot be counted, so dropping them quietly would
     change the numbers. (Tables of a shop opened with :func:`shoplab.connect` were checked when it was opened.)
     """
+    events = table_of(events, "events")  # a shop: its events
     t = require_columns(as_table(events), "events", [user_col, ts_col, event_col, *extra])
     refuse_nulls(events, "events", [user_col, ts_col, event_col], contract_required=False)
     ren = {
@@ -191,7 +193,7 @@ class PathContext:
     :func:`shoplab.paths.funnel`, :func:`~shoplab.paths.funnel_levels` and
     :func:`~shoplab.paths.step_time_distribution` bind their keyword arguments into one of these
     (:meth:`bind`) and hand it on, instead of forwarding the same keywords. A context may also be passed as
-    their ``events``: ``funnel(PathContext(shop.events, window="1D", period="2026-10"), steps, by="platform")``
+    their ``events``: ``funnel(PathContext(shop.events, window="1D", period="2026-10"), steps=steps, by="platform")``
     (its settings are used then, not the keywords).
     """
 

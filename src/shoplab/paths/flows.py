@@ -13,6 +13,7 @@ import ibis
 import ibis.expr.types as ir
 import pandas as pd
 
+from ..callshape import keyword_only
 from ._common import EXIT, OTHER, as_list, epoch_micros
 from .sessions import sessions_in
 
@@ -272,7 +273,8 @@ def top_paths(
     return df[["outcome", "path", "steps", "sessions", "share", "conversion"]].reset_index(drop=True)
 
 
-def paths_containing(events: Any, pattern: Any, **kw) -> pd.DataFrame:
+@keyword_only("pattern")
+def paths_containing(events: Any, *, pattern: Any, **kw) -> pd.DataFrame:
     """Top paths (as :func:`top_paths`) that contain the consecutive event sequence ``pattern``."""
     return top_paths(events, contains=pattern, **kw)
 

@@ -24,6 +24,7 @@ import ibis.expr.types as ir
 import numpy as np
 import pandas as pd
 
+from ..callshape import keyword_only
 from . import changes
 from ._common import (
     EPOCH,
@@ -106,10 +107,11 @@ def _step_keys(t, steps, part, hi):
     return j.select(*part, _tk=(epoch_micros(j) << _KEY_BITS) + j._s.cast("int64"), _s=j._s)
 
 
+@keyword_only("steps")
 def funnel_levels(
     events: Any,
-    steps: Any,
     *,
+    steps: Any,
     window: Any = "7D",
     by: Any = None,
     per: str = "user",
@@ -272,10 +274,11 @@ def _unit_times(ctx: PathContext, steps, groups) -> ir.Table:
     return per_unit
 
 
+@keyword_only("steps")
 def funnel(
     events: Any,
-    steps: Any,
     *,
+    steps: Any,
     window: Any = "7D",
     by: Any = None,
     per: str = "user",
@@ -325,7 +328,7 @@ def funnel(
 
     Examples
     --------
-    >>> funnel(shop.events, ["home", "product_view", "pay"], window="1D", by="platform")  # doctest: +SKIP
+    >>> funnel(shop, steps=["home", "product_view", "pay"], window="1D", by="platform")  # doctest: +SKIP
     """
     st = normalize_steps(steps)
     groups = as_list(by)
@@ -388,10 +391,11 @@ def _finish(df: pd.DataFrame, st, groups: list[str]) -> pd.DataFrame:
     return out
 
 
+@keyword_only("steps")
 def dropoff_destinations(
     events: Any,
-    steps: Any,
     *,
+    steps: Any,
     window: Any = "7D",
     per: str = "session",
     period: Any = None,

@@ -93,11 +93,11 @@ def compute_report(
     present, missing = present_columns(typed, breakdowns)
     trans = transitions(events, gap_minutes=gap, period=this)
     trans_prev = transitions(events, gap_minutes=gap, period=last)
-    current = funnel(events, steps, period=this, **ctx)
-    previous = funnel(events, steps, period=last, **ctx)
+    current = funnel(events, steps=steps, period=this, **ctx)
+    previous = funnel(events, steps=steps, period=last, **ctx)
     weekly = funnel(
         events,
-        steps,
+        steps=steps,
         window=window,
         per="session",
         by="week",
@@ -128,17 +128,19 @@ def compute_report(
         current=current,
         previous=previous,
         change=compare_funnels(previous, current),
-        times=step_time_distribution(events, steps, period=this, **ctx),
+        times=step_time_distribution(events, steps=steps, period=this, **ctx),
         channels=channel_conversion(events, target=target_event, gap_minutes=gap, period=this)
         if "channel" in events.columns
         else None,
         nodes=key_nodes(events, target=target_event, gap_minutes=gap, period=this),
         present=present,
         missing=missing,
-        by_group={col: funnel(typed, steps, by=col, period=this, **ctx) for col in present},
+        by_group={col: funnel(typed, steps=steps, by=col, period=this, **ctx) for col in present},
         weekly=weekly,
         trend=weekly_change(weekly),
-        drops=dropoff_destinations(events, steps, window=window, per="session", period=this, gap_minutes=gap),
+        drops=dropoff_destinations(
+            events, steps=steps, window=window, per="session", period=this, gap_minutes=gap
+        ),
         trans=trans,
         matrix=transition_matrix(trans),
         trans_prev=trans_prev,

@@ -9,6 +9,7 @@ import ibis
 import numpy as np
 import pandas as pd
 
+from ..callshape import keyword_only
 from ._common import PathContext, as_list, normalize_steps, parse_window
 from .funnels import _unit_times
 
@@ -19,10 +20,11 @@ TIME_EDGES = (1, 5, 30, 120, 1440, 4320)
 """Default upper edges (minutes) of the time-between-steps buckets: 1 min, 5 min, 30 min, 2 h, 1 day, 3 days."""
 
 
+@keyword_only("steps")
 def step_time_distribution(
     events: Any,
-    steps: Any,
     *,
+    steps: Any,
     window: Any = "7D",
     by: Any = None,
     per: str = "user",

@@ -14,6 +14,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ..callshape import keyword_only
 from ..data import Shop, require_columns
 from ..orders import paid_orders
 from ..periods import Period
@@ -34,8 +35,9 @@ RULE_COLUMNS = [
 ]
 
 
+@keyword_only("period")
 def basket_lines(
-    shop: Shop, period: Period | str, *, window_months: int = 12, level: str = "category", by: str = "order"
+    shop: Shop, *, period: Period | str, window_months: int = 12, level: str = "category", by: str = "order"
 ):
     """Ibis table ``basket, item`` of paid orders in the window ending with the period.
 

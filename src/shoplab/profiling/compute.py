@@ -96,7 +96,7 @@ def compute_report(
     shop.require("orders")
     p = Period.parse(period)
     label, prev = p.label, p.previous().label
-    features = user_features(shop, label, window_months=window_months)
+    features = user_features(shop, period=label, window_months=window_months)
     scores = rfm_segments(rfm_scores(features, bins=rfm_bins), bins=rfm_bins)
     summary = segment_summary(scores)
     tiers = value_tiers(
@@ -112,11 +112,13 @@ def compute_report(
         persona_table = personas.describe(features)
         persona_vs_segment = personas.compare(scores)
         silhouette = personas.silhouettes_.max()
-    previous = segments_at(shop, prev, bins=rfm_bins, window_months=window_months)
+    previous = segments_at(shop, period=prev, bins=rfm_bins, window_months=window_months)
     migration = segment_migration(previous, scores)
     rules = None
     if shop.has("order_items"):
-        lines = basket_lines(shop, label, window_months=window_months, level=basket_level, by=basket_by)
+        lines = basket_lines(
+            shop, period=label, window_months=window_months, level=basket_level, by=basket_by
+        )
         rules = association_rules(lines, min_support=min_support, min_lift=min_lift)
     tags = user_tags(features, segments=scores, tiers=tiers)
     return ProfilingResults(

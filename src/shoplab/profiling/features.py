@@ -34,6 +34,7 @@ import ibis.expr.types as ir
 import numpy as np
 import pandas as pd
 
+from ..callshape import keyword_only
 from ..data import Shop, connect
 from ..orders import is_paid, is_refunded, net_amount
 from ..periods import Period
@@ -71,10 +72,11 @@ def _preferred(t: ir.Table, col: str, key: str = "user_id") -> ir.Table:
     return c.filter(c.rk == 0).select(key, **{f"preferred_{col}": c[col]})
 
 
+@keyword_only("period")
 def user_features(
     shop: Shop | str,
-    period: Period | str,
     *,
+    period: Period | str,
     window_months: int = 12,
     categories: bool = True,
 ) -> pd.DataFrame:

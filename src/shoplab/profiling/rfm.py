@@ -37,6 +37,7 @@ import numpy as np
 import pandas as pd
 
 from .. import labels
+from ..callshape import keyword_only
 from ..data import require_columns
 from ..orders import is_paid, net_amount
 
@@ -358,7 +359,8 @@ def rfm_inputs(shop, period, *, window_months: int = 12) -> pd.DataFrame:
     )
 
 
-def segments_at(shop, period, *, bins: int = 5, window_months: int = 12) -> pd.DataFrame:
+@keyword_only("period")
+def segments_at(shop, *, period, bins: int = 5, window_months: int = 12) -> pd.DataFrame:
     """RFM scores and segments as of the end of ``period`` (for movement since an earlier period)."""
     f = rfm_inputs(shop, period, window_months=window_months)
     return rfm_segments(rfm_scores(f, bins=bins), bins=bins)
