@@ -5,6 +5,7 @@
 >>> shop.orders.count().execute()  # doctest: +SKIP
 """
 
+from ._lazy import submodule_getattr
 from .data import Shop, connect
 from .errors import DataContractError, MissingTableError, ReportError, ShoplabError, SourceError
 from .i18n import set_lang
@@ -34,12 +35,7 @@ _SUBMODULES = (
 )  # fmt: skip
 
 
-def __getattr__(name: str):
-    if name in _SUBMODULES:
-        import importlib
-
-        return importlib.import_module(f".{name}", __name__)
-    raise AttributeError(f"module 'shoplab' has no attribute {name!r}")
+__getattr__ = submodule_getattr(__name__, _SUBMODULES)
 
 
 def __dir__():

@@ -1,20 +1,29 @@
 """The monthly overview: GMV, orders, buyers, AOV, new and active users, conversion, repurchase and refund rates
 against the previous month and the same month last year, and the daily trend.
 
+Analyses (``__all__``), each called ``f(shop, period=...)``:
+
 - :func:`compute_report`: every number of the report for one month, as :class:`OverviewResults`.
+- :class:`OverviewResults`: what :func:`compute_report` returns (summary, trend, history, refund window).
 - :func:`kpi_summary`: the KPI table, this month against the previous month and last year.
-- :func:`month_kpis`: the KPIs of given months, one row per month.
+- :func:`month_kpis`: the KPIs of given months, one row per month (``periods=[...]``).
 - :func:`kpi_history`: the KPIs of the months up to a month (the index page's sparklines).
 - :func:`daily_trend`: GMV, orders and buyers per day of the month and of the previous month.
 - :func:`trend_summary`: the daily trend's total and peak day.
-- :func:`refund_window`, :func:`refunds_incomplete`: whether the month's refunds may still be coming.
+- :class:`TrendSummary`: what :func:`trend_summary` returns.
+- :func:`refund_window`: whether the month's refunds may still be coming, and how many days the data runs on.
+- :class:`RefundWindow`: what :func:`refund_window` returns.
+- :func:`refunds_incomplete`: just the yes/no of :func:`refund_window`.
+- :data:`KPI_UNITS`: the KPIs and their units (``yuan``, ``count``, ``rate``).
+- :data:`HEADLINES`: the KPIs the index page shows (metrics.json ``overview.<code>``).
 
 Submodules: :mod:`.kpis` (the numbers; definitions there), :mod:`.report` (compute_report), :mod:`.text`
 (findings, titles, labels), :mod:`.plots` (the chart), :mod:`.metrics` (the metrics.json keys).
 
 Kept for compatibility (the same objects, from their submodules): ``KPIS``, ``KPI_LABELS_ZH``, ``kpi_label``,
 ``findings``, ``format_summary``, ``trend_title`` (:mod:`.text`), ``record_headlines`` (:mod:`.metrics`) and
-:func:`refund_rate_note`.
+``refund_rate_note``. The positional period of the older call shape (``kpi_summary(shop, "2026-10")``) still
+works, with a DeprecationWarning.
 """
 
 from __future__ import annotations

@@ -1,19 +1,42 @@
 """User profiling (用户画像): who our users are, which of them carry the business, and how to group them.
 
-* :func:`compute_report`: every table of the profiling report for a period, as one :class:`ProfilingResults`;
-* :func:`user_features`: one row per user as of the end of a period, computed in the engine;
-* :func:`rfm_scores`, :func:`rfm_segments`, :func:`segment_summary`: RFM scores and the named segments;
-* :func:`value_tiers`, :func:`tier_summary`: operations value tiers (high value, potential, new, dormant, prospect);
-* :class:`Personas`: k-means personas on scaled behavioural features, k by silhouette;
-* :func:`user_tags`, :func:`tag_coverage`: the long tag table for campaign targeting;
-* :func:`association_rules`: basket affinities (support, confidence, lift, leverage, conviction) in the engine;
-* :func:`segment_migration`, :func:`migration_summary`: movement between segments since the previous period;
-* :func:`spend_by`, :func:`category_preference`: spend by a user column, category shares by segment.
+Analyses (``__all__``; the shop first, then ``period=`` and other keywords):
+
+- :func:`compute_report`: every table of the profiling report for a period, as one :class:`ProfilingResults`.
+- :class:`ProfilingResults`: what :func:`compute_report` returns.
+- :func:`user_features`: one row per user as of the end of a period (RFM, behaviour, demographics), in the engine.
+- :data:`AGE_BANDS`: the age bands of the reports, ``(low, high, label)``.
+- :func:`age_band`: the age band of each age.
+- :func:`rfm_scores`: R, F and M scores 1..bins by quantiles, in the engine.
+- :func:`rfm_segments`: the named RFM segment of each scored user.
+- :func:`segment_of`: the named segment of one (R, F, M) score.
+- :func:`segment_summary`: size, revenue, AOV and the recommended action of each segment.
+- :data:`SEGMENT_RULES`: the rule table that names the segments (first match wins).
+- :data:`SEGMENTS`: the segment names in rank order (Champions first).
+- :data:`SEGMENT_ACTIONS`: the recommended action of each segment.
+- :func:`value_tiers`: operations value tiers (high value, potential, new, dormant, prospect).
+- :func:`tier_summary`: users and revenue by value tier.
+- :data:`TIERS`: the value tiers in order.
+- :func:`pareto_curve`: share of revenue from the top x% of users.
+- :func:`top_share`: share of the total held by the top fraction of users.
+- :func:`segments_at`: RFM segments as of the end of a period (for movement since an earlier one).
+- :func:`segment_migration`: users by segment last period (rows) and this period (columns).
+- :func:`migration_summary`: users who moved up, slipped, stayed or became buyers.
+- :func:`spend_by`: users, buyers and revenue by a user column (gender, age band, city tier ...).
+- :func:`category_preference`: mean spend share of each category by RFM segment.
+- :data:`PERSONA_FEATURES`: the behavioural features personas cluster on, with their high and low names.
+- :class:`Personas`: k-means personas on scaled behavioural features, k by silhouette.
+- :func:`persona_matrix`: the feature matrix personas cluster on, from :func:`user_features`.
+- :func:`user_tags`: the long tag table (one row per user and tag) for campaign targeting.
+- :func:`tag_coverage`: users and share of users holding each tag.
+- :data:`TAG_GROUPS`: the tag groups (demographic, behaviour, value, preference).
+- :func:`association_rules`: basket affinities (support, confidence, lift, leverage, conviction) in the engine.
+- :func:`basket_lines`: the baskets (``basket, item``) of paid orders in the window ending with a period.
 
 Words and charts are submodules: :mod:`.text` (findings, titles, table labels, display names), :mod:`.plots`
 (charts), :mod:`.metrics` (the metrics.json keys and ``record_headlines(results)``). The names the package had
 for them before (``profiling.findings``, ``profiling.plot_segments`` ...) still work, from :mod:`.report`, with
-a DeprecationWarning.
+a DeprecationWarning, as does the positional period of the older call shape (``user_features(shop, "2026-10")``).
 """
 
 import warnings as _warnings
