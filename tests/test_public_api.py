@@ -26,7 +26,7 @@ def menu(pkg) -> list[str]:
     return MENU.findall(pkg.__doc__ or "")
 
 
-@pytest.mark.parametrize("name", PACKAGES)
+@pytest.mark.parametrize("name", (*PACKAGES, "importing"))
 def test_the_docstring_lists_all_of_all_one_line_each(name):
     pkg = importlib.import_module(f"shoplab.{name}")
     listed = menu(pkg)
@@ -41,7 +41,7 @@ def test_the_docstring_lists_all_of_all_one_line_each(name):
     assert listed == list(pkg.__all__), "the docstring lists the analyses in the order of __all__"
 
 
-@pytest.mark.parametrize("name", PACKAGES)
+@pytest.mark.parametrize("name", (*PACKAGES, "importing"))
 def test_every_name_of_all_is_importable(name):
     for n in importlib.import_module(f"shoplab.{name}").__all__:
         ns: dict = {}

@@ -1,5 +1,18 @@
 """``shoplab import``: platform exports and public data sets into a contract folder (docs/importing.md).
 
+The API (``__all__``):
+
+- :data:`FORMATS`: the import formats by name (taobao-orders, taobao-items, shopify-orders, online-retail ...).
+- :class:`Format`: one import format: its name, description, the columns it needs and how it converts.
+- :func:`import_files`: import export files of a format into a contract folder; returns its manifest.
+- :func:`load_mapping`: read and check a mapping file (the ``mapping`` format).
+- :func:`read_manifest`: a folder's ``_import.json``, or None.
+- :class:`ImportFormatError`: an input cannot be read, or is not the format named.
+- :class:`SaltError`: no salt for the pseudonymous ids, or not the salt of the folder's earlier imports.
+- :data:`MANIFEST`: the manifest's file name (``_import.json``).
+- :data:`SHOP_FILE`: the shop file's name (``_shop.json``, the currency).
+- :data:`DEFAULT_SALT_ENV`: the environment variable holding the salt (``SHOPLAB_SALT``).
+
 >>> from shoplab.importing import FORMATS, import_files
 >>> list(FORMATS)  # doctest: +NORMALIZE_WHITESPACE
 ['taobao-orders', 'taobao-items', 'shopify-orders', 'online-retail', 'user-behavior', 'mapping']
