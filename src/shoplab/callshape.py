@@ -31,8 +31,8 @@ def keyword_only(*names: str):
     ...     warnings.simplefilter("always")
     ...     kpis("shop", "2026-10") == kpis("shop", period="2026-10")
     True
-    >>> str(w[0].message)
-    "kpis(shop, period) is deprecated: call kpis(shop, period=...)"
+    >>> print(w[0].message)
+    kpis(shop, period) is deprecated: call kpis(shop, period=...)
     """
 
     def deco(fn):
