@@ -27,7 +27,7 @@ KPI layers, segments, after the campaign, difference-in-differences
 - :func:`lift_by_segment`: conversion and revenue lift within each segment.
 - :func:`segment_report`: the segment lifts of every evaluated campaign, stacked.
 - :func:`post_window_effect`: the pull-forward check after the campaign window.
-- :func:`new_buyers`: first-time buyers in the window, with the campaign or organic, and who came back.
+- :func:`new_buyers`: first-time buyers in the window, with the campaign or organic, and who bought again.
 - :func:`after_campaign`: the pull-forward check of every evaluated campaign.
 - :func:`participants`: who was exposed to a campaign and who bought with it.
 - :func:`did_frame`: users active before the start with their orders and visits around the campaign.
@@ -49,7 +49,7 @@ Uplift
 
 Channels and attribution
 
-- :func:`channel_performance`: orders, revenue and spend per channel over a period.
+- :func:`channel_performance`: one row per channel: its orders over a period and its spend on those days.
 - :func:`channel_report`: :func:`channel_performance` for the month, with margins when known.
 - :func:`touch_table`: journeys of users active in a period, one row per touch (lazy).
 - :func:`touch_paths`: :func:`touch_table` as pandas, sorted by journey and time.

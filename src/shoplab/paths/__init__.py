@@ -19,7 +19,7 @@ Analyses (``__all__``; the events first, a table or the shop, then keyword-only 
 - :func:`dropoff_destinations`: where units that stop at a step go instead.
 - :func:`two_proportion_test`: the two-proportion z-test of a conversion change, with its interval.
 - :func:`compare_funnels`: the step-by-step change of conversion between two funnels (periods or groups).
-- :func:`named_change`: the step change a report names (beyond noise, the largest).
+- :func:`named_change`: the step change a report names: beyond noise, the one that moved most.
 - :func:`weekly_change`: each step's change from the first to the last full week.
 - :func:`biggest_dropoff`: the step with the lowest conversion from the previous one.
 - :func:`transitions`: event -> next event counts and probabilities within sessions.
