@@ -179,8 +179,21 @@ def test_paths_shop_first_without_steps(sample_shop):
         (paths.top_paths, {"max_steps": 4}),
         (paths.key_nodes, {}),
         (paths.session_summary, {}),
+        (paths.sessions_table, {}),
+        (paths.entry_exit_pages, {}),
+        (paths.loops, {}),
+        (paths.session_paths, {}),
+        (paths.sankey_links, {}),
+        (paths.channel_conversion, {}),
+        (paths.event_conversion, {}),
     ):
         same(quiet(lambda fn=fn, kw=kw: fn(sample_shop, period=P, **kw)), fn(events, period=P, **kw))
+    assert paths.absent_events(sample_shop, ["home", "no_such_event"]) == ["no_such_event"]
+    types = [
+        paths.add_user_type(x, period=P).select("user_id", "user_type").distinct()
+        for x in (sample_shop, events)
+    ]
+    same(*types)
     new = quiet(lambda: paths.paths_containing(sample_shop, pattern=["home", "product_view"], period=P))
     same(old(lambda: paths.paths_containing(events, ["home", "product_view"], period=P), "pattern="), new)
 

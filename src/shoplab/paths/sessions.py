@@ -10,6 +10,7 @@ import ibis
 import ibis.expr.types as ir
 import pandas as pd
 
+from ..callshape import table_of
 from ..data import require_columns
 from ._common import (
     as_table,
@@ -231,7 +232,7 @@ def add_user_type(
 ) -> ir.Table:
     """Add ``user_type``: ``new`` for users whose first event in the data is on or after the period start,
     ``returning`` for the others (a breakdown column for funnels)."""
-    t = require_columns(as_table(events), "events", [user_col, ts_col])
+    t = require_columns(as_table(table_of(events, "events")), "events", [user_col, ts_col])
     lo, _ = period_bounds(period, start, None)
     if lo is None:
         raise ValueError("add_user_type needs period or start")
