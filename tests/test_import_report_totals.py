@@ -6,6 +6,8 @@ checks the report's reading of them, net sales included (refund_amount subtracte
 
 from __future__ import annotations
 
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 import test_import_mapping as jd
 import test_import_online_retail as uci
@@ -20,6 +22,9 @@ KEYS = ["orders", "buyers", "gmv", "net_sales"]
 
 
 def _shown(out, months):
+    for f in out.glob("*.parquet"):  # timestamps are written naive (wall-clock), as the issue asks
+        stamps = [c for c in pq.read_schema(f) if pa.types.is_timestamp(c.type)]
+        assert all(c.type.tz is None for c in stamps), f"{f.name}: {stamps}"
     shop = shoplab.connect(out)
     assert not shop.validation.errors, str(shop.validation)
     summary = {m: compute_report(shop, period=m).summary for m in months}
