@@ -58,7 +58,7 @@ def test_paths_that_hold_nothing(tmp_path, salt, capsys):
     assert "nowhere.csv does not exist" in _error(capsys)
     (tmp_path / "blank.csv").write_text("")
     assert run_import("taobao-orders", tmp_path / "blank.csv", "--out", tmp_path / "shop") == 2
-    assert "blank.csv" in _error(capsys)
+    assert "blank.csv is empty" in _error(capsys)
     (tmp_path / "file").write_text("x")
     assert run_import("taobao-orders", tmp_path / "blank.csv", "--out", tmp_path / "file") == 2
     assert "is a file, not a folder" in _error(capsys)
