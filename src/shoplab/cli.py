@@ -65,11 +65,20 @@ def _cmd_import(args) -> int:
         for name, fmt in FORMATS.items():
             print(f"{name:<{width}}  {fmt.summary}")
         return 0
-    if not args.format or not args.paths or not args.out:
-        print(
-            "shoplab import: error: give FORMAT, one or more PATHs and --out DIR (formats: shoplab import --list)",
-            file=sys.stderr,
-        )
+    usage = "shoplab import FORMAT PATH... --out DIR"
+    missing = (
+        f"give FORMAT, one or more PATHs and --out DIR: {usage} (formats: shoplab import --list)"
+        if not args.format
+        else f"give one or more export files or folders after {args.format}: {usage}"
+        if not args.paths
+        else f"--out DIR is missing: the folder to write the shop into ({usage})"
+        if not args.out
+        else None
+    )
+    if missing and args.format and args.format not in FORMATS:  # a mistyped format first: that is the mistake
+        missing = None
+    if missing:
+        print(f"shoplab import: error: {missing}", file=sys.stderr)
         return 2
     options = {"mapping": args.mapping} if args.mapping else {}
     import_files(

@@ -10,7 +10,8 @@ The names live in data files, ``shoplab/glossary/*.toml``, one table per namespa
     [event]
     add_to_cart = { en = "add to cart", zh = "加购" }
 
-A code the glossary does not know (a shop's own channel name) is shown as it is.
+A code the glossary does not know (a shop's own channel name) is shown as it is. ``{money}`` in a name is the
+shop's currency symbol (``average order value ({money})``: ``(¥)``, ``($)`` for a USD shop; shoplab.currency).
 
 >>> from shoplab.labels import name
 >>> name("event.add_to_cart", lang="zh"), name("channel.douyin-live", lang="zh")
@@ -56,7 +57,16 @@ def name(code: str, lang: str | None = None, *, default: str | None = None) -> s
     e = entries().get(code)
     if e is None:
         return default if default is not None else code.split(".", 1)[-1]
-    return e["zh"] if get_lang(lang) == "zh" else e["en"]
+    return _money(e["zh"] if get_lang(lang) == "zh" else e["en"])
+
+
+def _money(text: str) -> str:
+    """``{money}`` in a name: the shop's currency symbol."""
+    if "{money}" not in text:
+        return text
+    from .currency import money_symbol
+
+    return text.replace("{money}", money_symbol().strip())
 
 
 def label(namespace: str, value: Any, lang: str | None = None) -> str:
@@ -69,5 +79,7 @@ def names(namespace: str, lang: str | None = None) -> dict[str, str]:
     prefix = namespace + "."
     zh = get_lang(lang) == "zh"
     return {
-        k[len(prefix) :]: (e["zh"] if zh else e["en"]) for k, e in entries().items() if k.startswith(prefix)
+        k[len(prefix) :]: _money(e["zh"] if zh else e["en"])
+        for k, e in entries().items()
+        if k.startswith(prefix)
     }

@@ -10,6 +10,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.ticker import FuncFormatter
 
+from ..currency import money_symbol
 from ..i18n import tr
 from ..notebook import fmt_change
 from ..plots import PALETTE, count_formatter, use_style, yuan_formatter
@@ -49,7 +50,7 @@ def plot_lifts(
 ):
     """Absolute lift (treatment minus control) of each campaign with its interval; zero marked.
 
-    ``summary`` is :attr:`Evaluation.summary`; ``metric`` is ``conversion`` (in pp) or ``revenue_per_user`` (¥).
+    ``summary`` is :attr:`Evaluation.summary`; ``metric`` is ``conversion`` (in pp) or ``revenue_per_user`` (in the shop's currency).
     Green: significant rise, red: significant fall, grey: not significant (after the decision-family adjustment;
     the bars are the adjusted intervals, so a bar excludes 0 exactly when it is coloured).
     """
@@ -105,12 +106,13 @@ def plot_lifts(
             )
         )
     else:
+        cur = money_symbol().strip()
         ax.xaxis.set_major_formatter(yuan_formatter())
         ax.set_xlabel(
             tr(
-                f"paid GMV per assigned user in the campaign window, treatment − control (¥; bar = {level}confidence "
+                f"paid GMV per assigned user in the campaign window, treatment − control ({cur}; bar = {level}confidence "
                 "interval)",
-                f"活动期间每位分组用户的成交额：实验组 − 对照组（元；横线为{level_zh}置信区间）",
+                f"活动期间每位分组用户的成交额：实验组 − 对照组（{cur}；横线为{level_zh}置信区间）",
                 lang,
             )
         )

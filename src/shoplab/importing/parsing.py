@@ -233,6 +233,10 @@ def read_table(
             kind = "tsv" if sep == "\t" else "csv"
     except ImportFormatError:
         raise
+    except pd.errors.EmptyDataError:
+        raise ImportFormatError(
+            f"{path.name} is empty: no header row and no data (an export saved blank?)"
+        ) from None
     except (ValueError, OSError, UnicodeDecodeError, pd.errors.ParserError) as exc:
         raise ImportFormatError(f"{path.name} could not be read: {str(exc).splitlines()[0]}") from None
     frame.columns = [_header_name(c) for c in frame.columns]

@@ -94,7 +94,18 @@ def import_files(
     """
     formats = _formats()
     if format not in formats:
-        raise ImportFormatError(f"unknown format {format!r}; formats: {', '.join(formats)}")
+        import difflib
+
+        typed = str(format).strip().lower()
+        near = [f for f in formats if f.startswith(typed)] or difflib.get_close_matches(
+            typed, list(formats), 1, 0.5
+        )
+        hint = (
+            f"did you mean {near[0]}? "
+            if near
+            else "for another platform's export (JD, Douyin ...) use mapping --mapping FILE.toml; "
+        )
+        raise ImportFormatError(f"unknown format {format!r}; {hint}formats: {', '.join(formats)}")
     fmt = formats[format]
     if timezone:
         try:

@@ -59,7 +59,10 @@ def parse_id(s: pd.Series) -> tuple[pd.Series, pd.Series]:
     return _series(a, s.index), pd.Series(bad, index=s.index)
 
 
-_MONEY_JUNK = r"(?i)[\s,¥￥$€£]|US\$|HK\$|\b(?:CNY|RMB|USD|EUR|GBP|HKD|JPY)\b|元"
+_MONEY_JUNK = r"(?i)[\s¥￥$€£]|US\$|HK\$|\b(?:CNY|RMB|USD|EUR|GBP|HKD|JPY)\b|元"  # separators are kept
+# which separator is the decimal point: 12,50 / 1.294,00 (a comma) or 12.50 / 1,294.00 (a point)
+_COMMA_DECIMAL = r",\d{1,2}$|\.\d{3},\d*$"
+_POINT_DECIMAL = r"\.\d{1,2}$|,\d{3}\.\d*$"
 _NUMBER = r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$"
 
 
@@ -71,7 +74,14 @@ def _to_float(a: pa.Array) -> tuple[np.ndarray, np.ndarray]:
 
 
 def parse_number(s: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """Numbers from money-like text: ``¥1,294.00``, ``$1,294.00``, ``1 294``, ``(12.50)`` (negative), ``12.5元``.
+    """Numbers from money-like text: ``¥1,294.00``, ``$1,294.00``, ``1 294``, ``(12.50)`` (negative), ``12.5元``,
+    and European decimal commas ``1.294,00 €``, ``12,50``.
+
+    The decimal separator is decided per column (``s``), like day-first dates: a comma when some value ends in a
+    comma and one or two digits (``12,50``) or has a point before its comma (``1.294,00``) and none shows a
+    decimal point (``12.50``, ``1,294.00``); then points are thousands separators. Otherwise commas are thousands
+    separators (``1,294`` is 1294). A column that shows both is ambiguous: its comma-decimal values are not read
+    (bad) rather than read wrong.
 
     Returns (float values with NaN for missing, bad: non-empty text that is not a number).
     """
@@ -80,6 +90,13 @@ def parse_number(s: pd.Series) -> tuple[pd.Series, pd.Series]:
     core = pc.replace_substring_regex(a, _MONEY_JUNK, "")
     paren = _mask(pc.match_substring_regex(core, r"^\(.*\)$"))
     core = pc.utf8_trim(core, characters="()")
+    comma = _mask(pc.match_substring_regex(core, _COMMA_DECIMAL))
+    if comma.any():
+        if _mask(pc.match_substring_regex(core, _POINT_DECIMAL)).any():  # both conventions: do not guess
+            core = pc.if_else(pa.array(comma), pa.scalar(None, core.type), core)
+        else:
+            core = pc.replace_substring(pc.replace_substring(core, ".", ""), ",", ".")
+    core = pc.replace_substring(core, ",", "")  # thousands separators
     v, ok = _to_float(core)
     v = np.where(paren, -v, v)
     return pd.Series(v, index=s.index), pd.Series(present & ~ok, index=s.index)

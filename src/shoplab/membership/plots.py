@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.ticker import PercentFormatter
 
+from ..currency import money_symbol
 from ..i18n import tr
 from ..plots import PALETTE, count_formatter, use_style, yuan_formatter
 from .churn import feature_label
@@ -164,8 +165,9 @@ def plot_member_comparison(
     axes[0].set_ylabel(tr("repurchase rate (2+ orders)", "复购率（下单 2 次及以上）", lang))
     axes[1].bar(names, c.aov, color=colors)
     axes[1].yaxis.set_major_formatter(yuan_formatter())
-    axes[1].set_ylabel(tr("AOV (¥ per order)", "客单价（¥/单）", lang))
-    for a, col, f in ((axes[0], "repurchase_rate", "{:.0%}"), (axes[1], "aov", "¥{:,.0f}")):
+    cur = money_symbol().strip()
+    axes[1].set_ylabel(tr(f"AOV ({cur} per order)", f"客单价（{cur}/单）", lang))
+    for a, col, f in ((axes[0], "repurchase_rate", "{:.0%}"), (axes[1], "aov", money_symbol() + "{:,.0f}")):
         vals = c[col]
         a.set_ylim(0, float(vals.max()) * 1.18 if vals.notna().any() and vals.max() > 0 else 1)
         a.set_xlabel(tr("buyers in the comparison window", "比较窗口内的买家", lang))
@@ -332,7 +334,10 @@ def plot_value_holdout(
         ax.bar(x + (i - (len(bars) - 1) / 2) * w, c[col], w, label=label, color=PALETTE[i])
     ax.set_xticks(x, c.iloc[:, 0])
     ax.set_xlabel(tr("repeat purchases in the calibration window", "校准期内的重复购买次数", lang))
-    ax.set_ylabel(tr("mean spend per purchase in the holdout (¥)", "留出期平均单次消费金额（¥）", lang))
+    cur = money_symbol().strip()
+    ax.set_ylabel(
+        tr(f"mean spend per purchase in the holdout ({cur})", f"留出期平均单次消费金额（{cur}）", lang)
+    )
     ax.legend(loc="upper left")
     _title(ax, title, "value_holdout", lang, value_holdout=value_holdout)
     return ax
@@ -381,12 +386,18 @@ def plot_clv_by_group(
     ax = _ax(ax)
     names = [display_name(g, lang) for g in table[group]]
     ax.bar(names, table["clv_mean"], color=PALETTE[0])
+    cur = money_symbol()
     for i, v in enumerate(table["clv_mean"]):
-        ax.annotate(f"¥{v:,.0f}", (i, v), ha="center", xytext=(0, 3), textcoords="offset points", fontsize=9)
+        ax.annotate(
+            f"{cur}{v:,.0f}", (i, v), ha="center", xytext=(0, 3), textcoords="offset points", fontsize=9
+        )
     ax.yaxis.set_major_formatter(yuan_formatter())
     ax.set_ylim(0, float(table["clv_mean"].max()) * 1.15 or 1)
     ax.set_xlabel(display_name(group, lang))
-    ax.set_ylabel(tr("mean CLV, next 12 months (¥, discounted)", "未来 12 个月人均 CLV（¥，折现）", lang))
+    cur = cur.strip()
+    ax.set_ylabel(
+        tr(f"mean CLV, next 12 months ({cur}, discounted)", f"未来 12 个月人均 CLV（{cur}，折现）", lang)
+    )
     _title(ax, title, "clv", lang, clv_by_tier=table)
     return ax
 

@@ -224,7 +224,10 @@ class Personas:
         out["name"] = [self.names_[p] for p in out.index]
         traits = self.traits(top=top)
         out["distinguishing"] = [
-            "; ".join(f"{PERSONA_FEATURES.get(f, ('', '', f))[2]} {z:+.1f} sd" for f, z in traits[p])
+            # the glossary's name now: it may name the shop's currency (PERSONA_FEATURES is read at import)
+            "; ".join(
+                f"{labels.name(f'persona_feature.{f}', 'en', default=f)} {z:+.1f} sd" for f, z in traits[p]
+            )
             for p in out.index
         ]
         return out.reset_index()[

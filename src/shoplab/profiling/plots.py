@@ -96,7 +96,7 @@ def plot_tiers(
     ax = _ax(ax, (9, 3.8))
     ax.bar([T.tier_name(t, lang) for t in g.tier], g.users, color=PALETTE[: len(g)])
     for i, (u, r) in enumerate(zip(g.users, g.revenue, strict=True)):
-        label = "¥0" if r == 0 else fmt_value(r, "yuan")
+        label = fmt_value(r, "yuan")  # ¥0 for none, in the shop's currency
         ax.annotate(label, (i, u), textcoords="offset points", xytext=(0, 3), ha="center", fontsize=9)
     ax.set_ylim(0, max(g.users.max(), 1) * 1.15)
     ax.yaxis.set_major_formatter(count_formatter())

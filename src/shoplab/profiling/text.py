@@ -14,6 +14,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
+from ..currency import money_symbol
 from ..i18n import join, tr
 from ..notebook import Finding, fmt_value, format_table, styler
 from . import summaries as S
@@ -99,13 +100,14 @@ def key_numbers(
     return pd.DataFrame(rows, columns=[tr("Key number", "指标", lang), tr("Value", "数值", lang)])
 
 
-_NUMBER = re.compile(r"^([¥+\-]?[\d.,]+(%|×| pp)?|n/a)$")
+_NUMBER = r"^((?:[+\-]|{cur})?[\d.,]+(%|×| pp)?|n/a)$"  # {cur}: the shop currency's symbol (¥, $ ...)
 
 
 def styled(table: pd.DataFrame):
     """A formatted table (from the ``format_*`` functions) for display: no index, text columns left-aligned,
     number columns right-aligned."""
-    text = [c for c in table.columns if not all(_NUMBER.match(str(v)) for v in table[c])]
+    number = re.compile(_NUMBER.format(cur=re.escape(money_symbol())))
+    text = [c for c in table.columns if not all(number.match(str(v)) for v in table[c])]
     st = styler(table)
     if text:
         st = st.set_properties(subset=text, **{"text-align": "left"})
@@ -113,8 +115,9 @@ def styled(table: pd.DataFrame):
 
 
 def _tidy(df: pd.DataFrame) -> pd.DataFrame:
-    """Zero money as ``¥0`` rather than ``¥0.00``."""
-    return df.replace({"¥0.00": "¥0"})
+    """Zero money as ``¥0`` rather than ``¥0.00`` (in the shop's currency)."""
+    cur = money_symbol()
+    return df.replace({f"{cur}0.00": f"{cur}0"})
 
 
 _SHARES = {"users": "count", "user_share": "rate", "revenue": "yuan", "revenue_share": "rate"}
@@ -523,9 +526,10 @@ def chart_labels(
         }
     if chart == "spend_by":
         name = breakdown_name(by_col, lang)
+        cur = money_symbol().strip()
         return {
             "users": tr("{n:,} users", "{n:,} 人", lang),
-            "y": tr(f"revenue per user ({w}, ¥)", f"人均消费（{w}，¥）", lang),
+            "y": tr(f"revenue per user ({w}, {cur})", f"人均消费（{w}，{cur}）", lang),
             "x": tr(f"{name} (labels: users)", f"{name}（柱上数字：用户数）", lang),
         }
     if chart == "categories":

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from ...currency import money_symbol
 from ...i18n import tr
 from ...notebook import Finding, fmt_change, fmt_value
 from .names import MODELS, ci_name, dimension_display, segment_display
@@ -273,7 +274,7 @@ def findings(
         cac = fmt_value(best["cac"], "yuan") if _ok(best["cac"]) else "n/a"
         spend = fmt_value(best["spend"], "yuan")
         out.append(F(
-            f"Among paid channels{when_en}, {best['channel']} returned the most GMV per ¥ of spend: ROAS {roas} on "
+            f"Among paid channels{when_en}, {best['channel']} returned the most GMV per {money_symbol().strip()} of spend: ROAS {roas} on "
             f"{spend} spend, CAC {cac} per new buyer (attributed by order channel, not a tested effect).",
             f"{when_zh}付费渠道中 {best['channel']} 的投入产出最高：投放花费 {spend}，广告支出回报 ROAS {roas}，"
             f"获客成本 CAC {cac}/新买家（按订单渠道归属，并非实验检验的效果）。",

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from ...currency import money_symbol
 from ...i18n import tr
 from ...notebook import fmt_change, fmt_value
 from .names import ci_name
@@ -385,7 +386,8 @@ def did_sentences(did: pd.DataFrame, ev: Evaluation, *, lang: str | None = None)
         if not r.get("did_evaluable"):
             out.append(_not_evaluable(r, lang))
             if r.get("n_buyers", 0):
-                b, d = f"¥{r['buyers_before']:,.2f}", f"¥{r['buyers_during']:,.2f}"
+                cur = money_symbol()
+                b, d = f"{cur}{r['buyers_before']:,.2f}", f"{cur}{r['buyers_during']:,.2f}"
                 nb = f"{r['n_buyers']:,}"
                 out.append(tr(
                     f"Descriptive only, not an effect: the campaign's {nb} buyers spent {b} per user in the window "
@@ -419,7 +421,8 @@ def did_sentences(did: pd.DataFrame, ev: Evaluation, *, lang: str | None = None)
             f"匹配；参与用户 {npart} 人，对比用户 {ncomp} 人）；{check}。"
             "是否浏览是用户自选的，这不是随机实验结论。", lang,
         ))  # fmt: skip
-        b, d = f"¥{r['participants_before']:,.2f}", f"¥{r['participants_during']:,.2f}"
+        cur = money_symbol()
+        b, d = f"{cur}{r['participants_before']:,.2f}", f"{cur}{r['participants_during']:,.2f}"
         out.append(tr(
             f"Plain before/after (not an effect): participants spent {b} per user in the window before and {d} "
             "during the campaign.",
