@@ -4,7 +4,8 @@ wrong and what to type instead, with exit code 2, and nothing is written."""
 from __future__ import annotations
 
 import pytest
-from import_helpers import SALT, run_import
+
+from .import_helpers import SALT, run_import
 
 
 @pytest.fixture

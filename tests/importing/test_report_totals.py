@@ -9,14 +9,15 @@ from __future__ import annotations
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-import test_import_mapping as jd
-import test_import_online_retail as uci
-import test_import_shopify as shopify
-import test_import_taobao as taobao
-from import_helpers import SALT, run_import, write_csv, write_xlsx
 
 import shoplab
 from shoplab.overview import compute_report
+
+from . import test_mapping as jd
+from . import test_online_retail as uci
+from . import test_shopify as shopify
+from . import test_taobao as taobao
+from .import_helpers import SALT, run_import, write_csv, write_xlsx
 
 KEYS = ["orders", "buyers", "gmv", "net_sales"]
 
