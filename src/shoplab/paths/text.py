@@ -14,7 +14,7 @@ import pandas as pd
 
 from .. import labels
 from ..i18n import get_lang, tr
-from ..notebook import fmt_value
+from ..notebook import fmt_p, fmt_value
 from ._common import EXIT
 from .changes import breakdown_gap, named_change
 from .funnels import biggest_dropoff
@@ -103,8 +103,7 @@ def _pp(v) -> str:
     return fmt_value(v, "pp")
 
 
-def _p_text(p) -> str:
-    return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
+_p_text = fmt_p
 
 
 def _ci_pp(lo, hi, lang=None) -> str:
