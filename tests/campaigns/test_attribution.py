@@ -184,3 +184,11 @@ def test_top_segment_picks_the_largest_lift_of_one_campaign():
     assert top_segment(seg, "A", "tier")["segment"] == "gold"
     assert top_segment(seg, "B", "customer") is None and top_segment(seg.iloc[:0]) is None
     assert list(campaign_segments(seg, "A", "tier").segment) == ["gold", "silver"]
+
+
+def test_best_roas_channel():
+    from shoplab.campaigns.attribution import best_roas_channel
+
+    ch = pd.DataFrame({"channel": ["search", "social", "email"], "roas": [2.5, np.nan, 4.0]})
+    assert best_roas_channel(ch).channel == "email"
+    assert best_roas_channel(ch.assign(roas=np.nan)) is None and best_roas_channel(None) is None

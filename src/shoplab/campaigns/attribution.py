@@ -30,6 +30,7 @@ __all__ = [
     "attribution_table",
     "AttributionSpread",
     "attribution_spread",
+    "best_roas_channel",
 ]
 
 MODELS = ("first_touch", "last_touch", "linear", "time_decay", "markov")
@@ -282,3 +283,11 @@ def attribution_spread(table: pd.DataFrame | None) -> AttributionSpread | None:
         widest=table.loc[spread.idxmax(), "channel"],
         widest_spread=float(spread.max()),
     )
+
+
+def best_roas_channel(channels: pd.DataFrame | None) -> pd.Series | None:
+    """The paid channel of :func:`channel_performance` with the highest ROAS (its row); None when no channel has
+    spend."""
+    if channels is None or not len(channels) or not channels["roas"].notna().any():
+        return None
+    return channels.loc[channels["roas"].idxmax()]

@@ -9,7 +9,7 @@ import pandas as pd
 
 from ...i18n import tr
 from ...notebook import Finding, fmt_change, fmt_value
-from ..attribution import AttributionSpread
+from ..attribution import AttributionSpread, best_roas_channel
 from ..attribution import attribution_spread as _spread
 from ..segments import top_segment
 from .names import ci_name, dimension_display, segment_display
@@ -265,8 +265,8 @@ def findings(
                 f"{when_zh}订单贡献最高的渠道取决于归因模型；{wide} 的份额变化最大（相差 {pp}），投放预算不宜只看单一模型。",
                 "channels",
             ))  # fmt: skip
-    if channels is not None and len(channels) and channels["roas"].notna().any():
-        best = channels.loc[channels["roas"].idxmax()]
+    best = best_roas_channel(channels)
+    if best is not None:
         roas = fmt_value(best["roas"], "ratio")
         cac = fmt_value(best["cac"], "yuan") if _ok(best["cac"]) else "n/a"
         spend = fmt_value(best["spend"], "yuan")
