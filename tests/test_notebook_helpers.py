@@ -30,3 +30,16 @@ def test_formatting():
         "+¥12,345.60",
         "+¥0.00",
     ]
+
+
+def test_fmt_p_in_a_sentence():
+    # one implementation for every report (membership's _p and paths' _p_text are this function)
+    from shoplab.membership import text as mtext
+    from shoplab.paths import text as ptext
+
+    assert (
+        nbk.fmt_p(0.0004) == "p < 0.001"
+        and nbk.fmt_p(0.001) == "p = 0.001"
+        and nbk.fmt_p(0.0426) == "p = 0.043"
+    )
+    assert mtext._p is nbk.fmt_p and ptext._p_text is nbk.fmt_p

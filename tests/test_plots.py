@@ -63,3 +63,14 @@ def test_daily_trend_plot_returns_axes():
     ax = plots.plot_daily_trend(trend, title="t")
     assert ax.get_title(loc="left") == "t" and len(ax.lines) == 2
     plt.close(ax.figure)
+
+
+def test_axes_gives_a_house_style_axes_or_keeps_the_given_one():
+    from shoplab.membership import plots as mplots
+    from shoplab.profiling import plots as pplots
+
+    ax = plots.axes(size=(5, 3))
+    assert tuple(ax.figure.get_size_inches()) == (5, 3)
+    assert plots.axes(ax) is ax
+    assert mplots._ax is plots.axes and pplots._ax is plots.axes
+    plt.close("all")

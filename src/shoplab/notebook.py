@@ -27,6 +27,7 @@ __all__ = [
     "note",
     "fmt_value",
     "fmt_change",
+    "fmt_p",
     "format_table",
     "kpi_cards",
     "bullets",
@@ -463,3 +464,8 @@ def missing_columns_note(
         ),
         kind="warning",
     )
+
+
+def fmt_p(p: float) -> str:
+    """A p-value inside a sentence: ``p < 0.001`` or ``p = 0.042``."""
+    return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"

@@ -18,7 +18,7 @@ from matplotlib.ticker import FuncFormatter
 from .currency import money_symbol  # the shop's currency (¥ by default)
 from .i18n import get_lang
 
-__all__ = ["PALETTE", "use_style", "cjk_font", "yuan_formatter", "count_formatter"]
+__all__ = ["PALETTE", "use_style", "axes", "cjk_font", "yuan_formatter", "count_formatter"]
 
 PALETTE = ["#1f5fa8", "#e07b39", "#3a9e6e", "#c8404d", "#7b5ea7", "#8c6d46", "#d36fb0", "#7f7f7f"]
 
@@ -62,6 +62,16 @@ def use_style() -> None:
         rc["font.family"] = "sans-serif"
         rc["font.sans-serif"] = [family, "DejaVu Sans"]
     matplotlib.rcParams.update(rc)
+
+
+def axes(ax=None, size: tuple[float, float] = (9, 4)):
+    """``ax`` in the house style, or a new figure of ``size`` inches with one Axes when ``ax`` is None."""
+    import matplotlib.pyplot as plt
+
+    use_style()
+    if ax is None:
+        _, ax = plt.subplots(figsize=size)
+    return ax
 
 
 def _compact(x: float, lang: str | None = None) -> str:

@@ -133,3 +133,62 @@ def test_session_channel_is_the_channel_of_its_first_event():
     # user 1: the first event (t0) came from social; user 2: two channels at t0, the smallest name wins
     assert sorted(got.channel.tolist()) == ["email", "social"]
     assert got[got.converted].channel.tolist() == ["social"]
+
+
+def test_attribution_spread_by_hand():
+    # hand-worked: shares by model; search tops every model; email moves most (10% under first touch, 40% under
+    # markov: 30 pp); with social on top of markov instead, the models disagree
+    from shoplab.campaigns.attribution import attribution_spread
+    from shoplab.campaigns.text import attribution_title
+
+    t = pd.DataFrame(
+        {
+            "channel": ["search", "email", "social"],
+            "first_touch": [60.0, 10.0, 30.0],
+            "last_touch": [50.0, 20.0, 30.0],
+            "linear": [55.0, 15.0, 30.0],
+            "time_decay": [50.0, 25.0, 25.0],
+            "markov": [45.0, 40.0, 15.0],
+        }
+    )
+    a = attribution_spread(t)
+    assert a.top == "search" and a.tops == {"search"}
+    assert (a.top_share_low, a.top_share_high) == pytest.approx((0.45, 0.60))
+    assert a.widest == "email" and a.widest_spread == pytest.approx(0.30)
+    assert attribution_title(a, lang="en") == attribution_title(t, lang="en")
+    assert "search earns the most credit" in attribution_title(
+        a, lang="en"
+    ) and "(30.0 pp)" in attribution_title(a)
+    t2 = t.assign(markov=[10.0, 20.0, 70.0])
+    b = attribution_spread(t2)
+    assert b.top is None and b.tops == {"search", "social"} and math.isnan(b.top_share_low)
+    assert b.widest == "search" and b.widest_spread == pytest.approx(0.5)
+    assert attribution_spread(t.assign(**{m: 0.0 for m in campaigns.attribution.MODELS})) is None
+    assert attribution_spread(t.iloc[:0]) is None and attribution_spread(None) is None
+    assert attribution_title(None, lang="en") == "No converting journeys in the period"
+
+
+def test_top_segment_picks_the_largest_lift_of_one_campaign():
+    from shoplab.campaigns.segments import campaign_segments, top_segment
+
+    seg = pd.DataFrame(
+        {
+            "campaign_id": ["A", "A", "A", "B", "B"],
+            "dimension": ["tier", "tier", "platform", "tier", "platform"],
+            "segment": ["gold", "silver", "app", "gold", "web"],
+            "lift_conversion": [0.05, 0.02, 0.09, 0.01, 0.03],
+        }
+    )
+    assert top_segment(seg)["segment"] == "web"  # the last campaign, every dimension
+    assert top_segment(seg, "A")["segment"] == "app"
+    assert top_segment(seg, "A", "tier")["segment"] == "gold"
+    assert top_segment(seg, "B", "customer") is None and top_segment(seg.iloc[:0]) is None
+    assert list(campaign_segments(seg, "A", "tier").segment) == ["gold", "silver"]
+
+
+def test_best_roas_channel():
+    from shoplab.campaigns.attribution import best_roas_channel
+
+    ch = pd.DataFrame({"channel": ["search", "social", "email"], "roas": [2.5, np.nan, 4.0]})
+    assert best_roas_channel(ch).channel == "email"
+    assert best_roas_channel(ch.assign(roas=np.nan)) is None and best_roas_channel(None) is None

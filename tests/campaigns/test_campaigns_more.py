@@ -154,6 +154,31 @@ def test_kpi_layers_sales_match_pandas(sample):
     assert k.set_index("kpi").loc["GMV (paid)", "comparison"].startswith("before/after")
 
 
+def test_kpi_names_come_by_code_not_by_english_text(sample):
+    # every KPI row carries its glossary code and its comparison by code: the Chinese table does not depend on
+    # the English words (here replaced by nonsense), only on the codes and numbers
+    from shoplab.labels import entries
+
+    shop, camps, _ = sample
+    c = camps.set_index("campaign_id").loc["C2026-10-national"]
+    k = campaigns.kpi_layers(shop, c.to_dict() | {"campaign_id": "C2026-10-national"}).assign(
+        campaign_id="C2026-10-national", name="n"
+    )
+    assert all(f"campaign_kpi.{x}" in entries() for x in k.kpi_code)
+    assert set(k.comparison_code) == {"before_after", "participants"}
+    ba = k[k.comparison_code == "before_after"]
+    assert (ba.baseline_days == 7).all() and ba.comparison.str.contains("the 7 days before").all()
+    fb = k[k.comparison_code == "participants"].iloc[0]
+    assert f"(n={fb.n_campaign}) vs other users (n={fb.n_baseline})" in fb.comparison
+    zh = campaigns.format_kpis(k.assign(kpi="?", comparison="?"), lang="zh")
+    assert list(zh["指标"]) == list(campaigns.format_kpis(k, lang="zh")["指标"])
+    assert "成交额（已支付）" in set(zh["指标"]) and "曝光量（抖音直播 展示次数）" in set(zh["指标"])
+    assert "活动前 7 天（前后对比，非效果）" in set(zh["基线口径"])
+    assert f"参与用户（{fb.n_campaign:,} 人）对比其他用户（{fb.n_baseline:,} 人）" in set(zh["基线口径"])
+    en = campaigns.format_kpis(k, lang="en")
+    assert list(en["KPI"]) == list(k.kpi)
+
+
 def test_post_window_and_new_buyers(sample):
     shop, _, _ = sample
     pf = campaigns.post_window_effect(shop.orders, shop.campaign_assignments, campaign_id="C2026-09-school",

@@ -316,3 +316,33 @@ def test_no_true_change_false_alarm_rate_long(weekly):
     assert rate <= 0.058, rate  # 5% with 4000 draws: 0.058 is 2.3 standard errors above
     _, steps = false_alarms(1000, seed=23, weekly=weekly, conversion_b=planted(1, 0.10), which=True)
     assert steps.count("add_to_cart") >= 900, steps.count("add_to_cart")
+
+
+def test_the_picks_the_chart_titles_name():
+    from shoplab.paths.changes import busiest_transition, top_exit_step, top_first_move
+
+    drops = pd.DataFrame(
+        {
+            "step": ["cart", "checkout", "cart"],
+            "next_event": ["(exit)", "(exit)", "home"],
+            "share": [0.3, 0.6, 0.7],
+        }
+    )
+    from shoplab.paths._common import EXIT
+
+    drops["next_event"] = drops.next_event.replace("(exit)", EXIT)
+    assert top_exit_step(drops).step == "checkout"  # the largest exit share, not the largest share
+    assert top_exit_step(drops[drops.next_event != EXIT]) is None
+    trans = pd.DataFrame(
+        {
+            "from_event": ["a", "a", "b", "b"],
+            "to_event": ["a", "b", EXIT, "c"],
+            "count": [50, 20, 90, 30],
+        }
+    )
+    assert tuple(busiest_transition(trans)[["from_event", "to_event"]]) == ("b", "c")  # no self-loop, no exit
+    assert busiest_transition(trans.iloc[[0, 2]]) is None
+    links = pd.DataFrame({"layer": [0, 0, 1], "target": ["x", "y", "z"], "sessions": [30, 10, 99]})
+    top, share = top_first_move(links)
+    assert top.target == "x" and share == pytest.approx(0.75)
+    assert top_first_move(links[links.layer == 1]) is None

@@ -14,6 +14,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
@@ -27,6 +29,9 @@ __all__ = [
     "attribute",
     "markov_removal_effects",
     "attribution_table",
+    "AttributionSpread",
+    "attribution_spread",
+    "best_roas_channel",
 ]
 
 MODELS = ("first_touch", "last_touch", "linear", "time_decay", "markov")
@@ -239,3 +244,60 @@ def attribution_table(touches, *, half_life_days: float = 7.0) -> pd.DataFrame:
     df.index.name = "channel"
     df = df.sort_values("markov", ascending=False)
     return df.reset_index()
+
+
+@dataclass(frozen=True)
+class AttributionSpread:
+    """How far the attribution models agree on a month's orders (from :func:`attribution_spread`).
+
+    Attributes
+    ----------
+    tops
+        The channel with the most credit under each model (one name when they all agree).
+    top, top_share_low, top_share_high
+        That channel when every model agrees (else None) and its lowest and highest share of the orders
+        across the models (NaN without agreement).
+    widest, widest_spread
+        The channel whose share depends most on the model, and its highest minus lowest share (0-1).
+    """
+
+    tops: frozenset
+    top: str | None
+    top_share_low: float
+    top_share_high: float
+    widest: str
+    widest_spread: float
+
+
+def attribution_spread(table: pd.DataFrame | None) -> AttributionSpread | None:
+    """The agreement of the models of :func:`attribution_table`: the top channel under each, and the channel
+    whose share of the credited orders moves most between models. None when no order was credited."""
+    if table is None or table.empty:
+        return None
+    models = [m for m in MODELS if m in table]
+    if not table[models].to_numpy().sum() > 0:  # journeys, but none converted
+        return None
+    tops = frozenset(table.loc[table[m].idxmax(), "channel"] for m in models)
+    shares = table[models] / table[models].sum()
+    spread = shares.max(axis=1) - shares.min(axis=1)
+    top = next(iter(tops)) if len(tops) == 1 else None
+    lo = hi = float("nan")
+    if top is not None:
+        sh = shares.loc[table["channel"] == top]
+        lo, hi = float(sh.min(axis=1).iloc[0]), float(sh.max(axis=1).iloc[0])
+    return AttributionSpread(
+        tops=tops,
+        top=top,
+        top_share_low=lo,
+        top_share_high=hi,
+        widest=table.loc[spread.idxmax(), "channel"],
+        widest_spread=float(spread.max()),
+    )
+
+
+def best_roas_channel(channels: pd.DataFrame | None) -> pd.Series | None:
+    """The paid channel of :func:`channel_performance` with the highest ROAS (its row); None when no channel has
+    spend."""
+    if channels is None or not len(channels) or not channels["roas"].notna().any():
+        return None
+    return channels.loc[channels["roas"].idxmax()]

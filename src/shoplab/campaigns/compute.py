@@ -217,6 +217,14 @@ class CampaignResults:
     targets: pd.DataFrame | None = None
 
     @property
+    def attribution_spread(self):
+        """How far the attribution models agree (:func:`~shoplab.campaigns.attribution.attribution_spread`;
+        None without converting journeys)."""
+        from .attribution import attribution_spread
+
+        return attribution_spread(self.attribution)
+
+    @property
     def qini_table(self) -> pd.DataFrame | None:
         """The Qini curve thinned to about 200 points (the report's data twin of the chart)."""
         if self.qini_curve is None:

@@ -20,11 +20,17 @@ import math
 import pandas as pd
 
 from ..data import Shop
+from ..labels import name
 from ._util import paid, ts
 
 __all__ = ["kpi_layers", "INTERACTIONS"]
 
 INTERACTIONS = ("add_to_cart", "favorite", "share", "coupon_center")
+
+
+def _kpi_name(code: str, **fmt) -> str:
+    """The English name of KPI ``code`` (``campaign_kpi.<code>`` in glossary/campaigns.toml)."""
+    return name(f"campaign_kpi.{code}", "en").format(**fmt)
 
 
 def _windows(start_ts, end_ts, baseline_days: int | None = None):
@@ -99,7 +105,7 @@ def _feedback(shop: Shop, start, end, post_days: int) -> list[dict]:
         .execute()
     )
     rows = []
-    for kind, kpi, unit in (("nps", "NPS", "score"), ("csat", "CSAT (mean, 1–5)", "score")):
+    for kind, kpi, unit in (("nps", _kpi_name("nps"), "score"), ("csat", _kpi_name("csat"), "score")):
         vals = {}
         for who in (1, 0):
             r = g[(g.participant == who) & (g.kind == kind)]
@@ -109,7 +115,9 @@ def _feedback(shop: Shop, start, end, post_days: int) -> list[dict]:
             r = r.iloc[0]
             v = 100 * (r.promoters - r.detractors) / r.n if kind == "nps" else r["mean"]
             vals[who] = (float(v), int(r.n))
-        rows.append(dict(layer="feedback", kpi=kpi, unit=unit, campaign=vals[1][0], baseline=vals[0][0],
+        rows.append(dict(layer="feedback", kpi=kpi, kpi_code=kind, unit=unit, campaign=vals[1][0],
+                         baseline=vals[0][0], comparison_code="participants", n_campaign=vals[1][1],
+                         n_baseline=vals[0][1],
                          comparison=f"participants (n={vals[1][1]}) vs other users (n={vals[0][1]})"))  # fmt: skip
     return rows
 
@@ -127,7 +135,10 @@ def kpi_layers(
     pandas.DataFrame
         ``layer``, ``kpi``, ``unit``, ``campaign`` (value in the window), ``baseline`` (the same-length window
         before, or non-participants for feedback), ``change`` (relative; NaN when not comparable) and
-        ``comparison`` (what the baseline is). Layers whose tables are absent are left out.
+        ``comparison`` (what the baseline is, in words), then the same by code for the words of the report:
+        ``kpi_code`` (``campaign_kpi.<code>`` in the glossary; ``channel`` on the exposure row), ``comparison_code`` (``before_after`` with
+        ``baseline_days``, or ``participants`` for the feedback layer with ``n_campaign`` participants and
+        ``n_baseline`` other users answering). Layers whose tables are absent are left out.
     """
     c = dict(campaign)
     (s, e), (bs, be) = _windows(c["start_ts"], c["end_ts"], baseline_days)
@@ -135,31 +146,35 @@ def kpi_layers(
     before = f"before/after: the {days} days before the campaign (not an effect estimate)"
     rows = []
 
-    def add(layer, kpi, unit, cur, base, comparison=before):
-        rows.append(dict(layer=layer, kpi=kpi, unit=unit, campaign=cur, baseline=base, comparison=comparison))
+    def add(layer, code, unit, cur, base, **fmt):
+        rows.append(dict(layer=layer, kpi=_kpi_name(code, **fmt), kpi_code=code, unit=unit, campaign=cur,
+                         baseline=base, comparison_code="before_after", baseline_days=days,
+                         channel=fmt.get("channel"), comparison=before))  # fmt: skip
 
     if shop.has("events"):
         cur, base = _events(shop, s, e), _events(shop, bs, be)
-        for k, label in (("page_views", "Campaign page views"), ("participants", "Participants"),
-                         ("interactions", "Interactions of participants"), ("shares", "Shares")):  # fmt: skip
-            add("participation", label, "count", cur[k], base[k])
+        for k in ("page_views", "participants", "interactions", "shares"):
+            add("participation", k, "count", cur[k], base[k])
     cur, base = _sales(shop, s, e), _sales(shop, bs, be)
-    for k, label, unit in (("gmv", "GMV (paid)", "yuan"), ("orders", "Orders", "count"),
-                           ("buyers", "Buyers", "count"), ("aov", "AOV", "yuan")):  # fmt: skip
-        add("sales", label, unit, cur[k], base[k])
+    for k, unit in (("gmv", "yuan"), ("orders", "count"), ("buyers", "count"), ("aov", "yuan")):
+        add("sales", k, unit, cur[k], base[k])
     channel = c.get("channel")
     cur, base = _brand(shop, s, e, channel), _brand(shop, bs, be, channel)
     if cur["exposure"] == cur["exposure"] or base["exposure"] == base["exposure"]:
-        add("brand", f"Exposure (impressions on {channel})", "count", cur["exposure"], base["exposure"])
+        add("brand", "exposure", "count", cur["exposure"], base["exposure"], channel=channel)
     if shop.has("events"):
-        add("brand", "Shares", "count", rows[3]["campaign"], rows[3]["baseline"])
+        add("brand", "shares", "count", rows[3]["campaign"], rows[3]["baseline"])
     if cur["reviews"] == cur["reviews"]:
-        add("brand", "Reviews written", "count", cur["reviews"], base["reviews"])
-        add("brand", "Review rating (1–5)", "score", cur["review_rating"], base["review_rating"])
+        add("brand", "reviews", "count", cur["reviews"], base["reviews"])
+        add("brand", "review_rating", "score", cur["review_rating"], base["review_rating"])
     if shop.has("feedback", "events"):
         rows += _feedback(shop, s, e, post_days)
     df = pd.DataFrame(rows)
     b = df["baseline"].astype(float)
     df["change"] = (df["campaign"].astype(float) / b.where(b != 0) - 1).where(df["unit"] != "score")
     df.loc[df["unit"] == "score", "change"] = math.nan
-    return df[["layer", "kpi", "unit", "campaign", "baseline", "change", "comparison"]]
+    cols = ["layer", "kpi", "unit", "campaign", "baseline", "change", "comparison"]
+    codes = ["kpi_code", "channel", "comparison_code", "baseline_days", "n_campaign", "n_baseline"]
+    return df.reindex(columns=cols + codes).astype(
+        {"baseline_days": "Int64", "n_campaign": "Int64", "n_baseline": "Int64"}
+    )

@@ -14,6 +14,7 @@ from ..currency import money_symbol
 from ..i18n import tr
 from ..notebook import fmt_change
 from ..plots import PALETTE, count_formatter, use_style, yuan_formatter
+from .segments import campaign_segments
 from .text import titles as _titles
 from .text.names import MODELS, ci_name, dimension_display, model_display, segment_display
 
@@ -129,9 +130,8 @@ def plot_segment_lifts(
     """Conversion lift (pp) with interval for each segment of one dimension (table from ``lift_by_segment`` or
     ``segment_report``; with several campaigns, ``campaign_id`` picks one, default the last)."""
     use_style()
-    if "campaign_id" in seg and len(seg):
-        seg = seg[seg["campaign_id"] == (campaign_id or seg["campaign_id"].iloc[-1])]
-    s = seg[seg["dimension"] == dimension].sort_values("lift_conversion") if len(seg) else seg
+    s = campaign_segments(seg, campaign_id, dimension)
+    s = s.sort_values("lift_conversion") if len(s) else s
     if ax is None:
         _, ax = plt.subplots(figsize=(9, max(2.2, 0.42 * len(s) + 1.4)))
     if s.empty:

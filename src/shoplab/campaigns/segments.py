@@ -21,7 +21,10 @@ from ..data import Shop
 from . import stats as st
 from ._util import paid, table, tiers_at_start, ts
 
-__all__ = ["user_segments", "lift_by_segment", "post_window_effect", "new_buyers", "RFM_LABELS"]
+__all__ = [
+    "user_segments", "lift_by_segment", "campaign_segments", "top_segment", "post_window_effect", "new_buyers",
+    "RFM_LABELS",
+]  # fmt: skip
 
 #: (R high, F high, M high) -> the segment code (its names: ``campaign_rfm.<code>`` in the glossary)
 RFM_LABELS = {
@@ -117,6 +120,28 @@ def lift_by_segment(
                      lift_revenue_per_user_ci_low=rev["ci_low"], lift_revenue_per_user_ci_high=rev["ci_high"])
             )  # fmt: skip
     return pd.DataFrame(rows)
+
+
+def campaign_segments(
+    seg: pd.DataFrame, campaign_id: str | None = None, dimension: str | None = None
+) -> pd.DataFrame:
+    """The rows of a :func:`lift_by_segment` / :func:`~shoplab.campaigns.compute.segment_report` table for one
+    campaign (``campaign_id``, default the last in the table) and, if given, one ``dimension``."""
+    if "campaign_id" in seg and len(seg):
+        seg = seg[seg["campaign_id"] == (campaign_id or seg["campaign_id"].iloc[-1])]
+    if dimension is not None and len(seg):
+        seg = seg[seg["dimension"] == dimension]
+    return seg
+
+
+def top_segment(
+    seg: pd.DataFrame | None, campaign_id: str | None = None, dimension: str | None = None
+) -> pd.Series | None:
+    """The segment with the largest conversion lift among :func:`campaign_segments` (its row), None if none."""
+    s = campaign_segments(seg, campaign_id, dimension) if seg is not None else None
+    if s is None or s.empty:
+        return None
+    return s.loc[s["lift_conversion"].idxmax()]
 
 
 def post_window_effect(

@@ -14,7 +14,7 @@ from matplotlib.ticker import PercentFormatter
 
 from ..currency import money_symbol
 from ..i18n import tr
-from ..plots import PALETTE, count_formatter, use_style, yuan_formatter
+from ..plots import PALETTE, axes, count_formatter, use_style, yuan_formatter
 from .churn import feature_label
 from .tables import display_name
 from .text import titles
@@ -44,11 +44,7 @@ _STAGE_COLORS = {
 }
 
 
-def _ax(ax, size=(9, 4)):
-    use_style()
-    if ax is None:
-        _, ax = plt.subplots(figsize=size)
-    return ax
+_ax = axes  # the house-style Axes (shoplab.plots.axes)
 
 
 def _title(ax, title: str | None, key: str, lang: str | None, **data) -> None:

@@ -10,6 +10,7 @@ import pandas as pd
 
 from ..i18n import tr
 from ..notebook import fmt_change, fmt_value
+from . import headlines as hl
 from .tables import _nps, _pct, display_name
 from .text import _auc_word, _nps_sentence
 from .tiers import member_growth
@@ -291,10 +292,10 @@ def satisfaction_lines(
     """The satisfaction section's sentences: this month's NPS with its interval, and NPS/CSAT by tier."""
     out = []
     if nps_now is not None and nps_now.get("nps_answers"):
-        out.append(_nps_sentence(nps_now, sat_month, lang))
+        out.append(_nps_sentence(hl.nps_check(nps_now, sat_month), lang))
     if sat_tier is not None:
         for r in sat_tier.itertuples():
-            few = r.nps_answers < 100
+            few = hl.small(r.nps_answers)
             name = display_name(r.tier, lang)
             out.append(
                 tr(

@@ -14,8 +14,8 @@ import math
 import pandas as pd
 
 from ..i18n import tr
-from ..notebook import Finding, fmt_change, fmt_value
-from .satisfaction import nps_interval
+from ..notebook import Finding, fmt_change, fmt_p, fmt_value
+from . import headlines as hl
 from .tables import _nps, _pct, display_name
 from .tiers import member_growth, repurchase_test
 
@@ -39,8 +39,7 @@ SECTIONS = (
 )
 
 
-def _p(p: float) -> str:
-    return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
+_p = fmt_p
 
 
 def _diff_ci(t: dict, lang: str | None = None) -> str:
@@ -53,25 +52,23 @@ def _diff_ci(t: dict, lang: str | None = None) -> str:
 
 
 def _auc_word(auc: float, lang: str) -> str:
-    if auc >= 0.8:
+    grade = hl.auc_grade(auc)
+    if grade == "good":
         return tr("ranks churners well", "区分能力良好", lang)
-    if auc >= 0.7:
+    if grade == "fair":
         return tr("ranks churners fairly", "区分能力一般", lang)
     return tr("ranks churners weakly: use the list with care", "区分能力较弱，名单仅供参考", lang)
 
 
-def _nps_sentence(nps_now: dict, sat_month: pd.DataFrame | None, lang) -> str:
-    n = int(nps_now["nps_answers"])
-    lo, hi = nps_interval(nps_now["promoters"], nps_now["detractors"], n)
-    v = _nps(nps_now["nps"])
+def _nps_sentence(c: hl.NpsCheck, lang) -> str:
+    n, lo, hi, v = c.answers, c.ci_low, c.ci_high, _nps(c.nps)
     en = f"NPS this month is {v} from {n:,} answers (95% interval {lo:+.0f} to {hi:+.0f})"
     zh = f"本月净推荐值 NPS 为 {v}（{n:,} 份回答，95% 区间 {lo:+.0f} 至 {hi:+.0f}）"
-    if sat_month is not None and len(sat_month) >= 2 and not pd.isna(sat_month.nps.iloc[-2]):
-        prev, label = sat_month.nps.iloc[-2], sat_month.period.iloc[-2]
-        inside = lo <= prev <= hi
+    if c.previous is not None:
+        prev, label, inside = c.previous, c.previous_label, c.within
         en += f"; {label}: {_nps(prev)}" + (", within that interval: no clear change" if inside else "")
         zh += f"；{label} 为 {_nps(prev)}" + ("，在区间之内，变化不明显" if inside else "")
-    if n < 100:
+    if c.small:
         en += "; fewer than 100 answers: read with care"
         zh += "；回答少于 100 份，谨慎解读"
     return tr(en + ".", zh + "。", lang)
@@ -112,8 +109,8 @@ def findings(
     now, before, label, ch = growth if growth is not None else member_growth(tier_counts)
     rate, a, n = _pct(active["active_rate"], lang), f"{active['active']:,}", f"{active['members']:,}"
     if before is not None:
-        word_en = "growing" if ch > 0.005 else ("shrinking" if ch < -0.005 else "flat")
-        word_zh = "增长" if ch > 0.005 else ("收缩" if ch < -0.005 else "持平")
+        word_en = hl.growth_direction(ch)
+        word_zh = {"growing": "增长", "shrinking": "收缩", "flat": "持平"}[word_en]
         out.append(
             F(
                 f"The programme is {word_en}: {now:,} members at the end of {period}, {fmt_change(ch)} on {before:,} "
@@ -136,10 +133,10 @@ def findings(
     if not pd.isna(t["diff"]):
         rm, rn = _pct(t["rate_a"], lang), _pct(t["rate_b"], lang)
         d, p = _diff_ci(t, lang), _p(t["p"])
-        sig = t["p"] < 0.05
+        sig = hl.significant(t["p"])
         am, an = fmt_value(c.loc["member", "aov"], "yuan"), fmt_value(c.loc["non-member", "aov"], "yuan")
         share = _pct(c.loc["member", "gmv_share"], lang)
-        small = min(t["n_a"], t["n_b"]) < 100
+        small = hl.small(t["n_a"], t["n_b"])
         if sig:
             more_en = "more" if t["diff"] > 0 else "less"
             more_zh = "高于" if t["diff"] > 0 else "低于"
@@ -162,9 +159,8 @@ def findings(
             )
         )
     if lifecycle_counts is not None and len(lifecycle_counts) >= 2:
-        cur, prev = lifecycle_counts.iloc[-1], lifecycle_counts.iloc[-2]
-        slip = int(cur["at_risk"] + cur["dormant"])
-        diff = slip - int(prev["at_risk"] + prev["dormant"])
+        cur = lifecycle_counts.iloc[-1]
+        slip, diff, _ = hl.slipping(lifecycle_counts)
         re_, chd = int(cur["reactivated"]), int(cur["churned"])
         out.append(
             F(
@@ -195,9 +191,8 @@ def findings(
         en = f"A member is worth {v} over the next 12 months on average; members hold {sh} of all buyers' CLV"
         zh = f"会员未来 12 个月人均 CLV 为 {v}，占全部买家 CLV 的 {sh}"
         if holdout is not None and len(holdout):
-            h = holdout.set_index(holdout.columns[0]).loc["all"]
-            err = h.predicted / h.actual - 1 if h.actual else math.nan
-            if not pd.isna(err) and abs(err) > 0.1:
+            err = hl.holdout_error(holdout)[2]
+            if not pd.isna(err) and abs(err) > hl.HOLDOUT_TOLERANCE:
                 e = fmt_value(abs(err), "rate")
                 fewer_en, fewer_zh = ("fewer", "少") if err < 0 else ("more", "多")
                 en += (
@@ -224,7 +219,7 @@ def findings(
             )
         out.append(F(en + ".", zh + "。", "clv"))
     if nps_now is not None and nps_now.get("nps_answers") and len(out) < 6:
-        out.append(Finding(_nps_sentence(nps_now, sat_month, lang), "satisfaction"))
+        out.append(Finding(_nps_sentence(hl.nps_check(nps_now, sat_month), lang), "satisfaction"))
     return out[:6]
 
 
@@ -245,14 +240,12 @@ def titles(lang: str | None = None, **kw) -> dict[str, str]:
     span_en = f" ({start} to {end})" if start and end else ""
     span_zh = f"（{start} 至 {end}）" if start and end else ""
     if "tier_counts" in kw:
-        tc = kw["tier_counts"]
-        top = tc.columns[-1]
-        a, b = int(tc.iloc[0].sum()), int(tc.iloc[-1].sum())
+        first, a, last, b, top, top_now = hl.tier_span(kw["tier_counts"])
         verb_en = "grew" if b > a else ("fell" if b < a else "stayed")
         verb_zh = "增至" if b > a else ("降至" if b < a else "保持")
         t["tiers"] = tr(
-            f"Members {verb_en} from {a:,} ({tc.index[0]}) to {b:,} ({tc.index[-1]}); {top} now {int(tc[top].iloc[-1]):,}",
-            f"会员数从 {a:,}（{tc.index[0]}）{verb_zh} {b:,}（{tc.index[-1]}）；{top}现有 {int(tc[top].iloc[-1]):,} 名",
+            f"Members {verb_en} from {a:,} ({first}) to {b:,} ({last}); {top} now {top_now:,}",
+            f"会员数从 {a:,}（{first}）{verb_zh} {b:,}（{last}）；{top}现有 {top_now:,} 名",
             lang,
         )
     if "migration" in kw:
@@ -284,16 +277,14 @@ def titles(lang: str | None = None, **kw) -> dict[str, str]:
             lang,
         )
     if "retention" in kw:
-        r = kw["retention"]
-        m1 = _pct(r[r.months_since == 1].retention.mean(), lang)
+        m1 = _pct(hl.next_month_mean(kw["retention"], "retention"), lang)
         t["retention"] = tr(
             f"On average {m1} of a cohort is active again the month after",
             f"同期群次月平均留存率 {m1}",
             lang,
         )
     if "revenue_retention" in kw:
-        r = kw["revenue_retention"]
-        m1 = _pct(r[r.months_since == 1].revenue_retention.mean(), lang)
+        m1 = _pct(hl.next_month_mean(kw["revenue_retention"], "revenue_retention"), lang)
         t["revenue_retention"] = tr(
             f"A cohort's GMV the month after is {m1} of its first month on average",
             f"同期群次月成交额平均为首月的 {m1}",
@@ -302,11 +293,10 @@ def titles(lang: str | None = None, **kw) -> dict[str, str]:
     if "lifecycle" in kw:
         lc = kw["lifecycle"]
         cur = lc.iloc[-1]
-        slip = int(cur["at_risk"] + cur["dormant"])
+        slip, d, before = hl.slipping(lc)
         extra_en = extra_zh = ""
-        if len(lc) >= 2:
-            d = slip - int(lc.iloc[-2]["at_risk"] + lc.iloc[-2]["dormant"])
-            extra_en, extra_zh = f" ({d:+,} on {lc.index[-2]})", f"（较 {lc.index[-2]} {d:+,}）"
+        if d is not None:
+            extra_en, extra_zh = f" ({d:+,} on {before})", f"（较 {before} {d:+,}）"
         t["lifecycle"] = tr(
             f"End of {lc.index[-1]}: {int(cur['active']):,} active, {slip:,} at risk or dormant{extra_en}",
             f"{lc.index[-1]} 末：活跃 {int(cur['active']):,} 名，沉睡或休眠 {slip:,} 名{extra_zh}",
@@ -332,8 +322,7 @@ def titles(lang: str | None = None, **kw) -> dict[str, str]:
             lang,
         )
     if "calibration" in kw:
-        c = kw["calibration"]
-        gap = fmt_value((c.observed_churn - c.mean_predicted).abs().max(), "pp").lstrip("+")
+        gap = fmt_value(hl.calibration_gap(kw["calibration"]), "pp").lstrip("+")
         t["calibration"] = tr(
             f"Predicted churn is within {gap} of observed churn in every score band",
             f"各分数段预测流失率与实际流失率相差不超过 {gap}",
@@ -350,11 +339,11 @@ def titles(lang: str | None = None, **kw) -> dict[str, str]:
             lang,
         )
     if "holdout" in kw:
-        h = kw["holdout"].set_index(kw["holdout"].columns[0]).loc["all"]
-        err = fmt_change(h.predicted / h.actual - 1) if h.actual else "n/a"
+        predicted, actual, e = hl.holdout_error(kw["holdout"])
+        err = fmt_change(e) if actual else "n/a"
         t["holdout"] = tr(
-            f"Holdout check: {h.predicted:.2f} purchases per buyer predicted vs {h.actual:.2f} actual ({err})",
-            f"留出期检验：人均预测购买 {h.predicted:.2f} 次，实际 {h.actual:.2f} 次（{err}）",
+            f"Holdout check: {predicted:.2f} purchases per buyer predicted vs {actual:.2f} actual ({err})",
+            f"留出期检验：人均预测购买 {predicted:.2f} 次，实际 {actual:.2f} 次（{err}）",
             lang,
         )
     if "value_holdout" in kw:
@@ -369,12 +358,9 @@ def titles(lang: str | None = None, **kw) -> dict[str, str]:
             lang,
         )
     if "clv_by_tier" in kw:
-        c = kw["clv_by_tier"]
-        col = c.columns[0]
-        hi, lo = c.loc[c.clv_mean.idxmax()], c.loc[c.clv_mean.idxmin()]
-        hn, ln = display_name(hi[col], lang), display_name(lo[col], lang)
-        ratio = hi.clv_mean / lo.clv_mean if lo.clv_mean > 0 else math.nan
-        v = fmt_value(hi.clv_mean, "yuan")
+        high, high_mean, low, ratio = hl.clv_spread(kw["clv_by_tier"])
+        hn, ln = display_name(high, lang), display_name(low, lang)
+        v = fmt_value(high_mean, "yuan")
         rs = f"{ratio:.1f}" if not pd.isna(ratio) else "n/a"
         t["clv"] = tr(
             f"{hn} is worth {v} per buyer over 12 months, {rs}× {ln}",

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from .. import stats
-from ._common import as_list
+from ._common import EXIT, as_list
 
 __all__ = [
     "two_proportion_test",
@@ -22,6 +22,9 @@ __all__ = [
     "stack_breakdowns",
     "best_and_worst_channel",
     "top_exit_node",
+    "top_exit_step",
+    "busiest_transition",
+    "top_first_move",
 ]
 
 
@@ -220,3 +223,27 @@ def top_exit_node(nodes: pd.DataFrame, *, target: str = "pay", min_visits: int =
     if not len(n):
         return None
     return n.loc[n.exit_rate.idxmax()]
+
+
+def top_exit_step(dropoffs: pd.DataFrame) -> pd.Series | None:
+    """The step whose drop-offs most often leave the session (the exit row with the largest ``share`` of
+    :func:`shoplab.paths.dropoff_destinations`); None without exits."""
+    ex = dropoffs[dropoffs.next_event == EXIT].reset_index(drop=True)
+    return ex.loc[ex.share.idxmax()] if len(ex) else None
+
+
+def busiest_transition(transitions: pd.DataFrame) -> pd.Series | None:
+    """The most frequent move between two different events (not to the exit) of
+    :func:`shoplab.paths.transitions`; None when there is none."""
+    t = transitions[(transitions.from_event != transitions.to_event) & (transitions.to_event != EXIT)]
+    return None if t.empty else t.loc[t["count"].idxmax()]
+
+
+def top_first_move(links: pd.DataFrame) -> tuple[pd.Series, float] | None:
+    """The first move most sessions of :func:`shoplab.paths.sankey_links` make (its link, layer 0) and its share
+    of the sessions; None without a first move."""
+    first = links[links.layer == 0]
+    if first.empty:
+        return None
+    top = first.loc[first.sessions.idxmax()]
+    return top, top.sessions / first.sessions.sum()

@@ -14,9 +14,8 @@ import pandas as pd
 
 from .. import labels
 from ..i18n import get_lang, tr
-from ..notebook import fmt_value
-from ._common import EXIT
-from .changes import breakdown_gap, named_change
+from ..notebook import fmt_p, fmt_value
+from .changes import breakdown_gap, busiest_transition, named_change, top_exit_step, top_first_move
 from .funnels import biggest_dropoff
 from .steptimes import slowest_step
 
@@ -103,8 +102,7 @@ def _pp(v) -> str:
     return fmt_value(v, "pp")
 
 
-def _p_text(p) -> str:
-    return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
+_p_text = fmt_p
 
 
 def _ci_pp(lo, hi, lang=None) -> str:
@@ -275,10 +273,9 @@ def _edge_phrase(minutes: float, lang=None) -> str:
 
 def dropoffs_title(table: pd.DataFrame, *, lang: str | None = None) -> str:
     """Names the step whose drop-offs most often leave the session."""
-    ex = table[table.next_event == EXIT].reset_index(drop=True)
-    if not len(ex):
+    top = top_exit_step(table)
+    if top is None:
         return tr("Where drop-offs go", "流失用户去了哪里", lang)
-    top = ex.loc[ex.share.idxmax()]
     step, share = event_label(top.step, lang), f"{top.share:.0%}"
     if top.share >= 0.5:
         return tr(
@@ -295,10 +292,9 @@ def dropoffs_title(table: pd.DataFrame, *, lang: str | None = None) -> str:
 
 def transitions_title(table: pd.DataFrame, *, lang: str | None = None) -> str:
     """Names the strongest transition between two different events."""
-    t = table[(table.from_event != table.to_event) & (table.to_event != EXIT)]
-    if t.empty:
+    r = busiest_transition(table)
+    if r is None:
         return chart_word("transitions_title", lang)
-    r = t.loc[t["count"].idxmax()]
     a, b, p = event_label(r.from_event, lang), event_label(r.to_event, lang), f"{r.probability:.0%}"
     return tr(
         f"The busiest move is {a} → {b} ({r['count']:,} times, {p} of {a})",
@@ -309,13 +305,12 @@ def transitions_title(table: pd.DataFrame, *, lang: str | None = None) -> str:
 
 def sankey_title(links: pd.DataFrame, entry: str, *, lang: str | None = None) -> str:
     """States where sessions from ``entry`` go first."""
-    first = links[links.layer == 0]
+    move = top_first_move(links)
     name = event_label(entry, lang)
-    if first.empty:
+    if move is None:
         return tr(f"No sessions with {name} in this period", f"本期没有包含{name}的会话", lang)
-    total = first.sessions.sum()
-    top = first.loc[first.sessions.idxmax()]
-    share, target = f"{top.sessions / total:.0%}", event_label(top.target, lang)
+    top, s = move
+    share, target = f"{s:.0%}", event_label(top.target, lang)
     return tr(
         f"From {name}, {share} of sessions go next to {target}",
         f"从{name}出发，{share} 的会话下一步进入{target}",

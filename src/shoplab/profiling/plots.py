@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from ..notebook import fmt_value
+from ..plots import axes
 from . import text as T
 
 __all__ = [
@@ -27,15 +28,7 @@ __all__ = [
 ]
 
 
-def _ax(ax, size=(9, 4)):
-    import matplotlib.pyplot as plt
-
-    from ..plots import use_style
-
-    use_style()
-    if ax is None:
-        _, ax = plt.subplots(figsize=size)
-    return ax
+_ax = axes  # the house-style Axes (shoplab.plots.axes)
 
 
 def _percent(axis) -> None:

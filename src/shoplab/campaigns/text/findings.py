@@ -10,7 +10,10 @@ import pandas as pd
 from ...currency import money_symbol
 from ...i18n import tr
 from ...notebook import Finding, fmt_change, fmt_value
-from .names import MODELS, ci_name, dimension_display, segment_display
+from ..attribution import AttributionSpread, best_roas_channel
+from ..attribution import attribution_spread as _spread
+from ..segments import top_segment
+from .names import ci_name, dimension_display, segment_display
 from .sentences import _cumulative_words, _ok, _pull_forward_words
 
 if TYPE_CHECKING:
@@ -124,6 +127,7 @@ def findings(
     seg: pd.DataFrame | None = None,
     channels: pd.DataFrame | None = None,
     attribution: pd.DataFrame | None = None,
+    attribution_spread: AttributionSpread | None = None,
     period: str | None = None,
     max_findings: int = 6,
     lang: str | None = None,
@@ -134,7 +138,8 @@ def findings(
     Order: each campaign's effect against its control group (with interval, significance, small-sample and SRM
     warnings) and its money (incremental GMV, ROI with interval); campaigns without a control group
     (difference-in-differences, or that no effect can be measured); pull-forward; the segment that responded
-    most; channels and attribution. At most ``max_findings``; with more than two campaigns, one sentence counts
+    most; channels and attribution (``attribution_spread``, :func:`~shoplab.campaigns.attribution.attribution_spread`
+    of ``attribution`` when not passed). At most ``max_findings``; with more than two campaigns, one sentence counts
     the campaigns that worked and only the one with the largest incremental GMV is detailed.
     """
     from ...i18n import join
@@ -221,10 +226,8 @@ def findings(
                 "after-campaign",
             ))  # fmt: skip
     if seg is not None and len(seg) and len(ctrl):
-        cid = seg["campaign_id"].iloc[-1] if "campaign_id" in seg else None
-        one = seg[seg["campaign_id"] == cid] if cid is not None else seg
-        if len(one):
-            top = one.loc[one["lift_conversion"].idxmax()]
+        top = top_segment(seg)
+        if top is not None:
             n = int(top["n_treatment"] + top["n_control"])
             v, lo, hi = (f"{top[k] * 100:+.1f} pp" for k in ("lift_conversion", "lift_conversion_ci_low",
                                                                 "lift_conversion_ci_high"))  # fmt: skip
@@ -242,17 +245,12 @@ def findings(
                 f"{hi}{'' if sure else '，包含 0'}）；分群区间未做多重比较校正，应作为待验证的线索。",
                 "who-responded",
             ))  # fmt: skip
-    given = attribution if attribution is not None else pd.DataFrame()
-    models = [m for m in MODELS if m in given]
-    if len(given) and given[models].to_numpy().sum() > 0:  # no order credited: nothing to compare
-        tops = {attribution.loc[attribution[m].idxmax(), "channel"] for m in models}
-        shares = attribution[models] / attribution[models].sum()
-        spread = shares.max(axis=1) - shares.min(axis=1)
-        wide, pp = attribution.loc[spread.idxmax(), "channel"], f"{spread.max() * 100:.1f} pp"
-        if len(tops) == 1:
-            top = next(iter(tops))
-            sh = shares.loc[attribution["channel"] == top]
-            lo_s, hi_s = f"{sh.min(axis=1).iloc[0]:.0%}", f"{sh.max(axis=1).iloc[0]:.0%}"
+    a = attribution_spread if attribution_spread is not None else _spread(attribution)
+    if a is not None:  # None: no order credited, nothing to compare
+        wide, pp = a.widest, f"{a.widest_spread * 100:.1f} pp"
+        if a.top is not None:
+            top = a.top
+            lo_s, hi_s = f"{a.top_share_low:.0%}", f"{a.top_share_high:.0%}"
             out.append(F(
                 f"{top} earns the most credit for the month's orders under every attribution model ({lo_s} to "
                 f"{hi_s} of orders); " + ("its" if wide == top else f"{wide}'s")
@@ -268,8 +266,8 @@ def findings(
                 f"{when_zh}订单贡献最高的渠道取决于归因模型；{wide} 的份额变化最大（相差 {pp}），投放预算不宜只看单一模型。",
                 "channels",
             ))  # fmt: skip
-    if channels is not None and len(channels) and channels["roas"].notna().any():
-        best = channels.loc[channels["roas"].idxmax()]
+    best = best_roas_channel(channels)
+    if best is not None:
         roas = fmt_value(best["roas"], "ratio")
         cac = fmt_value(best["cac"], "yuan") if _ok(best["cac"]) else "n/a"
         spend = fmt_value(best["spend"], "yuan")

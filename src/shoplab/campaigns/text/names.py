@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from ...labels import entries, name
+from .. import attribution as _attribution
 
 __all__ = ["ci_name", "segment_display", "dimension_display", "model_display", "MODELS"]
 
 #: the attribution models, in the order the report shows them
-MODELS = ("first_touch", "last_touch", "linear", "time_decay", "markov")
+MODELS = _attribution.MODELS
 
 
 def ci_name(level: float) -> str:

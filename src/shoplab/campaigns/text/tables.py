@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import math
-import re
 from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from ...i18n import tr
-from ...labels import label, name
+from ...labels import entries, label, name
 from ...notebook import fmt_change, fmt_value
 from ..effect import method_code, metric_code
 from .names import MODELS, ci_name, dimension_display, model_display, segment_display
@@ -225,46 +224,40 @@ def format_effects(ev: Evaluation) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-_KPIS_ZH = {
-    "Campaign page views": "活动页浏览量",
-    "Participants": "参与人数",
-    "Interactions of participants": "参与用户互动次数",
-    "Shares": "分享次数",
-    "GMV (paid)": "成交额（已支付）",
-    "Orders": "订单数",
-    "Buyers": "购买人数",
-    "AOV": "客单价",
-    "Reviews written": "评价数",
-    "Review rating (1–5)": "评价评分（1–5）",
-    "NPS": "净推荐值 NPS",
-    "CSAT (mean, 1–5)": "满意度 CSAT（均值，1–5）",
-}
+def kpi_display(
+    kpi: str, lang: str | None = None, *, code: str | None = None, channel: str | None = None
+) -> str:
+    """A KPI of :func:`kpi_layers` in the report language, by its ``kpi_code`` (``campaign_kpi.<code>`` in the
+    glossary; ``channel`` fills the exposure KPI's name). Without a code the English name comes back as is."""
+    if code is None or f"campaign_kpi.{code}" not in entries():
+        return str(kpi)
+    return name(f"campaign_kpi.{code}", lang).format(channel=channel)
 
 
-def kpi_display(kpi: str, lang: str | None = None) -> str:
-    """A KPI name of :func:`kpi_layers` in the report language."""
-    if m := re.fullmatch(r"Exposure \(impressions on (.*)\)", str(kpi)):
-        return tr(kpi, f"曝光量（{m.group(1)} 展示次数）", lang)
-    return tr(kpi, _KPIS_ZH.get(kpi, kpi), lang)
-
-
-def comparison_display(text: str, lang: str | None = None) -> str:
-    """What a KPI's baseline is (the ``comparison`` column of :func:`kpi_layers`) in the report language."""
-    t = str(text)
-    if m := re.fullmatch(r"before/after: the (\d+) days before the campaign \(not an effect estimate\)", t):
+def comparison_display(
+    text: str,
+    lang: str | None = None,
+    *,
+    code: str | None = None,
+    baseline_days: int | None = None,
+    n_campaign: int | None = None,
+    n_baseline: int | None = None,
+) -> str:
+    """What a KPI's baseline is in the report language, by the ``comparison_code`` of :func:`kpi_layers` and
+    its numbers (``baseline_days``; ``n_campaign``/``n_baseline`` users); without a code ``text`` as is."""
+    if code == "before_after":
+        d = int(baseline_days)
         return tr(
-            f"the {m.group(1)} days before (before/after, not an effect)",
-            f"活动前 {m.group(1)} 天（前后对比，非效果）",
-            lang,
+            f"the {d} days before (before/after, not an effect)", f"活动前 {d} 天（前后对比，非效果）", lang
         )
-    if m := re.fullmatch(r"participants \(n=(\d+)\) vs other users \(n=(\d+)\)", t):
-        a, b = int(m.group(1)), int(m.group(2))
+    if code == "participants":
+        a, b = int(n_campaign), int(n_baseline)
         return tr(
             f"participants ({a:,}) vs other users ({b:,})",
             f"参与用户（{a:,} 人）对比其他用户（{b:,} 人）",
             lang,
         )
-    return t
+    return str(text)
 
 
 def format_kpis(kpi: pd.DataFrame, *, lang: str | None = None) -> pd.DataFrame:
@@ -281,7 +274,12 @@ def format_kpis(kpi: pd.DataFrame, *, lang: str | None = None) -> pd.DataFrame:
             {
                 tr("Campaign", "活动", lang): kpi["name"],
                 tr("Layer", "层级", lang): [label("campaign_kpi_layer", x, lang) for x in kpi["layer"]],
-                tr("KPI", "指标", lang): [kpi_display(x, lang) for x in kpi["kpi"]],
+                tr("KPI", "指标", lang): [
+                    kpi_display(
+                        r.kpi, lang, code=getattr(r, "kpi_code", None), channel=getattr(r, "channel", None)
+                    )
+                    for r in kpi.itertuples()
+                ],
                 tr("During campaign", "活动期间", lang): [
                     fv(v, u) for v, u in zip(kpi["campaign"], kpi["unit"], strict=True)
                 ],
@@ -289,7 +287,17 @@ def format_kpis(kpi: pd.DataFrame, *, lang: str | None = None) -> pd.DataFrame:
                     fv(v, u) for v, u in zip(kpi["baseline"], kpi["unit"], strict=True)
                 ],
                 tr("Change", "变化", lang): [fmt_change(c) for c in kpi["change"]],
-                tr("Baseline is", "基线口径", lang): [comparison_display(x, lang) for x in kpi["comparison"]],
+                tr("Baseline is", "基线口径", lang): [
+                    comparison_display(
+                        r.comparison,
+                        lang,
+                        code=getattr(r, "comparison_code", None),
+                        baseline_days=getattr(r, "baseline_days", None),
+                        n_campaign=getattr(r, "n_campaign", None),
+                        n_baseline=getattr(r, "n_baseline", None),
+                    )
+                    for r in kpi.itertuples()
+                ],  # fmt: skip
             }
         )
     )

@@ -6,7 +6,9 @@ import pandas as pd
 
 from ...i18n import tr
 from ...notebook import fmt_change
-from .names import MODELS, segment_display
+from ..attribution import AttributionSpread, attribution_spread
+from ..segments import top_segment
+from .names import segment_display
 
 __all__ = ["lift_title", "segment_title", "qini_title", "attribution_title"]
 
@@ -57,12 +59,9 @@ def segment_title(
     lang: str | None = None,
 ) -> str:
     """A title stating which segment responded most (same campaign choice as :func:`plot_segment_lifts`)."""
-    if "campaign_id" in seg and len(seg):
-        seg = seg[seg["campaign_id"] == (campaign_id or seg["campaign_id"].iloc[-1])]
-    s = seg[seg["dimension"] == dimension] if len(seg) else seg
-    if s.empty:
+    top = top_segment(seg, campaign_id, dimension)
+    if top is None:
         return tr("No segment is large enough to compare", "没有足够大的分群可供比较", lang)
-    top = s.loc[s["lift_conversion"].idxmax()]
     name = f"{top['name']}: " if "name" in top else ""
     name_zh = f"{top['name']}：" if "name" in top else ""
     seg_name = segment_display(top["segment"], lang)
@@ -112,18 +111,16 @@ def qini_title(qini: float, *, null: dict | None = None, lang: str | None = None
     )
 
 
-def attribution_title(table: pd.DataFrame, *, lang: str | None = None) -> str:
-    """A title naming the channel with the most credit and the channel whose share depends most on the model."""
-    models = [m for m in MODELS if m in table]
-    if table.empty or not table[models].to_numpy().sum() > 0:  # journeys, but none converted
+def attribution_title(table, *, lang: str | None = None) -> str:
+    """A title naming the channel with the most credit and the channel whose share depends most on the model
+    (``table``: an :class:`~shoplab.campaigns.attribution.AttributionSpread`, or the attribution table it is
+    computed from)."""
+    a = table if isinstance(table, AttributionSpread) or table is None else attribution_spread(table)
+    if a is None:  # journeys, but none converted
         return tr("No converting journeys in the period", "本期没有转化路径", lang)
-    shares = table[models] / table[models].sum()
-    spread = shares.max(axis=1) - shares.min(axis=1)
-    wide = table.loc[spread.idxmax(), "channel"]
-    tops = {table.loc[table[m].idxmax(), "channel"] for m in models}
-    pp = f"{spread.max() * 100:.1f} pp"
-    if len(tops) == 1:
-        top = tops.pop()
+    wide, pp = a.widest, f"{a.widest_spread * 100:.1f} pp"
+    if a.top is not None:
+        top = a.top
         return tr(
             f"{top} earns the most credit under every model; "
             + ("its" if wide == top else f"{wide}'s")
