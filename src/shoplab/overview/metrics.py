@@ -1,7 +1,8 @@
 """The metrics.json keys of the overview report (see :mod:`shoplab.metrics`); docs/metrics.md is generated from these.
 
 The six headline KPIs, ``overview.<code>``, each labelled with its glossary name (``metric.<code>``), so the index
-page shows the same name as the report's KPI table.
+page shows the same name as the report's KPI table; the driver split of the GMV change as detail keys
+(:data:`DRIVER_METRICS`).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from .kpis import HEADLINES, KPI_UNITS
 if TYPE_CHECKING:
     from .report import OverviewResults
 
-__all__ = ["METRICS", "record_headlines"]
+__all__ = ["METRICS", "DRIVER_METRICS", "record_headlines", "record_drivers"]
 
 _NOTES = {
     "gmv": "(amount of the month's orders, not cancelled; refunded orders count)",
@@ -28,18 +29,78 @@ _NOTES = {
     "repurchase_rate": "(share of the month's buyers with two or more orders in the month)",
 }
 
-METRICS: tuple[Metric, ...] = tuple(
-    Metric(
-        f"overview.{key}",
-        labels.name(f"metric.{key}", "en"),
-        labels.name(f"metric.{key}", "zh"),
-        KPI_UNITS[key],
-        index=True,
-        source="shoplab.overview.kpis.kpi_summary",
-        note=_NOTES[key],
+_DRV = "shoplab.overview.drivers.gmv_drivers"
+_VS = {
+    "mom": ("against the previous month", "较上月"),
+    "yoy": ("against the same month last year", "较去年同月"),
+}
+
+#: why GMV moved (detail keys): the effect in money of each driver, split, and comparison (mom: the previous
+#: month, yoy: the same month last year); within a split the effects sum to the GMV change
+DRIVER_METRICS: tuple[Metric, ...] = tuple(
+    m
+    for c, (en, zh) in _VS.items()
+    for m in (
+        Metric(
+            f"overview.gmv_change_{c}",
+            f"GMV change {en}",
+            f"成交额变化（{zh}）",
+            "yuan",
+            index=False,
+            source=_DRV,
+            note="(GMV of the month less GMV of the comparison month)",
+        ),
+        Metric(
+            f"overview.gmv_driver_{c}.<driver>",
+            f"GMV effect of a driver {en}",
+            f"驱动因素对成交额的影响（{zh}）",
+            "yuan",
+            index=False,
+            source=_DRV,
+            note="(<driver>: visitors, conversion, buyers, orders_per_buyer, aov (LMDI split of GMV = [visitors x "
+            "conversion or buyers] x orders per buyer x AOV), new or returning (GMV change of first-time and "
+            "returning buyers); each set sums to the change)",
+        ),
+        Metric(
+            f"overview.gmv_channel_{c}.<channel>",
+            f"GMV contribution of a channel {en}",
+            f"渠道对成交额变化的贡献（{zh}）",
+            "yuan",
+            index=False,
+            source=_DRV,
+            note="(the channel's GMV change, orders.channel; the channels sum to the change)",
+        ),
+        Metric(
+            f"overview.gmv_category_{c}.<category>",
+            f"GMV contribution of a category {en}",
+            f"品类对成交额变化的贡献（{zh}）",
+            "yuan",
+            index=False,
+            source=_DRV,
+            note="(the category's GMV change, orders' amounts allocated to categories by line value; sums to "
+            "the change)",
+        ),
     )
-    for key in HEADLINES
 )
+
+METRICS: tuple[Metric, ...] = (
+    tuple(
+        Metric(
+            f"overview.{key}",
+            labels.name(f"metric.{key}", "en"),
+            labels.name(f"metric.{key}", "zh"),
+            KPI_UNITS[key],
+            index=True,
+            source="shoplab.overview.kpis.kpi_summary",
+            note=_NOTES[key],
+        )
+        for key in HEADLINES
+    )
+    + DRIVER_METRICS
+)
+
+_COMP = {"previous": "mom", "last_year": "yoy"}
+_DIM_KEY = {"factor": "driver", "buyer_type": "driver", "channel": "channel", "category": "category"}
 
 
 def record_headlines(
@@ -60,4 +121,18 @@ def record_headlines(
         r = summary.loc[key]
         hist = history[key].to_dict() if history is not None else None
         out[f"overview.{key}"] = record(f"overview.{key}", r["value"], previous=r["previous"], history=hist)
+    if not isinstance(results, pd.DataFrame):
+        out.update(record_drivers(results.drivers))
+    return out
+
+
+def record_drivers(drivers: pd.DataFrame) -> dict[str, float]:
+    """Record the driver split (:func:`shoplab.overview.drivers.gmv_drivers`) as detail keys."""
+    out = {}
+    for comp, g in drivers.groupby("comparison", sort=False):
+        c = _COMP[comp]
+        out[f"overview.gmv_change_{c}"] = record(f"overview.gmv_change_{c}", float(g.change.iloc[0]))
+        for _, r in g.iterrows():
+            key = f"overview.gmv_{_DIM_KEY[r['dimension']]}_{c}.{str(r['driver']).replace(' ', '_')}"
+            out[key] = record(key, float(r["effect"]))
     return out

@@ -11,6 +11,7 @@ import pandas as pd
 from ..data import Shop
 from ..orders import REFUND_SETTLE_DAYS
 from ..periods import Period
+from .drivers import gmv_drivers, largest_drivers
 from .kpis import RefundWindow, daily_trend, kpi_history, kpi_summary, refund_window
 
 __all__ = ["OverviewResults", "compute_report"]
@@ -29,6 +30,10 @@ class OverviewResults:
     history: pd.DataFrame
     #: :func:`.kpis.refund_window`: whether the month's refunds may still be coming
     refund_window: RefundWindow
+    #: :func:`.drivers.gmv_drivers`: the GMV change against the previous month and last year, split into drivers
+    drivers: pd.DataFrame
+    #: :func:`.drivers.largest_drivers`: per comparison and split, the driver with the largest effect
+    top_drivers: pd.DataFrame
 
     @property
     def refunds_incomplete(self) -> bool:
@@ -43,7 +48,8 @@ def compute_report(
     compare_previous: bool = True,
     settle_days: int = REFUND_SETTLE_DAYS,
 ) -> OverviewResults:
-    """The overview's numbers for ``period``: KPI summary, daily trend, KPI history and the refund window.
+    """The overview's numbers for ``period``: KPI summary, daily trend, KPI history, the refund window and the
+    drivers of the GMV change.
 
     Parameters
     ----------
@@ -59,10 +65,13 @@ def compute_report(
         Days after an order by which its refund is taken as settled.
     """
     p = Period.parse(period)
+    drivers = gmv_drivers(shop, period=p)
     return OverviewResults(
         period=p.label,
         summary=kpi_summary(shop, p),
         trend=daily_trend(shop, p, compare_previous=compare_previous),
         history=kpi_history(shop, p, months=history_months),
         refund_window=refund_window(shop, p, settle_days=settle_days),
+        drivers=drivers,
+        top_drivers=largest_drivers(drivers),
     )

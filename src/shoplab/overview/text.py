@@ -1,5 +1,6 @@
 """The overview's words: KPI names, the KPI table as a manager reads it, findings, chart titles and labels, the
-refund note. No statistics and no engine calls: each function takes results of :mod:`.kpis`.
+refund note, and why GMV moved. No statistics and no engine calls: each function takes results of :mod:`.kpis`
+and :mod:`.drivers`.
 
 KPI names come from the glossary (``metric.<code>``, ``trend_metric.<code>``: src/shoplab/glossary/overview.toml).
 """
@@ -22,6 +23,11 @@ __all__ = [
     "trend_axis_labels",
     "peak_label",
     "refund_note",
+    "driver_name",
+    "driver_sentence",
+    "drivers_title",
+    "format_drivers",
+    "drivers_axis_labels",
     "KPIS",
     "KPI_LABELS_ZH",
 ]
@@ -66,9 +72,13 @@ def findings(
     *,
     period: str | None = None,
     refunds_incomplete: bool = False,
+    drivers_top: pd.DataFrame | None = None,
     lang: str | None = None,
 ) -> list[Finding]:
     """Plain sentences backed by the numbers of the KPI table (and the daily trend, if given).
+
+    With ``drivers_top`` (:func:`.drivers.largest_drivers`) the first finding also names the largest driver of
+    the GMV change (:func:`driver_sentence`) and links to ``why-it-moved``.
 
     Each finding links to the section that shows its numbers (``key-numbers`` or ``daily-trend``).
     ``refunds_incomplete`` (from :func:`.kpis.refunds_incomplete`) marks the refund rate as still incomplete.
@@ -92,12 +102,13 @@ def findings(
     if not pd.isna(g["change_yoy"]):
         comps_en.append(f"{fmt_change(g['change_yoy'])} on the same month last year")
         comps_zh.append(f"同比 {fmt_change(g['change_yoy'])}")
-    out.append(
-        F(
-            en + (", " + " and ".join(comps_en) if comps_en else "") + ".",
-            zh + ("，" + "，".join(comps_zh) if comps_zh else "") + "。",
-        )
-    )
+    first_en = en + (", " + " and ".join(comps_en) if comps_en else "") + "."
+    first_zh = zh + ("，" + "，".join(comps_zh) if comps_zh else "") + "。"
+    why = driver_sentence(drivers_top, lang=lang) if drivers_top is not None else None
+    if why:
+        out.append(Finding(tr(first_en + " ", first_zh, lang) + why, "why-it-moved"))
+    else:
+        out.append(F(first_en, first_zh))
     b, a = s("buyers"), s("aov")
     nb, no, av = (
         fmt_value(b["value"], "count"),
@@ -206,3 +217,115 @@ def refund_note(window: RefundWindow, lang: str | None = None) -> str | None:
         f"随着后续退款到来，{label} 的退款率还会上升、净销售额还会下降；与此前月份比较时请谨慎。",
         lang,
     )
+
+
+# --- why it moved (shoplab.overview.drivers) -------------------------------------------------------------------
+
+_DRIVER_NS = {"factor": "driver", "buyer_type": "buyer_type", "channel": "channel", "category": "category"}
+
+
+def driver_name(dimension: str, driver: str, lang: str | None = None) -> str:
+    """A driver's display name: a factor or buyer type from the glossary, a channel or category as the shop
+    names it (``unknown`` for a missing one)."""
+    if driver == "unknown":
+        return tr("unknown", "未知", lang)
+    return labels.label(_DRIVER_NS.get(dimension, dimension), driver, lang)
+
+
+def _lead(top: pd.DataFrame) -> tuple[str, pd.DataFrame] | None:
+    """The comparison the finding reports (previous month, else last year) and its rows of ``top``."""
+    for comp in ("previous", "last_year"):
+        t = top[top.comparison == comp] if len(top) else top
+        if len(t):
+            return comp, t.set_index("dimension")
+    return None
+
+
+def driver_sentence(top: pd.DataFrame, *, lang: str | None = None) -> str | None:
+    """The sentence naming the largest driver of the GMV change (``top``: :func:`.drivers.largest_drivers`),
+    against the previous month (the same month last year when the previous month is not covered); None when
+    nothing moved."""
+    lead = _lead(top)
+    if lead is None or "factor" not in lead[1].index:
+        return None
+    comp, t = lead
+    f = t.loc["factor"]
+    against = labels.label("comparison", comp, lang)
+    ch = fmt_change(f["change"], "yuan")
+    name = driver_name("factor", f["driver"], lang)
+    eff = fmt_change(f["effect"], "yuan")
+    share = f["share_of_change"]
+    share_en = f", {share:.0%} of the change" if 0 < share <= 1 else ""
+    share_zh = f"，占变化的 {share:.0%}" if 0 < share <= 1 else ""
+    en = f"Against the {against} (GMV {ch}), the largest driver was {name} ({eff}{share_en})"
+    zh = f"较{against}（成交额 {ch}），最大的驱动因素是{name}（{eff}{share_zh}）"
+    parts_en, parts_zh = [], []
+    for dim, en_w, zh_w in (
+        ("buyer_type", "", ""),
+        ("channel", "channel ", "渠道"),
+        ("category", "category ", "品类"),
+    ):
+        if dim in t.index:
+            r = t.loc[dim]
+            n, e = driver_name(dim, r["driver"], lang), fmt_change(r["effect"], "yuan")
+            parts_en.append(f"{en_w}{n} {e}")
+            parts_zh.append(f"{zh_w}{n} {e}")
+    if parts_en:
+        en += "; the largest contributions: " + ", ".join(parts_en)
+        zh += "；贡献最大的是 " + "，".join(parts_zh)
+    return tr(en + ".", zh + "。", lang)
+
+
+def drivers_title(top: pd.DataFrame, comparison: str = "previous", *, lang: str | None = None) -> str:
+    """The driver chart's title: the change and its largest factor for ``comparison``."""
+    t = top[(top.comparison == comparison) & (top.dimension == "factor")] if len(top) else top
+    against = labels.label("comparison", comparison, lang)
+    if not len(t):
+        return tr(f"GMV against the {against}: no change", f"成交额较{against}：无变化", lang)
+    f = t.iloc[0]
+    ch, name, eff = (
+        fmt_change(f["change"], "yuan"),
+        driver_name("factor", f["driver"], lang),
+        fmt_change(f["effect"], "yuan"),
+    )
+    return tr(
+        f"GMV {ch} against the {against}: largest driver {name} ({eff})",
+        f"成交额较{against} {ch}：最大驱动因素为{name}（{eff}）",
+        lang,
+    )
+
+
+def format_drivers(drivers: pd.DataFrame, *, lang: str | None = None) -> pd.DataFrame:
+    """The driver split as a manager reads it: one row per comparison, split and driver, effects in money."""
+    rows = []
+    for _, r in drivers.iterrows():
+        unit = "yuan" if r["dimension"] != "factor" or r["driver"] == "aov" else None
+        if r["dimension"] == "factor" and r["driver"] == "conversion":
+            unit = "rate"
+        elif r["dimension"] == "factor" and r["driver"] == "visitors":
+            unit = "count"
+        share = r["share_of_change"]
+        rows.append(
+            {
+                tr("Against", "对比", lang): labels.label("comparison", r["comparison"], lang),
+                tr("Split", "拆解", lang): labels.label("driver_dimension", r["dimension"], lang),
+                tr("Driver", "驱动因素", lang): driver_name(r["dimension"], r["driver"], lang),
+                tr("Base", "对比期", lang): fmt_value(r["base_value"], unit)
+                if unit
+                else f"{r['base_value']:.3f}",
+                tr("This month", "本月", lang): fmt_value(r["value"], unit) if unit else f"{r['value']:.3f}",
+                tr("Effect on GMV", "对成交额的影响", lang): fmt_change(r["effect"], "yuan"),
+                tr("Share of change", "占变化比例", lang): "n/a" if pd.isna(share) else f"{share:.0%}",
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def drivers_axis_labels(lang: str | None = None) -> dict[str, str]:
+    """Labels of the driver chart: the panels' titles and the effect axis."""
+    return {
+        "factor": tr("GMV bridge (LMDI)", "成交额因素拆解 (LMDI)", lang),
+        "channel": tr("contribution by channel", "各渠道贡献", lang),
+        "category": tr("contribution by category", "各品类贡献", lang),
+        "effect": tr("effect on GMV", "对成交额的影响", lang),
+    }
