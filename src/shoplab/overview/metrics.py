@@ -12,13 +12,15 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from .. import labels
+from ..contract import TARGET_METRICS
 from ..metrics import Metric, record
 from .kpis import HEADLINES, KPI_UNITS
+from .targets import YTD_METRICS
 
 if TYPE_CHECKING:
     from .report import OverviewResults
 
-__all__ = ["METRICS", "DRIVER_METRICS", "record_headlines", "record_drivers"]
+__all__ = ["METRICS", "DRIVER_METRICS", "record_headlines", "record_drivers", "record_targets", "TARGET_KEYS"]
 
 _NOTES = {
     "gmv": "(amount of the month's orders, not cancelled; refunded orders count)",
@@ -34,6 +36,54 @@ _VS = {
     "mom": ("against the previous month", "较上月"),
     "yoy": ("against the same month last year", "较去年同月"),
 }
+
+_TGT = "shoplab.overview.targets.attainment"
+
+
+def _target_metrics() -> tuple[Metric, ...]:
+    out = []
+    for key in TARGET_METRICS:
+        en, zh = labels.name(f"metric.{key}", "en"), labels.name(f"metric.{key}", "zh")
+        out.append(
+            Metric(
+                f"overview.{key}_target",
+                f"{en} target",
+                f"{zh}目标",
+                KPI_UNITS[key],
+                index=False,
+                source=_TGT,
+                note="(the targets table's row for the period)",
+            )
+        )
+        out.append(
+            Metric(
+                f"overview.{key}_attainment",
+                f"{en} attainment",
+                f"{zh}达成率",
+                "rate",
+                index=key == "gmv",
+                source=_TGT,
+                note="(actual / target)",
+            )
+        )
+        if key in YTD_METRICS:
+            out.append(
+                Metric(
+                    f"overview.{key}_ytd_attainment",
+                    f"{en} attainment year to date",
+                    f"{zh}年累计达成率",
+                    "rate",
+                    index=key == "gmv",
+                    source=_TGT,
+                    note="(actual from 1 January to the period's end / the sum of the monthly targets of those "
+                    "months; when only a yearly target exists, / the yearly target)",
+                )
+            )
+    return tuple(out)
+
+
+#: targets and attainment (present only when the shop has a target for the metric)
+TARGET_KEYS: tuple[Metric, ...] = _target_metrics()
 
 #: why GMV moved (detail keys): the effect in money of each driver, split, and comparison (mom: the previous
 #: month, yoy: the same month last year); within a split the effects sum to the GMV change
@@ -97,6 +147,7 @@ METRICS: tuple[Metric, ...] = (
         for key in HEADLINES
     )
     + DRIVER_METRICS
+    + TARGET_KEYS
 )
 
 _COMP = {"previous": "mom", "last_year": "yoy"}
@@ -123,6 +174,21 @@ def record_headlines(
         out[f"overview.{key}"] = record(f"overview.{key}", r["value"], previous=r["previous"], history=hist)
     if not isinstance(results, pd.DataFrame):
         out.update(record_drivers(results.drivers))
+        out.update(record_targets(results.targets))
+    return out
+
+
+def record_targets(att: pd.DataFrame) -> dict[str, float]:
+    """Record target and attainment keys (:func:`shoplab.overview.targets.attainment`) for the metrics with a
+    target; a key whose number is missing (no target for the period, YTD not computable) is not written."""
+    out = {}
+    for metric, r in att.iterrows():
+        values = {f"overview.{metric}_target": r["target"], f"overview.{metric}_attainment": r["attainment"]}
+        if metric in YTD_METRICS:
+            values[f"overview.{metric}_ytd_attainment"] = r["ytd_attainment"]
+        for key, v in values.items():
+            if v is not None and not pd.isna(v):
+                out[key] = record(key, float(v))
     return out
 
 

@@ -28,6 +28,9 @@ __all__ = [
     "drivers_title",
     "format_drivers",
     "drivers_axis_labels",
+    "targets_sentence",
+    "format_targets",
+    "targets_notes",
     "KPIS",
     "KPI_LABELS_ZH",
 ]
@@ -73,12 +76,14 @@ def findings(
     period: str | None = None,
     refunds_incomplete: bool = False,
     drivers_top: pd.DataFrame | None = None,
+    targets: pd.DataFrame | None = None,
     lang: str | None = None,
 ) -> list[Finding]:
     """Plain sentences backed by the numbers of the KPI table (and the daily trend, if given).
 
     With ``drivers_top`` (:func:`.drivers.largest_drivers`) the first finding also names the largest driver of
-    the GMV change (:func:`driver_sentence`) and links to ``why-it-moved``.
+    the GMV change (:func:`driver_sentence`) and links to ``why-it-moved``; with ``targets``
+    (:func:`.targets.attainment`) the second finding is GMV against its target (:func:`targets_sentence`).
 
     Each finding links to the section that shows its numbers (``key-numbers`` or ``daily-trend``).
     ``refunds_incomplete`` (from :func:`.kpis.refunds_incomplete`) marks the refund rate as still incomplete.
@@ -109,6 +114,9 @@ def findings(
         out.append(Finding(tr(first_en + " ", first_zh, lang) + why, "why-it-moved"))
     else:
         out.append(F(first_en, first_zh))
+    plan = targets_sentence(targets, lang=lang) if targets is not None else None
+    if plan:
+        out.append(Finding(plan, "targets"))
     b, a = s("buyers"), s("aov")
     nb, no, av = (
         fmt_value(b["value"], "count"),
@@ -329,3 +337,108 @@ def drivers_axis_labels(lang: str | None = None) -> dict[str, str]:
         "category": tr("contribution by category", "各品类贡献", lang),
         "effect": tr("effect on GMV", "对成交额的影响", lang),
     }
+
+
+# --- targets and attainment (shoplab.overview.targets) ---------------------------------------------------------
+
+
+def _pct(v) -> str:
+    return "n/a" if v is None or pd.isna(v) else f"{v:.1%}"
+
+
+def targets_sentence(att: pd.DataFrame, *, lang: str | None = None) -> str | None:
+    """The finding on the plan (``att``: :func:`.targets.attainment`): GMV's attainment for the period and year
+    to date, and the full-year verdict only when a projection's interval decides it. None without a GMV target."""
+    if "gmv" not in att.index:
+        return None
+    r = att.loc["gmv"]
+    parts_en, parts_zh = [], []
+    if not pd.isna(r["attainment"]):
+        a, t = fmt_value(r["actual"], "yuan"), fmt_value(r["target"], "yuan")
+        parts_en.append(f"GMV reached {_pct(r['attainment'])} of the month's target ({a} of {t})")
+        parts_zh.append(f"成交额达成本月目标的 {_pct(r['attainment'])}（{a} / {t}）")
+    if not pd.isna(r.get("ytd_attainment")):
+        if r["ytd_basis"] == "monthly":
+            share = r.get("plan_share")
+            held_en = "" if pd.isna(share) else f" (they hold {_pct(share)} of the year's target)"
+            held_zh = "" if pd.isna(share) else f"（计划截至本月应完成全年目标的 {_pct(share)}）"
+            parts_en.append(f"year to date {_pct(r['ytd_attainment'])} of the plan's months so far{held_en}")
+            parts_zh.append(f"年累计达成截至本月计划的 {_pct(r['ytd_attainment'])}{held_zh}")
+        else:
+            parts_en.append(f"year to date {_pct(r['ytd_attainment'])} of the yearly target")
+            parts_zh.append(f"年累计完成年度目标的 {_pct(r['ytd_attainment'])}")
+    if not parts_en:
+        return None
+    status = r.get("status")
+    if status in ("on_track", "at_risk", "uncertain"):
+        lo, hi = fmt_value(r["projection_low"], "yuan"), fmt_value(r["projection_high"], "yuan")
+        st_en, st_zh = (
+            labels.label("target_status", status, "en"),
+            labels.label("target_status", status, "zh"),
+        )
+        end_en = f"; the full year is {st_en} (projected {lo} to {hi} against {fmt_value(r['year_target'], 'yuan')})"
+        end_zh = f"；全年{st_zh}（预测 {lo} 至 {hi}，目标 {fmt_value(r['year_target'], 'yuan')}）"
+    else:
+        end_en = "; whether the year is on track is not judged: there is no forecast with an interval yet"
+        end_zh = "；全年是否能达成暂不判断：尚无带区间的预测"
+    return tr("; ".join(parts_en) + end_en + ".", "；".join(parts_zh) + end_zh + "。", lang)
+
+
+def format_targets(att: pd.DataFrame, *, lang: str | None = None) -> pd.DataFrame:
+    """The attainment table as a manager reads it (one row per metric with a target)."""
+    rows = []
+    for metric, r in att.iterrows():
+        unit = r["unit"]
+        basis = r.get("ytd_basis")
+        status = r.get("status")
+        note = tr(" (a ceiling: lower is better)", "（上限：越低越好）", lang) if r["lower_is_better"] else ""
+        rows.append(
+            {
+                tr("KPI", "指标", lang): kpi_label(metric, lang) + note,
+                tr("Target", "目标", lang): fmt_value(r["target"], unit),
+                tr("Actual", "实际", lang): fmt_value(r["actual"], unit),
+                tr("Attainment", "达成率", lang): _pct(r["attainment"]),
+                tr("Year to date", "年累计达成率", lang): _pct(r.get("ytd_attainment")),
+                tr("YTD against", "年累计对比", lang): labels.label("ytd_basis", basis, lang)
+                if isinstance(basis, str)
+                else "",
+                tr("Full year", "全年", lang): labels.label("target_status", status, lang)
+                if isinstance(status, str)
+                else "",
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def targets_notes(att: pd.DataFrame, scoped: int = 0, *, lang: str | None = None) -> list[str]:
+    """Notes under the attainment table: the verdict's fallback, an incomplete YTD, scoped rows not compared."""
+    out = []
+    if len(att) and (att.get("status") == "not_judged").any():
+        out.append(
+            tr(
+                "On track / at risk is decided from the interval of a full-year forecast, never from a point or a "
+                "straight-line extrapolation; this report has no forecast yet, so the year is not judged. The "
+                "year-to-date attainment and the share of the year's target the plan expected by now are shown "
+                "instead.",
+                "是否能达成全年目标，依据全年预测的区间判断，而不是点估计或线性外推；本报告尚无预测，因此暂不判断。"
+                "表中给出年累计达成率，以及计划截至本月应完成的全年目标比例。",
+                lang,
+            )
+        )
+    if len(att) and (att.get("ytd_complete") == False).any():  # noqa: E712 - a column of True/False/NaN
+        out.append(
+            tr(
+                "The orders do not cover 1 January in full: year-to-date attainment is not computed.",
+                "订单数据未完整覆盖 1 月 1 日起的全部时间：不计算年累计达成率。",
+                lang,
+            )
+        )
+    if scoped:
+        out.append(
+            tr(
+                f"{scoped:,} target rows scoped to a channel or a category are not compared yet.",
+                f"有 {scoped:,} 行按渠道或品类设定的目标，暂未对比。",
+                lang,
+            )
+        )
+    return out
