@@ -20,7 +20,15 @@ from .targets import YTD_METRICS
 if TYPE_CHECKING:
     from .report import OverviewResults
 
-__all__ = ["METRICS", "DRIVER_METRICS", "record_headlines", "record_drivers", "record_targets", "TARGET_KEYS"]
+__all__ = [
+    "METRICS",
+    "DRIVER_METRICS",
+    "record_headlines",
+    "record_drivers",
+    "record_targets",
+    "TARGET_KEYS",
+    "SCORECARD_KEYS",
+]
 
 _NOTES = {
     "gmv": "(amount of the month's orders, not cancelled; refunded orders count)",
@@ -85,6 +93,37 @@ def _target_metrics() -> tuple[Metric, ...]:
 #: targets and attainment (present only when the shop has a target for the metric)
 TARGET_KEYS: tuple[Metric, ...] = _target_metrics()
 
+_SC = "shoplab.overview.scorecard.scorecard"
+#: the scorecard beside the sales KPIs (detail keys; absent when its tables are missing)
+SCORECARD_KEYS: tuple[Metric, ...] = tuple(
+    Metric(
+        f"overview.{code}",
+        labels.name(f"scorecard.{code}", "en"),
+        labels.name(f"scorecard.{code}", "zh"),
+        unit,
+        index=False,
+        source=_SC,
+        note=note,
+    )
+    for code, unit, note in (
+        (
+            "retention_12m",
+            "rate",
+            "(of the first-time buyers of the month a year before, the share who ordered "
+            "in the month; membership's cohort_retention)",
+        ),
+        (
+            "churn_rate",
+            "rate",
+            "(of the buyers not churned at the previous month's end, the share churned at "
+            "this month's end: no order for over 180 days; membership's lifecycle stages)",
+        ),
+        ("nps", "score", "(promoters 9-10 minus detractors 0-6 among the month's NPS answers, x 100)"),
+        ("gross_margin", "rate", "((amount - items.cost x quantity) / amount over the month's paid orders)"),
+        ("marketing_roi", "rate", "((gross margin - marketing spend) / spend over the month)"),
+    )
+)
+
 #: why GMV moved (detail keys): the effect in money of each driver, split, and comparison (mom: the previous
 #: month, yoy: the same month last year); within a split the effects sum to the GMV change
 DRIVER_METRICS: tuple[Metric, ...] = tuple(
@@ -148,6 +187,7 @@ METRICS: tuple[Metric, ...] = (
     )
     + DRIVER_METRICS
     + TARGET_KEYS
+    + SCORECARD_KEYS
 )
 
 _COMP = {"previous": "mom", "last_year": "yoy"}
@@ -175,6 +215,9 @@ def record_headlines(
     if not isinstance(results, pd.DataFrame):
         out.update(record_drivers(results.drivers))
         out.update(record_targets(results.targets))
+        for code, r in results.scorecard.iterrows():
+            if not isinstance(r["missing"], str) and not pd.isna(r["value"]):
+                out[f"overview.{code}"] = record(f"overview.{code}", float(r["value"]))
     return out
 
 

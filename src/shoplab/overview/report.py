@@ -14,6 +14,7 @@ from ..orders import REFUND_SETTLE_DAYS
 from ..periods import Period
 from .drivers import gmv_drivers, largest_drivers
 from .kpis import RefundWindow, daily_trend, kpi_history, kpi_summary, refund_window
+from .scorecard import scorecard
 from .targets import Projection, TargetTable, attainment, read_targets
 
 __all__ = ["OverviewResults", "compute_report"]
@@ -38,6 +39,8 @@ class OverviewResults:
     top_drivers: pd.DataFrame
     #: :func:`.targets.attainment`: the metrics with a target, actual against it (empty without targets)
     targets: pd.DataFrame
+    #: :func:`.scorecard.scorecard`: retention, churn, NPS, gross margin and marketing ROI (NaN where skipped)
+    scorecard: pd.DataFrame
     #: whether the shop has a ``targets`` table; scoped target rows not compared yet
     has_targets: bool = False
     scoped_targets: int = 0
@@ -57,7 +60,7 @@ def compute_report(
     projections: Mapping[str, Projection] | None = None,
 ) -> OverviewResults:
     """The overview's numbers for ``period``: KPI summary, daily trend, KPI history, the refund window and the
-    drivers of the GMV change.
+    drivers of the GMV change, the attainment of the targets and the scorecard.
 
     Parameters
     ----------
@@ -87,6 +90,7 @@ def compute_report(
         drivers=drivers,
         top_drivers=largest_drivers(drivers),
         targets=attainment(shop, period=p, targets=tt, projections=projections),
+        scorecard=scorecard(shop, period=p),
         has_targets=tt is not None,
         scoped_targets=tt.scoped if tt is not None else 0,
     )

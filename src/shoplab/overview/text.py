@@ -31,6 +31,8 @@ __all__ = [
     "targets_sentence",
     "format_targets",
     "targets_notes",
+    "format_scorecard",
+    "scorecard_notes",
     "KPIS",
     "KPI_LABELS_ZH",
 ]
@@ -442,3 +444,73 @@ def targets_notes(att: pd.DataFrame, scoped: int = 0, *, lang: str | None = None
             )
         )
     return out
+
+
+# --- the scorecard (shoplab.overview.scorecard) ----------------------------------------------------------------
+
+_SCORE_WHY = {
+    "no feedback table": ("no feedback table", "没有 feedback 表"),
+    "no marketing_spend table": ("no marketing_spend table", "没有 marketing_spend 表"),
+    "no orders": ("no orders", "没有订单"),
+}
+
+
+def _why(text: str, lang: str | None) -> str:
+    en, zh = _SCORE_WHY.get(text, (text, None))
+    if zh is None:  # the compute module's reason names tables, columns and months: the same in both languages
+        zh = (
+            text.replace("needs ", "需要 ")
+            .replace("orders do not cover ", "订单未覆盖 ")
+            .replace("no first-time buyers in ", "无首购买家：")
+            .replace("no buyers before ", "此前无买家：")
+            .replace("no NPS answers in ", "无 NPS 回答：")
+            .replace("no paid orders in ", "无已支付订单：")
+            .replace("no marketing spend in ", "无营销花费：")
+            .replace(" and ", " 和 ")
+        )
+    return tr(en, zh, lang)
+
+
+def format_scorecard(sc: pd.DataFrame, *, lang: str | None = None) -> pd.DataFrame:
+    """The scorecard as a manager reads it: name, value (NPS with its 95% interval), what it rests on."""
+    rows = []
+    for code, r in sc.iterrows():
+        missing = r["missing"] if isinstance(r["missing"], str) else None
+        if missing:
+            value = tr("n/a", "无", lang) + f" ({_why(r['missing'], lang)})"
+        elif code == "nps":
+            value = f"{r['value']:.1f} [{r['ci_low']:.1f}, {r['ci_high']:.1f}]"
+        else:
+            value = fmt_value(r["value"], r["unit"])
+        basis = {
+            "retention_12m": tr(
+                f"{r['n']:,.0f} first-time buyers a year ago", f"一年前 {r['n']:,.0f} 位首购买家", lang
+            ),
+            "churn_rate": tr(
+                f"{r['n']:,.0f} buyers not churned last month", f"上月末未流失买家 {r['n']:,.0f} 位", lang
+            ),
+            "nps": tr(f"{r['n']:,.0f} answers", f"{r['n']:,.0f} 份回答", lang),
+            "gross_margin": tr(f"{r['n']:,.0f} paid orders", f"{r['n']:,.0f} 笔已支付订单", lang),
+            "marketing_roi": tr("spend of the month", "当月营销花费", lang),
+        }[code]
+        rows.append(
+            {
+                tr("Scorecard", "平衡计分卡", lang): labels.label("scorecard", code, lang),
+                tr("This month", "本月", lang): value,
+                tr("Based on", "依据", lang): "" if missing else basis,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def scorecard_notes(sc: pd.DataFrame, *, lang: str | None = None) -> list[str]:
+    """One note per scorecard number that is skipped, naming what it needs."""
+    return [
+        tr(
+            f"{labels.label('scorecard', code, 'en')} is skipped: {_why(r['missing'], 'en')}.",
+            f"{labels.label('scorecard', code, 'zh')} 已跳过：{_why(r['missing'], 'zh')}。",
+            lang,
+        )
+        for code, r in sc.iterrows()
+        if isinstance(r["missing"], str)
+    ]
