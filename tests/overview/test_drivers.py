@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import shoplab
-from shoplab.overview import drivers
+from shoplab.overview import drivers, text
 
 
 def test_hand_worked_lmdi():
@@ -195,6 +195,10 @@ def test_hand_worked_shop():
     # order 3 (150) splits 2:1 between A and B
     assert t.loc[("category", "A"), "value"] == pytest.approx(100)
     assert t.loc[("category", "B"), "value"] == pytest.approx(200)
+    assert (
+        t.history_months == 0
+    ).all()  # January is the data's first month: its "first-time" buyers may not be
+    assert "overstates new buyers" in text.drivers_notes(t.reset_index(), lang="en")[0]
     top = drivers.largest_drivers(t.reset_index()).set_index("dimension")
     assert (
         top.loc["factor", "driver"] == "orders_per_buyer" and top.loc["buyer_type", "driver"] == "returning"
@@ -258,8 +262,6 @@ def test_words_name_the_largest_driver():
         ],
     )
     top = drivers.largest_drivers(t)
-    from shoplab.overview import text
-
     en = text.driver_sentence(top, lang="en")
     assert en == (
         "Against the previous month (GMV +¥500.00), the largest driver was AOV (+¥275.17, 55% of the change); "

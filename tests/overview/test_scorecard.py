@@ -67,7 +67,7 @@ def test_hand_worked_scorecard():
     assert sc.loc["marketing_roi", "value"] == pytest.approx(1.0)
     assert sc.missing.isna().all()
     table = text.format_scorecard(sc, lang="en")
-    assert table.iloc[2, 1] == f"25.0 [{sc.loc['nps', 'ci_low']:.1f}, {sc.loc['nps', 'ci_high']:.1f}]"
+    assert table.iloc[2, 0] == f"25.0 [{sc.loc['nps', 'ci_low']:.1f}, {sc.loc['nps', 'ci_high']:.1f}]"
 
 
 def test_each_number_skips_with_a_reason():

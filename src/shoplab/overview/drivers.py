@@ -234,7 +234,9 @@ def gmv_drivers(shop: Shop, *, period: Period | str) -> pd.DataFrame:
     One row per (``comparison``, ``dimension``, ``driver``): ``comparison`` previous or last_year, ``base`` the
     comparison month, ``dimension`` factor / buyer_type / channel / category, ``value`` and ``base_value`` (the
     factor's value, or the group's GMV), ``effect`` (yuan; within a comparison and dimension the effects sum to
-    ``change`` = ``gmv`` - ``base_gmv``), ``share_of_change`` (effect / change) and ``visitors_used``. A comparison month the orders do
+    ``change`` = ``gmv`` - ``base_gmv``), ``share_of_change`` (effect / change), ``visitors_used`` and
+    ``history_months`` (whole months of orders before the base month: first-time buyers are first-time in the
+    data). A comparison month the orders do
     not cover in full is left out; without a comparable month the table is empty. Method: module docstring.
     """
     p = Period.parse(period)
@@ -257,13 +259,20 @@ def gmv_drivers(shop: Shop, *, period: Period | str) -> pd.DataFrame:
         "visitors_used",
     ]
     if not bases:
-        return pd.DataFrame(columns=cols)
+        return pd.DataFrame(columns=[*cols, "history_months"])
     months = [p, *bases.values()]
     kpis = month_kpis(shop, months)
     segments = _segment_gmv(shop, months)
     visitors = shop.has("events")
     frames = [driver_table(kpis, segments, p.label, q.label, k, visitors=visitors) for k, q in bases.items()]
-    return pd.concat(frames, ignore_index=True)[cols]
+    out = pd.concat(frames, ignore_index=True)[cols]
+    # whole months of orders before each base month (first-time buyers are first-time in the data)
+    first_ts = pd.Timestamp(shop.period_bounds("orders")[0])
+    month0 = first_ts.to_period("M").start_time
+    start = first_ts.year * 12 + first_ts.month - 1 + int(first_ts >= month0 + pd.Timedelta(days=1))
+    hist = {q.label: q.start.year * 12 + q.start.month - 1 - start for q in bases.values()}
+    out["history_months"] = out.base.map(hist).astype("int64")
+    return out
 
 
 def largest_drivers(drivers: pd.DataFrame) -> pd.DataFrame:

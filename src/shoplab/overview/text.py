@@ -28,6 +28,7 @@ __all__ = [
     "drivers_title",
     "format_drivers",
     "drivers_axis_labels",
+    "drivers_notes",
     "targets_sentence",
     "format_targets",
     "targets_notes",
@@ -328,7 +329,27 @@ def format_drivers(drivers: pd.DataFrame, *, lang: str | None = None) -> pd.Data
                 tr("Share of change", "占变化比例", lang): "n/a" if pd.isna(share) else f"{share:.0%}",
             }
         )
-    return pd.DataFrame(rows)
+    keys = [tr("Against", "对比", lang), tr("Split", "拆解", lang), tr("Driver", "驱动因素", lang)]
+    return pd.DataFrame(rows, columns=[*keys, *(list(rows[0])[3:] if rows else [])]).set_index(keys)
+
+
+def drivers_notes(drivers: pd.DataFrame, *, lang: str | None = None) -> list[str]:
+    """Notes under the driver table: first-time buyers are first-time in the data, so a comparison month with
+    less than a year of order history before it counts some returning buyers as new."""
+    if drivers.empty or "history_months" not in drivers:
+        return []
+    short = drivers[drivers.history_months < 12].drop_duplicates("base")
+    return [
+        tr(
+            f"The orders start {int(r.history_months)} month(s) before {r.base}: some of {r.base}'s first-time "
+            "buyers had ordered before the data begins, so the new versus returning split against it overstates "
+            "new buyers.",
+            f"订单数据在 {r.base} 之前只有 {int(r.history_months)} 个月：{r.base} 的部分当月首购买家在数据起点之前已下过单，"
+            "因此与该月对比的新老买家拆解高估了新买家。",
+            lang,
+        )
+        for r in short.itertuples()
+    ]
 
 
 def drivers_axis_labels(lang: str | None = None) -> dict[str, str]:
@@ -409,7 +430,7 @@ def format_targets(att: pd.DataFrame, *, lang: str | None = None) -> pd.DataFram
                 else "",
             }
         )
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows).set_index(tr("KPI", "指标", lang)) if rows else pd.DataFrame(rows)
 
 
 def targets_notes(att: pd.DataFrame, scoped: int = 0, *, lang: str | None = None) -> list[str]:
@@ -500,7 +521,7 @@ def format_scorecard(sc: pd.DataFrame, *, lang: str | None = None) -> pd.DataFra
                 tr("Based on", "依据", lang): "" if missing else basis,
             }
         )
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows).set_index(tr("Scorecard", "平衡计分卡", lang)) if rows else pd.DataFrame(rows)
 
 
 def scorecard_notes(sc: pd.DataFrame, *, lang: str | None = None) -> list[str]:
