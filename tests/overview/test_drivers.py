@@ -150,14 +150,15 @@ def test_every_split_sums_to_the_change_on_random_shops(rows, with_events):
     gmv = {m: o[(o.status != "cancelled") & (o.ts.dt.strftime("%Y-%m") == m)].amount.sum() for m in MONTHS}
     change = gmv["2024-03"] - gmv["2024-02"]
     for dim, g in t.groupby("dimension"):
-        assert g.effect.sum() == pytest.approx(change, abs=1e-7), dim
+        # groups are kept to a millionth of a yuan (drivers._segment_gmv), the factors exactly
+        assert g.effect.sum() == pytest.approx(change, abs=1e-7 if dim == "factor" else 1e-5), dim
         assert g.change.iloc[0] == pytest.approx(change)
         if dim != "factor":
             for month, col in (("2024-03", "value"), ("2024-02", "base_value")):
                 want = _oracle(o, li, month, dim)
                 got = g.set_index("driver")[col]
                 for code in set(want.index) | set(got.index):
-                    assert got.get(code, 0.0) == pytest.approx(want.get(code, 0.0), abs=1e-7), (dim, code)
+                    assert got.get(code, 0.0) == pytest.approx(want.get(code, 0.0), abs=1e-6), (dim, code)
     if gmv["2024-03"] or gmv["2024-02"]:  # with no sales in either month the groups have no rows
         assert set(t.dimension) == {"factor", "buyer_type", "channel", "category"}
     f = t[t.dimension == "factor"].driver.tolist()

@@ -102,8 +102,11 @@ def _money(shop: Shop, p: Period) -> list[dict]:
     if "channel" not in shop.orders.columns:
         need.append("orders.channel")
     if need:
-        why = "needs " + ", ".join(need)
-        return [_row("gross_margin", missing=why), _row("marketing_roi", missing=why)]
+        roi_need = need + ([] if shop.has("marketing_spend") else ["a marketing_spend table"])
+        return [
+            _row("gross_margin", missing="needs " + ", ".join(need)),
+            _row("marketing_roi", missing="needs " + ", ".join(roi_need)),
+        ]
     ch = channel_report(shop, period=p)
     gmv, margin = float(ch.gmv.sum()), float(ch.margin.fillna(0).sum())
     gm = _row("gross_margin", margin / gmv if gmv else math.nan, n=int(ch.orders.sum()))

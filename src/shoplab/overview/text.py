@@ -487,7 +487,9 @@ def _why(text: str, lang: str | None) -> str:
             .replace("no NPS answers in ", "无 NPS 回答：")
             .replace("no paid orders in ", "无已支付订单：")
             .replace("no marketing spend in ", "无营销花费：")
+            .replace("a marketing_spend table", "marketing_spend 表")
             .replace(" and ", " 和 ")
+            .replace(", ", "、")
         )
     return tr(en, zh, lang)
 
