@@ -357,6 +357,7 @@ def test_validation_messages_are_worded_in_chinese(tmp_path):
     )
     pts = pd.DataFrame({"user_id": [10], "ts": ["2024-10-01"], "points": [1], "kind": ["获得"]})
     assign = pd.DataFrame({"campaign_id": ["A"], "user_id": [10]})
+    plan = pd.DataFrame({"period": ["2024-13", "2024"], "metric": ["gmv", "gmv"], "target": [1.0, 0.0]})
     shop = shoplab.connect(
         write_tables(
             tmp_path / "s",
@@ -366,6 +367,7 @@ def test_validation_messages_are_worded_in_chinese(tmp_path):
             users=USERS,
             points=pts,
             campaign_assignments=assign,
+            targets=plan,
         ),
         now="2026-01-01",
     )
@@ -398,3 +400,29 @@ def test_issue_codes_and_parameters_survive_the_validation_cache(tmp_path):
     d = json.loads(v.to_json())
     d["issues"][0]["added_later"] = 1
     assert str(ValidationReport.from_json(json.dumps(d)).issues[0]) == str(v.issues[0])
+
+
+def test_targets_checks_period_metric_and_target():
+    import ibis
+
+    import shoplab
+
+    con = ibis.duckdb.connect()
+    con.create_table(
+        "targets",
+        pd.DataFrame(
+            {
+                "period": ["2026-10", "2026-13", "2026-Q4", "2026", "26-1", "2026-Q5"],
+                "metric": ["gmv", "gmvv", "orders", "gmv", "aov", "gmv"],
+                "target": [1.0, 2.0, 0.0, -1.0, 3.0, 4.0],
+            }
+        ),
+    )
+    issues = {(i.column, i.check): i for i in shoplab.connect(con).validation.issues}
+    assert issues[("period", "target_period")].n_rows == 3  # 2026-13, 26-1, 2026-Q5
+    assert issues[("target", "target_not_positive")].n_rows == 2
+    unknown = issues[("metric", "unknown_value")]
+    assert unknown.level == "error" and unknown.n_rows == 1 and "'gmvv'" in unknown.text("en")
+    assert all(i.level == "error" for i in issues.values())
+    assert "YYYY-Qn" in issues[("period", "target_period")].text("en")
+    assert "目标值必须大于 0" in issues[("target", "target_not_positive")].text("zh")

@@ -32,6 +32,8 @@ __all__ = [
     "ASSIGNMENT_GROUPS",
     "POINT_KINDS",
     "FEEDBACK_KINDS",
+    "TARGET_METRICS",
+    "TARGET_PERIOD_PATTERN",
 ]
 
 ORDER_STATUSES = ("paid", "cancelled", "refunded")
@@ -40,6 +42,21 @@ GROSS_STATUSES = ("paid", "refunded")
 ASSIGNMENT_GROUPS = ("treatment", "control")
 POINT_KINDS = ("earn", "redeem", "expire")
 FEEDBACK_KINDS = ("nps", "csat", "review")
+#: the overview metrics a ``targets`` row may set (``shoplab.overview.targets``)
+TARGET_METRICS = (
+    "gmv",
+    "net_sales",
+    "orders",
+    "buyers",
+    "aov",
+    "new_users",
+    "active_users",
+    "conversion",
+    "repurchase_rate",
+    "refund_rate",
+)
+#: the form of ``targets.period``: a month YYYY-MM, a quarter YYYY-Qn or a year YYYY
+TARGET_PERIOD_PATTERN = r"^[0-9]{4}(-(0[1-9]|1[0-2])|-Q[1-4])?$"
 
 
 @dataclass(frozen=True)
@@ -271,6 +288,23 @@ TABLES: dict[str, TableSpec] = {
                 _c("text", "string", False),
             ),
             references={"user_id": "users.user_id"},
+        ),
+        TableSpec(
+            "targets",
+            "Plan: one row per period, metric and optional scope (a channel or a category); the overview compares "
+            "the actual with it (attainment).",
+            (
+                _c("period", "string", doc="YYYY-MM (a month), YYYY-Qn (a quarter) or YYYY (a year)"),
+                _c("metric", "string", doc="the overview metric the target is for", allowed=TARGET_METRICS),
+                _c(
+                    "target",
+                    "number",
+                    doc="the planned value (money in the shop currency, rates as shares: "
+                    "0.05 for 5%); must be greater than 0",
+                ),
+                _c("channel", "string", False, "scope: the target is for this orders.channel only"),
+                _c("category", "string", False, "scope: the target is for this category only"),
+            ),
         ),
     ]
 }

@@ -137,6 +137,16 @@ MESSAGES: dict[str, tuple[Callable[[dict], str], Callable[[dict], str]]] = {
         ),
         lambda p: f"{p['n']:,} 行中有 {p['bad']:,} 行 {p['kind']} 的评分超出 {p['lo']}-{p['hi']}",
     ),
+    "target_period": (
+        lambda p: f"{p['bad']:,} of {p['n']:,} rows have a period not of the form YYYY-MM, YYYY-Qn or YYYY",
+        lambda p: f"{p['n']:,} 行中有 {p['bad']:,} 行的 period 不是 YYYY-MM、YYYY-Qn 或 YYYY 格式",
+    ),
+    "target_not_positive": (
+        lambda p: (
+            f"{p['bad']:,} of {p['n']:,} rows have a target of 0 or less (a target must be greater than 0)"
+        ),
+        lambda p: f"{p['n']:,} 行中有 {p['bad']:,} 行的 target 小于或等于 0（目标值必须大于 0）",
+    ),
     "share_range": (
         lambda p: f"{p['bad']:,} of {p['n']:,} rows have a treatment_share outside (0, 1)",
         lambda p: f"{p['n']:,} 行中有 {p['bad']:,} 行的 treatment_share 不在 (0, 1) 之内",

@@ -4,7 +4,9 @@ Errors (the data cannot be analysed correctly): a missing required column, a val
 the contract's type, nulls in a required column, duplicate keys (``order_id`` ...), negative amounts,
 timestamps in the future, campaigns that end before they start, and a column with allowed values
 (``orders.status``, ``campaign_assignments.group``, ``points.kind``, ``feedback.kind``) of which more than half
-of the rows hold something else: the analyses rely on those values.
+of the rows hold something else: the analyses rely on those values. In ``targets``: a period not of the form
+YYYY-MM, YYYY-Qn or YYYY, a metric outside :data:`~shoplab.contract.TARGET_METRICS` (any row) and a target not
+greater than 0.
 
 Warnings (analysable, but say so in the report): references to unknown users/orders/campaigns, unknown
 ``status``/``group``/``kind`` values in fewer than half of the rows, scores outside their scale.
@@ -24,7 +26,7 @@ import ibis
 import ibis.expr.types as ir
 
 from .casting import id_text_columns, typed_table
-from .contract import TABLES
+from .contract import TABLES, TARGET_PERIOD_PATTERN
 from .i18n import get_lang
 from .messages import LEVELS_ZH, MESSAGES, VALUE_HINTS
 from .messages import fmt as _fmt
@@ -286,6 +288,14 @@ def validate_tables(raw: dict[str, ir.Table], *, now=None) -> ValidationReport:
             checks.append(
                 ("error", "treatment_share", "share_range", cond, {}, ["campaign_id", "treatment_share"])
             )
+        if name == "targets" and "period" in present:
+            cond = t.period.notnull() & ~t.period.strip().re_search(TARGET_PERIOD_PATTERN)
+            checks.append(("error", "period", "target_period", cond, {}, ["period", "metric"]))
+        if name == "targets" and "target" in present:
+            cond = t.target <= 0
+            checks.append(
+                ("error", "target", "target_not_positive", cond, {}, ["period", "metric", "target"])
+            )
         aggs = {"__n": t.count()}
         for i, (_, _, _, cond, _, _) in enumerate(checks):
             aggs[f"c{i}"] = cond.fill_null(False).cast("int64").sum()
@@ -304,6 +314,8 @@ def validate_tables(raw: dict[str, ir.Table], *, now=None) -> ValidationReport:
             code = "score_range" if check.startswith("score_range_") else check
             if check == "unknown_value":
                 params["top"], params["distinct"] = _unknown_values(t, colname, cond.fill_null(False))
+                if name == "targets":  # a target for an unknown metric is a typo: nothing could use it
+                    level = "error"
                 if bad > n / 2:  # the analyses rely on these values: most rows unusable is an error
                     level, code = "error", "unknown_value_majority"
                     own = {k: v for k, v in VALUE_HINTS.get(colname, {}).items() if v in params["allowed"]}

@@ -41,8 +41,19 @@ def test_record_headlines_records_the_declared_keys_with_the_tables_labels(tiny,
     r = overview.compute_report(tiny, period="2024-10")
     got = overview_metrics.record_headlines(r)
     keys = [f"overview.{k}" for k in overview.HEADLINES]
-    assert list(got) == keys == [p["key"] for p in recorded]
-    assert {m.key for m in overview_metrics.METRICS} == set(keys)
+    assert list(got) == [p["key"] for p in recorded] and list(got)[: len(keys)] == keys
+    assert set(keys) <= {m.key for m in overview_metrics.METRICS}
+    # the rest: the driver split, detail keys whose effects sum to the change within each split
+    details, recorded[:] = recorded[len(keys) :], recorded[: len(keys)]
+    assert details and all(p["index"] is False for p in details)
+    mom = {p["key"]: p["value"] for p in details if "_mom" in p["key"]}
+    change = mom.pop("overview.gmv_change_mom")
+    assert change == pytest.approx(r.summary.loc["gmv", "value"] - r.summary.loc["gmv", "previous"])
+    # September has orders but no events: buyers / visitors is undefined, so the three-factor chain
+    factors = ("buyers", "orders_per_buyer", "aov")
+    for split in (factors, ("new", "returning")):
+        assert sum(mom[f"overview.gmv_driver_mom.{d}"] for d in split) == pytest.approx(change)
+    assert not any("channel" in k or "category" in k for k in mom)  # no orders.channel, no order_items
     for p in recorded:
         row = r.summary.loc[p["key"].split(".", 1)[1]]
         # what the one-module overview recorded: the KPI table's label and unit, the previous month, the history

@@ -17,7 +17,9 @@ Analyses (``__all__``), each called ``f(shop, period=...)``:
 - :data:`KPI_UNITS`: the KPIs and their units (``yuan``, ``count``, ``rate``).
 - :data:`HEADLINES`: the KPIs the index page shows (metrics.json ``overview.<code>``).
 
-Submodules: :mod:`.kpis` (the numbers; definitions there), :mod:`.report` (compute_report), :mod:`.text`
+Submodules: :mod:`.kpis` (the numbers; definitions there), :mod:`.drivers` (why GMV moved: the LMDI split and
+the contributions of buyer types, channels and categories), :mod:`.targets` (attainment against the ``targets``
+table), :mod:`.scorecard` (retention, churn, NPS, gross margin, marketing ROI from the reports that own them), :mod:`.report` (compute_report), :mod:`.text`
 (findings, titles, labels), :mod:`.plots` (the chart), :mod:`.metrics` (the metrics.json keys).
 
 Kept for compatibility (the same objects, from their submodules): ``KPIS``, ``KPI_LABELS_ZH``, ``kpi_label``,
@@ -29,10 +31,13 @@ works, with a DeprecationWarning.
 from __future__ import annotations
 
 from ..orders import REFUND_SETTLE_DAYS
-from . import kpis as kpis  # submodules
+from . import drivers as drivers  # submodules
+from . import kpis as kpis
 from . import metrics as metrics
 from . import plots as plots
 from . import report as report
+from . import scorecard as scorecard
+from . import targets as targets
 from . import text as text
 from .kpis import (
     HEADLINES,

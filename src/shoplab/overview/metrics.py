@@ -1,7 +1,8 @@
 """The metrics.json keys of the overview report (see :mod:`shoplab.metrics`); docs/metrics.md is generated from these.
 
 The six headline KPIs, ``overview.<code>``, each labelled with its glossary name (``metric.<code>``), so the index
-page shows the same name as the report's KPI table.
+page shows the same name as the report's KPI table; the driver split of the GMV change as detail keys
+(:data:`DRIVER_METRICS`).
 """
 
 from __future__ import annotations
@@ -11,13 +12,23 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from .. import labels
+from ..contract import TARGET_METRICS
 from ..metrics import Metric, record
 from .kpis import HEADLINES, KPI_UNITS
+from .targets import YTD_METRICS
 
 if TYPE_CHECKING:
     from .report import OverviewResults
 
-__all__ = ["METRICS", "record_headlines"]
+__all__ = [
+    "METRICS",
+    "DRIVER_METRICS",
+    "record_headlines",
+    "record_drivers",
+    "record_targets",
+    "TARGET_KEYS",
+    "SCORECARD_KEYS",
+]
 
 _NOTES = {
     "gmv": "(amount of the month's orders, not cancelled; refunded orders count)",
@@ -28,18 +39,159 @@ _NOTES = {
     "repurchase_rate": "(share of the month's buyers with two or more orders in the month)",
 }
 
-METRICS: tuple[Metric, ...] = tuple(
+_DRV = "shoplab.overview.drivers.gmv_drivers"
+_VS = {
+    "mom": ("against the previous month", "较上月"),
+    "yoy": ("against the same month last year", "较去年同月"),
+}
+
+_TGT = "shoplab.overview.targets.attainment"
+
+
+def _target_metrics() -> tuple[Metric, ...]:
+    out = []
+    for key in TARGET_METRICS:
+        en, zh = labels.name(f"metric.{key}", "en"), labels.name(f"metric.{key}", "zh")
+        out.append(
+            Metric(
+                f"overview.{key}_target",
+                f"{en} target",
+                f"{zh}目标",
+                KPI_UNITS[key],
+                index=False,
+                source=_TGT,
+                note="(the targets table's row for the period)",
+            )
+        )
+        out.append(
+            Metric(
+                f"overview.{key}_attainment",
+                f"{en} attainment",
+                f"{zh}达成率",
+                "rate",
+                index=key == "gmv",
+                source=_TGT,
+                note="(actual / target)",
+            )
+        )
+        if key in YTD_METRICS:
+            out.append(
+                Metric(
+                    f"overview.{key}_ytd_attainment",
+                    f"{en} attainment year to date",
+                    f"{zh}年累计达成率",
+                    "rate",
+                    index=key == "gmv",
+                    source=_TGT,
+                    note="(actual from 1 January to the period's end / the sum of the monthly targets of those "
+                    "months; when only a yearly target exists, / the yearly target)",
+                )
+            )
+    return tuple(out)
+
+
+#: targets and attainment (present only when the shop has a target for the metric)
+TARGET_KEYS: tuple[Metric, ...] = _target_metrics()
+
+_SC = "shoplab.overview.scorecard.scorecard"
+#: the scorecard beside the sales KPIs (detail keys; absent when its tables are missing)
+SCORECARD_KEYS: tuple[Metric, ...] = tuple(
     Metric(
-        f"overview.{key}",
-        labels.name(f"metric.{key}", "en"),
-        labels.name(f"metric.{key}", "zh"),
-        KPI_UNITS[key],
-        index=True,
-        source="shoplab.overview.kpis.kpi_summary",
-        note=_NOTES[key],
+        f"overview.{code}",
+        labels.name(f"scorecard.{code}", "en"),
+        labels.name(f"scorecard.{code}", "zh"),
+        unit,
+        index=False,
+        source=_SC,
+        note=note,
     )
-    for key in HEADLINES
+    for code, unit, note in (
+        (
+            "retention_12m",
+            "rate",
+            "(of the first-time buyers of the month a year before, the share who ordered "
+            "in the month; membership's cohort_retention)",
+        ),
+        (
+            "churn_rate",
+            "rate",
+            "(of the buyers not churned at the previous month's end, the share churned at "
+            "this month's end: no order for over 180 days; membership's lifecycle stages)",
+        ),
+        ("nps", "score", "(promoters 9-10 minus detractors 0-6 among the month's NPS answers, x 100)"),
+        ("gross_margin", "rate", "((amount - items.cost x quantity) / amount over the month's paid orders)"),
+        ("marketing_roi", "rate", "((gross margin - marketing spend) / spend over the month)"),
+    )
 )
+
+#: why GMV moved (detail keys): the effect in money of each driver, split, and comparison (mom: the previous
+#: month, yoy: the same month last year); within a split the effects sum to the GMV change
+DRIVER_METRICS: tuple[Metric, ...] = tuple(
+    m
+    for c, (en, zh) in _VS.items()
+    for m in (
+        Metric(
+            f"overview.gmv_change_{c}",
+            f"GMV change {en}",
+            f"成交额变化（{zh}）",
+            "yuan",
+            index=False,
+            source=_DRV,
+            note="(GMV of the month less GMV of the comparison month)",
+        ),
+        Metric(
+            f"overview.gmv_driver_{c}.<driver>",
+            f"GMV effect of a driver {en}",
+            f"驱动因素对成交额的影响（{zh}）",
+            "yuan",
+            index=False,
+            source=_DRV,
+            note="(<driver>: visitors, conversion, buyers, orders_per_buyer, aov (LMDI split of GMV = [visitors x "
+            "conversion or buyers] x orders per buyer x AOV), new or returning (GMV change of first-time and "
+            "returning buyers); each set sums to the change)",
+        ),
+        Metric(
+            f"overview.gmv_channel_{c}.<channel>",
+            f"GMV contribution of a channel {en}",
+            f"渠道对成交额变化的贡献（{zh}）",
+            "yuan",
+            index=False,
+            source=_DRV,
+            note="(the channel's GMV change, orders.channel; the channels sum to the change)",
+        ),
+        Metric(
+            f"overview.gmv_category_{c}.<category>",
+            f"GMV contribution of a category {en}",
+            f"品类对成交额变化的贡献（{zh}）",
+            "yuan",
+            index=False,
+            source=_DRV,
+            note="(the category's GMV change, orders' amounts allocated to categories by line value; sums to "
+            "the change)",
+        ),
+    )
+)
+
+METRICS: tuple[Metric, ...] = (
+    tuple(
+        Metric(
+            f"overview.{key}",
+            labels.name(f"metric.{key}", "en"),
+            labels.name(f"metric.{key}", "zh"),
+            KPI_UNITS[key],
+            index=True,
+            source="shoplab.overview.kpis.kpi_summary",
+            note=_NOTES[key],
+        )
+        for key in HEADLINES
+    )
+    + DRIVER_METRICS
+    + TARGET_KEYS
+    + SCORECARD_KEYS
+)
+
+_COMP = {"previous": "mom", "last_year": "yoy"}
+_DIM_KEY = {"factor": "driver", "buyer_type": "driver", "channel": "channel", "category": "category"}
 
 
 def record_headlines(
@@ -60,4 +212,36 @@ def record_headlines(
         r = summary.loc[key]
         hist = history[key].to_dict() if history is not None else None
         out[f"overview.{key}"] = record(f"overview.{key}", r["value"], previous=r["previous"], history=hist)
+    if not isinstance(results, pd.DataFrame):
+        out.update(record_drivers(results.drivers))
+        out.update(record_targets(results.targets))
+        for code, r in results.scorecard.iterrows():
+            if not isinstance(r["missing"], str) and not pd.isna(r["value"]):
+                out[f"overview.{code}"] = record(f"overview.{code}", float(r["value"]))
+    return out
+
+
+def record_targets(att: pd.DataFrame) -> dict[str, float]:
+    """Record target and attainment keys (:func:`shoplab.overview.targets.attainment`) for the metrics with a
+    target; a key whose number is missing (no target for the period, YTD not computable) is not written."""
+    out = {}
+    for metric, r in att.iterrows():
+        values = {f"overview.{metric}_target": r["target"], f"overview.{metric}_attainment": r["attainment"]}
+        if metric in YTD_METRICS:
+            values[f"overview.{metric}_ytd_attainment"] = r["ytd_attainment"]
+        for key, v in values.items():
+            if v is not None and not pd.isna(v):
+                out[key] = record(key, float(v))
+    return out
+
+
+def record_drivers(drivers: pd.DataFrame) -> dict[str, float]:
+    """Record the driver split (:func:`shoplab.overview.drivers.gmv_drivers`) as detail keys."""
+    out = {}
+    for comp, g in drivers.groupby("comparison", sort=False):
+        c = _COMP[comp]
+        out[f"overview.gmv_change_{c}"] = record(f"overview.gmv_change_{c}", float(g.change.iloc[0]))
+        for _, r in g.iterrows():
+            key = f"overview.gmv_{_DIM_KEY[r['dimension']]}_{c}.{str(r['driver']).replace(' ', '_')}"
+            out[key] = record(key, float(r["effect"]))
     return out

@@ -1,4 +1,5 @@
-"""The overview's chart, drawing only: it takes the daily trend (:func:`.kpis.daily_trend`), its wording from
+"""The overview's charts, drawing only: the daily trend (:func:`.kpis.daily_trend`) and why GMV moved
+(:func:`.drivers.gmv_drivers`), their wording from
 :mod:`.text`, the house style from :mod:`shoplab.plots`, and returns the Axes."""
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from ..plots import PALETTE, count_formatter, use_style, yuan_formatter
 from . import text
 from .kpis import trend_summary
 
-__all__ = ["plot_daily_trend"]
+__all__ = ["plot_daily_trend", "plot_drivers"]
 
 
 def plot_daily_trend(
@@ -59,3 +60,56 @@ def plot_daily_trend(
     if title:
         ax.set_title(title)
     return ax
+
+
+def plot_drivers(
+    drivers: pd.DataFrame,
+    *,
+    comparison: str = "previous",
+    title: str | None = None,
+    axes=None,
+    lang: str | None = None,
+):
+    """Why GMV moved, for one comparison of :func:`shoplab.overview.drivers.gmv_drivers`: a waterfall from the
+    base month's GMV through the factor effects to this month's, and the contributions by channel and by
+    category (the panels the table has). Returns the array of Axes; ``title`` e.g. from
+    :func:`shoplab.overview.text.drivers_title`."""
+    use_style()
+    d = drivers[drivers.comparison == comparison]
+    dims = [k for k in ("factor", "channel", "category") if (d.dimension == k).any()]
+    if axes is None:
+        _, axes = plt.subplots(1, max(1, len(dims)), figsize=(4.6 * max(1, len(dims)), 4.2), squeeze=False)
+        axes = axes[0]
+    words = text.drivers_axis_labels(lang)
+    for ax, dim in zip(axes, dims, strict=False):
+        g = d[d.dimension == dim]
+        if dim == "factor":
+            total0 = float(g.base_gmv.iloc[0])
+            names = [g.base.iloc[0], *(text.driver_name(dim, x, lang) for x in g.driver), g.period.iloc[0]]
+            bottoms, heights, colors = [0.0], [total0], [PALETTE[7]]
+            run = total0
+            for e in g.effect:
+                bottoms.append(run if e >= 0 else run + e)
+                heights.append(abs(e))
+                colors.append(PALETTE[2] if e >= 0 else PALETTE[3])
+                run += e
+            bottoms.append(0.0)
+            heights.append(run)
+            colors.append(PALETTE[0])
+            ax.bar(range(len(names)), heights, bottom=bottoms, color=colors)
+            ax.set_xticks(range(len(names)), names, rotation=30, ha="right")
+            ax.yaxis.set_major_formatter(yuan_formatter())
+        else:
+            g = g.reindex(g.effect.abs().sort_values().index)
+            ax.barh(
+                [text.driver_name(dim, x, lang) for x in g.driver],
+                g.effect,
+                color=[PALETTE[2] if e >= 0 else PALETTE[3] for e in g.effect],
+            )
+            ax.axvline(0, color=PALETTE[7], lw=0.8)
+            ax.xaxis.set_major_formatter(yuan_formatter())
+            ax.set_xlabel(words["effect"])
+        ax.set_title(words[dim], fontsize=10)
+    if title:
+        axes[0].figure.suptitle(title)
+    return axes

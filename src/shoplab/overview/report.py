@@ -4,6 +4,7 @@ as one :class:`OverviewResults` (numbers only; words in :mod:`.text`, the chart 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import pandas as pd
@@ -11,7 +12,10 @@ import pandas as pd
 from ..data import Shop
 from ..orders import REFUND_SETTLE_DAYS
 from ..periods import Period
+from .drivers import gmv_drivers, largest_drivers
 from .kpis import RefundWindow, daily_trend, kpi_history, kpi_summary, refund_window
+from .scorecard import scorecard
+from .targets import Projection, TargetTable, attainment, read_targets
 
 __all__ = ["OverviewResults", "compute_report"]
 
@@ -29,6 +33,17 @@ class OverviewResults:
     history: pd.DataFrame
     #: :func:`.kpis.refund_window`: whether the month's refunds may still be coming
     refund_window: RefundWindow
+    #: :func:`.drivers.gmv_drivers`: the GMV change against the previous month and last year, split into drivers
+    drivers: pd.DataFrame
+    #: :func:`.drivers.largest_drivers`: per comparison and split, the driver with the largest effect
+    top_drivers: pd.DataFrame
+    #: :func:`.targets.attainment`: the metrics with a target, actual against it (empty without targets)
+    targets: pd.DataFrame
+    #: :func:`.scorecard.scorecard`: retention, churn, NPS, gross margin and marketing ROI (NaN where skipped)
+    scorecard: pd.DataFrame
+    #: whether the shop has a ``targets`` table; scoped target rows not compared yet
+    has_targets: bool = False
+    scoped_targets: int = 0
 
     @property
     def refunds_incomplete(self) -> bool:
@@ -42,8 +57,10 @@ def compute_report(
     history_months: int = 12,
     compare_previous: bool = True,
     settle_days: int = REFUND_SETTLE_DAYS,
+    projections: Mapping[str, Projection] | None = None,
 ) -> OverviewResults:
-    """The overview's numbers for ``period``: KPI summary, daily trend, KPI history and the refund window.
+    """The overview's numbers for ``period``: KPI summary, daily trend, KPI history, the refund window and the
+    drivers of the GMV change, the attainment of the targets and the scorecard.
 
     Parameters
     ----------
@@ -57,12 +74,23 @@ def compute_report(
         Include the previous month in the daily trend.
     settle_days
         Days after an order by which its refund is taken as settled.
+    projections
+        Full-year projections with intervals by metric (:class:`.targets.Projection`, from the forecast): the
+        hook for the on track / at risk verdict; without them the verdict is ``not_judged``.
     """
     p = Period.parse(period)
+    drivers = gmv_drivers(shop, period=p)
+    tt: TargetTable | None = read_targets(shop)
     return OverviewResults(
         period=p.label,
         summary=kpi_summary(shop, period=p),
         trend=daily_trend(shop, period=p, compare_previous=compare_previous),
         history=kpi_history(shop, period=p, months=history_months),
         refund_window=refund_window(shop, period=p, settle_days=settle_days),
+        drivers=drivers,
+        top_drivers=largest_drivers(drivers),
+        targets=attainment(shop, period=p, targets=tt, projections=projections),
+        scorecard=scorecard(shop, period=p),
+        has_targets=tt is not None,
+        scoped_targets=tt.scoped if tt is not None else 0,
     )

@@ -9,7 +9,7 @@ tests can check that analyses recover them.
 Layout of a generated shop folder::
 
     users.parquet  items.parquet  members.parquet  tier_history.parquet  campaigns.parquet
-    campaign_assignments.parquet  marketing_spend.parquet
+    campaign_assignments.parquet  marketing_spend.parquet  targets.parquet (the plan, :mod:`.targets`)
     events/part-00000.parquet ...   orders/...   order_items/...   points/...   feedback/...
     _truth.json  _truth_users.parquet
 
@@ -47,6 +47,7 @@ from .tables import (
     _simulate_block,
     _Sink,
 )
+from .targets import write_targets
 from .truth import (
     _truth,
 )
@@ -120,6 +121,7 @@ def generate_shop(
         pq.write_table(_campaigns_table(ctx, st), tmp / "campaigns.parquet", compression="zstd")
         pq.write_table(_marketing_table(ctx, st), tmp / "marketing_spend.parquet", compression="zstd")
         truth = _truth(ctx, st, chunk)
+        truth["targets"] = write_targets(tmp, seed=int(seed))  # stream 4, read from the tables just written
         (tmp / "_truth.json").write_text(json.dumps(truth, ensure_ascii=False, indent=2), encoding="utf-8")
         if out.exists():
             old = out.parent / f".{out.name}.old-{os.getpid()}"
