@@ -117,6 +117,9 @@ def test_contract_doc_is_in_sync():
         "campaign_assignments",
         "marketing_spend",
         "feedback",
+        "service_sessions",
+        "shipments",
+        "returns",
     }
 
 
