@@ -24,6 +24,10 @@ __all__ = [
     "agent_table",
     "causes_table",
     "skipped_note",
+    "service_table",
+    "delivery_table",
+    "after_sales_table",
+    "fix_first_table",
 ]
 
 
@@ -305,3 +309,99 @@ def skipped_note(table: str, *, lang: str | None = None) -> str:
     """The note of a section whose table is absent."""
     return tr(f"The data source has no {table} table (or no review rows): this section is skipped.",
               f"数据源中没有 {table} 表（或没有评价记录）：本节已跳过。", lang)  # fmt: skip
+
+
+def _kv(rows, lang) -> pd.DataFrame:
+    return pd.DataFrame(
+        [
+            {
+                tr("measure", "指标", lang): k,
+                tr("this month", "本月", lang): v,
+                tr("previous month", "上月", lang): p,
+            }
+            for k, v, p in rows
+        ]  # fmt: skip
+    ).set_index(tr("measure", "指标", lang))
+
+
+def service_table(r: ServiceResults, *, lang: str | None = None) -> pd.DataFrame:
+    """Customer service's numbers, this month and the previous one, formatted."""
+    s, p = r.service, r.service_previous
+    t = r.targets["first_response_s"]
+
+    def row(en, zh, attr, unit):
+        def f(x):
+            v = getattr(x, attr) if x is not None else None
+            return _s(v, lang) if unit == "s" and not _nan(v) else fmt_value(v, unit if unit != "s" else None)
+
+        return tr(en, zh, lang), f(s), f(p)
+
+    return _kv([
+        row("sessions", "会话数", "sessions", "count"),
+        row("first response, median", "首次响应中位数", "first_response_median_s", "s"),
+        row("first response, p90", "首次响应 P90", "first_response_p90_s", "s"),
+        row(f"answered within {t:g} s", f"{t:g} 秒内响应占比", "within_target", "rate"),
+        row("resolution rate", "问题解决率", "resolution_rate", "rate"),
+        row("bot share", "机器人接待占比", "bot_share", "rate"),
+        row("bot sessions handed to an agent", "机器人转人工占比", "handover_share", "rate"),
+        row("mean session rating (1-5)", "会话平均评分（1-5）", "mean_score", "number"),
+    ], lang)  # fmt: skip
+
+
+def delivery_table(r: ServiceResults, *, lang: str | None = None) -> pd.DataFrame:
+    """Delivery's numbers, this month and the previous one, formatted."""
+    d, p = r.delivery, r.delivery_previous
+    h, days = r.targets["ship_h"], r.targets["delivery_days"]
+
+    def row(en, zh, attr, unit):
+        def f(x):
+            return fmt_value(getattr(x, attr) if x is not None else None, unit, lang=lang)
+
+        return tr(en, zh, lang), f(d), f(p)
+
+    return _kv([
+        row("shipments", "发货包裹数", "shipments", "count"),
+        row(f"shipped within {h:g} h", f"{h:g} 小时内发货占比", "ship_within_target_rate", "rate"),
+        row("delivery days, median", "送达天数中位数", "delivery_days_median", "days"),
+        row("delivery days, p90", "送达天数 P90", "delivery_days_p90", "days"),
+        row(f"delivered later than {days:g} days", f"超过 {days:g} 天送达占比", "late_share", "rate"),
+        row("shipments without their order (left out)", "找不到订单的包裹（未计入）", "unmatched", "count"),
+    ], lang)  # fmt: skip
+
+
+def after_sales_table(r: ServiceResults, *, lang: str | None = None) -> pd.DataFrame:
+    """After-sales numbers, this month and the previous one, formatted."""
+    a, p = r.after_sales, r.after_sales_previous
+    h = r.targets["after_sales_h"]
+
+    def row(en, zh, attr, unit):
+        def f(x):
+            return fmt_value(getattr(x, attr) if x is not None else None, unit, lang=lang)
+
+        return tr(en, zh, lang), f(a), f(p)
+
+    return _kv([
+        row("return requests", "退货申请数", "returns", "count"),
+        row("return rate", "退货率", "return_rate", "rate"),
+        row(f"answered within {h:g} h", f"{h:g} 小时内响应占比", "responded_within_target", "rate"),
+        row(f"resolved within {h:g} h", f"{h:g} 小时内解决占比", "resolved_within_target", "rate"),
+        row("refunded (approved)", "退款金额（已同意）", "refund_amount", "yuan"),
+        row("still pending", "处理中", "pending", "count"),
+    ], lang)  # fmt: skip
+
+
+def fix_first_table(r: ServiceResults, *, lang: str | None = None) -> pd.DataFrame:
+    """The slowest agent, hour, carrier and province (:func:`~.report.fix_first`) as a table."""
+    f = r.fix_first
+    what = {"agent": (tr("agent", "客服", lang), "s"), "hour": (tr("hour of day", "时段", lang), "s"),
+            "carrier": (tr("carrier", "承运商", lang), "days"), "province": (tr("province", "省份", lang), "days")}  # fmt: skip
+    rows = []
+    for k, (name, unit) in what.items():
+        v = f[k]
+        if v is None:
+            continue
+        shown = f"{int(v[0]):02d}:00" if k == "hour" else str(v[0])
+        value = _s(v[1], lang) if unit == "s" else fmt_value(v[1], "days", lang=lang)
+        rows.append({tr("what", "对象", lang): name, tr("slowest", "最慢", lang): shown,
+                     tr("time", "时长", lang): value})  # fmt: skip
+    return pd.DataFrame(rows)
