@@ -28,6 +28,8 @@ __all__ = [
     "delivery_table",
     "after_sales_table",
     "fix_first_table",
+    "OPTIONAL_COLUMNS",
+    "missing_columns_what",
 ]
 
 
@@ -405,3 +407,27 @@ def fix_first_table(r: ServiceResults, *, lang: str | None = None) -> pd.DataFra
         rows.append({tr("what", "对象", lang): name, tr("slowest", "最慢", lang): shown,
                      tr("time", "时长", lang): value})  # fmt: skip
     return pd.DataFrame(rows)
+
+
+#: the optional columns the report reads (the notebook's metadata "optional_columns" lists the same)
+OPTIONAL_COLUMNS = {
+    "service_sessions": ["first_response_ts", "order_id", "agent_id", "is_bot", "resolved", "topic", "score"],
+    "shipments": ["delivered_ts", "carrier", "province"],
+    "returns": ["item_id", "responded_ts", "resolved_ts", "reason", "amount", "status"],
+    "feedback": ["aspect", "text", "order_id"],
+    "orders": ["status"],
+    "order_items": ["category"],
+    "items": ["category"],
+}
+
+
+def missing_columns_what(*, lang: str | None = None) -> str:
+    """What an absent optional column costs, for :func:`shoplab.notebook.missing_columns_note`."""
+    return tr(
+        "the numbers that need them are n/a or the tables that need them are empty (first response needs "
+        "first_response_ts; the DSR needs feedback.aspect; the regressions need shipments.delivered_ts and "
+        "feedback.order_id)",
+        "依赖这些列的数字显示为 n/a 或相应表格为空（首次响应需要 first_response_ts；DSR 需要 feedback.aspect；"
+        "回归需要 shipments.delivered_ts 与 feedback.order_id）",
+        lang,
+    )

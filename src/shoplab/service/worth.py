@@ -99,7 +99,9 @@ def order_frame(shop: Shop, *, start: _dt.datetime, end: _dt.datetime, review: b
         )
         j = j.group_by("order_id").aggregate(y=j.u2.notnull().cast("int64").max())
         x = x.inner_join(j, "order_id")
-    return x.select("order_id", "y", "delivery_days", "first_response_min", "has_session")
+    return x.select("order_id", "y", "delivery_days", "first_response_min", "has_session").order_by(
+        "order_id"
+    )
 
 
 def _fit(df: pd.DataFrame) -> dict:
