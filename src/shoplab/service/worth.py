@@ -90,15 +90,14 @@ def order_frame(shop: Shop, *, start: _dt.datetime, end: _dt.datetime, review: b
         x = x.inner_join(g, "order_id")
         x = x.mutate(y=x.dsr.fill_null(x.overall)).filter(lambda t: t.y.notnull())
     else:
-        later = gross_orders(shop.orders).select(u2="user_id", t2="ts")
-        j = x.left_join(
-            later,
-            (x.user_id == later.u2)
-            & (later.t2 > x.ts)
-            & (later.t2 <= x.ts + ibis.interval(days=REPURCHASE_DAYS)),
-        )
-        j = j.group_by("order_id").aggregate(y=j.u2.notnull().cast("int64").max())
-        x = x.inner_join(j, "order_id")
+        # the user's next strictly later order time: lead over the user's distinct order times (a window, not
+        # a range join), joined back on (user, time)
+        times = gross_orders(shop.orders).select("user_id", "ts").distinct()
+        w = ibis.window(group_by="user_id", order_by="ts")
+        times = times.mutate(next_ts=times.ts.lead().over(w))
+        x = x.left_join(times, ["user_id", "ts"]).drop("user_id_right", "ts_right")
+        soon = x.next_ts.notnull() & (x.next_ts <= x.ts + ibis.interval(days=REPURCHASE_DAYS))
+        x = x.mutate(y=soon.cast("int64"))
     return x.select("order_id", "y", "delivery_days", "first_response_min", "has_session").order_by(
         "order_id"
     )
