@@ -38,8 +38,9 @@ def step_report(src: str, period: str) -> dict:
                                       sessions.response_by_day(shop, period=period),
                                       sessions.promotion_effect(shop, period=period),
                                       sessions.agents(shop, period=period), sessions.topics(shop, period=period))),
-        ("reviews", lambda: (reviews.review_summary(shop, period=period), reviews.dsr_trend(shop, period=period),
-                             reviews.bad_review_causes(shop, period=period))),
+        ("jieba_init", lambda: reviews.tag_text("发货太慢了")),
+        ("reviews", lambda: (reviews.review_summary(shop, period=period), reviews.dsr_trend(shop, period=period))),
+        ("review_causes", lambda: reviews.bad_review_causes(shop, period=period)),
         ("delivery", lambda: (delivery.delivery(shop, period=period),
                               delivery.delivery_by(shop, period=period, by="carrier"),
                               delivery.delivery_by(shop, period=period, by="province"))),
@@ -54,6 +55,7 @@ def step_report(src: str, period: str) -> dict:
 
 
 def step_worth(src: str, period: str) -> dict:
+    t_imp = time.perf_counter()
     import shoplab
     from shoplab.service import worth
 
@@ -62,6 +64,7 @@ def step_worth(src: str, period: str) -> dict:
     t1 = time.perf_counter()
     w = worth.service_worth(shop, period=period)
     return {
+        "import_s": round(t0 - t_imp, 2),
         "connect_s": round(t1 - t0, 2),
         "compute_s": round(time.perf_counter() - t1, 2),
         "review": {k: v.estimate for k, v in w.review.items()},
@@ -71,9 +74,11 @@ def step_worth(src: str, period: str) -> dict:
 
 
 def step_pandas(src: str, period: str) -> dict:
+    t_imp = time.perf_counter()
     import numpy as np
     import pandas as pd
 
+    t_read = time.perf_counter()
     folder = Path(src)
 
     def read(name, columns):
@@ -89,6 +94,7 @@ def step_pandas(src: str, period: str) -> dict:
     first = sess.sort_values(["order_id", "start_ts"]).drop_duplicates("order_id")[["order_id", "frt"]]
     fb = read("feedback", ["kind", "score", "order_id", "aspect"])
     fb = fb[(fb.kind == "review") & fb.order_id.notna()]
+    t_compute = time.perf_counter()
     end = pd.Timestamp(period + "-01") + pd.offsets.MonthBegin(1)
     start = end - pd.DateOffset(months=6)
 
@@ -118,7 +124,10 @@ def step_pandas(src: str, period: str) -> dict:
     j = rep[["order_id", "user_id", "ts"]].merge(later, on="user_id")
     j = j[(j.t2 > j.ts) & (j.t2 <= j.ts + pd.Timedelta(days=90))]
     rep["y"] = rep.order_id.isin(j.order_id).astype(int)
-    return {"review": fit(rev), "repurchase": fit(rep), "n": [len(rev), len(rep)]}
+    out = {"review": fit(rev), "repurchase": fit(rep), "n": [len(rev), len(rep)]}
+    now = time.perf_counter()
+    return out | {"import_s": round(t_read - t_imp, 2), "read_s": round(t_compute - t_read, 2),
+                  "compute_s": round(now - t_compute, 2)}  # fmt: skip
 
 
 STEPS = {"service-report": step_report, "service-worth": step_worth, "pandas-worth": step_pandas}
@@ -145,7 +154,9 @@ def main() -> None:
     print(machine())
     res = {s: run_child(__file__, s, str(src), "--period", args.period) for s in STEPS}
     for s, r in res.items():
-        extra = r.get("parts_s") or {k: r[k] for k in ("connect_s", "compute_s") if k in r}
+        extra = r.get("parts_s") or {
+            k: r[k] for k in ("import_s", "connect_s", "read_s", "compute_s") if k in r
+        }
         print(f"{s:16s} {r['seconds']:7.1f} s  {r['peak_mb']:7.0f} MB  {extra}")
     e, p = res["service-worth"], res["pandas-worth"]
     assert e["n"] == p["n"], (e["n"], p["n"])
