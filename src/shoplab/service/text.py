@@ -239,7 +239,7 @@ def day_title(by_day: pd.DataFrame, *, lang: str | None = None) -> str:
 
 
 def carrier_title(by: pd.DataFrame, *, target_days: float, lang: str | None = None) -> str:
-    if by is None or by.empty:
+    if by is None or by.empty or by.days_median.isna().all():
         return tr("Delivery days by carrier", "各承运商物流时效", lang)
     slow = by.days_median.idxmax()
     return tr(f"{slow} is the slowest carrier (median delivery days; target {target_days:g})",
@@ -251,7 +251,7 @@ def dsr_title(trend: pd.DataFrame, *, lang: str | None = None) -> str:
 
 
 def returns_title(by_cat: pd.DataFrame, *, lang: str | None = None) -> str:
-    if by_cat is None or by_cat.empty:
+    if by_cat is None or by_cat.empty or by_cat.return_rate.isna().all():
         return tr("Return rate by category", "各品类退货率", lang)
     top = by_cat.return_rate.idxmax()
     return tr(f"{top} has the highest return rate", f"{top} 退货率最高", lang)
