@@ -100,3 +100,10 @@ def test_findings_on_a_hand_example():
     assert en[1] == "Resolution rate 75.0% (below the 90% that leading shops reach)."
     assert "1.80× as long" in en[2] and "95% CI 1.50-2.10×" in en[2] and en[2].section == "by-day"
     assert "1.80 倍" in zh[2]
+
+
+def test_examples_show_causes_by_their_glossary_names():
+    ex = pd.DataFrame({"user": ["U-1"], "ts": [pd.Timestamp("2024-10-02")], "score": [1.0],
+                       "text": ["尺码偏小，退换麻烦"], "causes": ["size, service"]})  # fmt: skip
+    assert text.examples_table(ex, lang="zh")["原因"].tolist() == ["尺码、客服"]
+    assert text.examples_table(ex, lang="en")["causes"].tolist() == ["size, customer service"]

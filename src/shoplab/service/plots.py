@@ -78,7 +78,7 @@ def plot_dsr_trend(trend: pd.DataFrame, *, title=None, ax=None, lang=None):
             label=labels.label("dsr_aspect", a, lang),
         )
     ax.set_ylabel(tr("score (1-5)", "评分（1-5）", lang))
-    ax.legend(loc="lower left")
+    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
     ax.tick_params(axis="x", rotation=45)
     if title:
         ax.set_title(title)

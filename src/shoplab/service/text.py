@@ -9,7 +9,7 @@ import math
 import pandas as pd
 
 from .. import labels
-from ..i18n import tr
+from ..i18n import get_lang, tr
 from ..notebook import Finding, fmt_value
 from .report import ServiceResults
 
@@ -30,6 +30,7 @@ __all__ = [
     "fix_first_table",
     "OPTIONAL_COLUMNS",
     "missing_columns_what",
+    "examples_table",
 ]
 
 
@@ -431,3 +432,20 @@ def missing_columns_what(*, lang: str | None = None) -> str:
         "回归需要 shipments.delivered_ts 与 feedback.order_id）",
         lang,
     )
+
+
+def examples_table(examples: pd.DataFrame, *, lang: str | None = None) -> pd.DataFrame:
+    """Bad-review examples (users pseudonymised) with their causes by glossary name and headers in the report
+    language."""
+    if examples is None or examples.empty:
+        return pd.DataFrame()
+    d = examples.copy()
+    d["causes"] = [
+        ("、" if get_lang(lang) == "zh" else ", ").join(
+            labels.label("review_cause", c.strip(), lang) for c in str(v).split(",") if c.strip()
+        )
+        for v in d.causes
+    ]
+    return d.rename(columns={"user": tr("user", "用户", lang), "ts": tr("time", "时间", lang),
+                             "score": tr("rating", "评分", lang), "text": tr("text", "评价内容", lang),
+                             "causes": tr("causes", "原因", lang)})  # fmt: skip
