@@ -78,6 +78,7 @@ def test_ship_within_48h_and_delivery_days(seed, n):
     days = ((j.delivered_ts - j.shipped_ts).dt.total_seconds() / 86_400).dropna().to_numpy()
     assert _same(got.delivery_days_median, float(np.percentile(days, 50)) if len(days) else math.nan)
     assert _same(got.late_share, float((days > 3).mean()) if len(days) else math.nan)
+    assert _same(got.excess_days_mean, float(np.maximum(days - 3, 0).mean()) if len(days) else math.nan)
     assert got.unmatched == int(_in(s.shipped_ts).sum()) - len(j)
 
 

@@ -35,6 +35,8 @@ class Delivery:
     late_share: float  #: delivered later than ``delivery_target_days`` / delivered
     delivery_target_days: float
     unmatched: int  #: the period's shipments whose order is not in orders (left out)
+    #: mean over delivered shipments of the days beyond ``delivery_target_days`` (0 for those on time)
+    excess_days_mean: float = math.nan
 
 
 def shipments_with_orders(shop: Shop, *, period: Period | str | None = None):
@@ -64,6 +66,12 @@ def delivery(
             dmed=j.delivery_days.quantile(0.5),
             d90=j.delivery_days.quantile(0.9),
             late=(j.delivery_days > delivery_target_days).cast("int64").sum(),
+            # GREATEST skips nulls: keep undelivered shipments null, out of the mean
+            excess=ibis.ifelse(
+                j.delivery_days.isnull(),
+                ibis.null("float64"),
+                ibis.greatest(j.delivery_days - delivery_target_days, 0),
+            ).mean(),
         )
         .execute()
         .iloc[0]
@@ -86,6 +94,7 @@ def delivery(
         late_share=int(r.late or 0) / dn if dn else math.nan,
         delivery_target_days=float(delivery_target_days),
         unmatched=all_n - n,
+        excess_days_mean=f(r.excess),
     )
 
 

@@ -47,6 +47,18 @@ class ServiceResults:
     worth: worth.Worth | None
 
     @property
+    def late_cost(self) -> dict | None:
+        """What late delivery likely costs in review score: the review regression's per-day coefficient (and its
+        interval) times the mean days beyond the delivery target (an association; None without both)."""
+        d, w = self.delivery, self.worth
+        if d is None or w is None or not w.review or "delivery_days" not in w.review:
+            return None
+        c, x = w.review["delivery_days"], d.excess_days_mean
+        if x != x:
+            return None
+        return dict(excess_days=x, score=c.estimate * x, ci_low=c.ci_low * x, ci_high=c.ci_high * x)
+
+    @property
     def fix_first(self) -> dict:
         """:func:`fix_first` of these results."""
         return fix_first(self)

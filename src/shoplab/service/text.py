@@ -172,6 +172,15 @@ def _worth(r: ServiceResults, lang) -> list[Finding]:
             f"首次响应每慢一分钟，评价分数{'低' if f.estimate < 0 else '高'} {abs(f.estimate):.2f} 分（95% 置信区间 "
             f"{f.ci_low:.2f} 至 {f.ci_high:.2f}）。",
             lang), "worth"))  # fmt: skip
+    lc = r.late_cost
+    if lc is not None and lc["excess_days"] > 0:
+        out.append(Finding(tr(
+            f"Likely cost of late delivery: parcels arrive on average {lc['excess_days']:.2f} days after the "
+            f"{r.targets['delivery_days']:g}-day target, which goes with a review score {abs(lc['score']):.2f} points "
+            f"{'lower' if lc['score'] < 0 else 'higher'} (95% CI {lc['ci_low']:.2f} to {lc['ci_high']:.2f}).",
+            f"物流延误的可能代价：包裹平均比 {r.targets['delivery_days']:g} 天目标晚 {lc['excess_days']:.2f} 天，对应评价分数"
+            f"{'低' if lc['score'] < 0 else '高'} {abs(lc['score']):.2f} 分（95% 置信区间 {lc['ci_low']:.2f} 至 {lc['ci_high']:.2f}）。",
+            lang), "worth"))  # fmt: skip
     rep = w.repurchase.get("delivery_days") if w.repurchase else None
     if rep is not None:
         if rep.ci_low <= 0 <= rep.ci_high:
