@@ -7,8 +7,8 @@ A return belongs to the period by its ``requested_ts``.
   item's ``items.category``, else the order's first line's category) / the period's sold orders with a line of
   that category.
 * **Response and resolution**: hours from ``requested_ts`` to ``responded_ts`` and to ``resolved_ts``, against a
-  target (48 h); the share within target counts requests answered (or resolved) within it over all requests
-  that had ``target_h`` hours to be answered before the data end ... kept simple: over requests with a time.
+  target (48 h); the share within target is over the requests that have that time (a request still open is
+  left out, so at the data's end the share can look better than it will be).
 * **Refund amount**: the sum of ``amount`` over the period's approved returns.
 """
 
