@@ -118,6 +118,9 @@ def test_contract_doc_is_in_sync():
         "marketing_spend",
         "feedback",
         "targets",
+        "service_sessions",
+        "shipments",
+        "returns",
     }
 
 

@@ -358,6 +358,8 @@ def test_validation_messages_are_worded_in_chinese(tmp_path):
     pts = pd.DataFrame({"user_id": [10], "ts": ["2024-10-01"], "points": [1], "kind": ["获得"]})
     assign = pd.DataFrame({"campaign_id": ["A"], "user_id": [10]})
     plan = pd.DataFrame({"period": ["2024-13", "2024"], "metric": ["gmv", "gmv"], "target": [1.0, 0.0]})
+    sess = pd.DataFrame({"session_id": [1], "user_id": [10], "start_ts": ["2024-10-02"],
+                         "first_response_ts": ["2024-10-01"], "score": [9.0]})  # fmt: skip
     shop = shoplab.connect(
         write_tables(
             tmp_path / "s",
@@ -368,6 +370,7 @@ def test_validation_messages_are_worded_in_chinese(tmp_path):
             points=pts,
             campaign_assignments=assign,
             targets=plan,
+            service_sessions=sess,
         ),
         now="2026-01-01",
     )

@@ -16,6 +16,7 @@ _TARGET = {
     "number": dt.float64,
     "integer": dt.int64,
     "string": dt.string,
+    "boolean": dt.boolean,
 }
 
 

@@ -17,6 +17,8 @@ Column kinds
     a whole number (quantities, points).
 ``string``
     free text or a label.
+``boolean``
+    true or false (``true``/``false``, ``1``/``0`` in CSV files).
 """
 
 from __future__ import annotations
@@ -34,6 +36,9 @@ __all__ = [
     "FEEDBACK_KINDS",
     "TARGET_METRICS",
     "TARGET_PERIOD_PATTERN",
+    "FEEDBACK_ASPECTS",
+    "RETURN_TYPES",
+    "RETURN_STATUSES",
 ]
 
 ORDER_STATUSES = ("paid", "cancelled", "refunded")
@@ -57,12 +62,16 @@ TARGET_METRICS = (
 )
 #: the form of ``targets.period``: a month YYYY-MM, a quarter YYYY-Qn or a year YYYY
 TARGET_PERIOD_PATTERN = r"^[0-9]{4}(-(0[1-9]|1[0-2])|-Q[1-4])?$"
+#: Taobao's three DSR (detailed seller rating) aspects of a review: 描述相符, 服务态度, 物流服务.
+FEEDBACK_ASPECTS = ("description", "service", "logistics")
+RETURN_TYPES = ("refund_only", "return_refund", "exchange")
+RETURN_STATUSES = ("approved", "rejected", "pending")
 
 
 @dataclass(frozen=True)
 class Column:
     name: str
-    kind: str  # id | timestamp | date | number | integer | string
+    kind: str  # id | timestamp | date | number | integer | string | boolean
     required: bool = True
     doc: str = ""
     allowed: tuple[str, ...] | None = None  # unknown values: warnings; in over half the rows, an error
@@ -286,6 +295,14 @@ TABLES: dict[str, TableSpec] = {
                 _c("score", "number"),
                 _c("order_id", "id", False),
                 _c("text", "string", False),
+                _c(
+                    "aspect",
+                    "string",
+                    False,
+                    "review rows only: empty for a review's overall rating; description, service or logistics "
+                    "for its DSR scores (描述相符, 服务态度, 物流服务)",
+                    allowed=FEEDBACK_ASPECTS,
+                ),
             ),
             references={"user_id": "users.user_id"},
         ),
@@ -305,6 +322,56 @@ TABLES: dict[str, TableSpec] = {
                 _c("channel", "string", False, "scope: the target is for this orders.channel only"),
                 _c("category", "string", False, "scope: the target is for this category only"),
             ),
+        ),
+        TableSpec(
+            "service_sessions",
+            "Customer-service conversations (旺旺, online chat, phone ...): one row per session.",
+            (
+                _c("session_id", "id"),
+                _c("user_id", "id"),
+                _c("start_ts", "timestamp", doc="the customer's first message"),
+                _c("first_response_ts", "timestamp", False, "first reply (bot or agent); empty: none"),
+                _c("end_ts", "timestamp", False, "end of the session"),
+                _c("order_id", "id", False, "order the session concerns"),
+                _c("agent_id", "id", False, "human agent who handled it (after a bot handover too)"),
+                _c("is_bot", "boolean", False, "the session started with the bot (机器人客服)"),
+                _c("channel", "string", False, "旺旺, 在线, 电话 ..."),
+                _c("resolved", "boolean", False, "the problem was solved"),
+                _c("topic", "string", False, "what it was about, e.g. 物流, 尺码, 退换货"),
+                _c("score", "number", False, "the customer's rating of the session, 1-5"),
+            ),
+            unique=("session_id",),
+            references={"user_id": "users.user_id", "order_id": "orders.order_id"},
+        ),
+        TableSpec(
+            "shipments",
+            "Shipments: one row per shipped order (or parcel).",
+            (
+                _c("order_id", "id"),
+                _c("shipped_ts", "timestamp", doc="handed to the carrier (发货)"),
+                _c("delivered_ts", "timestamp", False, "delivered (签收); empty: not yet"),
+                _c("carrier", "string", False, "e.g. 顺丰, 中通, 京东物流"),
+                _c("province", "string", False, "destination province"),
+            ),
+            references={"order_id": "orders.order_id"},
+        ),
+        TableSpec(
+            "returns",
+            "After-sales requests (售后): refunds, returns and exchanges.",
+            (
+                _c("return_id", "id"),
+                _c("order_id", "id"),
+                _c("requested_ts", "timestamp", doc="the customer's request"),
+                _c("item_id", "id", False, "item returned"),
+                _c("responded_ts", "timestamp", False, "the shop's first response"),
+                _c("resolved_ts", "timestamp", False, "closed (refunded, exchanged or rejected)"),
+                _c("type", "string", False, "kind of request", allowed=RETURN_TYPES),
+                _c("reason", "string", False, "the customer's reason, e.g. 尺码不合适, 质量问题"),
+                _c("amount", "number", False, "money refunded, in the shop currency", non_negative=True),
+                _c("status", "string", False, "outcome so far", allowed=RETURN_STATUSES),
+            ),
+            unique=("return_id",),
+            references={"order_id": "orders.order_id", "item_id": "items.item_id"},
         ),
     ]
 }

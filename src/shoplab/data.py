@@ -33,7 +33,7 @@ install_fixes()  # Spark SQL keeps float literals as doubles, also for Ibis tabl
 
 __all__ = ["Shop", "connect", "redact", "expand_env", "as_table", "refuse_nulls", "require_any_table"]
 
-_CSV_TEXT_KINDS = {"timestamp", "date", "number", "integer"}
+_CSV_TEXT_KINDS = {"timestamp", "date", "number", "integer", "boolean"}
 _ENV_RE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 _PASSWORD_RE = re.compile(r"(?P<head>[a-zA-Z][a-zA-Z0-9+.-]*://[^:/@\s]*:)(?P<pw>[^@\s]+)(?P<tail>@)")
 

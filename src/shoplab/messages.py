@@ -21,6 +21,7 @@ KIND_WORDS = {
     "integer": ("a whole number", "整数"),
     "string": ("text", "文本"),
     "id": ("an identifier", "标识符"),
+    "boolean": ("true or false", "布尔值（true/false）"),
 }
 
 # common own words for the contract's values, suggested in the message when a source uses them
@@ -130,6 +131,14 @@ MESSAGES: dict[str, tuple[Callable[[dict], str], Callable[[dict], str]]] = {
     "end_before_start": (
         lambda p: f"{p['bad']:,} of {p['n']:,} rows end before they start",
         lambda p: f"{p['n']:,} 行中有 {p['bad']:,} 行的结束时间早于开始时间",
+    ),
+    "before_start": (
+        lambda p: f"{p['bad']:,} of {p['n']:,} rows have a {p['column']} before their {p['start']}",
+        lambda p: f"{p['n']:,} 行中有 {p['bad']:,} 行的 {p['column']} 早于 {p['start']}",
+    ),
+    "session_score_range": (
+        lambda p: f"{p['bad']:,} of {p['n']:,} rows have a score outside {p['lo']}-{p['hi']}",
+        lambda p: f"{p['n']:,} 行中有 {p['bad']:,} 行的评分超出 {p['lo']}-{p['hi']}",
     ),
     "score_range": (
         lambda p: (

@@ -35,6 +35,7 @@ __all__ = [
     "bonferroni",
     "srm_test",
     "cuped_adjust",
+    "ols_robust",
 ]
 
 
@@ -434,3 +435,37 @@ def cuped_adjust(y, x) -> tuple[np.ndarray, float, float]:
     vy = y.var(ddof=1)
     red = float(1 - adj.var(ddof=1) / vy) if vy > 0 else 0.0
     return adj, theta, red
+
+
+def ols_robust(y, x, names, *, confidence: float = 0.95) -> dict[str, Result]:
+    """Ordinary least squares of ``y`` on the columns of ``x`` (add an intercept column yourself) with
+    heteroskedasticity-robust (HC1, White with n/(n-k)) standard errors; t intervals and tests on n - k degrees
+    of freedom, as ``statsmodels`` ``OLS(y, x).fit(cov_type="HC1", use_t=True)``.
+
+    Returns one :class:`Result` per coefficient name (``estimate``, ``se``, ``ci_low``, ``ci_high``,
+    ``p_value``, ``n``). An association in the data, not an effect: the method says so in its name.
+    """
+    y = np.asarray(y, dtype=float)
+    x = np.asarray(x, dtype=float)
+    n, k = x.shape
+    if len(names) != k:
+        raise ValueError("one name per column of x")
+    if n <= k:
+        raise ValueError(f"OLS needs more rows ({n}) than coefficients ({k})")
+    xtx_inv = np.linalg.pinv(x.T @ x)
+    beta = xtx_inv @ x.T @ y
+    e = y - x @ beta
+    meat = (x * e[:, None] ** 2).T @ x
+    cov = xtx_inv @ meat @ xtx_inv * n / (n - k)
+    se = np.sqrt(np.maximum(np.diag(cov), 0))
+    tq = float(stats.t.ppf(0.5 + confidence / 2, n - k))
+    out = {}
+    for i, name in enumerate(names):
+        t = beta[i] / se[i] if se[i] > 0 else math.nan
+        p = float(2 * stats.t.sf(abs(t), n - k)) if se[i] > 0 else math.nan
+        out[name] = Result(
+            estimate=float(beta[i]), se=float(se[i]), ci_low=float(beta[i] - tq * se[i]),
+            ci_high=float(beta[i] + tq * se[i]), p_value=p, n=n,
+            method="OLS with HC1 robust standard errors (association, not cause)",
+        )  # fmt: skip
+    return out

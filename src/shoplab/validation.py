@@ -36,6 +36,14 @@ __all__ = ["Issue", "ValidationReport", "validate_tables", "TOP_UNKNOWN"]
 TOP_UNKNOWN = 5  # unknown values listed (most frequent first) in an unknown_value message
 
 _SCORE_RANGES = {"nps": (0, 10), "csat": (1, 5), "review": (1, 5)}
+#: (table, later column, earlier column): the later one before the earlier one is an error.
+_TIME_ORDER = (
+    ("service_sessions", "first_response_ts", "start_ts"),
+    ("service_sessions", "end_ts", "start_ts"),
+    ("shipments", "delivered_ts", "shipped_ts"),
+    ("returns", "responded_ts", "requested_ts"),
+    ("returns", "resolved_ts", "requested_ts"),
+)
 
 
 @dataclass
@@ -283,6 +291,16 @@ def validate_tables(raw: dict[str, ir.Table], *, now=None) -> ValidationReport:
                 checks.append(
                     ("warning", "score", f"score_range_{kind}", cond, params, ["user_id", "kind", "score"])
                 )
+        for table, later, earlier in _TIME_ORDER:
+            if name == table and {later, earlier} <= present:
+                cond = t[later] < t[earlier]
+                params = {"column": later, "start": earlier}
+                checks.append(("error", later, "before_start", cond, params, keys + [earlier, later]))
+        if name == "service_sessions" and "score" in present:
+            cond = (t.score < 1) | (t.score > 5)
+            checks.append(
+                ("warning", "score", "session_score_range", cond, {"lo": 1, "hi": 5}, keys + ["score"])
+            )
         if name == "campaigns" and "treatment_share" in present:
             cond = (t.treatment_share <= 0) | (t.treatment_share >= 1)
             checks.append(

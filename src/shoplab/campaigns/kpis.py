@@ -79,6 +79,8 @@ def _brand(shop: Shop, lo, hi, channel) -> dict:
     if shop.has("feedback"):
         f = shop.feedback
         f = f.filter((f.ts >= ts(lo)) & (f.ts <= ts(hi)) & (f.kind == "review"))
+        if "aspect" in f.columns:  # a review's DSR aspect scores are not reviews of their own
+            f = f.filter(f.aspect.isnull())
         r = f.aggregate(n=f.count(), s=f.score.mean()).execute().iloc[0]
         out["reviews"], out["review_rating"] = (
             float(r.n),

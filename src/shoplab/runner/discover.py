@@ -2,6 +2,11 @@
 
 The entry names the report's title (and Chinese title), the tables it requires and reads when present, the
 optional columns it reads and its place in the index (``order``); papermill reports its parameters.
+
+- ``requires``: tables without which the report is skipped (every one must exist).
+- ``requires_any``: the report runs when at least one of these exists, else it is skipped. An entry is a table
+  name or ``table.column=value`` (the table has rows with that value: ``feedback.kind=review``).
+- ``optional``: tables it reads when present; ``optional_columns``: columns it reads when present.
 """
 
 from __future__ import annotations
@@ -24,6 +29,8 @@ class ReportSpec:
     title_zh: str | None = None
     # optional columns the report reads, by table (metadata "optional_columns"); absent ones get a visible note
     optional_columns: dict[str, list[str]] = field(default_factory=dict)
+    # metadata "requires_any": at least one must exist (a table, or "table.column=value"), else skipped
+    requires_any: list[str] = field(default_factory=list)
 
 
 def default_notebooks_dir() -> Path:
@@ -58,6 +65,7 @@ def discover(notebooks_dir: Path | str | None = None) -> dict[str, ReportSpec]:
                 parameters=dict(params),
                 order=int(meta.get("order", 100)),
                 optional_columns={t: list(c) for t, c in meta.get("optional_columns", {}).items()},
+                requires_any=list(meta.get("requires_any", [])),
             )
         )
     specs.sort(key=lambda s: (s.order, s.name))
@@ -69,7 +77,6 @@ def requirements_markdown(notebooks_dir: Path | str | None = None) -> str:
     lines = ["| report | requires | optional | optional columns read |", "|---|---|---|---|"]
     for s in discover(notebooks_dir).values():
         cols = ", ".join(f"{t}.{c}" for t, cs in s.optional_columns.items() for c in cs) or "-"
-        lines.append(
-            f"| {s.name} | {', '.join(s.requires) or '-'} | {', '.join(s.optional) or '-'} | {cols} |"
-        )
+        req = ", ".join(s.requires + ([f"one of {' / '.join(s.requires_any)}"] if s.requires_any else []))
+        lines.append(f"| {s.name} | {req or '-'} | {', '.join(s.optional) or '-'} | {cols} |")
     return "\n".join(lines)

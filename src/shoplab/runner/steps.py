@@ -128,11 +128,26 @@ class _Files:
             p.unlink(missing_ok=True)
 
 
+def _has_any(shop, entry: str) -> bool:
+    """A ``requires_any`` entry: a table, or ``table.column=value`` (the table has a row with that value)."""
+    table, _, cond = entry.partition(".")
+    if not shop.has(table):
+        return False
+    if not cond:
+        return True
+    col, _, value = cond.partition("=")
+    t = shop[table]
+    return col in t.columns and bool(t.filter(t[col] == value).limit(1).count().execute())
+
+
 def _refusal(ctx: RunContext, spec: ReportSpec) -> tuple[str, str] | None:
-    """Skipped (a required table absent) or failed (a required table breaks the contract) before running."""
+    """Skipped (a required table absent, or none of ``requires_any``) or failed (a required table breaks the
+    contract) before running."""
     missing = [t for t in spec.requires if not ctx.shop.has(t)]
     if missing:
         return "skipped", f"skipped: the data source has no {', '.join(missing)} table"
+    if spec.requires_any and not any(_has_any(ctx.shop, e) for e in spec.requires_any):
+        return "skipped", f"skipped: the data source has none of {', '.join(spec.requires_any)}"
     bad = [e for e in ctx.shop.validation.errors if e.table in spec.requires]
     if bad:
         return "failed", "the data breaks the contract: " + "; ".join(str(e) for e in bad)

@@ -40,6 +40,7 @@ from .schemas import (
     _STREAMED_FILES,
     PART_TABLES,
 )
+from .service import write_service_tables
 from .tables import (
     _campaigns_table,
     _items_table,
@@ -122,6 +123,7 @@ def generate_shop(
         pq.write_table(_marketing_table(ctx, st), tmp / "marketing_spend.parquet", compression="zstd")
         truth = _truth(ctx, st, chunk)
         truth["targets"] = write_targets(tmp, seed=int(seed))  # stream 4, read from the tables just written
+        truth["service"] = write_service_tables(tmp, ctx)  # stream 5; adds files, changes none
         (tmp / "_truth.json").write_text(json.dumps(truth, ensure_ascii=False, indent=2), encoding="utf-8")
         if out.exists():
             old = out.parent / f".{out.name}.old-{os.getpid()}"

@@ -140,6 +140,9 @@ def write_targets(folder: Path, *, seed: int) -> dict:
             "period": pa.array([r[0] for r in rows], pa.string()),
             "metric": pa.array([r[1] for r in rows], pa.string()),
             "target": pa.array([r[2] for r in rows], pa.float64()),
+            # the shop-wide plan: no row is scoped to a channel or a category
+            "channel": pa.nulls(len(rows), pa.string()),
+            "category": pa.nulls(len(rows), pa.string()),
         }
     )
     pq.write_table(table, folder / "targets.parquet", compression="zstd")
