@@ -249,8 +249,23 @@ def _cli(capsys, *args) -> tuple[int, str, str]:
 @pytest.mark.parametrize(
     ("args", "expected"),
     [
-        (["--period", "2026/10"], r"period '2026/10' is not a month: use the form YYYY-MM, e\.g\. 2026-10"),
-        (["--period", "202610"], r"period '202610' is not a month: use the form YYYY-MM"),
+        (
+            ["--period", "2026/10"],
+            r"period '2026/10' is not a month, quarter, year or date range: use the form YYYY-MM, e\.g\. 2026-10, "
+            r"or YYYY-Qn \(2026-Q2\), YYYY \(2026\) or YYYY-MM-DD\.\.YYYY-MM-DD",
+        ),
+        (
+            ["--period", "202610"],
+            r"period '202610' is not a month, quarter, year or date range: use the form YYYY-MM",
+        ),
+        (["--period", "2026-Q5"], r"period '2026-Q5' is not a quarter \(the quarter must be Q1 to Q4\)"),
+        (["--period", "2024-10-09..2024-10-01"], r"period '2024-10-09\.\.2024-10-01' ends before it starts"),
+        (["--period", "2027"], r"period 2027 is outside the data: its orders run from 2024-08 to 2024-10"),
+        (["--period", "2024-Q1"], r"period 2024-Q1 is outside the data"),
+        (
+            ["--period", "2025-01-01..2025-01-05"],
+            r"period 2025-01-01\.\.2025-01-05 is outside the data: its orders run from 2024-08 to 2024-10",
+        ),
         (["--period", "2026-13"], r"period '2026-13' is not a month \(the month must be 01 to 12\)"),
         (
             ["--period", "2027-03"],
