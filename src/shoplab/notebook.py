@@ -29,6 +29,7 @@ __all__ = [
     "fmt_change",
     "format_table",
     "kpi_cards",
+    "period_note",
     "bullets",
     "data_table",
     "styler",
@@ -259,6 +260,15 @@ def note(text: str, *, kind: str = "info"):
         f'<div style="background:{bg};border-left:4px solid {fg};padding:8px 12px;margin:8px 0">'
         f"{html.escape(text)}</div>"
     )
+
+
+def period_note(period: Any, *, lang: str | None = None):
+    """For a quarter, a year or a date range: a note saying what the report covers and what it is compared with
+    (:meth:`shoplab.periods.Period.scope_text`); None for a month, whose report reads as it always has."""
+    from .periods import Period
+
+    text = Period.parse(period).scope_text(lang)
+    return note(text) if text else None
 
 
 def data_quality(shop: Shop, tables: list[str] | None = None, *, lang: str | None = None):

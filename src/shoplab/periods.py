@@ -213,6 +213,13 @@ class Period:
         return Period(self.last.year, self.last.month)
 
     @property
+    def last_full_month(self) -> Period:
+        """The latest calendar month that ends on or before the period's end: the last month of a month, quarter
+        or year; for a range ending inside a month, the month before that one (monthly views stop there)."""
+        m = self.last_month
+        return m if m.last == self.last else m.previous()
+
+    @property
     def months(self) -> list[Period]:
         """The calendar months the period touches, in order (a range may touch a month only in part)."""
         out, p = [], self.first_month
@@ -302,12 +309,12 @@ class Period:
         return tr(f"the previous {self.kind}", zh, lang)
 
     def year_ago_name(self, lang: str | None = None) -> str:
-        """the same month / quarter last year, last year, the same days last year (去年同月 / 去年同季度 / 去年 / 去年同期)."""
+        """the same month / quarter last year, last year, the same window last year (去年同月 / 去年同季度 / 去年 / 去年同期)."""
         en, zh = {
             "month": ("the same month last year", "去年同月"),
             "quarter": ("the same quarter last year", "去年同季度"),
             "year": ("last year", "去年"),
-        }.get(self.kind, ("the same days last year", "去年同期"))
+        }.get(self.kind, ("the same window last year", "去年同期"))
         return tr(en, zh, lang)
 
     def vs_previous(self, lang: str | None = None) -> str:
@@ -322,6 +329,41 @@ class Period:
         if self.kind == "range":
             return tr("vs the same window last year", "同比去年同期", lang)
         return tr(f"vs {self.year_ago_name('en')}", f"同比{self.year_ago_name('zh')}", lang)
+
+    def scope_text(self, lang: str | None = None) -> str | None:
+        """A sentence for a report of a quarter, a year or a range (None for a month): what it covers, how to read
+        "month" in the report's text, and what it is compared with."""
+        if self.is_month:
+            return None
+        prev, ya = self.previous(), self.year_ago()
+        series_en = " Series over it run per month." if self.monthly else ""
+        series_zh = "其中的走势按月展示。" if self.monthly else ""
+        if prev == ya:
+            comp_en = f"it is compared with {self.previous_name('en')} ({prev.title('en')})"
+            comp_zh = f"对比对象为{self.previous_name('zh')}（{prev.title('zh')}）"
+        else:
+            comp_en = (
+                f"it is compared with {self.previous_name('en')} ({prev.title('en')}) and with "
+                f"{self.year_ago_name('en')} ({ya.title('en')})"
+            )
+            comp_zh = (
+                f"对比对象为{self.previous_name('zh')}（{prev.title('zh')}）和{self.year_ago_name('zh')}"
+                f"（{ya.title('zh')}）"
+            )
+        span_en = f"{self.days} days, both included"
+        span_zh = f"共 {self.days} 天，含首尾两天"
+        if self.kind != "range":
+            span_en, span_zh = (
+                f"{self.first} to {self.last}, {span_en}",
+                f"{self.first} 至 {self.last}，{span_zh}",
+            )
+        return tr(
+            f"This report covers {self.title('en')} ({span_en}): "
+            f'where the text says "month", read "{self.noun("en")}"; {comp_en}.{series_en}',
+            f"本报告覆盖 {self.title('zh')}（{span_zh}）："
+            f"文中的“本月”“上月”即{self.this_name('zh')}与{self.previous_name('zh')}；{comp_zh}。{series_zh}",
+            lang,
+        )
 
     def __str__(self) -> str:
         return self.label

@@ -85,6 +85,11 @@ class MembershipResults:
     points_by_tier: pd.DataFrame | None = None
 
     @property
+    def flow_start(self) -> Period:
+        """The month whose end the lifecycle flows start from (:func:`flow_start`)."""
+        return flow_start(self.period)
+
+    @property
     def clv_mean(self) -> float:
         """Mean 12-month CLV of members who have bought."""
         return self.clv_members.mean()
@@ -122,6 +127,15 @@ class MembershipResults:
         )
 
 
+def flow_start(period: Period | str) -> Period:
+    """The month the lifecycle flows of ``period`` start from: the stage month of the previous comparable period
+    (the previous month, the last month of the previous quarter or year); the month before when that is the
+    same month (a range shorter than a month)."""
+    p = Period.parse(period)
+    sm, before = p.last_full_month, p.previous().last_full_month
+    return before if before < sm else sm.previous()
+
+
 def compute_report(
     shop,
     *,
@@ -152,7 +166,8 @@ def compute_report(
     shop.require("orders", "members")
     params = {k: v for k, v in locals().items() if k not in ("shop", "period")}
     p = Period.parse(period)
-    months = [p.shift(k) for k in range(-11, 1)]
+    sm = p.last_full_month  # monthly views (tiers, lifecycle, points, satisfaction) run to it; for a month, p
+    months = [sm.shift(k) for k in range(-11, 1)]
     migration_start = p.shift(1 - migration_months)
     events = shop.events if shop.has("events") else None
     # an empty tier history records no tier at all: tiers then come from members.tier, as without the table
@@ -170,13 +185,13 @@ def compute_report(
 
     stages = lifecycle_table(
         orders,
-        periods=[p.shift(-12), *months],
+        periods=[sm.shift(-12), *months],
         at_risk_days=at_risk_days,
         dormant_days=dormant_days,
         churned_days=churned_days,
         users=members,
     )
-    stage_now = stage_at(stages, p.label)
+    stage_now = stage_at(stages, sm.label)
     retention = cohort_retention(
         orders,
         basis=cohort_basis,
@@ -228,7 +243,7 @@ def compute_report(
         gaps=order_gap_summary(orders, members, end=p.end),
         dau_mau=member_dau_mau(members, events, periods=months[-3:]) if events is not None else None,
         lifecycle=lifecycle_counts(stages, periods=months),
-        flows=lifecycle_flows(stages, period=p),
+        flows=lifecycle_flows(stages, period=sm, since=flow_start(p)),
         stage_now=stage_now,
         retention=retention,
         retention_matrix=retention_matrix(retention),
