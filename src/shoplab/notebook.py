@@ -262,12 +262,12 @@ def note(text: str, *, kind: str = "info"):
     )
 
 
-def period_note(period: Any, *, lang: str | None = None):
-    """For a quarter, a year or a date range: a note saying what the report covers and what it is compared with
-    (:meth:`shoplab.periods.Period.scope_text`); None for a month, whose report reads as it always has."""
+def period_note(period: Any, *, compared: bool = True, lang: str | None = None):
+    """For a quarter, a year or a date range: a note saying what the report covers and (``compared``) what it is
+    compared with (:meth:`shoplab.periods.Period.scope_text`); None for a month, which reads as it always has."""
     from .periods import Period
 
-    text = Period.parse(period).scope_text(lang)
+    text = Period.parse(period).scope_text(lang, compared=compared)
     return note(text) if text else None
 
 

@@ -330,9 +330,9 @@ class Period:
             return tr("vs the same window last year", "同比去年同期", lang)
         return tr(f"vs {self.year_ago_name('en')}", f"同比{self.year_ago_name('zh')}", lang)
 
-    def scope_text(self, lang: str | None = None) -> str | None:
+    def scope_text(self, lang: str | None = None, *, compared: bool = True) -> str | None:
         """A sentence for a report of a quarter, a year or a range (None for a month): what it covers, how to read
-        "month" in the report's text, and what it is compared with."""
+        "month" in the report's text, and (``compared``) what it is compared with."""
         if self.is_month:
             return None
         prev, ya = self.previous(), self.year_ago()
@@ -356,6 +356,13 @@ class Period:
             span_en, span_zh = (
                 f"{self.first} to {self.last}, {span_en}",
                 f"{self.first} 至 {self.last}，{span_zh}",
+            )
+        if not compared:
+            return tr(
+                f'This report covers {self.title("en")} ({span_en}): where the text says "month", read '
+                f'"{self.noun("en")}".{series_en}',
+                f"本报告覆盖 {self.title('zh')}（{span_zh}）：文中的“本月”即{self.this_name('zh')}。{series_zh}",
+                lang,
             )
         return tr(
             f"This report covers {self.title('en')} ({span_en}): "
