@@ -172,6 +172,8 @@ def test_a_year_trend_is_monthly(tiny):
     cur = t[t.period == "2024"].set_index("day")
     assert cur.loc[10, "gmv"] == 200 and cur.loc[9, "gmv"] == 40 and cur.gmv.sum() == 240
     assert cur.loc[10, "buyers"] == 2 and cur.loc[10, "date"] == pd.Timestamp("2024-10-01")
+    # months wholly outside the data (it runs from 2024-09-01 to 2024-10-31) are unknown, not zero sales
+    assert t[t.period == "2023"].gmv.isna().all() and cur.loc[[1, 8, 11, 12], "gmv"].isna().all()
     title = overview.text.trend_title(t, "gmv", lang="en")
     assert title == "GMV per month, 2024: peak ¥200 in 2024-10", title  # 2023: no data, no comparison
     assert overview.text.trend_title(t, "gmv", lang="zh").startswith("2024年 每月成交额：2024-10 达到峰值")

@@ -219,8 +219,12 @@ def daily_trend(shop: Shop, period: Period | str, *, compare_previous: bool = Tr
     months = [p.previous(), p] if compare_previous else [p]
     o = _sold(shop)
     o = o.filter((o.ts >= months[0].start) & (o.ts < p.end))
-    if p.monthly:
-        return _monthly_trend(o, months)
+    if not p.is_month:  # a quarter, a year, a range: its days or months outside the data are unknown, not 0
+        return _outside_data_unknown(shop, _monthly_trend(o, months) if p.monthly else _daily(o, months), p)
+    return _daily(o, months)
+
+
+def _daily(o, months: list[Period]) -> pd.DataFrame:
     d = o.group_by(date=o.ts.date()).aggregate(
         gmv=o.amount.sum(), orders=o.count(), buyers=o.user_id.nunique()
     )
@@ -241,6 +245,17 @@ def daily_trend(shop: Shop, period: Period | str, *, compare_previous: bool = Tr
     out["orders"] = out["orders"].astype("int64")
     out["buyers"] = out["buyers"].astype("int64")
     return out
+
+
+def _outside_data_unknown(shop: Shop, trend: pd.DataFrame, p: Period) -> pd.DataFrame:
+    """NaN for the rows (days, or months for a long period) that lie wholly outside the orders data."""
+    lo, hi = (pd.Timestamp(t).normalize() for t in shop.period_bounds("orders"))
+    last = trend.date + (pd.offsets.MonthEnd(0) if p.monthly else pd.Timedelta(0))
+    outside = (last < lo) | (trend.date > hi)
+    if outside.any():
+        trend = trend.astype({"orders": "float64", "buyers": "float64"})
+        trend.loc[outside, ["gmv", "orders", "buyers"]] = float("nan")
+    return trend
 
 
 def _monthly_trend(o, periods: list[Period]) -> pd.DataFrame:
@@ -308,7 +323,8 @@ class TrendSummary:
 
 def trend_summary(trend: pd.DataFrame, metric: str = "gmv") -> TrendSummary:
     """Total and peak day of ``metric`` in the last month of ``trend`` (from :func:`daily_trend`), and the first
-    month's total when the trend has two (the previous month). The peak is the first day with the largest value.
+    month's total when the trend has two (the previous month) and both lie wholly in the data (rows outside it,
+    NaN, make the totals not comparable). The peak is the first day with the largest value.
     """
     periods = list(dict.fromkeys(trend["period"]))
     cur = trend[trend.period == periods[-1]]
@@ -317,7 +333,7 @@ def trend_summary(trend: pd.DataFrame, metric: str = "gmv") -> TrendSummary:
         top = cur.loc[cur[metric].idxmax()]
         peak = dict(peak_date=top["date"], peak_day=top["day"], peak_value=top[metric])
     prev = {}
-    if len(periods) > 1:
+    if len(periods) > 1 and not trend[metric].isna().any():  # both wholly in the data (a month: always so)
         prev = dict(
             previous_period=periods[0], previous_total=trend[trend.period == periods[0]][metric].sum()
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import matplotlib.pyplot as plt
 import pandas as pd
+from matplotlib.ticker import MaxNLocator
 
 from ..periods import Period
 from ..plots import PALETTE, count_formatter, use_style, yuan_formatter
@@ -56,7 +57,11 @@ def plot_daily_trend(
     xlabel, ylabel = text.trend_axis_labels(metric, current, lang)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
-    ax.set_xlim(0.5, 31.5 if Period.parse(current).is_month else max(trend["day"].max(), 1) + 0.5)
+    if Period.parse(current).is_month:
+        ax.set_xlim(0.5, 31.5)
+    else:
+        ax.set_xlim(0.5, max(trend["day"].max(), 1) + 0.5)
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.legend(loc="upper left")
     if title:
         ax.set_title(title)
