@@ -290,8 +290,8 @@ class Period:
         return tr(f"{self.first} to {self.last}", f"{self.first}至{self.last}", lang)
 
     def noun(self, lang: str | None = None) -> str:
-        """month / quarter / year / period (月 / 季度 / 年 / 期间)."""
-        en, zh = {"month": ("month", "月"), "quarter": ("quarter", "季度"), "year": ("year", "年")}.get(
+        """month / quarter / year / period (月 / 季度 / 年度 / 期间)."""
+        en, zh = {"month": ("month", "月"), "quarter": ("quarter", "季度"), "year": ("year", "年度")}.get(
             self.kind, ("period", "期间")
         )
         return tr(en, zh, lang)
