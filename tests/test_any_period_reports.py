@@ -81,6 +81,9 @@ def test_membership_for_any_period(sample_shop, period):
     assert r.lifecycle.index[-1] == sm.label
     assert r.flows.to_numpy().sum() == len(r.stage_now) > 0  # every buyer staged at sm flows from somewhere
     assert r.flow_start < sm
+    # the period's NPS is compared with the previous comparable period's, not with a month's
+    assert r.nps_compare.period.tolist() == [p.previous().label, p.label]
+    assert r.nps_basis is r.nps_compare and r.nps_compare.nps.iloc[-1] == r.nps_now["nps"]
 
 
 def test_the_618_window_stops_monthly_views_at_may_and_flows_from_april():

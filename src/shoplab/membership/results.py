@@ -79,10 +79,18 @@ class MembershipResults:
     at_risk_shown: pd.DataFrame
     nps_now: dict | None = None
     sat_month: pd.DataFrame | None = None
+    #: for a quarter, a year or a range: NPS of the previous comparable period and of the period (else None)
+    nps_compare: pd.DataFrame | None = None
     sat_tier: pd.DataFrame | None = None
     points_month: pd.DataFrame | None = None
     points_year: dict | None = None
     points_by_tier: pd.DataFrame | None = None
+
+    @property
+    def nps_basis(self) -> pd.DataFrame | None:
+        """What the period's NPS is compared with: the month before (``sat_month``), or for a quarter, a year or
+        a range the previous comparable period (``nps_compare``)."""
+        return self.nps_compare if self.nps_compare is not None else self.sat_month
 
     @property
     def flow_start(self) -> Period:
@@ -121,7 +129,7 @@ class MembershipResults:
             clv_value_model=self.clv.value_model,
             clv_independence=self.clv.independence,
             nps_now=self.nps_now,
-            sat_month=self.sat_month,
+            sat_month=self.nps_basis,
             repurchase=self.repurchase,
             growth=self.growth,
         )
@@ -261,6 +269,12 @@ def compute_report(
     )
     if shop.has("feedback"):
         out.nps_now = nps(shop.feedback, start=p.start, end=p.end)
+        if not p.is_month:
+            q = p.previous()
+            before = nps(shop.feedback, start=q.start, end=q.end)
+            out.nps_compare = pd.DataFrame(
+                {"period": [q.label, p.label], "nps": [before["nps"], out.nps_now["nps"]]}
+            )
         out.sat_month = satisfaction_monthly(shop.feedback, periods=months)
         out.sat_tier = satisfaction_by_tier(shop.feedback, members, th, start=months[0].start, end=p.end)
     if shop.has("points"):
