@@ -359,6 +359,28 @@ def test_a_month_the_data_covers_in_part_runs_with_a_note(tmp_path):
     assert "The data covers only" not in (out_dir / "fine.html").read_text(encoding="utf-8")
 
 
+def test_a_quarter_or_a_range_the_data_covers_in_part_runs_with_a_note_in_its_own_folder(tmp_path):
+    d = tmp_path / "notebooks"
+    d.mkdir()
+    _notebook(d / "fine.ipynb", "print(1)", extra_params='lang: str = "en"  # language; one of en, zh\n')
+    src = write_tables(tmp_path / "src", "parquet", orders=_orders())
+    lo, hi = (str(t.date()) for t in (_orders().ts.min(), _orders().ts.max()))
+    quiet = {"notebooks_dir": d, "progress": lambda *_: None}
+    out_dir, res = run_reports(src, out=tmp_path / "q", period="2024-Q4", **quiet)
+    assert res[0].status == "ok" and out_dir.name == "2024-Q4"
+    note = f"The data covers only 2024-10-01 to {hi} of 2024 Q4"
+    assert note in (out_dir / "fine.html").read_text(encoding="utf-8")
+    assert note in (out_dir / "index.html").read_text(encoding="utf-8")
+    status = json.loads((out_dir / "status.json").read_text())
+    assert status["period"] == "2024-Q4" and status["period_title_zh"] == "2024年第四季度"
+    assert "this quarter's numbers are for that part of it" in status["notes"][0]
+    assert "shoplab quarterly reports · 2024 Q4" in (out_dir / "index.html").read_text(encoding="utf-8")
+    out_dir, _ = run_reports(src, out=tmp_path / "r", period=f"{lo}..{hi}", **quiet)
+    assert out_dir.name == f"{lo}..{hi}" and "The data covers only" not in (out_dir / "fine.html").read_text(
+        encoding="utf-8"
+    )
+
+
 def test_data_without_a_complete_month_defaults_to_its_only_month_with_a_note(tmp_path):
     """The default period is the latest complete month; when the data has none (a first export of half a
     month), the data's own month runs with the partial-month note instead of a refusal."""
