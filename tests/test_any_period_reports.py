@@ -48,6 +48,11 @@ def test_profiling_for_any_period(sample_dir, sample_shop, period):
     paid = o[(o.status == "paid") & _in(o, "ts", p) & o.user_id.isin(r.features.user_id)]
     assert r.features.orders_period.sum() == len(paid) > 0
     assert r.migration.to_numpy().sum() > 0
+    last = pd.Timestamp(sample_shop.period_bounds("orders")[1]).normalize() + pd.Timedelta(days=1)
+    as_of = min(pd.Timestamp(p.end), last)  # as of the period's end, or the data's when it ends first (2026)
+    before = o[(o.status == "paid") & (o.ts < as_of) & o.user_id.isin(r.features.user_id)]
+    want = (as_of - before.ts.max()) / pd.Timedelta(days=1)  # the most recent buyer's recency, in days
+    assert abs(r.features.recency_days.min() - want) <= 1, (r.features.recency_days.min(), want)
 
 
 @pytest.mark.parametrize("period", PERIODS)
