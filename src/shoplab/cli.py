@@ -143,14 +143,16 @@ def build_parser() -> argparse.ArgumentParser:
 
     r = sub.add_parser(
         "report",
-        help="render the monthly HTML reports",
+        help="render the HTML reports of a month, quarter, year or date range",
         epilog="exit codes: 0 every report ok or skipped, 1 a report failed, 2 refused (nothing run), "
         "130 interrupted",
     )
     r.add_argument("--source", help="folder of tables, .duckdb file; ${ENV} references allowed (required)")
     r.add_argument(
         "--period",
-        help="month YYYY-MM (default: the latest complete month of the data, or its only month when none is complete)",
+        help="month YYYY-MM, quarter YYYY-Qn, year YYYY or days YYYY-MM-DD..YYYY-MM-DD (both included; compared "
+        "with the same length just before and the same days last year); the output folder is named after it "
+        "(default: the latest complete month of the data, or its only month when none is complete)",
     )
     r.add_argument("--only", nargs="+", metavar="NAME", help="run only these reports")
     r.add_argument(

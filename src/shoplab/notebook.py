@@ -30,6 +30,7 @@ __all__ = [
     "fmt_p",
     "format_table",
     "kpi_cards",
+    "period_note",
     "bullets",
     "data_table",
     "styler",
@@ -213,9 +214,16 @@ def fmt_change(change: Any, kind: str = "relative") -> str:
     return f"{change:+.1%}"
 
 
-def kpi_cards(summary: pd.DataFrame, keys: list[str] | None = None, *, lang: str | None = None):
-    """HTML cards for a KPI summary table (as returned by ``overview.kpi_summary``)."""
+def kpi_cards(summary: pd.DataFrame, keys: list[str] | None = None, *, lang: str | None = None, period=None):
+    """HTML cards for a KPI summary table (as returned by ``overview.kpi_summary``); ``period`` (a quarter, a
+    year, a range) words the comparisons, by default against the previous month and last year."""
     from IPython.display import HTML
+
+    from .periods import Period
+
+    p = Period.parse(period) if period is not None else None
+    vs_prev = p.vs_previous(lang) if p else tr("vs previous month", "环比上月", lang)
+    vs_year = tr("vs last year", "同比去年", lang) if p is None or p.is_month else p.vs_year_ago(lang)
 
     keys = keys or list(summary.index)
     cards = []
@@ -231,9 +239,9 @@ def kpi_cards(summary: pd.DataFrame, keys: list[str] | None = None, *, lang: str
             f'<div style="font-size:12px;color:#555">{html.escape(str(r["label"]))}</div>'
             f'<div style="font-size:22px;font-weight:600">{fmt_value(r["value"], r["unit"])}</div>'
             f'<div style="font-size:12px;color:{color}">{fmt_change(ch, r["change_kind"])} '
-            f"{tr('vs previous month', '环比上月', lang)}</div>"
+            f"{vs_prev}</div>"
             f'<div style="font-size:12px;color:#666">{fmt_change(r["change_yoy"], r["change_kind"])} '
-            f"{tr('vs last year', '同比去年', lang)}</div>"
+            f"{vs_year}</div>"
             "</div>"
         )
     return HTML("<div>" + "".join(cards) + "</div>")
@@ -253,6 +261,15 @@ def note(text: str, *, kind: str = "info"):
         f'<div style="background:{bg};border-left:4px solid {fg};padding:8px 12px;margin:8px 0">'
         f"{html.escape(text)}</div>"
     )
+
+
+def period_note(period: Any, *, compared: bool = True, lang: str | None = None):
+    """For a quarter, a year or a date range: a note saying what the report covers and (``compared``) what it is
+    compared with (:meth:`shoplab.periods.Period.scope_text`); None for a month, which reads as it always has."""
+    from .periods import Period
+
+    text = Period.parse(period).scope_text(lang, compared=compared)
+    return note(text) if text else None
 
 
 def data_quality(shop: Shop, tables: list[str] | None = None, *, lang: str | None = None):

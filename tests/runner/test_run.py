@@ -249,8 +249,23 @@ def _cli(capsys, *args) -> tuple[int, str, str]:
 @pytest.mark.parametrize(
     ("args", "expected"),
     [
-        (["--period", "2026/10"], r"period '2026/10' is not a month: use the form YYYY-MM, e\.g\. 2026-10"),
-        (["--period", "202610"], r"period '202610' is not a month: use the form YYYY-MM"),
+        (
+            ["--period", "2026/10"],
+            r"period '2026/10' is not a month, quarter, year or date range: use the form YYYY-MM, e\.g\. 2026-10, "
+            r"or YYYY-Qn \(2026-Q2\), YYYY \(2026\) or YYYY-MM-DD\.\.YYYY-MM-DD",
+        ),
+        (
+            ["--period", "202610"],
+            r"period '202610' is not a month, quarter, year or date range: use the form YYYY-MM",
+        ),
+        (["--period", "2026-Q5"], r"period '2026-Q5' is not a quarter \(the quarter must be Q1 to Q4\)"),
+        (["--period", "2024-10-09..2024-10-01"], r"period '2024-10-09\.\.2024-10-01' ends before it starts"),
+        (["--period", "2027"], r"period 2027 is outside the data: its orders run from 2024-08 to 2024-10"),
+        (["--period", "2024-Q1"], r"period 2024-Q1 is outside the data"),
+        (
+            ["--period", "2025-01-01..2025-01-05"],
+            r"period 2025-01-01\.\.2025-01-05 is outside the data: its orders run from 2024-08 to 2024-10",
+        ),
         (["--period", "2026-13"], r"period '2026-13' is not a month \(the month must be 01 to 12\)"),
         (
             ["--period", "2027-03"],
@@ -342,6 +357,28 @@ def test_a_month_the_data_covers_in_part_runs_with_a_note(tmp_path):
     # the whole month covered: no note
     out_dir, _ = run_reports(src, out=tmp_path / "sep", **{**quiet, "period": "2024-09"})
     assert "The data covers only" not in (out_dir / "fine.html").read_text(encoding="utf-8")
+
+
+def test_a_quarter_or_a_range_the_data_covers_in_part_runs_with_a_note_in_its_own_folder(tmp_path):
+    d = tmp_path / "notebooks"
+    d.mkdir()
+    _notebook(d / "fine.ipynb", "print(1)", extra_params='lang: str = "en"  # language; one of en, zh\n')
+    src = write_tables(tmp_path / "src", "parquet", orders=_orders())
+    lo, hi = (str(t.date()) for t in (_orders().ts.min(), _orders().ts.max()))
+    quiet = {"notebooks_dir": d, "progress": lambda *_: None}
+    out_dir, res = run_reports(src, out=tmp_path / "q", period="2024-Q4", **quiet)
+    assert res[0].status == "ok" and out_dir.name == "2024-Q4"
+    note = f"The data covers only 2024-10-01 to {hi} of 2024 Q4"
+    assert note in (out_dir / "fine.html").read_text(encoding="utf-8")
+    assert note in (out_dir / "index.html").read_text(encoding="utf-8")
+    status = json.loads((out_dir / "status.json").read_text())
+    assert status["period"] == "2024-Q4" and status["period_title_zh"] == "2024年第四季度"
+    assert "this quarter's numbers are for that part of it" in status["notes"][0]
+    assert "shoplab quarterly reports · 2024 Q4" in (out_dir / "index.html").read_text(encoding="utf-8")
+    out_dir, _ = run_reports(src, out=tmp_path / "r", period=f"{lo}..{hi}", **quiet)
+    assert out_dir.name == f"{lo}..{hi}" and "The data covers only" not in (out_dir / "fine.html").read_text(
+        encoding="utf-8"
+    )
 
 
 def test_data_without_a_complete_month_defaults_to_its_only_month_with_a_note(tmp_path):

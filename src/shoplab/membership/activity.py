@@ -369,23 +369,25 @@ def stage_at(stages, period: Period | str) -> pd.Series:
     return df.set_index("user_id")["stage"]
 
 
-def lifecycle_flows(stages, *, period: Period | str) -> pd.DataFrame:
-    """Flows between stages from the previous month to ``period``: rows = stage last month (``none`` for users
-    not yet buyers), columns = stage this month. Counted in the engine when ``stages`` is the lazy table."""
+def lifecycle_flows(stages, *, period: Period | str, since: Period | str | None = None) -> pd.DataFrame:
+    """Flows between stages from the previous month (or the month ``since``) to ``period``: rows = stage last
+    month (``none`` for users not yet buyers), columns = stage this month. Counted in the engine when ``stages``
+    is the lazy table."""
     p = Period.parse(period)
+    q = Period.parse(since) if since is not None else p.previous()
     if _is_lazy(stages):
         cur = stages.filter(stages.m == _month_start(p))
-        prev = stages.filter(stages.m == _month_start(p.previous()))
+        prev = stages.filter(stages.m == _month_start(q))
         if int(prev.count().execute()) == 0 and int(cur.count().execute()) > 0:
-            raise ValueError(f"lifecycle_flows needs stages for {p.previous().label} as well")
+            raise ValueError(f"lifecycle_flows needs stages for {q.label} as well")
         j = cur.left_join(prev, "user_id").select(to=cur.stage, **{"from": prev.stage.fill_null("none")})
         df = j.group_by(["from", "to"]).aggregate(n=j.count()).execute()
         t = df.pivot_table(index="from", columns="to", values="n", aggfunc="sum", fill_value=0)
     else:
         cur = stages[stages.period == p.label].set_index("user_id")["stage"]
-        prev = stages[stages.period == p.previous().label].set_index("user_id")["stage"]
+        prev = stages[stages.period == q.label].set_index("user_id")["stage"]
         if prev.empty and not cur.empty:
-            raise ValueError(f"lifecycle_flows needs stages for {p.previous().label} as well")
+            raise ValueError(f"lifecycle_flows needs stages for {q.label} as well")
         j = pd.DataFrame({"to": cur}).join(prev.rename("from"), how="left").fillna({"from": "none"})
         t = pd.crosstab(j["from"], j["to"])
     rows = [s for s in ("none", *STAGES) if s in t.index]

@@ -79,10 +79,23 @@ class MembershipResults:
     at_risk_shown: pd.DataFrame
     nps_now: dict | None = None
     sat_month: pd.DataFrame | None = None
+    #: for a quarter, a year or a range: NPS of the previous comparable period and of the period (else None)
+    nps_compare: pd.DataFrame | None = None
     sat_tier: pd.DataFrame | None = None
     points_month: pd.DataFrame | None = None
     points_year: dict | None = None
     points_by_tier: pd.DataFrame | None = None
+
+    @property
+    def nps_basis(self) -> pd.DataFrame | None:
+        """What the period's NPS is compared with: the month before (``sat_month``), or for a quarter, a year or
+        a range the previous comparable period (``nps_compare``)."""
+        return self.nps_compare if self.nps_compare is not None else self.sat_month
+
+    @property
+    def flow_start(self) -> Period:
+        """The month whose end the lifecycle flows start from (:func:`flow_start`)."""
+        return flow_start(self.period)
 
     @property
     def clv_mean(self) -> float:
@@ -116,10 +129,19 @@ class MembershipResults:
             clv_value_model=self.clv.value_model,
             clv_independence=self.clv.independence,
             nps_now=self.nps_now,
-            sat_month=self.sat_month,
+            sat_month=self.nps_basis,
             repurchase=self.repurchase,
             growth=self.growth,
         )
+
+
+def flow_start(period: Period | str) -> Period:
+    """The month the lifecycle flows of ``period`` start from: the stage month of the previous comparable period
+    (the previous month, the last month of the previous quarter or year); the month before when that is the
+    same month (a range shorter than a month)."""
+    p = Period.parse(period)
+    sm, before = p.last_full_month, p.previous().last_full_month
+    return before if before < sm else sm.previous()
 
 
 def compute_report(
@@ -152,7 +174,14 @@ def compute_report(
     shop.require("orders", "members")
     params = {k: v for k, v in locals().items() if k not in ("shop", "period")}
     p = Period.parse(period)
-    months = [p.shift(k) for k in range(-11, 1)]
+    sm = p.last_full_month  # monthly views (tiers, lifecycle, points, satisfaction) run to it; for a month, p
+    end = p.end  # "as of the end of the period"
+    if not p.is_month:  # a quarter, a year or a range past the data's last month: as of the data's end
+        last_ts = pd.Timestamp(shop.period_bounds("orders")[1])
+        data_month = Period(last_ts.year, last_ts.month)
+        if data_month < sm:
+            sm, end = data_month, min(end, data_month.end)
+    months = [sm.shift(k) for k in range(-11, 1)]
     migration_start = p.shift(1 - migration_months)
     events = shop.events if shop.has("events") else None
     # an empty tier history records no tier at all: tiers then come from members.tier, as without the table
@@ -164,19 +193,19 @@ def compute_report(
     members, orders = shop.members, shop.orders
 
     tc = tier_counts(members, th, periods=months)
-    comparison = member_comparison(orders, members, start=p.shift(1 - compare_months).start, end=p.end)
-    tier_now = tiers_at(members, th, at=p.end)
-    migration = tier_migration(members, th, start=migration_start.start, end=p.end)
+    comparison = member_comparison(orders, members, start=p.shift(1 - compare_months).start, end=end)
+    tier_now = tiers_at(members, th, at=end)
+    migration = tier_migration(members, th, start=migration_start.start, end=end)
 
     stages = lifecycle_table(
         orders,
-        periods=[p.shift(-12), *months],
+        periods=[sm.shift(-12), *months],
         at_risk_days=at_risk_days,
         dormant_days=dormant_days,
         churned_days=churned_days,
         users=members,
     )
-    stage_now = stage_at(stages, p.label)
+    stage_now = stage_at(stages, sm.label)
     retention = cohort_retention(
         orders,
         basis=cohort_basis,
@@ -185,26 +214,26 @@ def compute_report(
         members=members,
         events=events,
         start=months[0].start,
-        end=p.end,
+        end=end,
         max_months=cohort_months,
     )
 
     clv = clv_analysis(
         orders,
-        end=p.end,
+        end=end,
         holdout_months=clv_holdout_months,
         months=clv_months,
         discount_rate=clv_discount_rate,
     )
     churn = churn_model(
         shop,
-        as_of=p.end,
+        as_of=end,
         horizon_days=churn_horizon_days,
         lookback_days=churn_lookback_days,
         threshold=churn_threshold,
         n_repeats=churn_repeats,
     )
-    features_now = churn_features(shop, cutoff=p.end, lookback_days=churn_lookback_days)
+    features_now = churn_features(shop, cutoff=end, lookback_days=churn_lookback_days)
     # valued at the 12-month value if retained (CLV of a member who stays): CLV itself is already weighted by
     # P(alive), so it would count churn twice
     risk_all = at_risk_members(
@@ -219,16 +248,16 @@ def compute_report(
         migration_start=migration_start,
         tier_counts=tc,
         growth=member_growth(tc),
-        active=active_rate(members, orders, events, start=p.start, end=p.end),
+        active=active_rate(members, orders, events, start=p.start, end=end),
         comparison=comparison,
         repurchase=repurchase_test(comparison),
         tier_now=tier_now,
         migration=migration,
         moves=migration_summary(migration),
-        gaps=order_gap_summary(orders, members, end=p.end),
+        gaps=order_gap_summary(orders, members, end=end),
         dau_mau=member_dau_mau(members, events, periods=months[-3:]) if events is not None else None,
         lifecycle=lifecycle_counts(stages, periods=months),
-        flows=lifecycle_flows(stages, period=p),
+        flows=lifecycle_flows(stages, period=sm, since=flow_start(p)),
         stage_now=stage_now,
         retention=retention,
         retention_matrix=retention_matrix(retention),
@@ -245,13 +274,19 @@ def compute_report(
         ),
     )
     if shop.has("feedback"):
-        out.nps_now = nps(shop.feedback, start=p.start, end=p.end)
+        out.nps_now = nps(shop.feedback, start=p.start, end=end)
+        if not p.is_month:
+            q = p.previous()
+            before = nps(shop.feedback, start=q.start, end=q.end)
+            out.nps_compare = pd.DataFrame(
+                {"period": [q.label, p.label], "nps": [before["nps"], out.nps_now["nps"]]}
+            )
         out.sat_month = satisfaction_monthly(shop.feedback, periods=months)
-        out.sat_tier = satisfaction_by_tier(shop.feedback, members, th, start=months[0].start, end=p.end)
+        out.sat_tier = satisfaction_by_tier(shop.feedback, members, th, start=months[0].start, end=end)
     if shop.has("points"):
         out.points_month = points_monthly(shop.points, periods=months)
-        out.points_year = points_summary(shop.points, members, start=months[0].start, end=p.end)
-        balances = points_balances(shop.points, members, th, at=p.end)
+        out.points_year = points_summary(shop.points, members, start=months[0].start, end=end)
+        balances = points_balances(shop.points, members, th, at=end)
         out.points_by_tier = (
             balances.groupby("tier")
             .balance.describe(percentiles=[0.5, 0.9])[["count", "mean", "50%", "90%", "max"]]

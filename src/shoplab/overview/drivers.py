@@ -265,7 +265,7 @@ def gmv_drivers(shop: Shop, *, period: Period | str) -> pd.DataFrame:
     if not bases:
         return pd.DataFrame(columns=[*cols, "history_months"])
     months = [p, *bases.values()]
-    kpis = month_kpis(shop, months)
+    kpis = month_kpis(shop, periods=months)
     segments = _segment_gmv(shop, months)
     visitors = shop.has("events")
     frames = [driver_table(kpis, segments, p.label, q.label, k, visitors=visitors) for k, q in bases.items()]

@@ -79,13 +79,27 @@ def _sold(shop: Shop):
 
 @keyword_only("periods")
 def month_kpis(shop: Shop, *, periods: list[Period | str]) -> pd.DataFrame:
-    """KPIs for each given month: one row per month (index ``period``), one column per KPI in :data:`KPI_UNITS`.
+    """KPIs for each given period: one row per period (index ``period``, its label), one column per KPI in
+    :data:`KPI_UNITS`. Months are computed together; a quarter, a year or a date range on its own (the same
+    definitions over its days: "the month" reads "the period").
 
     KPIs that the data cannot support (no events, no signup dates) are NaN.
     """
     periods = sorted({Period.parse(p) for p in periods})
+    if not all(p.is_month for p in periods):
+        return pd.concat([_kpis(shop, [p], _whole(p)) for p in periods])
+    return _kpis(shop, periods, lambda ts: ts.truncate("M"))
+
+
+def _whole(p: Period):
+    """The bucket of a single period: every timestamp in it maps to its start."""
+    start = ibis.literal(pd.Timestamp(p.start)).cast("timestamp")
+    return lambda ts: start
+
+
+def _kpis(shop: Shop, periods: list[Period], month) -> pd.DataFrame:
+    """:func:`month_kpis` of periods that do not overlap, ``month(ts)`` giving the start of a timestamp's period."""
     lo, hi = periods[0].start, periods[-1].end
-    month = lambda ts: ts.truncate("M")  # noqa: E731
 
     o = _sold(shop)
     o = o.filter((o.ts >= lo) & (o.ts < hi))
@@ -128,7 +142,7 @@ def month_kpis(shop: Shop, *, periods: list[Period | str]) -> pd.DataFrame:
         e = shop.events
         e = e.filter((e.ts >= lo) & (e.ts < hi))
         daily = e.group_by(d=e.ts.date()).aggregate(dau=e.user_id.nunique())
-        dau = daily.group_by(m=daily.d.truncate("M").cast("timestamp")).aggregate(dau_sum=daily.dau.sum())
+        dau = daily.group_by(m=month(daily.d.cast("timestamp"))).aggregate(dau_sum=daily.dau.sum())
         visitors = e.select(m=month(e.ts), user_id=e.user_id).distinct()
         buyers = per_user.select("m", "user_id").mutate(bought=ibis.literal(1))
         vb = visitors.left_join(buyers, ["m", "user_id"])
@@ -198,14 +212,23 @@ def _change(v: float, base: float, unit: str) -> float:
 
 @keyword_only("period")
 def daily_trend(shop: Shop, *, period: Period | str, compare_previous: bool = True) -> pd.DataFrame:
-    """Daily GMV, orders and buyers in the month (and the previous month, aligned by day of month).
+    """Daily GMV, orders and buyers in the period (and the previous comparable period, aligned by day).
 
-    Returns one row per (``period``, ``day``) with columns ``date``, ``gmv``, ``orders``, ``buyers``.
+    Returns one row per (``period``, ``day``) with columns ``date``, ``gmv``, ``orders``, ``buyers``; ``day`` is
+    the day of the period (for a month, the day of the month). A period longer than
+    :data:`~shoplab.periods.DAILY_MAX_DAYS` days (a year) has one row per month instead: ``day`` is the month's
+    number in the period, ``date`` its first day, ``buyers`` distinct in the month.
     """
     p = Period.parse(period)
     months = [p.previous(), p] if compare_previous else [p]
     o = _sold(shop)
     o = o.filter((o.ts >= months[0].start) & (o.ts < p.end))
+    if not p.is_month:  # a quarter, a year, a range: its days or months outside the data are unknown, not 0
+        return _outside_data_unknown(shop, _monthly_trend(o, months) if p.monthly else _daily(o, months), p)
+    return _daily(o, months)
+
+
+def _daily(o, months: list[Period]) -> pd.DataFrame:
     d = o.group_by(date=o.ts.date()).aggregate(
         gmv=o.amount.sum(), orders=o.count(), buyers=o.user_id.nunique()
     )
@@ -220,7 +243,7 @@ def daily_trend(shop: Shop, *, period: Period | str, compare_previous: bool = Tr
             .fillna({"gmv": 0.0, "orders": 0, "buyers": 0})
         )
         f.insert(0, "period", q.label)
-        f.insert(1, "day", f.date.dt.day)
+        f.insert(1, "day", (f.date - pd.Timestamp(q.start)).dt.days + 1)
         frames.append(f)
     out = pd.concat(frames, ignore_index=True)
     out["orders"] = out["orders"].astype("int64")
@@ -228,14 +251,54 @@ def daily_trend(shop: Shop, *, period: Period | str, compare_previous: bool = Tr
     return out
 
 
+def _outside_data_unknown(shop: Shop, trend: pd.DataFrame, p: Period) -> pd.DataFrame:
+    """NaN for the rows (days, or months for a long period) that lie wholly outside the orders data."""
+    lo, hi = (pd.Timestamp(t).normalize() for t in shop.period_bounds("orders"))
+    last = trend.date + (pd.offsets.MonthEnd(0) if p.monthly else pd.Timedelta(0))
+    outside = (last < lo) | (trend.date > hi)
+    if outside.any():
+        trend = trend.astype({"orders": "float64", "buyers": "float64"})
+        trend.loc[outside, ["gmv", "orders", "buyers"]] = float("nan")
+    return trend
+
+
+def _monthly_trend(o, periods: list[Period]) -> pd.DataFrame:
+    """:func:`daily_trend` per calendar month of long periods (a month a range touches in part: its days in it)."""
+    frames = []
+    for q in periods:
+        x = o.filter((o.ts >= q.start) & (o.ts < q.end))
+        df = (
+            x.group_by(date=x.ts.truncate("M"))
+            .aggregate(gmv=x.amount.sum(), orders=x.count(), buyers=x.user_id.nunique())
+            .execute()
+        )
+        df["date"] = pd.to_datetime(df["date"])
+        f = (
+            pd.DataFrame({"date": [pd.Timestamp(m.start) for m in q.months]})
+            .merge(df, on="date", how="left")
+            .fillna({"gmv": 0.0, "orders": 0, "buyers": 0})
+        )
+        f.insert(0, "period", q.label)
+        f.insert(1, "day", range(1, len(f) + 1))
+        frames.append(f)
+    out = pd.concat(frames, ignore_index=True)
+    out["gmv"] = out["gmv"].astype("float64")
+    out["orders"] = out["orders"].astype("int64")
+    out["buyers"] = out["buyers"].astype("int64")
+    return out
+
+
 @keyword_only("period")
 def kpi_history(shop: Shop, *, period: Period | str, months: int = 12) -> pd.DataFrame:
-    """KPIs of the ``months`` months up to ``period`` that the data covers in full (one row per month)."""
+    """KPIs of the ``months`` months up to ``period`` (to its last month) that the data covers in full (one row
+    per month)."""
     p = Period.parse(period)
     first_ts, _ = shop.period_bounds("orders")
     first_ts = pd.Timestamp(first_ts)
     periods = [p.shift(-k) for k in range(months - 1, -1, -1)]
-    periods = [q for q in periods if first_ts < pd.Timestamp(q.start) + pd.Timedelta(days=1)] or [p]
+    periods = [q for q in periods if first_ts < pd.Timestamp(q.start) + pd.Timedelta(days=1)] or [
+        p.last_month
+    ]
     return month_kpis(shop, periods=periods)
 
 
@@ -265,7 +328,8 @@ class TrendSummary:
 
 def trend_summary(trend: pd.DataFrame, metric: str = "gmv") -> TrendSummary:
     """Total and peak day of ``metric`` in the last month of ``trend`` (from :func:`daily_trend`), and the first
-    month's total when the trend has two (the previous month). The peak is the first day with the largest value.
+    month's total when the trend has two (the previous month) and both lie wholly in the data (rows outside it,
+    NaN, make the totals not comparable). The peak is the first day with the largest value.
     """
     periods = list(dict.fromkeys(trend["period"]))
     cur = trend[trend.period == periods[-1]]
@@ -274,7 +338,7 @@ def trend_summary(trend: pd.DataFrame, metric: str = "gmv") -> TrendSummary:
         top = cur.loc[cur[metric].idxmax()]
         peak = dict(peak_date=top["date"], peak_day=top["day"], peak_value=top[metric])
     prev = {}
-    if len(periods) > 1:
+    if len(periods) > 1 and not trend[metric].isna().any():  # both wholly in the data (a month: always so)
         prev = dict(
             previous_period=periods[0], previous_total=trend[trend.period == periods[0]][metric].sum()
         )

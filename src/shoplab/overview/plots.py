@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import matplotlib.pyplot as plt
 import pandas as pd
+from matplotlib.ticker import MaxNLocator
 
+from ..periods import Period
 from ..plots import PALETTE, count_formatter, use_style, yuan_formatter
 from . import text
 from .kpis import trend_summary
@@ -17,7 +19,8 @@ __all__ = ["plot_daily_trend", "plot_drivers"]
 def plot_daily_trend(
     trend: pd.DataFrame, *, metric: str = "gmv", title: str | None = None, ax=None, lang: str | None = None
 ):
-    """Daily line of ``metric`` for the last period in ``trend``, with the previous period dashed (by day of month).
+    """Daily line of ``metric`` for the last period in ``trend``, with the previous period dashed (by day of month;
+    for a quarter or range by day of the period; for a year, one point per month).
 
     ``trend`` is the table from :func:`shoplab.overview.daily_trend`; ``title`` e.g. from
     :func:`shoplab.overview.text.trend_title`.
@@ -43,7 +46,7 @@ def plot_daily_trend(
     t = trend_summary(trend, metric)
     if t.peak_value is not None and t.peak_value > 0:
         ax.annotate(
-            text.peak_label(t.peak_date, lang),
+            text.peak_label(t.peak_date, lang, monthly=Period.parse(current).monthly),
             (t.peak_day, t.peak_value),
             textcoords="offset points",
             xytext=(0, 6),
@@ -55,7 +58,11 @@ def plot_daily_trend(
     xlabel, ylabel = text.trend_axis_labels(metric, current, lang)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
-    ax.set_xlim(0.5, 31.5)
+    if Period.parse(current).is_month:
+        ax.set_xlim(0.5, 31.5)
+    else:
+        ax.set_xlim(0.5, max(trend["day"].max(), 1) + 0.5)
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.legend(loc="upper left")
     if title:
         ax.set_title(title)

@@ -142,7 +142,7 @@ def attainment(
     all_months = [f"{year}-{m:02d}" for m in range(1, 13)]
     first_ts, _ = shop.period_bounds("orders")
     ytd_complete = bool(pd.Timestamp(first_ts) < pd.Timestamp(ytd_months[0].start) + pd.Timedelta(days=1))
-    k = month_kpis(shop, ytd_months)
+    k = month_kpis(shop, periods=ytd_months)
     out = []
     for metric in TARGET_METRICS:
         target = _target(rows, metric, p.label)

@@ -8,8 +8,10 @@ from typing import Any
 
 import pandas as pd
 
+from ..errors import PeriodError
 from ..i18n import tr
 from ..notebook import Finding, fmt_value
+from ..periods import Period
 from .changes import best_and_worst_channel, compare_funnels, named_change, top_exit_node
 from .funnels import biggest_dropoff
 from .steptimes import slowest_step
@@ -29,7 +31,9 @@ from .text import (
 __all__ = ["findings"]
 
 
-def _change_findings(cmp: pd.DataFrame, lang=None) -> list[Finding]:
+def _change_findings(
+    cmp: pd.DataFrame, lang=None, before: tuple[str, str] = ("the month before", "上月")
+) -> list[Finding]:
     """The month-over-month sentences from a :func:`compare_funnels` table: the step that got worse and the one
     that improved most, each named only when its change is beyond noise after the Bonferroni adjustment for the
     steps compared (:func:`named_change`); otherwise that no step changed beyond noise."""
@@ -55,9 +59,9 @@ def _change_findings(cmp: pd.DataFrame, lang=None) -> list[Finding]:
         out.append(
             Finding(
                 tr(
-                    f"The step that got worse is {step}: {b} against {a} the month before "
+                    f"The step that got worse is {step}: {b} against {a} {before[0]} "
                     f"({d}, 95% CI {ci}, {p}{adj_en}).",
-                    f"变差的一步是 {step}：转化率 {b}，上月为 {a}（{d}，95% 置信区间 {ci}，{p}{adj_zh}）。",
+                    f"变差的一步是 {step}：转化率 {b}，{before[1]}为 {a}（{d}，95% 置信区间 {ci}，{p}{adj_zh}）。",
                     lang,
                 ),
                 "funnel-change",
@@ -67,8 +71,8 @@ def _change_findings(cmp: pd.DataFrame, lang=None) -> list[Finding]:
         out.append(
             Finding(
                 tr(
-                    f"No step got worse beyond noise against the month before ({how_en}).",
-                    f"与上月相比，没有哪一步的转化率下降超出随机波动（{how_zh}）。",
+                    f"No step got worse beyond noise against {before[0]} ({how_en}).",
+                    f"与{before[1]}相比，没有哪一步的转化率下降超出随机波动（{how_zh}）。",
                     lang,
                 ),
                 "funnel-change",
@@ -87,8 +91,8 @@ def _change_findings(cmp: pd.DataFrame, lang=None) -> list[Finding]:
         out.append(
             Finding(
                 tr(
-                    f"No step changed beyond noise against the month before ({how_en}){tail_en}.",
-                    f"与上月相比，没有哪一步的变化超出随机波动（{how_zh}）{tail_zh}。",
+                    f"No step changed beyond noise against {before[0]} ({how_en}){tail_en}.",
+                    f"与{before[1]}相比，没有哪一步的变化超出随机波动（{how_zh}）{tail_zh}。",
                     lang,
                 ),
                 "funnel-change",
@@ -108,6 +112,13 @@ def _change_findings(cmp: pd.DataFrame, lang=None) -> list[Finding]:
             )
         )
     return out
+
+
+def _parse(period) -> Period | None:
+    try:
+        return Period.parse(period) if period is not None else None
+    except PeriodError:  # a free-text label: worded as a month's
+        return None
 
 
 def findings(
@@ -151,6 +162,11 @@ def findings(
     def F(en: str, zh: str, section: str) -> Finding:
         return Finding(tr(en, zh, lang), section)
 
+    pp = _parse(period)
+    before = ("the month before", "上月")
+    if pp is not None and not pp.is_month:
+        before = (pp.previous_name("en"), pp.previous_name("zh"))
+        period = tr(pp.title("en"), pp.title("zh"), lang)
     out = []
     s = summary.iloc[0]
     ns, nu, eps, br = (
@@ -216,14 +232,14 @@ def findings(
     if previous is not None and (not len(previous) or previous.users.iloc[0] == 0):
         out.append(
             F(
-                "No comparison with the month before: no one entered the funnel then.",
-                "无法与上月对比：上月没有人进入漏斗。",
+                f"No comparison with {before[0]}: no one entered the funnel then.",
+                f"无法与{before[1]}对比：{before[1]}没有人进入漏斗。",
                 "funnel-change",
             )
         )
     elif (previous is not None or change is not None) and len(current) >= 2 and current.users.iloc[0] > 0:
         cmp = change if change is not None else compare_funnels(previous, current)
-        out.extend(_change_findings(cmp, lang))
+        out.extend(_change_findings(cmp, lang, before))
     if channels is not None and len(channels):
         pick = best_and_worst_channel(channels, min_sessions=min_sessions)
         if pick["best"] is not None:

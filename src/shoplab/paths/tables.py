@@ -10,6 +10,7 @@ import pandas as pd
 
 from ..i18n import tr
 from ..notebook import fmt_value, format_table
+from ..periods import Period
 from ._common import as_list
 from .text import _ci_pp, _ci_rate, _moves, _seconds, _unit, bucket_label, event_label, path_label
 
@@ -144,7 +145,21 @@ def format_step_times(
     return pd.DataFrame(rows).replace("n/a", "–")
 
 
-def format_funnel_change(change: pd.DataFrame, *, lang: str | None = None) -> pd.DataFrame:
+def _this_prev(period, lang) -> tuple[str, str]:
+    """("This month", "Previous month") in the report language; for a quarter, a year or a range, their names."""
+    p = Period.parse(period) if period is not None else None
+    if p is None or p.is_month:
+        return tr("This month", "本月", lang), tr("Previous month", "上月", lang)
+    prev = p.previous_name(lang)
+    return p.title(lang), prev[:1].upper() + prev[1:]
+
+
+def _lo(name: str) -> str:
+    """ "This month" -> "this month" (a title such as "2026 Q2" stays as it is)."""
+    return name[:1].lower() + name[1:] if name[:1].isalpha() and name[1:2].islower() else name
+
+
+def format_funnel_change(change: pd.DataFrame, *, lang: str | None = None, period=None) -> pd.DataFrame:
     """Step-by-step change against the previous month (from :func:`compare_funnels`), formatted: the interval, the
     p-value and the verdict are Bonferroni-adjusted for the steps compared, as the findings that name a step."""
     t = change.copy()
@@ -160,8 +175,8 @@ def format_funnel_change(change: pd.DataFrame, *, lang: str | None = None) -> pd
         {"conversion_a": "rate", "conversion_b": "rate", "difference": "pp", "p_adjusted": "p"},
         rename={
             "step": tr("Step", "步骤", lang),
-            "conversion_a": tr("Previous month", "上月", lang),
-            "conversion_b": tr("This month", "本月", lang),
+            "conversion_a": _this_prev(period, lang)[1],
+            "conversion_b": _this_prev(period, lang)[0],
             "difference": tr("Change", "变化", lang),
             "ci": tr(f"95% CI of the change{adj_en}", f"变化的 95% 置信区间{adj_zh}", lang),
             "p_adjusted": tr(f"p-value{adj_en}", f"p 值{adj_zh}", lang),
@@ -171,8 +186,11 @@ def format_funnel_change(change: pd.DataFrame, *, lang: str | None = None) -> pd
     )
 
 
-def format_transition_changes(cmp: pd.DataFrame, n: int = 10, *, lang: str | None = None) -> pd.DataFrame:
+def format_transition_changes(
+    cmp: pd.DataFrame, n: int = 10, *, lang: str | None = None, period=None
+) -> pd.DataFrame:
     """The ``n`` transitions whose probability changed most (from :func:`compare_transitions`), formatted."""
+    this, prev = _this_prev(period, lang)
     t = cmp.head(n).copy()
     t["from_event"] = [event_label(e, lang) for e in t.from_event]
     t["to_event"] = [event_label(e, lang) for e in t.to_event]
@@ -188,10 +206,10 @@ def format_transition_changes(cmp: pd.DataFrame, n: int = 10, *, lang: str | Non
         rename={
             "from_event": tr("From", "来源事件", lang),
             "to_event": tr("To", "下一个事件", lang),
-            "count_a": tr("Times, previous month", "上月次数", lang),
-            "count_b": tr("Times, this month", "本月次数", lang),
-            "probability_a": tr("Share, previous month", "上月占比", lang),
-            "probability_b": tr("Share, this month", "本月占比", lang),
+            "count_a": tr(f"Times, {_lo(prev)}", f"{prev}次数", lang),
+            "count_b": tr(f"Times, {_lo(this)}", f"{this}次数", lang),
+            "probability_a": tr(f"Share, {_lo(prev)}", f"{prev}占比", lang),
+            "probability_b": tr(f"Share, {_lo(this)}", f"{this}占比", lang),
             "difference": tr("Change", "变化", lang),
         },
         lang=lang,

@@ -70,6 +70,15 @@ class ProfilingResults:
         return self.rules is not None
 
 
+def _within_data(shop: Shop, p: Period) -> Period:
+    """``p``, or for a quarter, a year or a range that runs past the orders' last day, its days up to that day
+    (profiles are as of the data's end, not of empty months after it). A month is always itself."""
+    if p.is_month:
+        return p
+    last = pd.Timestamp(shop.period_bounds("orders")[1]).date()
+    return Period.days_between(p.first, last) if p.first <= last < p.last else p
+
+
 def compute_report(
     shop: Shop | str,
     *,
@@ -96,7 +105,8 @@ def compute_report(
     shop.require("orders")
     p = Period.parse(period)
     label, prev = p.label, p.previous().label
-    features = user_features(shop, period=label, window_months=window_months)
+    asof = _within_data(shop, p)
+    features = user_features(shop, period=asof, window_months=window_months)
     scores = rfm_segments(rfm_scores(features, bins=rfm_bins), bins=rfm_bins)
     summary = segment_summary(scores)
     tiers = value_tiers(
@@ -116,9 +126,7 @@ def compute_report(
     migration = segment_migration(previous, scores)
     rules = None
     if shop.has("order_items"):
-        lines = basket_lines(
-            shop, period=label, window_months=window_months, level=basket_level, by=basket_by
-        )
+        lines = basket_lines(shop, period=asof, window_months=window_months, level=basket_level, by=basket_by)
         rules = association_rules(lines, min_support=min_support, min_lift=min_lift)
     tags = user_tags(features, segments=scores, tiers=tiers)
     return ProfilingResults(

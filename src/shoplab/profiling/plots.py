@@ -263,7 +263,9 @@ def plot_migration(
     if title is None:
         from .summaries import migration_summary
 
-        title = T.migration_title(counts if counts is not None else migration_summary(matrix), lang=lang)
+        title = T.migration_title(
+            counts if counts is not None else migration_summary(matrix), lang=lang, period=period
+        )
     ax.set_title(title)
     return ax
 

@@ -17,6 +17,7 @@ import pandas as pd
 from ..currency import money_symbol
 from ..i18n import join, tr
 from ..notebook import Finding, fmt_value, format_table, styler
+from ..periods import Period
 from . import summaries as S
 from .names import (
     NOT_A_BUYER,
@@ -79,7 +80,11 @@ def key_numbers(
     w = window(window_months, period, lang)
     rows = [
         (
-            tr("Users (as of the end of the month)", "用户数（截至月末）", lang),
+            tr(
+                f"Users (as of the end of the {_noun(period, 'en')})",
+                f"用户数（截至{_end_zh(period)}）",
+                lang,
+            ),
             fmt_value(figures["users"], "count"),
         ),
         (
@@ -248,6 +253,7 @@ def findings(results, *, max_findings: int = 6, lang: str | None = None) -> list
         silhouette=r.silhouette,
         max_findings=max_findings,
         lang=lang,
+        period=r.period,
     )
 
 
@@ -264,6 +270,7 @@ def findings_from(
     silhouette: float | None = None,
     max_findings: int = 6,
     lang: str | None = None,
+    period: str | None = None,
 ) -> list[Finding]:
     """:func:`findings` from the pieces: :func:`.summaries.concentration`, the segment summary, the tier
     table, the persona table with its display names, the basket rules and :func:`.summaries.migration_summary`
@@ -348,8 +355,8 @@ def findings_from(
         up, sl, nb = (fmt_value(migration_counts[k], "count") for k in ("moved up", "slipped", "new buyers"))
         out.append(
             F(
-                f"Since last month {up} buyers moved to a better segment, {sl} slipped and {nb} became buyers.",
-                f"与上月相比，{up} 位买家升至更好的分层，{sl} 位下滑，{nb} 位新成为买家。",
+                f"{_since(period, 'en')} {up} buyers moved to a better segment, {sl} slipped and {nb} became buyers.",
+                f"{_since(period, 'zh')}，{up} 位买家升至更好的分层，{sl} 位下滑，{nb} 位新成为买家。",
                 "movement",
             )
         )
@@ -449,12 +456,30 @@ def categories_title(pref: pd.DataFrame, *, lang: str | None = None) -> str:
     )
 
 
-def migration_title(counts: Mapping[str, int], *, lang: str | None = None) -> str:
-    """The migration chart's title from :func:`.summaries.migration_summary`."""
+def _noun(period: str | None, lang: str) -> str:
+    return Period.parse(period).noun(lang) if period is not None else tr("month", "月", lang)
+
+
+def _end_zh(period: str | None) -> str:
+    """月末 for a month (or none given), 期末 for a quarter, a year or a range."""
+    return "月末" if period is None or Period.parse(period).is_month else "期末"
+
+
+def _since(period: str | None, lang: str) -> str:
+    """Since last month / 与上月相比; for a quarter, a year or a range: since the previous one."""
+    p = Period.parse(period) if period is not None else None
+    if p is None or p.is_month:
+        return tr("Since last month", "与上月相比", lang)
+    return tr(f"Since {p.previous_name('en')}", f"与{p.previous_name('zh')}相比", lang)
+
+
+def migration_title(counts: Mapping[str, int], *, lang: str | None = None, period: str | None = None) -> str:
+    """The migration chart's title from :func:`.summaries.migration_summary` (``period``: the report's, for the
+    wording of a quarter, a year or a range)."""
     up, sl, nb = (fmt_value(counts[k], "count") for k in ("moved up", "slipped", "new buyers"))
     return tr(
-        f"Since last month: {up} buyers moved up, {sl} slipped, {nb} became buyers",
-        f"与上月相比：{up} 位买家升级，{sl} 位下滑，{nb} 位新成为买家",
+        f"{_since(period, 'en')}: {up} buyers moved up, {sl} slipped, {nb} became buyers",
+        f"{_since(period, 'zh')}：{up} 位买家升级，{sl} 位下滑，{nb} 位新成为买家",
         lang,
     )
 
@@ -540,10 +565,12 @@ def chart_labels(
         }
     if chart == "migration":
         return {
-            "x": tr(f"segment at the end of {period} (users)", f"{period} 月末所在分层（人数）", lang)
+            "x": tr(
+                f"segment at the end of {period} (users)", f"{period} {_end_zh(period)}所在分层（人数）", lang
+            )
             if period
             else tr("segment this month (users)", "本月所在分层（人数）", lang),
-            "y": tr(f"segment at the end of {previous}", f"{previous} 月末所在分层", lang)
+            "y": tr(f"segment at the end of {previous}", f"{previous} {_end_zh(previous)}所在分层", lang)
             if previous
             else tr("segment last month", "上月所在分层", lang),
         }

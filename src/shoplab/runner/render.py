@@ -13,9 +13,11 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..errors import PeriodError
 from ..htmlfonts import embed_cjk_font
 from ..i18n import tr
 from ..notebook import METRIC_MIME, fmt_change, fmt_value
+from ..periods import Period
 
 if TYPE_CHECKING:
     from .rundir import ReportResult
@@ -162,7 +164,7 @@ def _index_template():
 
 
 def _metric_card(m: dict, lang: str) -> dict:
-    """What the index shows of one recorded metric: label, value, change on the previous month, sparkline."""
+    """What the index shows of one recorded metric: label, value, change on the previous (comparable) period, sparkline."""
     from markupsafe import Markup
 
     unit = m.get("unit")
@@ -193,6 +195,12 @@ def index_html(
     """The index page: the run's state (running, interrupted), ``notes`` (English, Chinese) and one card per
     report (``templates/runner/index.html.j2``)."""
     titles = {r.name: r.title for r in results}
+    try:
+        p = Period.parse(period)
+    except PeriodError:  # an odd folder name: shown as it is
+        p = None
+    heading = {"month": ("monthly", "月度"), "quarter": ("quarterly", "季度"), "year": ("annual", "年度")}
+    h_en, h_zh = heading.get(p.kind if p else "", ("", "时段"))
     cards = [
         {
             "title": r.title,
@@ -210,6 +218,10 @@ def index_html(
         html_lang="zh-CN" if lang == "zh" else "en",
         t=lambda en, zh: tr(en, zh, lang),
         period=period,
+        period_title=p.title(lang) if p else period,
+        heading_en=f"shoplab {h_en} reports".replace("  ", " "),
+        heading_zh=f"shoplab {h_zh}报告",
+        vs_previous=p.vs_previous(lang) if p else tr("vs the previous period", "比上期", lang),
         started=started,
         state=state,
         done=[titles.get(n, n) for n in finished_names or []],

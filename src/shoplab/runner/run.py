@@ -8,7 +8,6 @@ writing), takes the period folder's lock and hands a :class:`~shoplab.runner.ste
 
 from __future__ import annotations
 
-import datetime as _dt
 from pathlib import Path
 from typing import Any
 
@@ -64,7 +63,7 @@ def _default_period(bounds) -> str:
 
 
 def _coverage_notes(period: str, bounds) -> list[tuple[str, str]]:
-    """Refuse a month the data does not touch; a note (English, Chinese) when it covers only part of it."""
+    """Refuse a period the data does not touch; a note (English, Chinese) when it covers only part of it."""
     if bounds is None:
         return []
     lo, hi, tables = bounds
@@ -79,16 +78,26 @@ def _coverage_notes(period: str, bounds) -> list[tuple[str, str]]:
             "latest complete month"
         )
     p = Period.parse(period)
-    if days == (p.start.date(), (p.end - _dt.timedelta(days=1)).date()):
+    if days == (p.first, p.last):
         return []
     zh_tables = "和".join(what_zh[t] for t in tables)
+    if p.is_month:
+        return [
+            (
+                f"The data covers only {days[0]} to {days[1]} of {period} ({what_en} run from {str(lo)[:10]} to "
+                f"{str(hi)[:10]}): this month's numbers are for that part of it and not comparable with a whole "
+                "month.",
+                f"数据只覆盖 {period} 中的 {days[0]} 至 {days[1]}（{zh_tables}的时间范围为 {str(lo)[:10]} 至 "
+                f"{str(hi)[:10]}）：本月数字只反映这段时间，不能与完整月份直接比较。",
+            )
+        ]
     return [
         (
-            f"The data covers only {days[0]} to {days[1]} of {period} ({what_en} run from {str(lo)[:10]} to "
-            f"{str(hi)[:10]}): this month's numbers are for that part of it and not comparable with a whole "
-            "month.",
-            f"数据只覆盖 {period} 中的 {days[0]} 至 {days[1]}（{zh_tables}的时间范围为 {str(lo)[:10]} 至 "
-            f"{str(hi)[:10]}）：本月数字只反映这段时间，不能与完整月份直接比较。",
+            f"The data covers only {days[0]} to {days[1]} of {p.title('en')} ({what_en} run from {str(lo)[:10]} "
+            f"to {str(hi)[:10]}): this {p.noun('en')}'s numbers are for that part of it and not comparable with "
+            f"a whole {p.noun('en')}.",
+            f"数据只覆盖 {p.title('zh')} 中的 {days[0]} 至 {days[1]}（{zh_tables}的时间范围为 {str(lo)[:10]} 至 "
+            f"{str(hi)[:10]}）：{p.this_name('zh')}数字只反映这段时间，不能与完整的{p.noun('zh')}直接比较。",
         )
     ]
 

@@ -243,6 +243,24 @@ def merge_results(
     return out
 
 
+def _period_fields(period: str) -> dict[str, str]:
+    """The period's kind, first and last day and its English and Chinese titles (for status.json)."""
+    from ..errors import PeriodError
+    from ..periods import Period
+
+    try:
+        p = Period.parse(period)
+    except PeriodError:
+        return {}
+    return {
+        "period_kind": p.kind,
+        "period_first_day": p.first.isoformat(),
+        "period_last_day": p.last.isoformat(),
+        "period_title": p.title("en"),
+        "period_title_zh": p.title("zh"),
+    }
+
+
 def publish(
     out_dir: Path,
     period: str,
@@ -265,6 +283,7 @@ def publish(
     write_atomic(out_dir / "metrics.json", json.dumps(metrics, indent=2, ensure_ascii=False, sort_keys=True))
     status = {
         "period": period,
+        **_period_fields(period),
         "source": redact(str(source)),
         "status": state,
         "started": started,

@@ -21,6 +21,7 @@ from typing import Any
 from ..data import Shop, write_validation_cache
 from ..errors import RunInterrupted
 from ..i18n import tr
+from ..periods import Period
 from .discover import ReportSpec
 from .execute import (
     Signals,
@@ -199,7 +200,7 @@ def run_one(ctx: RunContext, i: int, spec: ReportSpec, kernel_name: str) -> Repo
     nb = nbformat.read(files.partial, as_version=4)
     try:
         note_text = [tr(en, zh, lang) for en, zh in ctx.notes]
-        page = render_html(nb, f"{title} · {ctx.period}", lang, note_text)
+        page = render_html(nb, f"{title} · {Period.parse(ctx.period).title(lang)}", lang, note_text)
     except Exception as exc:  # a rendering failure fails this report only
         msg = f"the notebook ran but could not be rendered to HTML: {error_message(exc)}"
         return failed(msg, timed=False)
