@@ -137,12 +137,21 @@ def attainment(
     if targets is None or targets.rows.empty:
         return pd.DataFrame(columns=cols, index=pd.Index([], name="metric"))
     rows = targets.rows
-    year = str(p.start.year)
-    ytd_months = [Period(p.start.year, m) for m in range(1, p.month + 1)]
+    year = str(p.year)
+    # year to date runs from 1 January of the period's (last) year to the period's end, so it needs a period
+    # that ends on a month's last day (a month, a quarter, a year, or a range ending on a month end)
+    ends_month = p.last == p.last_month.last
+    ytd_months = [Period(p.year, m) for m in range(1, p.month + 1)] if ends_month else []
     all_months = [f"{year}-{m:02d}" for m in range(1, 13)]
-    first_ts, _ = shop.period_bounds("orders")
-    ytd_complete = bool(pd.Timestamp(first_ts) < pd.Timestamp(ytd_months[0].start) + pd.Timedelta(days=1))
-    k = month_kpis(shop, periods=ytd_months)
+    first_ts, last_ts = shop.period_bounds("orders")
+    ytd_complete = bool(
+        ytd_months
+        and pd.Timestamp(first_ts) < pd.Timestamp(ytd_months[0].start) + pd.Timedelta(days=1)
+        and pd.Timestamp(last_ts) >= pd.Timestamp(p.end) - pd.Timedelta(days=1)
+    )
+    asked = [p, *(q for q in ytd_months if q.label != p.label)]
+    k = month_kpis(shop, periods=asked)
+    k_ytd = k.loc[[q.label for q in ytd_months]] if ytd_months else k.iloc[0:0]
     out = []
     for metric in TARGET_METRICS:
         target = _target(rows, metric, p.label)
@@ -161,8 +170,10 @@ def attainment(
         if metric in YTD_METRICS:
             monthly = [_target(rows, metric, q.label) for q in ytd_months]
             whole = [_target(rows, metric, m) for m in all_months]
-            ytd_actual = float(k[metric].sum()) if ytd_complete else math.nan
-            if not any(math.isnan(v) for v in monthly):
+            ytd_actual = float(k_ytd[metric].sum()) if ytd_complete else math.nan
+            if not ytd_months:
+                basis, ytd_target = None, math.nan
+            elif not any(math.isnan(v) for v in monthly):
                 basis, ytd_target = "monthly", float(sum(monthly))
             elif not math.isnan(yearly):
                 basis, ytd_target = "yearly", yearly
