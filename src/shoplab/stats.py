@@ -35,6 +35,8 @@ __all__ = [
     "bonferroni",
     "srm_test",
     "cuped_adjust",
+    "mape",
+    "interval_coverage",
 ]
 
 
@@ -434,3 +436,17 @@ def cuped_adjust(y, x) -> tuple[np.ndarray, float, float]:
     vy = y.var(ddof=1)
     red = float(1 - adj.var(ddof=1) / vy) if vy > 0 else 0.0
     return adj, theta, red
+
+
+def mape(actual, forecast) -> float:
+    """Mean absolute percentage error, ``mean(|forecast - actual| / |actual|)`` over the values whose actual is
+    not zero (a percentage of zero is undefined); NaN when there is none. A share (0.12 is 12%)."""
+    a, f = np.asarray(actual, float), np.asarray(forecast, float)
+    ok = (a != 0) & np.isfinite(a) & np.isfinite(f)
+    return float(np.mean(np.abs(f[ok] - a[ok]) / np.abs(a[ok]))) if ok.any() else math.nan
+
+
+def interval_coverage(actual, low, high) -> float:
+    """Share of ``actual`` values inside their interval ``[low, high]`` (bounds included); NaN when empty."""
+    a, lo, hi = (np.asarray(v, float) for v in (actual, low, high))
+    return float(np.mean((a >= lo) & (a <= hi))) if len(a) else math.nan

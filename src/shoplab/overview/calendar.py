@@ -10,6 +10,7 @@ from __future__ import annotations
 from functools import cache
 from importlib import resources
 
+import numpy as np
 import pandas as pd
 
 from ..data import Shop, require_columns
@@ -67,16 +68,16 @@ def regressors(days: pd.DatetimeIndex, campaigns: pd.DatetimeIndex | None = None
     days = pd.DatetimeIndex(days).normalize()
     x = pd.DataFrame(index=days)
     for k in range(6):
-        x[f"dow{k}"] = (days.dayofweek == k).astype("float64")
+        x[f"dow{k}"] = (days.day_of_week == k).astype("float64")
     for c in REGRESSORS:
         x[c] = 0.0
     if len(days):
         for r in festival_days(days.min(), days.max()).itertuples():
-            window = (days >= r.start) & (days <= r.end)
+            window = np.asarray((days >= r.start) & (days <= r.end))
             if r.kind == "holiday":
                 x.loc[window, "holiday"] = 1.0
                 continue
-            peak = days == r.peak if pd.notna(r.peak) else False
+            peak = np.asarray(days == r.peak) if pd.notna(r.peak) else np.zeros(len(days), bool)
             x.loc[window & ~peak, "festival"] = 1.0
             x.loc[peak, "festival_peak"] = 1.0
     if campaigns is not None and len(campaigns):
