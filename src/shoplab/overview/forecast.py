@@ -57,6 +57,9 @@ MAX_TRAIN_DAYS = 730
 #: simulated paths behind the intervals of totals
 N_PATHS = 1000
 ORDER = (1, 1, 1)
+#: (order, trend) tried in turn: a level that never moves makes the ARIMA(1,1,1)'s MA part non-invertible
+#: (over-differenced), and a stationary ARMA around a constant fits it instead
+FALLBACKS = ((ORDER, "n"), ((1, 0, 1), "c"), ((1, 0, 0), "c"))
 
 
 def data_days(shop: Shop) -> tuple[pd.Timestamp, pd.Timestamp]:
@@ -108,11 +111,14 @@ class Fit:
     origin: pd.Timestamp
     #: whether the series was modelled as log1p (counts and money) or as is (rates)
     log: bool = True
+    #: the ARIMA order fitted (:data:`FALLBACKS`)
+    order: tuple[int, int, int] = ORDER
 
 
 def fit_model(y: pd.Series, x: pd.DataFrame, *, metric: str = "", log: bool = True) -> Fit:
     """Fit ``log1p(y) = x'b + ARIMA(1,1,1)`` (``log=False``: ``y`` as is) on the days of ``y`` (daily index,
     no gaps). Columns of ``x`` that are constant over those days are dropped (their effect cannot be estimated).
+    When the series' level never moves, the stationary :data:`FALLBACKS` are fitted instead.
     """
     from statsmodels.tsa.arima.model import ARIMA
 
@@ -124,12 +130,19 @@ def fit_model(y: pd.Series, x: pd.DataFrame, *, metric: str = "", log: bool = Tr
     x = x.loc[y.index]
     keep = tuple(c for c in x.columns if x[c].nunique() > 1)
     exog = x[list(keep)].to_numpy() if keep else None
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        res = ARIMA(z, exog=exog, order=ORDER).fit(method="hannan_rissanen")
-    return Fit(
-        metric, res, keep, pd.Timestamp(y.index[0]), pd.Timestamp(y.index[-1]) + pd.Timedelta(days=1), log
-    )
+    res, order = None, ORDER
+    for order, trend in FALLBACKS:
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                res = ARIMA(z, exog=exog, order=order, trend=trend).fit(method="hannan_rissanen")
+            break
+        except (ValueError, np.linalg.LinAlgError):
+            continue
+    if res is None:
+        raise ValueError(f"{metric or 'series'}: no ARIMA model could be fitted to {len(y)} days")
+    origin = pd.Timestamp(y.index[-1]) + pd.Timedelta(days=1)
+    return Fit(metric, res, keep, pd.Timestamp(y.index[0]), origin, log, order)
 
 
 def _back(fit: Fit, v):
@@ -162,7 +175,9 @@ def _psi(fit: Fit, h: int) -> np.ndarray:
     from statsmodels.tsa.arima_process import arma2ma
 
     res = fit.result
-    ar = np.polymul(np.r_[1.0, -np.asarray(res.arparams, float)], [1.0, -1.0])  # (1 - phi L)(1 - L)
+    ar = np.r_[1.0, -np.asarray(res.arparams, float)]
+    for _ in range(fit.order[1]):
+        ar = np.polymul(ar, [1.0, -1.0])  # (1 - phi L)(1 - L)^d
     ma = np.r_[1.0, np.asarray(res.maparams, float)]
     return arma2ma(ar, ma, lags=h)
 
