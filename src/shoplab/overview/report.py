@@ -11,7 +11,10 @@ import pandas as pd
 from ..data import Shop
 from ..orders import REFUND_SETTLE_DAYS
 from ..periods import Period
+from .backtest import BacktestResult, HistoryCheck, backtest, history_check
+from .forecast import ForecastResult, forecast
 from .kpis import RefundWindow, daily_trend, kpi_history, kpi_summary, refund_window
+from .warning import WarningResult, early_warning
 
 __all__ = ["OverviewResults", "compute_report"]
 
@@ -29,6 +32,14 @@ class OverviewResults:
     history: pd.DataFrame
     #: :func:`.kpis.refund_window`: whether the month's refunds may still be coming
     refund_window: RefundWindow
+    #: :func:`.backtest.history_check`: whether the history supports the forecast and its backtest
+    history_check: HistoryCheck | None = None
+    #: :func:`.forecast.forecast` after the period (None: too little history, or not asked for)
+    forecast: ForecastResult | None = None
+    #: :func:`.backtest.backtest` of daily GMV (None when ``forecast`` is)
+    backtest: BacktestResult | None = None
+    #: :func:`.warning.early_warning` of the period's days (None: too little history before the period)
+    warning: WarningResult | None = None
 
     @property
     def refunds_incomplete(self) -> bool:
@@ -42,6 +53,7 @@ def compute_report(
     history_months: int = 12,
     compare_previous: bool = True,
     settle_days: int = REFUND_SETTLE_DAYS,
+    forecasts: bool = True,
 ) -> OverviewResults:
     """The overview's numbers for ``period``: KPI summary, daily trend, KPI history and the refund window.
 
@@ -57,12 +69,21 @@ def compute_report(
         Include the previous month in the daily trend.
     settle_days
         Days after an order by which its refund is taken as settled.
+    forecasts
+        Compute the forecast, its backtest and the early warning (they skip, None, with too little history:
+        :func:`.backtest.history_check` for the first two).
     """
     p = Period.parse(period)
+    check = history_check(shop, period=p) if forecasts else None
+    enough = check is not None and check.enough
     return OverviewResults(
         period=p.label,
         summary=kpi_summary(shop, p),
         trend=daily_trend(shop, p, compare_previous=compare_previous),
         history=kpi_history(shop, p, months=history_months),
         refund_window=refund_window(shop, p, settle_days=settle_days),
+        history_check=check,
+        forecast=forecast(shop, period=p) if enough else None,
+        backtest=backtest(shop, period=p) if enough else None,
+        warning=early_warning(shop, period=p) if forecasts else None,
     )
