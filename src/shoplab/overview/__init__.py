@@ -8,8 +8,13 @@ against the previous month and the same month last year, and the daily trend.
 - :func:`daily_trend`: GMV, orders and buyers per day of the month and of the previous month.
 - :func:`trend_summary`: the daily trend's total and peak day.
 - :func:`refund_window`, :func:`refunds_incomplete`: whether the month's refunds may still be coming.
+- :func:`forecast.forecast`: daily GMV, orders and buyers after the period with 80/95% intervals, and their totals.
+- :func:`year_projection`: the period's full year projected (actual + forecast) with its intervals (for targets).
+- :func:`backtest.backtest`: the forecast's six-month rolling backtest against a weekly seasonal naive baseline.
+- :func:`early_warning`: the period's days outside the 99% band of models fitted before it, with the driver.
 
-Submodules: :mod:`.kpis` (the numbers; definitions there), :mod:`.report` (compute_report), :mod:`.text`
+Submodules: :mod:`.kpis` (the numbers; definitions there), :mod:`.calendar` (the promotion calendar),
+:mod:`.forecast`, :mod:`.backtest`, :mod:`.warning`, :mod:`.report` (compute_report), :mod:`.text`
 (findings, titles, labels), :mod:`.plots` (the chart), :mod:`.metrics` (the metrics.json keys).
 
 Kept for compatibility (the same objects, from their submodules): ``KPIS``, ``KPI_LABELS_ZH``, ``kpi_label``,
@@ -20,11 +25,17 @@ Kept for compatibility (the same objects, from their submodules): ``KPIS``, ``KP
 from __future__ import annotations
 
 from ..orders import REFUND_SETTLE_DAYS
-from . import kpis as kpis  # submodules
+from . import backtest as backtest  # submodules
+from . import calendar as calendar
+from . import forecast as forecast
+from . import kpis as kpis
 from . import metrics as metrics
 from . import plots as plots
 from . import report as report
 from . import text as text
+from . import warning as warning
+from .backtest import BacktestResult
+from .forecast import ForecastResult, Projection, year_projection
 from .kpis import (
     HEADLINES,
     KPI_UNITS,
@@ -39,6 +50,7 @@ from .kpis import (
     trend_summary,
 )
 from .report import OverviewResults, compute_report
+from .warning import WarningResult, early_warning
 
 __all__ = [
     "compute_report",
@@ -54,6 +66,12 @@ __all__ = [
     "refunds_incomplete",
     "KPI_UNITS",
     "HEADLINES",
+    "ForecastResult",
+    "year_projection",
+    "Projection",
+    "BacktestResult",
+    "early_warning",
+    "WarningResult",
 ]
 
 # compatibility aliases: the public names of the one-module overview, now in text and metrics

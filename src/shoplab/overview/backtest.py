@@ -51,7 +51,7 @@ def history_check(shop: Shop, *, period: Period | str, origins: int = ORIGINS) -
     p = Period.parse(period)
     first, _ = data_days(shop)
     o1 = _last_month_start(p) - pd.DateOffset(months=origins - 1)
-    days = max(0, (o1 - first).days)
+    days = 0 if pd.isna(first) else max(0, (o1 - first).days)
     return HistoryCheck(days >= MIN_TRAIN_DAYS, days, MIN_TRAIN_DAYS, first, o1)
 
 

@@ -59,11 +59,12 @@ N_PATHS = 1000
 ORDER = (1, 1, 1)
 #: (order, trend) tried in turn: a level that never moves makes the ARIMA(1,1,1)'s MA part non-invertible
 #: (over-differenced), and a stationary ARMA around a constant fits it instead
-FALLBACKS = ((ORDER, "n"), ((1, 0, 1), "c"), ((1, 0, 0), "c"))
+FALLBACKS = ((ORDER, "n"), ((1, 0, 1), "c"), ((1, 0, 0), "c"), ((0, 1, 0), "n"))
 
 
 def data_days(shop: Shop) -> tuple[pd.Timestamp, pd.Timestamp]:
-    """The first full day and the last day of the orders data (the first day may be partial: left out)."""
+    """The first full day and the last day of the orders data (the first day may be partial: left out); NaT
+    without orders."""
     lo, hi = shop.period_bounds("orders")
     return pd.Timestamp(lo).normalize() + pd.Timedelta(days=1), pd.Timestamp(hi).normalize()
 
@@ -122,7 +123,7 @@ def fit_model(y: pd.Series, x: pd.DataFrame, *, metric: str = "", log: bool = Tr
     """
     from statsmodels.tsa.arima.model import ARIMA
 
-    y = y.astype("float64")
+    y = y.astype("float64").ffill().bfill().fillna(0.0)  # a rate is missing on days without its base
     if len(y) < MIN_TRAIN_DAYS:
         raise ValueError(f"{metric or 'series'}: {len(y)} days of history, at least {MIN_TRAIN_DAYS} needed")
     z = np.log1p(y.clip(lower=0)) if log else y
@@ -272,6 +273,8 @@ def forecast(
     fitted on the daily values up to the period's end; None with fewer than :data:`MIN_TRAIN_DAYS` days."""
     p = Period.parse(period)
     first, last = data_days(shop)
+    if pd.isna(first) or pd.isna(last):
+        return None
     origin = min(pd.Timestamp(p.end), last + pd.Timedelta(days=1))
     start = max(first, origin - pd.Timedelta(days=MAX_TRAIN_DAYS))
     if (origin - start).days < MIN_TRAIN_DAYS:

@@ -83,6 +83,8 @@ def early_warning(shop: Shop, *, period: Period | str, band: float = BAND) -> Wa
     with fewer than :data:`~.forecast.MIN_TRAIN_DAYS` days before it."""
     p = Period.parse(period)
     first, last = data_days(shop)
+    if pd.isna(first) or pd.isna(last):
+        return None
     origin = pd.Timestamp(p.start)
     end = min(pd.Timestamp(p.end), last + pd.Timedelta(days=1))
     start = max(first, origin - pd.Timedelta(days=MAX_TRAIN_DAYS))
@@ -101,8 +103,6 @@ def early_warning(shop: Shop, *, period: Period | str, band: float = BAND) -> Wa
     for m in modelled:
         y = train[m]
         log = m != "conversion"
-        if not log:
-            y = y.ffill().bfill().fillna(0.0)
         f = predict(fit_model(y, x, metric=m, log=log), x.loc[test.index], levels=(band,))
         exp[m] = f.forecast
         if m in metrics:
