@@ -13,7 +13,8 @@ up to the metric's):
 * orders = buyers x orders per buyer: ``buyers`` or ``orders_per_buyer``;
 * conversion = visiting buyers / visitors: ``visitors`` or ``visiting_buyers``.
 
-The driver is the factor whose deviation from expectation is larger in size. Conversion needs ``events``.
+The driver is the factor whose deviation from expectation is larger in size. Conversion needs ``events``; its
+models (conversion, visitors) are fitted on the last :data:`EVENT_TRAIN_DAYS` days before the period.
 """
 
 from __future__ import annotations
@@ -32,6 +33,9 @@ __all__ = ["BAND", "WARNING_METRICS", "WarningResult", "early_warning", "drivers
 
 #: the band's coverage
 BAND = 0.99
+#: days of events before the period the conversion and visitors models are fitted on (the events are the
+#: shop's largest table; the orders models use up to MAX_TRAIN_DAYS)
+EVENT_TRAIN_DAYS = 91
 #: the watched metrics
 WARNING_METRICS = ("gmv", "orders", "conversion")
 #: metric -> (factor a, factor b) with metric = a x b
@@ -91,7 +95,11 @@ def early_warning(shop: Shop, *, period: Period | str, band: float = BAND) -> Wa
     if (origin - start).days < MIN_TRAIN_DAYS or end <= origin:
         return None
     events = shop.has("events")
-    s = daily_series(shop, start=start, end=end, conversion=events)
+    s = daily_series(shop, start=start, end=end)
+    if events:  # the events are read for the last EVENT_TRAIN_DAYS before the period only (their cost)
+        c_start = max(start, origin - pd.Timedelta(days=EVENT_TRAIN_DAYS))
+        c = daily_series(shop, start=c_start, end=end, conversion=True)
+        s = s.join(c[["visitors", "visiting_buyers", "conversion"]])
     s["aov"] = s.gmv / s.orders.where(s.orders > 0)
     s["orders_per_buyer"] = s.orders / s.buyers.where(s.buyers > 0)
     x = calendar.regressors(s.index, calendar.campaign_days(shop))
@@ -101,7 +109,12 @@ def early_warning(shop: Shop, *, period: Period | str, band: float = BAND) -> Wa
     exp, rows = {}, []
     k = round(band * 100)
     for m in modelled:
-        y = train[m]
+        y = train[m].dropna() if m in ("conversion", "visitors") else train[m]
+        y = (
+            y.loc[y.index >= train.index[-1] - pd.Timedelta(days=EVENT_TRAIN_DAYS - 1)]
+            if m == "visitors"
+            else y
+        )
         log = m != "conversion"
         f = predict(fit_model(y, x, metric=m, log=log), x.loc[test.index], levels=(band,))
         exp[m] = f.forecast
