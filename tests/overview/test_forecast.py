@@ -69,8 +69,14 @@ def test_forecast_totals_and_year_projection(sample_shop):
     assert fc.year_projection(sample_shop, period="2026-10", metric="gmv") == pytest.approx(p, rel=1e-9)
     with pytest.raises(ValueError, match="buyers"):
         fc.year_projection(sample_shop, period="2026-10", metric="buyers")
-    # monthly buyers: distinct, fewer than the sum of daily buyers
+    # monthly buyers: distinct, fewer than the sum of daily buyers; the ratio of the last three full months
+    o = sample_shop.orders.execute()
+    o = o[(o.status != "cancelled") & (o.ts >= "2026-08-01") & (o.ts < "2026-11-01")]
+    by_month = o.groupby(o.ts.dt.to_period("M"))
+    daily = o.groupby([o.ts.dt.to_period("M"), o.ts.dt.normalize()]).user_id.nunique().groupby(level=0).sum()
+    assert r.buyer_ratio == pytest.approx((by_month.user_id.nunique() / daily).mean())
     assert 0 < r.buyer_ratio < 1
+    assert r.total("month", "buyers")["forecast"] < r.daily[r.daily.metric == "buyers"].forecast[:30].sum()
 
 
 def test_forecast_needs_some_history(tmp_path):

@@ -246,18 +246,19 @@ def _month_end(d: pd.Timestamp) -> pd.Timestamp:
 
 
 def _buyer_ratio(shop: Shop, hist: pd.DataFrame, origin: pd.Timestamp) -> float:
-    ends = [pd.Timestamp(origin.year, origin.month, 1) - pd.DateOffset(months=k) for k in range(3)]
+    last = pd.Timestamp(origin.year, origin.month, 1)
+    months = [m for m in (last - pd.DateOffset(months=k) for k in range(1, 4)) if m >= hist.index[0]]
+    if not months:
+        return 1.0
+    o = gross_orders(shop.orders)
+    o = o.filter((o.ts >= months[-1].to_pydatetime()) & (o.ts < last.to_pydatetime()))
+    d = o.group_by(m=o.ts.truncate("M")).aggregate(distinct=o.user_id.nunique()).execute()
+    distinct = dict(zip(pd.to_datetime(d["m"]), d["distinct"], strict=True))
     ratios = []
-    for e in ends:
-        s = e - pd.DateOffset(months=1)
-        if s < hist.index[0]:
-            continue
-        days = hist.loc[s : e - pd.Timedelta(days=1), "buyers"].sum()
-        o = gross_orders(shop.orders)
-        o = o.filter((o.ts >= s.to_pydatetime()) & (o.ts < e.to_pydatetime()))
-        distinct = o.user_id.nunique().execute()
+    for m in months:
+        days = hist.loc[m : m + pd.DateOffset(months=1) - pd.Timedelta(days=1), "buyers"].sum()
         if days > 0:
-            ratios.append(distinct / days)
+            ratios.append(distinct.get(m, 0) / days)
     return float(np.mean(ratios)) if ratios else 1.0
 
 
