@@ -8,6 +8,8 @@ process and reports wall time and peak memory (max RSS of that process):
 * ``validate``: ``shoplab.connect`` (reading the files and every contract check, in DuckDB);
 * ``overview-kpis``: the overview's KPI table (this month, previous, last year) and daily trend, in DuckDB;
 * ``pandas-kpis``: the same KPIs with plain pandas (read the Parquet files, filter, group), checked equal;
+* ``overview-forecast``: the forecast, its six-origin backtest and the early warning (statsmodels fits on the
+  daily series; the conversion series of the warning reads the events), each timed;
 * ``overview-report``: the whole ``shoplab report --only overview`` (kernel start, notebook, HTML).
 """
 
@@ -40,6 +42,23 @@ def step_overview(src: str, period: str) -> dict:
     s = overview.kpi_summary(shop, period)
     overview.daily_trend(shop, period)
     return {k: float(v) for k, v in s["value"].items()}
+
+
+def step_forecast(src: str, period: str) -> dict:
+    import shoplab
+    from shoplab.overview import backtest, forecast, warning
+
+    shop = shoplab.connect(src, validate=False)
+    out = {}
+    for name, f in (
+        ("forecast", forecast.forecast),
+        ("backtest", backtest.backtest),
+        ("early_warning", warning.early_warning),
+    ):
+        t0 = time.perf_counter()
+        f(shop, period=period)
+        out[name] = time.perf_counter() - t0
+    return out
 
 
 def pandas_month(orders, users, events, start, end) -> dict:
@@ -127,6 +146,7 @@ STEPS = {
     "validate": step_validate,
     "overview-kpis": step_overview,
     "pandas-kpis": step_pandas,
+    "overview-forecast": step_forecast,
     "overview-report": step_report,
 }
 
@@ -183,7 +203,10 @@ def main() -> None:
         + "\n".join(rows)
         + f"\n\nOverview KPIs, engine vs pandas: {ratio_t:.1f}x faster, {ratio_m:.1f}x less peak memory "
         "(both compute the same 12 KPIs for 3 months plus the daily trend; results checked equal).\n"
-        f"Validation plus overview KPIs: {res['validate']['seconds'] + res['overview-kpis']['seconds']:.1f} s."
+        f"Validation plus overview KPIs: {res['validate']['seconds'] + res['overview-kpis']['seconds']:.1f} s.\n"
+        "Forecast parts (s): "
+        + ", ".join(f"{k} {v:.1f}" for k, v in res["overview-forecast"]["result"].items())
+        + "."
     )
     print(summary)
     if args.write:

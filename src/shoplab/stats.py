@@ -36,6 +36,8 @@ __all__ = [
     "srm_test",
     "cuped_adjust",
     "ols_robust",
+    "mape",
+    "interval_coverage",
 ]
 
 
@@ -469,3 +471,17 @@ def ols_robust(y, x, names, *, confidence: float = 0.95) -> dict[str, Result]:
             method="OLS with HC1 robust standard errors (association, not cause)",
         )  # fmt: skip
     return out
+
+
+def mape(actual, forecast) -> float:
+    """Mean absolute percentage error, ``mean(|forecast - actual| / |actual|)`` over the values whose actual is
+    not zero (a percentage of zero is undefined); NaN when there is none. A share (0.12 is 12%)."""
+    a, f = np.asarray(actual, float), np.asarray(forecast, float)
+    ok = (a != 0) & np.isfinite(a) & np.isfinite(f)
+    return float(np.mean(np.abs(f[ok] - a[ok]) / np.abs(a[ok]))) if ok.any() else math.nan
+
+
+def interval_coverage(actual, low, high) -> float:
+    """Share of ``actual`` values inside their interval ``[low, high]`` (bounds included); NaN when empty."""
+    a, lo, hi = (np.asarray(v, float) for v in (actual, low, high))
+    return float(np.mean((a >= lo) & (a <= hi))) if len(a) else math.nan

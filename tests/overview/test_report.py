@@ -54,6 +54,7 @@ def test_record_headlines_records_the_declared_keys_with_the_tables_labels(tiny,
     for split in (factors, ("new", "returning")):
         assert sum(mom[f"overview.gmv_driver_mom.{d}"] for d in split) == pytest.approx(change)
     assert not any("channel" in k or "category" in k for k in mom)  # no orders.channel, no order_items
+    assert r.forecast is None and r.backtest is None  # two months of data: too little history
     for p in recorded:
         row = r.summary.loc[p["key"].split(".", 1)[1]]
         # what the one-module overview recorded: the KPI table's label and unit, the previous month, the history

@@ -17,9 +17,18 @@ Analyses (``__all__``), each called ``f(shop, period=...)``:
 - :data:`KPI_UNITS`: the KPIs and their units (``yuan``, ``count``, ``rate``).
 - :data:`HEADLINES`: the KPIs the index page shows (metrics.json ``overview.<code>``).
 
+- :func:`year_projection`: the period's full year projected (actual + forecast) with its intervals (for targets).
+- :class:`Projection`: what :func:`year_projection` returns (point, low80, high80, low95, high95).
+- :class:`ForecastResult`: the forecast after the period: daily GMV, orders, buyers with 80/95% intervals.
+- :class:`BacktestResult`: the forecast's six-month rolling backtest against a weekly seasonal naive baseline.
+- :func:`early_warning`: the period's days outside the 99% band of models fitted before it, with the driver.
+- :class:`WarningResult`: what :func:`early_warning` returns.
+
 Submodules: :mod:`.kpis` (the numbers; definitions there), :mod:`.drivers` (why GMV moved: the LMDI split and
 the contributions of buyer types, channels and categories), :mod:`.targets` (attainment against the ``targets``
-table), :mod:`.scorecard` (retention, churn, NPS, gross margin, marketing ROI from the reports that own them), :mod:`.report` (compute_report), :mod:`.text`
+table), :mod:`.scorecard` (retention, churn, NPS, gross margin, marketing ROI from the reports that own them),
+:mod:`.calendar` (the promotion calendar), :mod:`.forecast`, :mod:`.backtest`, :mod:`.warning`, :mod:`.report`
+(compute_report), :mod:`.text`
 (findings, titles, labels), :mod:`.plots` (the chart), :mod:`.metrics` (the metrics.json keys).
 
 Kept for compatibility (the same objects, from their submodules): ``KPIS``, ``KPI_LABELS_ZH``, ``kpi_label``,
@@ -31,7 +40,10 @@ works, with a DeprecationWarning.
 from __future__ import annotations
 
 from ..orders import REFUND_SETTLE_DAYS
+from . import backtest as backtest  # submodules
+from . import calendar as calendar
 from . import drivers as drivers  # submodules
+from . import forecast as forecast
 from . import kpis as kpis
 from . import metrics as metrics
 from . import plots as plots
@@ -39,6 +51,9 @@ from . import report as report
 from . import scorecard as scorecard
 from . import targets as targets
 from . import text as text
+from . import warning as warning
+from .backtest import BacktestResult
+from .forecast import ForecastResult, Projection, year_projection
 from .kpis import (
     HEADLINES,
     KPI_UNITS,
@@ -53,6 +68,7 @@ from .kpis import (
     trend_summary,
 )
 from .report import OverviewResults, compute_report
+from .warning import WarningResult, early_warning
 
 __all__ = [
     "compute_report",
@@ -68,6 +84,12 @@ __all__ = [
     "refunds_incomplete",
     "KPI_UNITS",
     "HEADLINES",
+    "year_projection",
+    "Projection",
+    "ForecastResult",
+    "BacktestResult",
+    "early_warning",
+    "WarningResult",
 ]
 
 # compatibility aliases: the public names of the one-module overview, now in text and metrics

@@ -28,6 +28,8 @@ __all__ = [
     "record_targets",
     "TARGET_KEYS",
     "SCORECARD_KEYS",
+    "FORECAST_METRICS",
+    "record_forecast",
 ]
 
 _NOTES = {
@@ -124,6 +126,69 @@ SCORECARD_KEYS: tuple[Metric, ...] = tuple(
     )
 )
 
+#: the forecast, backtest and early warning (detail keys; absent when the section skips)
+FORECAST_METRICS: tuple[Metric, ...] = (
+    Metric(
+        "overview.gmv_forecast_next_month",
+        "GMV forecast, next month",
+        "下月成交额预测",
+        "yuan",
+        index=False,
+        source="shoplab.overview.forecast.forecast",
+        note="(the median of simulated totals of the month after the period; absent with too little history)",
+    ),
+    Metric(
+        "overview.gmv_forecast_next_month_low",
+        "GMV forecast, next month: 95% interval, low",
+        "下月成交额预测 95% 区间下限",
+        "yuan",
+        index=False,
+        source="shoplab.overview.forecast.forecast",
+    ),
+    Metric(
+        "overview.gmv_forecast_next_month_high",
+        "GMV forecast, next month: 95% interval, high",
+        "下月成交额预测 95% 区间上限",
+        "yuan",
+        index=False,
+        source="shoplab.overview.forecast.forecast",
+    ),
+    Metric(
+        "overview.gmv_backtest_mape",
+        "GMV forecast backtest: MAPE of daily values",
+        "成交额预测回测：日值平均绝对百分比误差 (MAPE)",
+        "rate",
+        index=False,
+        source="shoplab.overview.backtest.backtest",
+        note="(six rolling origins, one per month of the last six, each forecasting that month's days)",
+    ),
+    Metric(
+        "overview.gmv_backtest_naive_mape",
+        "GMV forecast backtest: MAPE of the weekly seasonal naive baseline",
+        "成交额预测回测：周季节性朴素基准的 MAPE",
+        "rate",
+        index=False,
+        source="shoplab.overview.backtest.backtest",
+    ),
+    Metric(
+        "overview.gmv_backtest_coverage95",
+        "GMV forecast backtest: daily values inside their 95% intervals",
+        "成交额预测回测：日值落入 95% 区间的比例",
+        "rate",
+        index=False,
+        source="shoplab.overview.backtest.backtest",
+    ),
+    Metric(
+        "overview.warning_days",
+        "Early warning: days outside the 99% band",
+        "预警：超出 99% 区间的天数",
+        "count",
+        index=False,
+        source="shoplab.overview.warning.early_warning",
+        note="(days of the period on which GMV, orders or conversion fell outside the band)",
+    ),
+)
+
 #: why GMV moved (detail keys): the effect in money of each driver, split, and comparison (mom: the previous
 #: month, yoy: the same month last year); within a split the effects sum to the GMV change
 DRIVER_METRICS: tuple[Metric, ...] = tuple(
@@ -188,6 +253,7 @@ METRICS: tuple[Metric, ...] = (
     + DRIVER_METRICS
     + TARGET_KEYS
     + SCORECARD_KEYS
+    + FORECAST_METRICS
 )
 
 _COMP = {"previous": "mom", "last_year": "yoy"}
@@ -218,6 +284,7 @@ def record_headlines(
         for code, r in results.scorecard.iterrows():
             if not isinstance(r["missing"], str) and not pd.isna(r["value"]):
                 out[f"overview.{code}"] = record(f"overview.{code}", float(r["value"]))
+        out.update(record_forecast(results))
     return out
 
 
@@ -244,4 +311,21 @@ def record_drivers(drivers: pd.DataFrame) -> dict[str, float]:
         for _, r in g.iterrows():
             key = f"overview.gmv_{_DIM_KEY[r['dimension']]}_{c}.{str(r['driver']).replace(' ', '_')}"
             out[key] = record(key, float(r["effect"]))
+    return out
+
+
+def record_forecast(results: OverviewResults) -> dict[str, float]:
+    """Record the forecast, backtest and early-warning keys; each is absent when its section skipped."""
+    out = {}
+    fc, bt, w = results.forecast, results.backtest, results.warning
+    if fc is not None:
+        nm = fc.total("month", "gmv")
+        for suffix, col in (("", "forecast"), ("_low", "low95"), ("_high", "high95")):
+            key = f"overview.gmv_forecast_next_month{suffix}"
+            out[key] = record(key, float(nm[col]))
+    if bt is not None:
+        for key, v in (("mape", bt.mape), ("naive_mape", bt.naive_mape), ("coverage95", bt.coverage95)):
+            out[f"overview.gmv_backtest_{key}"] = record(f"overview.gmv_backtest_{key}", float(v))
+    if w is not None:
+        out["overview.warning_days"] = record("overview.warning_days", int(w.flags.date.nunique()))
     return out

@@ -12,10 +12,13 @@ import pandas as pd
 from ..data import Shop
 from ..orders import REFUND_SETTLE_DAYS
 from ..periods import Period
+from .backtest import BacktestResult, HistoryCheck, backtest, history_check
 from .drivers import gmv_drivers, largest_drivers
+from .forecast import ADDITIVE, ForecastResult, forecast, projection
 from .kpis import RefundWindow, daily_trend, kpi_history, kpi_summary, refund_window
 from .scorecard import scorecard
 from .targets import Projection, TargetTable, attainment, read_targets
+from .warning import WarningResult, early_warning
 
 __all__ = ["OverviewResults", "compute_report"]
 
@@ -44,6 +47,14 @@ class OverviewResults:
     #: whether the shop has a ``targets`` table; scoped target rows not compared yet
     has_targets: bool = False
     scoped_targets: int = 0
+    #: :func:`.backtest.history_check`: whether the history supports the forecast and its backtest
+    history_check: HistoryCheck | None = None
+    #: :func:`.forecast.forecast` after the period (None: too little history, or not asked for)
+    forecast: ForecastResult | None = None
+    #: :func:`.backtest.backtest` of daily GMV (None when ``forecast`` is)
+    backtest: BacktestResult | None = None
+    #: :func:`.warning.early_warning` of the period's days (None: too little history before the period)
+    warning: WarningResult | None = None
 
     @property
     def refunds_incomplete(self) -> bool:
@@ -58,6 +69,7 @@ def compute_report(
     compare_previous: bool = True,
     settle_days: int = REFUND_SETTLE_DAYS,
     projections: Mapping[str, Projection] | None = None,
+    forecasts: bool = True,
 ) -> OverviewResults:
     """The overview's numbers for ``period``: KPI summary, daily trend, KPI history, the refund window and the
     drivers of the GMV change, the attainment of the targets and the scorecard.
@@ -75,12 +87,27 @@ def compute_report(
     settle_days
         Days after an order by which its refund is taken as settled.
     projections
-        Full-year projections with intervals by metric (:class:`.targets.Projection`, from the forecast): the
-        hook for the on track / at risk verdict; without them the verdict is ``not_judged``.
+        Full-year projections with intervals by metric (:class:`.targets.Projection`): the on track / at risk
+        verdict of the targets; by default the forecast's 95% intervals (gmv, orders); without a forecast the
+        verdict is ``not_judged``.
+    forecasts
+        Compute the forecast, its backtest and the early warning (they skip, None, with too little history:
+        :func:`.backtest.history_check` for the first two).
     """
     p = Period.parse(period)
     drivers = gmv_drivers(shop, period=p)
     tt: TargetTable | None = read_targets(shop)
+    check = history_check(shop, period=p) if forecasts else None
+    enough = check is not None and check.enough
+    fc = forecast(shop, period=p) if enough else None
+    if projections is None and fc is not None:
+        projections = {}
+        for metric in ADDITIVE:
+            try:
+                pr = projection(fc, metric)
+            except ValueError:  # this forecast has no such metric
+                continue
+            projections[metric] = Projection(metric, p.year, pr.point, pr.low95, pr.high95, level=0.95)
     return OverviewResults(
         period=p.label,
         summary=kpi_summary(shop, period=p),
@@ -93,4 +120,8 @@ def compute_report(
         scorecard=scorecard(shop, period=p),
         has_targets=tt is not None,
         scoped_targets=tt.scoped if tt is not None else 0,
+        history_check=check,
+        forecast=fc,
+        backtest=backtest(shop, period=p) if enough else None,
+        warning=early_warning(shop, period=p) if forecasts else None,
     )
