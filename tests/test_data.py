@@ -117,6 +117,7 @@ def test_contract_doc_is_in_sync():
         "campaign_assignments",
         "marketing_spend",
         "feedback",
+        "inventory",
     }
 
 
