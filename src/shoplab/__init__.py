@@ -31,6 +31,7 @@ __version__ = "0.1.0"
 _SUBMODULES = (
     "overview", "profiling", "paths", "campaigns", "membership", "stats", "labels", "metrics", "orders",
     "plots", "notebook", "importing", "sample", "periods", "data",
+    "merchandise",
 )  # fmt: skip
 
 

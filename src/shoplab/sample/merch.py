@@ -13,7 +13,7 @@ module builds around them, after the orders are written:
   mean demand keeps stock above zero, except in the **planted stock-outs** (runs of days on which the item sold
   nothing; the generator writes ``on_hand = 0`` on them) and with the **planted overstock** (a large delivery two
   months before the end).
-* **Planned roles**: by the item's GMV rank over the window (top 10% core, next 25% potential, the rest test, the
+* **Planned roles**: by the item's GMV rank over the window (top 20% core, next 30% potential, the rest test, the
   bottom 20% and the dead stock clearance, new launches test), with **planted disagreements**: a few bottom
   sellers planned as core and a few top sellers planned as clearance.
 
@@ -134,7 +134,7 @@ def merchandise(tmp: Path, ctx: SimpleNamespace, base: pa.Table) -> tuple[pa.Tab
     rank = np.empty(n0, dtype=np.int64)
     rank[order] = np.arange(n0)
     role = np.full(n, "test", dtype=object)
-    role[:n0] = np.where(rank < 0.10 * n0, "core", np.where(rank < 0.35 * n0, "potential", "test"))
+    role[:n0] = np.where(rank < 0.20 * n0, "core", np.where(rank < 0.50 * n0, "potential", "test"))
     role[:n0][rank >= 0.80 * n0] = "clearance"
     role[kind == "dead"] = "clearance"
     role[kind == "retired"] = "clearance"

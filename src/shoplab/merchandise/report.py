@@ -1,0 +1,114 @@
+"""The merchandise report's computation in one call: :func:`compute_report` returns every number the notebook
+shows, as one :class:`MerchandiseResults` (numbers only; words in :mod:`.text`, charts in :mod:`.plots`,
+metrics.json in :mod:`.metrics`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from ..data import Shop
+from ..periods import Period
+from .skus import Concentration, SellThrough, concentration, sell_through, sku_ranking
+from .stock import InventorySummary, alerts, inventory_summary, item_stock
+from .tiers import classify, role_disagreements, tier_mix
+
+__all__ = ["MerchandiseResults", "compute_report"]
+
+
+@dataclass(frozen=True)
+class MerchandiseResults:
+    """Everything the merchandise report shows for one period."""
+
+    period: str
+    #: :func:`.skus.sku_ranking`: one row per item sold, best first
+    ranking: pd.DataFrame
+    #: :func:`.skus.concentration`: top-20% share, ABC classes, Pareto curve
+    concentration: Concentration
+    #: :func:`.skus.sell_through` (None without ``items``)
+    sell_through: SellThrough | None
+    #: :func:`.tiers.classify`: one row per item sold or on sale, with its tier
+    tiers: pd.DataFrame
+    #: :func:`.tiers.tier_mix`: per tier, share of GMV, stock value and views against 4321
+    tier_mix: pd.DataFrame
+    #: :func:`.tiers.role_disagreements` (empty without ``items.role``)
+    disagreements: pd.DataFrame
+    #: :func:`.stock.item_stock` (None without ``inventory``)
+    stock: pd.DataFrame | None
+    #: :func:`.stock.inventory_summary` (None without ``inventory``)
+    inventory: InventorySummary | None
+    #: :func:`.stock.alerts` (None without ``inventory``)
+    alerts: pd.DataFrame | None
+    has_items: bool
+    has_roles: bool
+    has_views: bool
+    overstock_days: float
+
+    @property
+    def tier_share(self) -> dict[str, float]:
+        """Share of item GMV by tier (metrics.json ``merchandise.tier_share.<tier>``)."""
+        return dict(zip(self.tier_mix["tier"], self.tier_mix["gmv_share"], strict=True))
+
+
+def compute_report(
+    shop: Shop,
+    *,
+    period: Period | str,
+    overstock_days: float = 90,
+    low_cover_days: float = 7,
+    test_days: int = 90,
+    top_n: int = 20,
+) -> MerchandiseResults:
+    """The merchandise numbers for ``period``.
+
+    Parameters
+    ----------
+    shop
+        The shop (``orders`` and ``order_items`` required; ``items``, ``inventory`` and ``events`` optional).
+    period
+        The month, ``YYYY-MM``.
+    overstock_days
+        Days of cover above which an item is overstocked.
+    low_cover_days
+        Days of cover below which a selling item should be restocked.
+    test_days
+        Items launched less than this many days before the period's end are test items.
+    top_n
+        Items per action in the alert list.
+    """
+    p = Period.parse(period)
+    ranking = sku_ranking(shop, period=p)
+    stock = item_stock(shop, period=p, overstock_days=overstock_days, low_cover_days=low_cover_days)
+    has_views = "views" in ranking.columns
+    views = None
+    if has_views:
+        from .skus import item_views
+
+        views = item_views(shop, p)
+    tiers = classify(
+        shop,
+        period=p,
+        ranking=ranking,
+        stock=stock,
+        views=views,
+        test_days=test_days,
+        overstock_days=overstock_days,
+    )
+    has_items = shop.has("items")
+    return MerchandiseResults(
+        period=p.label,
+        ranking=ranking,
+        concentration=concentration(ranking),
+        sell_through=sell_through(shop, period=p),
+        tiers=tiers,
+        tier_mix=tier_mix(tiers),
+        disagreements=role_disagreements(tiers),
+        stock=stock,
+        inventory=inventory_summary(shop, period=p, stock=stock, overstock_days=overstock_days),
+        alerts=alerts(stock, top_n=top_n),
+        has_items=has_items,
+        has_roles=has_items and "role" in shop.items.columns,
+        has_views=has_views,
+        overstock_days=overstock_days,
+    )
