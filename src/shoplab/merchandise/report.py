@@ -10,7 +10,7 @@ import pandas as pd
 
 from ..data import Shop
 from ..periods import Period
-from .skus import Concentration, SellThrough, concentration, sell_through, sku_ranking
+from .skus import REPURCHASE_DAYS, Concentration, SellThrough, concentration, sell_through, sku_ranking
 from .stock import InventorySummary, alerts, inventory_summary, item_stock
 from .tiers import classify, role_disagreements, tier_mix
 
@@ -44,6 +44,8 @@ class MerchandiseResults:
     has_roles: bool
     has_views: bool
     overstock_days: float
+    #: the data ends less than 90 days after the period: repurchase rates still incomplete
+    repurchase_incomplete: bool
 
     @property
     def tier_share(self) -> dict[str, float]:
@@ -96,6 +98,12 @@ def compute_report(
         overstock_days=overstock_days,
     )
     has_items = shop.has("items")
+    last_ts = shop.orders.ts.max().execute()
+    incomplete = (
+        last_ts is not None
+        and pd.notna(last_ts)
+        and (pd.Timestamp(last_ts) < pd.Timestamp(p.end) + pd.Timedelta(days=REPURCHASE_DAYS))
+    )
     return MerchandiseResults(
         period=p.label,
         ranking=ranking,
@@ -111,4 +119,5 @@ def compute_report(
         has_roles=has_items and "role" in shop.items.columns,
         has_views=has_views,
         overstock_days=overstock_days,
+        repurchase_incomplete=bool(incomplete),
     )

@@ -17,7 +17,8 @@ the period's counted order lines (:mod:`.skus`).
   in-stock day in the period (units sold / in-stock days), at its mean price in the period.
 * **Overstock**: items whose days of cover exceed ``overstock_days`` (stock and no sale in the period: infinite
   cover). **Alerts**: restock (out of stock on the last date, or cover below ``low_cover_days``, among items that
-  sold), clear (overstock or slow stock), most stock value or lost sales first.
+  sold), clear (overstock or slow stock, except items launched in the last 90 days), most stock value or lost
+  sales first.
 """
 
 from __future__ import annotations
@@ -158,6 +159,12 @@ def item_stock(
     df["overstock"] = (df["on_hand"] > 0) & (df["cover_days"] > overstock_days)
     df["restock"] = (df["units"] > 0) & ((df["on_hand"] == 0) | (df["cover_days"] < low_cover_days))
     df["last_date"] = last
+    df["new"] = False  # launched within SLOW_DAYS of the period's end: too new to clear
+    if shop.has("items") and "launch_ts" in shop.items.columns:
+        it = shop.items.select("item_id", "launch_ts").to_pandas()
+        cut = pd.Timestamp(p.end) - pd.Timedelta(days=SLOW_DAYS)
+        recent_ids = set(it.loc[pd.to_datetime(it["launch_ts"]) > cut, "item_id"])
+        df["new"] = df["item_id"].isin(recent_ids)
     return df.sort_values("item_id").reset_index(drop=True)
 
 
@@ -209,7 +216,8 @@ def inventory_summary(
 
 def alerts(stock: pd.DataFrame | None, *, top_n: int = 20) -> pd.DataFrame | None:
     """Items to act on: ``restock`` (out of stock or low cover among sellers; most lost GMV, then least cover) and
-    ``clear`` (overstock or slow stock; most stock value first), at most ``top_n`` of each."""
+    ``clear`` (overstock or slow stock, not launched within 90 days of the period's end; most stock value first), at
+    most ``top_n`` of each."""
     if stock is None:
         return None
     cols = [
@@ -226,7 +234,7 @@ def alerts(stock: pd.DataFrame | None, *, top_n: int = 20) -> pd.DataFrame | Non
     r = stock[stock["restock"]].assign(action="restock")
     r = r.assign(reason=np.where(r["on_hand"] == 0, "out_of_stock", "low_cover"))
     r = r.sort_values(["lost_gmv", "cover_days", "item_id"], ascending=[False, True, True]).head(top_n)
-    c = stock[(stock["overstock"] | stock["slow"]) & ~stock["restock"]].assign(action="clear")
+    c = stock[(stock["overstock"] | stock["slow"]) & ~stock["restock"] & ~stock["new"]].assign(action="clear")
     c = c.assign(reason=np.where(c["slow"], "slow", "overstock"))
     c = c.sort_values(["value", "item_id"], ascending=[False, True]).head(top_n)
     out = pd.concat([r, c], ignore_index=True)

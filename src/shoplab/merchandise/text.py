@@ -22,6 +22,9 @@ __all__ = [
     "tier_table",
     "alert_table",
     "disagreement_table",
+    "inventory_table",
+    "stockout_table",
+    "repurchase_note",
     "pareto_title",
     "tier_title",
     "col",
@@ -215,6 +218,8 @@ def alert_table(alerts: pd.DataFrame, *, lang: str | None = None) -> pd.DataFram
     t["action"] = [labels.label("merch_action", a, lang) for a in t["action"]]
     t["reason"] = [labels.label("merch_reason", a, lang) for a in t["reason"]]
     t["cover_days"] = [_days(v, lang) for v in t["cover_days"]]
+    for c in ("units", "stockout_days", "on_hand"):
+        t[c] = [f"{v:,.0f}" for v in t[c]]
     for c in ("value", "lost_gmv"):
         t[c] = [fmt_value(v, "yuan", lang=lang) for v in t[c]]
     return t.rename(columns={c: col(c, lang) for c in t.columns})
@@ -230,6 +235,68 @@ def disagreement_table(d: pd.DataFrame, *, lang: str | None = None) -> pd.DataFr
     t["cover_days"] = [_days(v, lang) for v in t["cover_days"]]
     t["age_days"] = [f"{v:,.0f}" if pd.notna(v) else "n/a" for v in t["age_days"]]
     return t.rename(columns={c: col(c, lang) for c in t.columns})
+
+
+def inventory_table(inv, *, lang: str | None = None) -> pd.DataFrame:
+    """The period's stock numbers as a two-column table."""
+    turn = f"{inv.turnover_annual:.1f}" if inv.turnover_annual is not None else "n/a"
+    rows = [
+        (tr("Inventory dates in the period", "本期盘点日数", lang), f"{inv.dates:,}"),
+        (tr("Cost of goods sold", "销售成本", lang), fmt_value(inv.cogs, "yuan", lang=lang)),
+        (
+            tr("Mean stock value at cost", "平均库存金额（成本）", lang),
+            fmt_value(inv.mean_stock_value, "yuan", lang=lang),
+        ),
+        (
+            tr("Stock value on the last date", "期末库存金额（成本）", lang),
+            fmt_value(inv.last_stock_value, "yuan", lang=lang),
+        ),
+        (labels.name("merch_metric.turnover_annual", lang), turn),
+        (labels.name("merch_metric.days_of_cover", lang), _days(inv.days_of_cover, lang)),
+        (
+            labels.name("merch_metric.slow_stock_share", lang),
+            fmt_value(inv.slow_stock_share, "rate", lang=lang),
+        ),
+        (
+            tr("Slow stock value (items)", "滞销库存金额（商品数）", lang),
+            f"{fmt_value(inv.slow_stock_value, 'yuan', lang=lang)} ({inv.slow_items:,})",
+        ),
+        (
+            tr("Stock-out item-days (items)", "缺货商品日（商品数）", lang),
+            f"{inv.stockout_item_days:,.0f} ({inv.stockout_items:,})",
+        ),
+        (
+            tr("Likely lost units / GMV", "预计损失销量 / 成交额", lang),
+            f"{inv.lost_units:,.1f} / {fmt_value(inv.lost_gmv, 'yuan', lang=lang)}",
+        ),
+        (
+            tr("Overstocked items (stock value)", "库存积压商品数（库存金额）", lang),
+            f"{inv.overstock_items:,} ({fmt_value(inv.overstock_value, 'yuan', lang=lang)})",
+        ),
+    ]
+    return pd.DataFrame(rows, columns=[tr("Number", "指标", lang), tr("Value", "数值", lang)])
+
+
+def stockout_table(stock: pd.DataFrame, *, lang: str | None = None) -> pd.DataFrame:
+    """The items that ran out of stock in the period, most likely lost GMV first."""
+    t = stock[stock["stockout_days"] > 0].sort_values(["lost_gmv", "item_id"], ascending=[False, True])
+    t = t[["item_id", "stockout_days", "units", "lost_gmv", "on_hand"]].copy()
+    for c in ("stockout_days", "units", "on_hand"):
+        t[c] = [f"{v:,.0f}" for v in t[c]]
+    t["lost_gmv"] = [fmt_value(v, "yuan", lang=lang) for v in t["lost_gmv"]]
+    return t.rename(columns={c: col(c, lang) for c in t.columns})
+
+
+def repurchase_note(r, *, lang: str | None = None) -> str | None:
+    """A note when the 90-day repurchase window runs past the data's end (else None)."""
+    if not r.repurchase_incomplete:
+        return None
+    return tr(
+        f"The data ends before the 90-day repurchase window of {r.period}'s buyers closes: the repurchase rates "
+        "are incomplete and will rise; compare them with earlier months with care.",
+        f"数据在 {r.period} 买家的 90 天复购窗口结束前截止：复购率尚不完整，之后还会上升；与此前月份比较时请谨慎。",
+        lang,
+    )
 
 
 def pareto_title(c, *, lang: str | None = None) -> str:
