@@ -6,6 +6,7 @@
 - :func:`sell_through`: sold items / items on sale (动销率).
 - :func:`classify`, :func:`tier_mix`, :func:`role_disagreements`: the 4321 tiers against the plan and the roles.
 - :func:`item_stock`, :func:`inventory_summary`, :func:`alerts`: turnover, cover, slow stock, stock-outs, alerts.
+- :func:`bought_together`, :func:`hit_rate`: items bought by the same buyers; the offline hit rate at 5 and 10.
 
 Submodules: :mod:`.skus`, :mod:`.tiers`, :mod:`.stock` (the numbers; definitions there), :mod:`.report`,
 :mod:`.text`, :mod:`.plots`, :mod:`.metrics`.
@@ -15,11 +16,13 @@ from __future__ import annotations
 
 from . import metrics as metrics  # submodules
 from . import plots as plots
+from . import recommend as recommend
 from . import report as report
 from . import skus as skus
 from . import stock as stock
 from . import text as text
 from . import tiers as tiers
+from .recommend import bought_together, hit_rate
 from .report import MerchandiseResults, compute_report
 from .skus import concentration, sell_through, sku_ranking
 from .stock import alerts, inventory_summary, item_stock
@@ -37,4 +40,6 @@ __all__ = [
     "item_stock",
     "inventory_summary",
     "alerts",
+    "bought_together",
+    "hit_rate",
 ]
