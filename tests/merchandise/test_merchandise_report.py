@@ -110,3 +110,22 @@ def test_without_the_optional_tables_the_report_still_runs(sample_dir, tmp_path)
         f"merchandise.tier_share.{t}" for t in m.tiers.TIERS
     }
     assert len(text.findings(r, lang="zh")) >= 2
+
+
+def test_recommendations_in_the_report(sample_shop, results):
+    import pandas as pd
+
+    from shoplab.merchandise import recommend
+
+    start = pd.Timestamp("2026-05-01")
+    pd.testing.assert_frame_equal(
+        results.bought_together,
+        recommend.bought_together(sample_shop, start=start, end=pd.Timestamp("2026-11-01")),
+    )
+    h = results.hit_rate
+    assert h.users > 0 and set(h.k) == {5, 10}
+    assert h.recommender[5] <= h.recommender[10] and h.baseline[5] <= h.baseline[10]
+    for lang in ("en", "zh"):
+        assert text.hit_rate_sentence(h, lang=lang)
+        assert len(text.hit_rate_table(h, lang=lang)) == 2
+    assert (results.bought_together.co_buyers >= 5).all()

@@ -10,6 +10,7 @@ import pandas as pd
 
 from ..data import Shop
 from ..periods import Period
+from .recommend import HitRate, bought_together, hit_rate
 from .skus import REPURCHASE_DAYS, Concentration, SellThrough, concentration, sell_through, sku_ranking
 from .stock import InventorySummary, alerts, inventory_summary, item_stock
 from .tiers import classify, role_disagreements, tier_mix
@@ -46,6 +47,11 @@ class MerchandiseResults:
     overstock_days: float
     #: the data ends less than 90 days after the period: repurchase rates still incomplete
     repurchase_incomplete: bool
+    #: :func:`.recommend.bought_together` over the ``basket_months`` up to the period's end
+    bought_together: pd.DataFrame | None = None
+    #: :func:`.recommend.hit_rate` over the same window (None when not evaluated)
+    hit_rate: HitRate | None = None
+    basket_months: int = 6
 
     @property
     def tier_share(self) -> dict[str, float]:
@@ -61,6 +67,9 @@ def compute_report(
     low_cover_days: float = 7,
     test_days: int = 90,
     top_n: int = 20,
+    basket_months: int = 6,
+    min_co_buyers: int = 5,
+    evaluate_recommender: bool = True,
 ) -> MerchandiseResults:
     """The merchandise numbers for ``period``.
 
@@ -78,6 +87,12 @@ def compute_report(
         Items launched less than this many days before the period's end are test items.
     top_n
         Items per action in the alert list.
+    basket_months
+        Months up to the period's end whose buyers make the bought-together pairs and the offline evaluation.
+    min_co_buyers
+        Pairs bought by fewer buyers are left out.
+    evaluate_recommender
+        Run the offline hit-rate evaluation (the slowest step; pandas on the window's lines).
     """
     p = Period.parse(period)
     ranking = sku_ranking(shop, period=p)
@@ -98,6 +113,7 @@ def compute_report(
         overstock_days=overstock_days,
     )
     has_items = shop.has("items")
+    b_start = p.shift(-(basket_months - 1)).start if hasattr(p, "shift") else p.start
     last_ts = shop.orders.ts.max().execute()
     incomplete = (
         last_ts is not None
@@ -120,4 +136,7 @@ def compute_report(
         has_views=has_views,
         overstock_days=overstock_days,
         repurchase_incomplete=bool(incomplete),
+        bought_together=bought_together(shop, start=b_start, end=p.end, min_co_buyers=min_co_buyers),
+        hit_rate=hit_rate(shop, start=b_start, end=p.end) if evaluate_recommender else None,
+        basket_months=basket_months,
     )
