@@ -6,6 +6,7 @@
 - :func:`sell_through`: sold items / items on sale (动销率).
 - :func:`classify`, :func:`tier_mix`, :func:`role_disagreements`: the 4321 tiers against the plan and the roles.
 - :func:`item_stock`, :func:`inventory_summary`, :func:`alerts`: turnover, cover, slow stock, stock-outs, alerts.
+- :func:`category_contribution`, :func:`price_bands`, :func:`lifecycle`, :func:`launch_curves`: product structure.
 - :func:`bought_together`, :func:`hit_rate`: items bought by the same buyers; the offline hit rate at 5 and 10.
 
 Submodules: :mod:`.skus`, :mod:`.tiers`, :mod:`.stock` (the numbers; definitions there), :mod:`.report`,
@@ -20,12 +21,14 @@ from . import recommend as recommend
 from . import report as report
 from . import skus as skus
 from . import stock as stock
+from . import structure as structure
 from . import text as text
 from . import tiers as tiers
 from .recommend import bought_together, hit_rate
 from .report import MerchandiseResults, compute_report
 from .skus import concentration, sell_through, sku_ranking
 from .stock import alerts, inventory_summary, item_stock
+from .structure import category_contribution, launch_curves, lifecycle, price_bands
 from .tiers import classify, role_disagreements, tier_mix
 
 __all__ = [
@@ -42,4 +45,8 @@ __all__ = [
     "alerts",
     "bought_together",
     "hit_rate",
+    "category_contribution",
+    "price_bands",
+    "lifecycle",
+    "launch_curves",
 ]
