@@ -13,6 +13,7 @@ from ..periods import Period
 from .recommend import HitRate, bought_together, hit_rate
 from .skus import REPURCHASE_DAYS, Concentration, SellThrough, concentration, sell_through, sku_ranking
 from .stock import InventorySummary, alerts, inventory_summary, item_stock
+from .structure import category_contribution, lifecycle, price_bands
 from .tiers import classify, role_disagreements, tier_mix
 
 __all__ = ["MerchandiseResults", "compute_report"]
@@ -52,6 +53,12 @@ class MerchandiseResults:
     #: :func:`.recommend.hit_rate` over the same window (None when not evaluated)
     hit_rate: HitRate | None = None
     basket_months: int = 6
+    #: :func:`.structure.category_contribution`: GMV change by category against the previous month and last year
+    categories: pd.DataFrame | None = None
+    #: :func:`.structure.price_bands`
+    price_bands: pd.DataFrame | None = None
+    #: :func:`.structure.lifecycle`: stage per item
+    lifecycle: pd.DataFrame | None = None
 
     @property
     def tier_share(self) -> dict[str, float]:
@@ -139,4 +146,7 @@ def compute_report(
         bought_together=bought_together(shop, start=b_start, end=p.end, min_co_buyers=min_co_buyers),
         hit_rate=hit_rate(shop, start=b_start, end=p.end) if evaluate_recommender else None,
         basket_months=basket_months,
+        categories=category_contribution(shop, period=p),
+        price_bands=price_bands(shop, period=p),
+        lifecycle=lifecycle(shop, period=p),
     )

@@ -25,6 +25,9 @@ __all__ = [
     "inventory_table",
     "stockout_table",
     "repurchase_note",
+    "category_table",
+    "band_table",
+    "stage_table",
     "pairs_table",
     "hit_rate_table",
     "hit_rate_sentence",
@@ -80,6 +83,19 @@ def findings(r, *, lang: str | None = None) -> list[Finding]:
             "concentration",
         )
     )
+    cats = r.categories
+    if cats is not None and len(cats) and cats["previous"].sum() > 0:
+        growth = cats["gmv"].sum() / cats["previous"].sum() - 1
+        lead = cats.loc[cats["change_previous"].abs().idxmax()]
+        out.append(
+            F(
+                f"Item GMV {growth * 100:+.1f}% on the previous month; {lead['category']} moved it most "
+                f"({lead['contribution_previous'] * 100:+.1f} pp of the change).",
+                f"商品成交额环比 {growth * 100:+.1f}%；{lead['category']} 影响最大（贡献 "
+                f"{lead['contribution_previous'] * 100:+.1f} 个百分点）。",
+                "structure",
+            )
+        )
     st = r.sell_through
     if st is not None and st.rate is not None:
         idle = st.on_sale - st.sold
@@ -299,6 +315,78 @@ def repurchase_note(r, *, lang: str | None = None) -> str | None:
         "are incomplete and will rise; compare them with earlier months with care.",
         f"数据在 {r.period} 买家的 90 天复购窗口结束前截止：复购率尚不完整，之后还会上升；与此前月份比较时请谨慎。",
         lang,
+    )
+
+
+def category_table(c: pd.DataFrame, *, lang: str | None = None) -> pd.DataFrame:
+    """GMV by category with its change and contribution to the total change, against the previous month and last
+    year (the contributions add up to the total growth)."""
+    total = pd.DataFrame(
+        [{"category": tr("total", "合计", lang), **c.drop(columns="category").sum().to_dict()}]
+    )
+    for name in ("previous", "last_year"):
+        base = c[name].sum()
+        total[f"contribution_{name}"] = (c["gmv"].sum() - base) / base if base else float("nan")
+    t = pd.concat([c, total], ignore_index=True)
+    out = pd.DataFrame({tr("category", "品类", lang): t["category"]})
+    out[tr("item GMV", "商品成交额", lang)] = [fmt_value(v, "yuan", lang=lang) for v in t["gmv"]]
+    for name, en, zh in (("previous", "previous month", "上月"), ("last_year", "last year", "去年同月")):
+        out[tr(en, zh, lang)] = [fmt_value(v, "yuan", lang=lang) for v in t[name]]
+        out[tr(f"contribution vs {en}", f"对{zh}变化的贡献", lang)] = [
+            "n/a" if pd.isna(v) else f"{v * 100:+.1f} pp" for v in t[f"contribution_{name}"]
+        ]
+    return out
+
+
+def band_table(b: pd.DataFrame, *, lang: str | None = None) -> pd.DataFrame:
+    """Price bands with their lines, units, items and share of item GMV."""
+
+    def band(lo, hi):
+        return f"≥ {lo:,.0f}" if hi == float("inf") else f"{lo:,.0f}–{hi:,.0f}"
+
+    return pd.DataFrame(
+        {
+            tr("unit price", "成交单价", lang): [
+                band(lo, hi) for lo, hi in zip(b["low"], b["high"], strict=True)
+            ],
+            tr("items", "商品数", lang): b["items"].astype(int),
+            tr("units", "销量（件）", lang): b["units"].astype(int),
+            tr("item GMV", "商品成交额", lang): [fmt_value(v, "yuan", lang=lang) for v in b["gmv"]],
+            tr("share", "占比", lang): [
+                fmt_value(v, "rate", lang=lang) if pd.notna(v) else "n/a" for v in b["share"]
+            ],
+        }
+    )
+
+
+_STAGES = {
+    "introduction": ("introduction", "导入期"),
+    "growth": ("growth", "成长期"),
+    "maturity": ("maturity", "成熟期"),
+    "decline": ("decline", "衰退期"),
+}
+
+
+def stage_table(lc: pd.DataFrame, *, lang: str | None = None) -> pd.DataFrame:
+    """Items and item GMV of the last 90 days per lifecycle stage."""
+    g = (
+        lc.groupby("stage")
+        .agg(items=("item_id", "size"), gmv=("gmv", "sum"))
+        .reindex(list(_STAGES))
+        .fillna(0)
+    )
+    total = g["gmv"].sum()
+    return pd.DataFrame(
+        {
+            tr("stage", "生命周期阶段", lang): [tr(*_STAGES[s], lang) for s in g.index],
+            tr("items", "商品数", lang): g["items"].astype(int).to_numpy(),
+            tr("item GMV, last 90 days", "近90天商品成交额", lang): [
+                fmt_value(v, "yuan", lang=lang) for v in g["gmv"]
+            ],
+            tr("share", "占比", lang): [
+                fmt_value(v / total, "rate", lang=lang) if total else "n/a" for v in g["gmv"]
+            ],
+        }
     )
 
 
