@@ -89,7 +89,9 @@ def test_findings_in_both_languages(results):
     assert {"concentration", "inventory", "tiers", "alerts"} <= {f.section for f in en}
     top = f"{results.concentration.top20_share:.1%}"
     assert top in en[0] and top in zh[0] and "头部" in zh[0]
-    assert all(not any("\u4e00" <= ch <= "\u9fff" for ch in f) for f in en[:2])
+    assert not any(
+        "\u4e00" <= ch <= "\u9fff" for ch in en[0]
+    )  # (category names are data: they may be Chinese)
     assert text.pareto_title(results.concentration, lang="zh").startswith("头部 20%")
 
 
