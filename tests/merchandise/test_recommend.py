@@ -80,7 +80,7 @@ def brute_force_hits(t: dict, k=(5, 10)):
                 co = sum(1 for s in sets if a in s and b in s)
                 if co:
                     score[b] = score.get(b, 0.0) + co / buyers[a]
-        cand = sorted(score, key=lambda i: (-score[i], pop.index(i), i))
+        cand = sorted(score, key=lambda i: (-round(score[i], 12), pop.index(i), i))
         rec = cand + [i for i in base if i not in cand]
         for kk in k:
             rec_hits[kk] += bool(target & set(rec[:kk]))

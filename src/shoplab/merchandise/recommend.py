@@ -98,24 +98,27 @@ def hit_rate(shop: Shop, *, start, end, k: tuple[int, ...] = (5, 10)) -> HitRate
     pop = (
         buyers.reset_index().sort_values(["user_id", "item_id"], ascending=[False, True])["item_id"].tolist()
     )
-    pairs = train.merge(train, on="user_id")
-    pairs = pairs[pairs.item_id_x != pairs.item_id_y]
-    co = pairs.groupby(["item_id_x", "item_id_y"]).size().rename("co").reset_index()
-    co["conf"] = co["co"] / co["item_id_x"].map(buyers)
     held = lines[lines["held_out"] & lines["eligible"]][["user_id", "item_id"]].drop_duplicates()
     users = held["user_id"].unique()
     kmax = max(k)
-    rank_pop = pd.Series(np.arange(len(pop)), index=pop, name="pop_rank")
     owned = train[train["user_id"].isin(users)]
-    # the recommender: sum of confidences from the owned items, unowned candidates only, top kmax per user
-    sc = owned.merge(co[["item_id_x", "item_id_y", "conf"]], left_on="item_id", right_on="item_id_x")
-    sc = (
-        sc.groupby(["user_id", "item_id_y"], as_index=False)["conf"]
-        .sum()
-        .rename(columns={"item_id_y": "item"})
-    )
     own_key = set(zip(owned["user_id"], owned["item_id"], strict=True))
-    sc = sc[[(u, i) not in own_key for u, i in zip(sc["user_id"], sc["item"], strict=True)]]
+    # the recommender, in DuckDB: item-to-item confidence over the training buyers, summed over each user's
+    # items, unowned candidates only (scores rounded to 12 decimals so that ties do not hang on summation order)
+    tr_ = ibis.memtable(train)
+    a, b = tr_.rename(x="item_id"), tr_.rename(y="item_id")
+    co = a.join(b, "user_id").filter(ibis._.x != ibis._.y).group_by(["x", "y"]).aggregate(co=ibis._.count())
+    nb = ibis.memtable(buyers.rename("n_buyers").reset_index().rename(columns={"item_id": "x"}))
+    co = co.join(nb, "x").mutate(conf=ibis._.co / ibis._.n_buyers)
+    own = ibis.memtable(owned.rename(columns={"item_id": "x"}))
+    sc = own.join(co, "x").group_by(["user_id", "y"]).aggregate(conf=ibis._.conf.sum())
+    own2 = ibis.memtable(owned.rename(columns={"item_id": "y"}))
+    sc = sc.anti_join(own2, ["user_id", "y"]).mutate(conf=ibis._.conf.round(12))
+    pr = ibis.memtable(pd.DataFrame({"y": pop, "pop_rank": np.arange(len(pop))}))
+    sc = sc.left_join(pr, "y").drop("y_right")
+    w = ibis.window(group_by="user_id", order_by=[ibis.desc("conf"), "pop_rank", "y"])
+    sc = sc.mutate(pos=ibis.row_number().over(w)).filter(ibis._.pos < kmax)
+    sc = sc.select("user_id", item="y", pos="pos").to_pandas()
     # the baseline: the most popular unowned items (kmax + the most a user owns is enough)
     depth = kmax + int(owned.groupby("user_id").size().max() if len(owned) else 0)
     top_pop = pd.DataFrame({"item": pop[:depth], "pop_rank": np.arange(min(depth, len(pop)))})
@@ -123,10 +126,6 @@ def hit_rate(shop: Shop, *, start, end, k: tuple[int, ...] = (5, 10)) -> HitRate
     base = base[[(u, i) not in own_key for u, i in zip(base["user_id"], base["item"], strict=True)]]
     base = base.sort_values(["user_id", "pop_rank"]).groupby("user_id").head(kmax)
     base["pos"] = base.groupby("user_id").cumcount()
-    sc["pop_rank"] = sc["item"].map(rank_pop).fillna(np.inf)
-    sc = sc.sort_values(["user_id", "conf", "pop_rank", "item"], ascending=[True, False, True, True])
-    sc = sc.groupby("user_id").head(kmax)
-    sc["pos"] = sc.groupby("user_id").cumcount()
     # fill the recommender's list up with the popular items it does not hold yet
     fill = base.merge(sc[["user_id", "item"]], on=["user_id", "item"], how="left", indicator=True)
     fill = fill[fill["_merge"] == "left_only"].drop(columns="_merge")
