@@ -93,6 +93,10 @@ def test_findings_in_both_languages(results):
         "\u4e00" <= ch <= "\u9fff" for ch in en[0]
     )  # (category names are data: they may be Chinese)
     assert text.pareto_title(results.concentration, lang="zh").startswith("头部 20%")
+    strong = int(results.disagreements.strong_disagreement.sum())
+    tiers_en = next(f for f in en if f.section == "tiers")
+    tiers_zh = next(f for f in zh if f.section == "tiers")
+    assert f"{strong:,} at the opposite end" in tiers_en and f"其中 {strong:,} 个完全相反" in tiers_zh
 
 
 def test_without_the_optional_tables_the_report_still_runs(sample_dir, tmp_path):

@@ -151,7 +151,8 @@ def findings(r, *, lang: str | None = None) -> list[Finding]:
             f"按 4321 规划（40/30/20/10）对比的成交额分层：{parts_zh}"
             + ("，店铺高度依赖爆款。" if core > PLAN["core"] + 0.1 else "。")
             + (
-                f"{len(r.disagreements):,} 个商品的表现与其规划定位不符。"
+                f"{len(r.disagreements):,} 个商品的表现与其规划定位不符，其中 "
+                f"{int(r.disagreements['strong_disagreement'].sum()):,} 个完全相反（爆款与清仓款互换）。"
                 if r.has_roles and len(r.disagreements)
                 else ""
             ),
