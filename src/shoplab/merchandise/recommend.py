@@ -101,6 +101,11 @@ def hit_rate(shop: Shop, *, start, end, k: tuple[int, ...] = (5, 10)) -> HitRate
     held = lines[lines["held_out"] & lines["eligible"]][["user_id", "item_id"]].drop_duplicates()
     users = held["user_id"].unique()
     kmax = max(k)
+    if not len(users):  # no repeat buyer: nothing to evaluate
+        none = {kk: None for kk in k}
+        return HitRate(
+            0, tuple(k), none, dict(none), {kk: (None, None) for kk in k}, {kk: (None, None) for kk in k}
+        )
     owned = train[train["user_id"].isin(users)]
     own_key = set(zip(owned["user_id"], owned["item_id"], strict=True))
     # the recommender, in DuckDB: item-to-item confidence over the training buyers, summed over each user's

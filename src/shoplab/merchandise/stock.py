@@ -45,6 +45,11 @@ __all__ = [
 ]
 
 SLOW_DAYS = 90
+_STOCK_COLUMNS = [
+    "item_id", "on_hand", "value", "stock_days", "stockout_days", "stocked", "units", "gmv", "slow", "cover_days",
+    "lost_units", "lost_gmv", "overstock", "restock", "last_date", "new",
+]  # fmt: skip
+_BOOL_COLUMNS = ("stocked", "slow", "overstock", "restock", "new")
 
 
 def annualisation(period) -> float:
@@ -116,9 +121,7 @@ def item_stock(
         return None
     dates = sorted(pd.Timestamp(d).date() for d in inv.select("date").distinct().to_pandas()["date"])
     if not dates:
-        return pd.DataFrame(
-            columns=["item_id", "on_hand", "value", "units", "gmv", "cover_days", "slow", "stockout_days"]
-        )
+        return pd.DataFrame(columns=_STOCK_COLUMNS).astype({c: bool for c in _BOOL_COLUMNS})
     end_day = p.end.date()
     weight = {d: (nxt - d).days for d, nxt in zip(dates, [*dates[1:], end_day], strict=True)}
     w = ibis.memtable(pd.DataFrame({"date": dates, "w": [weight[d] for d in dates]})).mutate(
