@@ -101,7 +101,7 @@ def oracle(t: dict) -> dict:
     slow_v = float(li[~li.item_id.isin(recent_sold) & (li.on_hand > 0)].v.sum())
     dates = list(by_date.index)
     w = {d: ((dates[k + 1] if k + 1 < len(dates) else P_END) - d).days for k, d in enumerate(dates)}
-    sold_items = set(j.item_id)
+    sold_items = set(j[j.gmv > 0].item_id)  # sold: item GMV > 0
     stocked = set(inv[inv.on_hand > 0].item_id)
     out_days = sum(
         w[r.date]

@@ -153,7 +153,7 @@ def item_stock(
     df["cover_days"] = np.where(
         per_day > 0, df["on_hand"] / per_day.where(per_day > 0), np.where(df["on_hand"] > 0, np.inf, 0.0)
     )
-    counted = df["stocked"].astype(bool) | (df["units"] > 0)
+    counted = df["stocked"].astype(bool) | (df["gmv"] > 0)  # in stock once, or sold
     df.loc[~counted, "stockout_days"] = 0.0
     rate = df["units"] / df["stock_days"].where(df["stock_days"] > 0)
     price = df["gmv"] / df["units"].where(df["units"] > 0)
