@@ -121,6 +121,7 @@ def test_contract_doc_is_in_sync():
         "service_sessions",
         "shipments",
         "returns",
+        "inventory",
     }
 
 

@@ -31,7 +31,8 @@ __version__ = "0.1.0"
 #: first use so that ``import shoplab`` stays light
 _SUBMODULES = (
     "overview", "profiling", "paths", "campaigns", "membership", "stats", "labels", "metrics", "orders",
-    "plots", "notebook", "importing", "sample", "periods", "data", "service",
+    "plots", "notebook", "importing", "sample", "periods", "data",
+    "merchandise", "service",
 )  # fmt: skip
 
 

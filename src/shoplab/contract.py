@@ -39,6 +39,8 @@ __all__ = [
     "FEEDBACK_ASPECTS",
     "RETURN_TYPES",
     "RETURN_STATUSES",
+    "ITEM_ROLES",
+    "ITEM_STATUSES",
 ]
 
 ORDER_STATUSES = ("paid", "cancelled", "refunded")
@@ -66,6 +68,9 @@ TARGET_PERIOD_PATTERN = r"^[0-9]{4}(-(0[1-9]|1[0-2])|-Q[1-4])?$"
 FEEDBACK_ASPECTS = ("description", "service", "logistics")
 RETURN_TYPES = ("refund_only", "return_refund", "exchange")
 RETURN_STATUSES = ("approved", "rejected", "pending")
+#: The shop's planned role of an item (the "4321" structure: 爆款, 潜力款, 测试款, 清仓款).
+ITEM_ROLES = ("core", "potential", "test", "clearance")
+ITEM_STATUSES = ("on_sale", "retired")
 
 
 @dataclass(frozen=True)
@@ -204,8 +209,38 @@ TABLES: dict[str, TableSpec] = {
                 _c("category", "string", False, "category, e.g. 美妆, 服饰"),
                 _c("price", "number", False, "list price", non_negative=True),
                 _c("cost", "number", False, "unit cost, for margins", non_negative=True),
+                _c("name", "string", False, "product name"),
+                _c("brand", "string", False, "brand"),
+                _c("launch_ts", "timestamp", False, "time the item went on sale"),
+                _c("role", "string", False, "the shop's planned role (4321 structure)", allowed=ITEM_ROLES),
+                _c(
+                    "status",
+                    "string",
+                    False,
+                    "on_sale or retired; missing means on_sale",
+                    allowed=ITEM_STATUSES,
+                ),
             ),
             unique=("item_id",),
+        ),
+        TableSpec(
+            "inventory",
+            "Stock snapshots per item, daily or weekly.",
+            (
+                _c("date", "date", doc="snapshot day"),
+                _c("item_id", "id"),
+                _c("on_hand", "integer", doc="units in stock", non_negative=True),
+                _c(
+                    "on_order",
+                    "integer",
+                    False,
+                    "units ordered from suppliers, not yet received",
+                    non_negative=True,
+                ),
+                _c("unit_cost", "number", False, "unit cost; missing means items.cost", non_negative=True),
+            ),
+            unique=("date", "item_id"),
+            references={"item_id": "items.item_id"},
         ),
         TableSpec(
             "members",

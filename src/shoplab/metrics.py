@@ -28,7 +28,7 @@ from .i18n import tr
 __all__ = ["Metric", "REPORTS", "UNITS", "declared", "lookup", "record", "markdown"]
 
 #: the report packages whose ``metrics`` module declares keys, in the order of the docs
-REPORTS = ("overview", "profiling", "paths", "campaigns", "membership", "service")
+REPORTS = ("overview", "profiling", "paths", "campaigns", "membership", "merchandise", "service")
 
 #: units the index page knows how to format (``None``: a plain number)
 UNITS = ("yuan", "count", "rate", "points", "days", "ratio", "score", "pp", "microsecond", "millisecond", "s")

@@ -36,6 +36,7 @@ from ._common import (
 from .design import (
     BLOCK_USERS,
 )
+from .merch import merchandise
 from .schemas import (
     _STREAMED_FILES,
     PART_TABLES,
@@ -118,10 +119,15 @@ def generate_shop(
                     sinks[name].end_part()
         for name in _STREAMED_FILES:
             sinks[name].close()
-        pq.write_table(_items_table(ctx), tmp / "items.parquet", compression="zstd")
+        items, inventory, merch_truth = merchandise(
+            tmp, ctx, _items_table(ctx)
+        )  # stream 3; items' existing columns unchanged
+        pq.write_table(items, tmp / "items.parquet", compression="zstd")
+        pq.write_table(inventory, tmp / "inventory.parquet", compression="zstd")
         pq.write_table(_campaigns_table(ctx, st), tmp / "campaigns.parquet", compression="zstd")
         pq.write_table(_marketing_table(ctx, st), tmp / "marketing_spend.parquet", compression="zstd")
         truth = _truth(ctx, st, chunk)
+        truth["merchandise"] = merch_truth
         truth["targets"] = write_targets(tmp, seed=int(seed))  # stream 4, read from the tables just written
         truth["service"] = write_service_tables(tmp, ctx)  # stream 5; adds files, changes none
         (tmp / "_truth.json").write_text(json.dumps(truth, ensure_ascii=False, indent=2), encoding="utf-8")

@@ -1,0 +1,52 @@
+"""Merchandise: which products carry the shop, which stock is stuck (商品与库存分析).
+
+- :func:`compute_report`: every number of the report for one month, as :class:`MerchandiseResults`.
+- :func:`sku_ranking`: one row per item sold: GMV, units, buyers, margin, refund share, 90-day repurchase, views.
+- :func:`concentration`: the top-20% share, ABC classes and the Pareto curve of a ranking.
+- :func:`sell_through`: sold items / items on sale (动销率).
+- :func:`classify`, :func:`tier_mix`, :func:`role_disagreements`: the 4321 tiers against the plan and the roles.
+- :func:`item_stock`, :func:`inventory_summary`, :func:`alerts`: turnover, cover, slow stock, stock-outs, alerts.
+- :func:`category_contribution`, :func:`price_bands`, :func:`lifecycle`, :func:`launch_curves`: product structure.
+- :func:`bought_together`, :func:`hit_rate`: items bought by the same buyers; the offline hit rate at 5 and 10.
+
+Submodules: :mod:`.skus`, :mod:`.tiers`, :mod:`.stock` (the numbers; definitions there), :mod:`.report`,
+:mod:`.text`, :mod:`.plots`, :mod:`.metrics`.
+"""
+
+from __future__ import annotations
+
+from . import metrics as metrics  # submodules
+from . import plots as plots
+from . import recommend as recommend
+from . import report as report
+from . import skus as skus
+from . import stock as stock
+from . import structure as structure
+from . import text as text
+from . import tiers as tiers
+from .recommend import bought_together, hit_rate
+from .report import MerchandiseResults, compute_report
+from .skus import concentration, sell_through, sku_ranking
+from .stock import alerts, inventory_summary, item_stock
+from .structure import category_contribution, launch_curves, lifecycle, price_bands
+from .tiers import classify, role_disagreements, tier_mix
+
+__all__ = [
+    "MerchandiseResults",
+    "compute_report",
+    "sku_ranking",
+    "concentration",
+    "sell_through",
+    "classify",
+    "tier_mix",
+    "role_disagreements",
+    "item_stock",
+    "inventory_summary",
+    "alerts",
+    "bought_together",
+    "hit_rate",
+    "category_contribution",
+    "price_bands",
+    "lifecycle",
+    "launch_curves",
+]

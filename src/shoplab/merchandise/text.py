@@ -1,0 +1,492 @@
+"""The merchandise report's words: findings, chart titles, table labels and notes. No statistics and no engine
+calls: each function takes :class:`~.report.MerchandiseResults` or its tables.
+
+Codes are shown by their glossary names (``merch_metric.*``, ``merch_tier.*``, ``merch_action.*``,
+``merch_reason.*``, ``merch_col.*``: src/shoplab/glossary/merchandise.toml)."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from .. import labels
+from ..i18n import tr
+from ..notebook import Finding, fmt_value
+from .tiers import PLAN, TIERS
+
+__all__ = [
+    "findings",
+    "key_numbers",
+    "ranking_table",
+    "tier_table",
+    "alert_table",
+    "disagreement_table",
+    "inventory_table",
+    "stockout_table",
+    "repurchase_note",
+    "category_table",
+    "band_table",
+    "stage_table",
+    "pairs_table",
+    "hit_rate_table",
+    "hit_rate_sentence",
+    "pareto_title",
+    "tier_title",
+    "col",
+    "tier_name",
+]
+
+
+def col(code: str, lang: str | None = None) -> str:
+    return labels.label("merch_col", code, lang)
+
+
+def tier_name(code: str, lang: str | None = None) -> str:
+    return labels.label("merch_tier", code, lang)
+
+
+def _days(x, lang=None) -> str:
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "n/a"
+    if math.isinf(x):
+        return tr("no sale", "无销售", lang)
+    return tr(f"{x:,.0f} days", f"{x:,.0f} 天", lang)
+
+
+def _ids(items, lang=None, n: int = 3) -> str:
+    shown = [str(i) for i in list(items)[:n]]
+    return ", ".join(shown) if shown else tr("none", "无", lang)
+
+
+def findings(r, *, lang: str | None = None) -> list[Finding]:
+    """Findings first: the items that carry the shop, the stock that is stuck and what it costs, the tier mix
+    against 4321, what to restock and what to clear. Each links to the section with its numbers."""
+
+    def F(en: str, zh: str, section: str) -> Finding:
+        return Finding(tr(en, zh, lang), section)
+
+    out: list[Finding] = []
+    c = r.concentration
+    if not c.skus_sold:
+        return [F(f"No item sold in {r.period}.", f"{r.period} 没有商品售出。", "key-numbers")]
+    top = fmt_value(c.top20_share, "rate")
+    best = r.ranking.iloc[0]
+    out.append(
+        F(
+            f"{c.skus_sold:,} items sold in {r.period}; the top {c.top_n:,} (20%) brought {top} of item GMV, and "
+            f"the best seller, item {best['item_id']}, {fmt_value(best['share'], 'rate')} alone. "
+            f"{c.abc_items['A']:,} items (class A) make 80% of GMV.",
+            f"{r.period} 动销商品 {c.skus_sold:,} 个；头部 {c.top_n:,} 个（20%）贡献了 {top} 的商品成交额，"
+            f"第一名商品 {best['item_id']} 独占 {fmt_value(best['share'], 'rate')}。"
+            f"{c.abc_items['A']:,} 个商品（A 类）构成 80% 的成交额。",
+            "concentration",
+        )
+    )
+    cats = r.categories
+    if cats is not None and len(cats) and cats["previous"].sum() > 0:
+        growth = cats["gmv"].sum() / cats["previous"].sum() - 1
+        lead = cats.loc[cats["change_previous"].abs().idxmax()]
+        out.append(
+            F(
+                f"Item GMV {growth * 100:+.1f}% on the previous month; {lead['category']} moved it most "
+                f"({lead['contribution_previous'] * 100:+.1f} pp of the change).",
+                f"商品成交额环比 {growth * 100:+.1f}%；{lead['category']} 影响最大（贡献 "
+                f"{lead['contribution_previous'] * 100:+.1f} 个百分点）。",
+                "structure",
+            )
+        )
+    st = r.sell_through
+    if st is not None and st.rate is not None:
+        idle = st.on_sale - st.sold
+        out.append(
+            F(
+                f"Sell-through {fmt_value(st.rate, 'rate')}: {st.sold:,} of {st.on_sale:,} items on sale sold; "
+                f"{idle:,} on sale did not sell at all.",
+                f"动销率 {fmt_value(st.rate, 'rate')}：在售 {st.on_sale:,} 个商品中 {st.sold:,} 个有销售，"
+                f"{idle:,} 个在售商品没有任何销售。",
+                "key-numbers",
+            )
+        )
+    inv = r.inventory
+    if inv is not None and inv.last_stock_value:
+        slow = fmt_value(inv.slow_stock_share, "rate")
+        sv = fmt_value(inv.slow_stock_value, "yuan")
+        turn = f"{inv.turnover_annual:.1f}" if inv.turnover_annual is not None else "n/a"
+        out.append(
+            F(
+                f"Stock is stuck: {slow} of the stock value ({sv} at cost, {inv.slow_items:,} items) has not sold "
+                f"in 90 days; stock turns {turn} times a year, with {_days(inv.days_of_cover, 'en')} of cover.",
+                f"库存积压：{slow} 的库存金额（成本 {sv}，{inv.slow_items:,} 个商品）90 天无动销；"
+                f"年化库存周转 {turn} 次，可售 {_days(inv.days_of_cover, 'zh')}。",
+                "inventory",
+            )
+        )
+        if inv.stockout_item_days:
+            out.append(
+                F(
+                    f"{inv.stockout_items:,} selling items ran out of stock for {inv.stockout_item_days:,.0f} "
+                    f"item-days, likely costing {fmt_value(inv.lost_units, 'count')} units, about "
+                    f"{fmt_value(inv.lost_gmv, 'yuan')} of GMV (at their in-stock sales rate).",
+                    f"{inv.stockout_items:,} 个在售商品缺货共 {inv.stockout_item_days:,.0f} 个商品日，按其有货时的销售速度，"
+                    f"预计少卖 {fmt_value(inv.lost_units, 'count')} 件，约 {fmt_value(inv.lost_gmv, 'yuan')} 成交额。",
+                    "inventory",
+                )
+            )
+    mix = r.tier_mix.set_index("tier")
+    core = mix.loc["core", "gmv_share"]
+    parts_en = ", ".join(f"{tier_name(t, 'en')} {fmt_value(mix.loc[t, 'gmv_share'], 'rate')}" for t in TIERS)
+    parts_zh = "，".join(f"{tier_name(t, 'zh')} {fmt_value(mix.loc[t, 'gmv_share'], 'rate')}" for t in TIERS)
+    out.append(
+        F(
+            f"Tier mix of GMV against the 4321 plan (40/30/20/10): {parts_en}"
+            + (" — the shop leans on its core items." if core > PLAN["core"] + 0.1 else ".")
+            + (
+                f" {len(r.disagreements):,} items behave unlike their planned role, "
+                f"{int(r.disagreements['strong_disagreement'].sum()):,} at the opposite end (core against "
+                "clearance)."
+                if r.has_roles and len(r.disagreements)
+                else ""
+            ),
+            f"按 4321 规划（40/30/20/10）对比的成交额分层：{parts_zh}"
+            + ("，店铺高度依赖爆款。" if core > PLAN["core"] + 0.1 else "。")
+            + (
+                f"{len(r.disagreements):,} 个商品的表现与其规划定位不符，其中 "
+                f"{int(r.disagreements['strong_disagreement'].sum()):,} 个完全相反（爆款与清仓款互换）。"
+                if r.has_roles and len(r.disagreements)
+                else ""
+            ),
+            "tiers",
+        )
+    )
+    if r.alerts is not None and len(r.alerts):
+        re_ = r.alerts[r.alerts["action"] == "restock"]
+        cl = r.alerts[r.alerts["action"] == "clear"]
+        out.append(
+            F(
+                f"To act on: restock {len(re_):,} items (first {_ids(re_['item_id'], 'en')}); clear "
+                f"{len(cl):,} (first {_ids(cl['item_id'], 'en')}), holding "
+                f"{fmt_value(cl['value'].sum(), 'yuan')} at cost.",
+                f"待处理：补货 {len(re_):,} 个商品（优先 {_ids(re_['item_id'], 'zh')}）；清理 {len(cl):,} 个"
+                f"（优先 {_ids(cl['item_id'], 'zh')}），占用成本 {fmt_value(cl['value'].sum(), 'yuan')}。",
+                "alerts",
+            )
+        )
+    return out
+
+
+def key_numbers(r, *, lang: str | None = None) -> pd.DataFrame:
+    """The headline numbers as a two-column table (n/a where the data does not allow them)."""
+    st, inv, c = r.sell_through, r.inventory, r.concentration
+    rows = [
+        ("skus_sold", c.skus_sold, "count"),
+        ("sell_through", st.rate if st else None, "rate"),
+        ("top20_sku_gmv_share", c.top20_share, "rate"),
+        ("turnover_annual", inv.turnover_annual if inv else None, None),
+        ("days_of_cover", inv.days_of_cover if inv else None, "days"),
+        ("slow_stock_share", inv.slow_stock_share if inv else None, "rate"),
+    ]
+    out = []
+    for code, v, unit in rows:
+        text = "n/a" if v is None else (f"{v:.1f}" if unit is None else fmt_value(v, unit, lang=lang))
+        out.append(
+            {
+                tr("Number", "指标", lang): labels.name(f"merch_metric.{code}", lang),
+                tr("Value", "数值", lang): text,
+            }
+        )
+    return pd.DataFrame(out)
+
+
+def ranking_table(ranking: pd.DataFrame, *, top_n: int = 20, lang: str | None = None) -> pd.DataFrame:
+    """The top ``top_n`` items of the SKU ranking with readable headers and formatted values."""
+    cols = [
+        "rank",
+        "item_id",
+        "gmv",
+        "share",
+        "units",
+        "buyers",
+        "margin_rate",
+        "refund_share",
+        "repurchase_rate",
+    ]
+    cols += [c for c in ("views", "view_conversion") if c in ranking.columns]
+    cols = [c for c in cols if c in ranking.columns] + ["abc"]
+    t = ranking[cols].head(top_n).copy()
+    rates = {"share", "margin_rate", "refund_share", "repurchase_rate", "view_conversion"}
+    for c in cols:
+        if c in rates:
+            t[c] = [fmt_value(v, "rate", lang=lang) if pd.notna(v) else "n/a" for v in t[c]]
+        elif c == "gmv":
+            t[c] = [fmt_value(v, "yuan", lang=lang) for v in t[c]]
+    return t.rename(columns={c: col(c, lang) for c in cols})
+
+
+def tier_table(mix: pd.DataFrame, *, lang: str | None = None) -> pd.DataFrame:
+    """The tier mix: items and the shares of GMV, stock value and views per tier against the plan."""
+    t = mix.copy()
+    t["tier"] = [tier_name(x, lang) for x in t["tier"]]
+    for c in ("plan", "gmv_share", "stock_share", "view_share"):
+        t[c] = [fmt_value(v, "rate", lang=lang) if pd.notna(v) else "n/a" for v in t[c]]
+    return t.rename(columns={c: col(c, lang) for c in t.columns})
+
+
+def alert_table(alerts: pd.DataFrame, *, lang: str | None = None) -> pd.DataFrame:
+    """The alert list with its actions and reasons named."""
+    t = alerts.copy()
+    t["action"] = [labels.label("merch_action", a, lang) for a in t["action"]]
+    t["reason"] = [labels.label("merch_reason", a, lang) for a in t["reason"]]
+    t["cover_days"] = [_days(v, lang) for v in t["cover_days"]]
+    for c in ("units", "stockout_days", "on_hand"):
+        t[c] = [f"{v:,.0f}" for v in t[c]]
+    for c in ("value", "lost_gmv"):
+        t[c] = [fmt_value(v, "yuan", lang=lang) for v in t[c]]
+    return t.rename(columns={c: col(c, lang) for c in t.columns})
+
+
+def disagreement_table(d: pd.DataFrame, *, lang: str | None = None) -> pd.DataFrame:
+    """Items whose 4321 tier differs from their planned role."""
+    t = d.drop(columns="strong_disagreement")
+    for c in ("role", "tier"):
+        t[c] = [tier_name(x, lang) for x in t[c]]
+    t["gmv"] = [fmt_value(v, "yuan", lang=lang) for v in t["gmv"]]
+    t["previous_gmv"] = [fmt_value(v, "yuan", lang=lang) for v in t["previous_gmv"]]
+    t["cover_days"] = [_days(v, lang) for v in t["cover_days"]]
+    t["age_days"] = [f"{v:,.0f}" if pd.notna(v) else "n/a" for v in t["age_days"]]
+    return t.rename(columns={c: col(c, lang) for c in t.columns})
+
+
+def inventory_table(inv, *, lang: str | None = None) -> pd.DataFrame:
+    """The period's stock numbers as a two-column table."""
+    turn = f"{inv.turnover_annual:.1f}" if inv.turnover_annual is not None else "n/a"
+    rows = [
+        (tr("Inventory dates in the period", "本期盘点日数", lang), f"{inv.dates:,}"),
+        (tr("Cost of goods sold", "销售成本", lang), fmt_value(inv.cogs, "yuan", lang=lang)),
+        (
+            tr("Mean stock value at cost", "平均库存金额（成本）", lang),
+            fmt_value(inv.mean_stock_value, "yuan", lang=lang),
+        ),
+        (
+            tr("Stock value on the last date", "期末库存金额（成本）", lang),
+            fmt_value(inv.last_stock_value, "yuan", lang=lang),
+        ),
+        (labels.name("merch_metric.turnover_annual", lang), turn),
+        (labels.name("merch_metric.days_of_cover", lang), _days(inv.days_of_cover, lang)),
+        (
+            labels.name("merch_metric.slow_stock_share", lang),
+            fmt_value(inv.slow_stock_share, "rate", lang=lang),
+        ),
+        (
+            tr("Slow stock value (items)", "滞销库存金额（商品数）", lang),
+            f"{fmt_value(inv.slow_stock_value, 'yuan', lang=lang)} ({inv.slow_items:,})",
+        ),
+        (
+            tr("Stock-out item-days (items)", "缺货商品日（商品数）", lang),
+            f"{inv.stockout_item_days:,.0f} ({inv.stockout_items:,})",
+        ),
+        (
+            tr("Likely lost units / GMV", "预计损失销量 / 成交额", lang),
+            f"{inv.lost_units:,.1f} / {fmt_value(inv.lost_gmv, 'yuan', lang=lang)}",
+        ),
+        (
+            tr("Overstocked items (stock value)", "库存积压商品数（库存金额）", lang),
+            f"{inv.overstock_items:,} ({fmt_value(inv.overstock_value, 'yuan', lang=lang)})",
+        ),
+    ]
+    return pd.DataFrame(rows, columns=[tr("Number", "指标", lang), tr("Value", "数值", lang)])
+
+
+def stockout_table(stock: pd.DataFrame, *, lang: str | None = None) -> pd.DataFrame:
+    """The items that ran out of stock in the period, most likely lost GMV first."""
+    t = stock[stock["stockout_days"] > 0].sort_values(["lost_gmv", "item_id"], ascending=[False, True])
+    t = t[["item_id", "stockout_days", "units", "lost_gmv", "on_hand"]].copy()
+    for c in ("stockout_days", "units", "on_hand"):
+        t[c] = [f"{v:,.0f}" for v in t[c]]
+    t["lost_gmv"] = [fmt_value(v, "yuan", lang=lang) for v in t["lost_gmv"]]
+    return t.rename(columns={c: col(c, lang) for c in t.columns})
+
+
+def repurchase_note(r, *, lang: str | None = None) -> str | None:
+    """A note when the 90-day repurchase window runs past the data's end (else None)."""
+    if not r.repurchase_incomplete:
+        return None
+    return tr(
+        f"The data ends before the 90-day repurchase window of {r.period}'s buyers closes: the repurchase rates "
+        "are incomplete and will rise; compare them with earlier months with care.",
+        f"数据在 {r.period} 买家的 90 天复购窗口结束前截止：复购率尚不完整，之后还会上升；与此前月份比较时请谨慎。",
+        lang,
+    )
+
+
+def category_table(c: pd.DataFrame, *, lang: str | None = None) -> pd.DataFrame:
+    """GMV by category with its change and contribution to the total change, against the previous month and last
+    year (the contributions add up to the total growth)."""
+    total = pd.DataFrame(
+        [{"category": tr("total", "合计", lang), **c.drop(columns="category").sum().to_dict()}]
+    )
+    for name in ("previous", "last_year"):
+        base = c[name].sum()
+        total[f"contribution_{name}"] = (c["gmv"].sum() - base) / base if base else float("nan")
+    t = pd.concat([c, total], ignore_index=True)
+    out = pd.DataFrame({tr("category", "品类", lang): t["category"]})
+    out[tr("item GMV", "商品成交额", lang)] = [fmt_value(v, "yuan", lang=lang) for v in t["gmv"]]
+    for name, en, zh in (("previous", "previous month", "上月"), ("last_year", "last year", "去年同月")):
+        out[tr(en, zh, lang)] = [fmt_value(v, "yuan", lang=lang) for v in t[name]]
+        out[tr(f"contribution vs {en}", f"对{zh}变化的贡献", lang)] = [
+            "n/a" if pd.isna(v) else f"{v * 100:+.1f} pp" for v in t[f"contribution_{name}"]
+        ]
+    return out
+
+
+def band_table(b: pd.DataFrame, *, lang: str | None = None) -> pd.DataFrame:
+    """Price bands with their lines, units, items and share of item GMV."""
+
+    def band(lo, hi):
+        return f"≥ {lo:,.0f}" if hi == float("inf") else f"{lo:,.0f}–{hi:,.0f}"
+
+    return pd.DataFrame(
+        {
+            tr("unit price", "成交单价", lang): [
+                band(lo, hi) for lo, hi in zip(b["low"], b["high"], strict=True)
+            ],
+            tr("items", "商品数", lang): b["items"].astype(int),
+            tr("units", "销量（件）", lang): b["units"].astype(int),
+            tr("item GMV", "商品成交额", lang): [fmt_value(v, "yuan", lang=lang) for v in b["gmv"]],
+            tr("share", "占比", lang): [
+                fmt_value(v, "rate", lang=lang) if pd.notna(v) else "n/a" for v in b["share"]
+            ],
+        }
+    )
+
+
+_STAGES = {
+    "introduction": ("introduction", "导入期"),
+    "growth": ("growth", "成长期"),
+    "maturity": ("maturity", "成熟期"),
+    "decline": ("decline", "衰退期"),
+}
+
+
+def stage_table(lc: pd.DataFrame, *, lang: str | None = None) -> pd.DataFrame:
+    """Items and item GMV of the last 90 days per lifecycle stage."""
+    g = (
+        lc.groupby("stage")
+        .agg(items=("item_id", "size"), gmv=("gmv", "sum"))
+        .reindex(list(_STAGES))
+        .fillna(0)
+    )
+    total = g["gmv"].sum()
+    return pd.DataFrame(
+        {
+            tr("stage", "生命周期阶段", lang): [tr(*_STAGES[s], lang) for s in g.index],
+            tr("items", "商品数", lang): g["items"].astype(int).to_numpy(),
+            tr("item GMV, last 90 days", "近90天商品成交额", lang): [
+                fmt_value(v, "yuan", lang=lang) for v in g["gmv"]
+            ],
+            tr("share", "占比", lang): [
+                fmt_value(v / total, "rate", lang=lang) if total else "n/a" for v in g["gmv"]
+            ],
+        }
+    )
+
+
+def pairs_table(pairs: pd.DataFrame, *, top_n: int = 20, lang: str | None = None) -> pd.DataFrame:
+    """The strongest bought-together pairs (one direction per pair: the higher confidence)."""
+    t = pairs.sort_values(["lift", "confidence"], ascending=False)
+    t = t.assign(key=[tuple(sorted(x)) for x in zip(t.antecedent, t.consequent, strict=True)])
+    t = t.drop_duplicates("key").head(top_n)
+    out = pd.DataFrame(
+        {
+            tr("if bought", "买了", lang): t["antecedent"].to_numpy(),
+            tr("also bought", "也买了", lang): t["consequent"].to_numpy(),
+            tr("co-buyers", "共同买家数", lang): t["co_buyers"].to_numpy(),
+            tr("support", "支持度", lang): [fmt_value(v, "rate", lang=lang) for v in t["support"]],
+            tr("confidence", "置信度", lang): [fmt_value(v, "rate", lang=lang) for v in t["confidence"]],
+            tr("lift", "提升度", lang): [f"{v:.1f}" for v in t["lift"]],
+        }
+    )
+    return out
+
+
+def hit_rate_table(h, *, lang: str | None = None) -> pd.DataFrame:
+    """Hit rates at each K with their 95% intervals, recommender against the most-popular baseline."""
+    rows = []
+    for k in h.k:
+
+        def cell(rate, ci):
+            if rate is None:
+                return "n/a"
+            return f"{fmt_value(rate, 'rate', lang=lang)} ({fmt_value(ci[0], 'rate', lang=lang)}–{fmt_value(ci[1], 'rate', lang=lang)})"
+
+        rows.append(
+            {
+                "K": k,
+                tr("co-purchase recommender", "共同购买推荐", lang): cell(
+                    h.recommender[k], h.recommender_ci[k]
+                ),
+                tr("most popular (baseline)", "最热门（基线）", lang): cell(h.baseline[k], h.baseline_ci[k]),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def hit_rate_sentence(h, *, lang: str | None = None) -> str:
+    """What the offline test says, worded with its intervals and the comparison it makes."""
+    if not h.users or h.recommender[max(h.k)] is None:
+        return tr(
+            "Too few repeat buyers to evaluate the recommender.", "复购买家太少，无法评估推荐效果。", lang
+        )
+    k = max(h.k)
+    rec, base = h.recommender[k], h.baseline[k]
+    overlap = h.recommender_ci[k][0] <= h.baseline_ci[k][1] and h.baseline_ci[k][0] <= h.recommender_ci[k][1]
+    if overlap:
+        en = (
+            f"Holding out the last order of {h.users:,} repeat buyers, the co-purchase recommender hits "
+            f"{fmt_value(rec, 'rate')} at {k} against {fmt_value(base, 'rate')} for the most popular items: the "
+            "intervals overlap, so this data shows no evidence that it beats popularity."
+        )
+        zh = (
+            f"留出 {h.users:,} 位复购买家的最后一单，共同购买推荐在前 {k} 个推荐中的命中率为 {fmt_value(rec, 'rate')}，"
+            f"最热门商品为 {fmt_value(base, 'rate')}：两者区间重叠，现有数据不能证明它优于按热门推荐。"
+        )
+    else:
+        better = rec > base
+        en = (
+            f"Holding out the last order of {h.users:,} repeat buyers, the co-purchase recommender hits "
+            f"{fmt_value(rec, 'rate')} at {k} against {fmt_value(base, 'rate')} for the most popular items "
+            f"({'better' if better else 'worse'}; the 95% intervals do not overlap)."
+        )
+        zh = (
+            f"留出 {h.users:,} 位复购买家的最后一单，共同购买推荐在前 {k} 个推荐中的命中率为 {fmt_value(rec, 'rate')}，"
+            f"最热门商品为 {fmt_value(base, 'rate')}（{'更好' if better else '更差'}；95% 区间不重叠）。"
+        )
+    return tr(en, zh, lang)
+
+
+def pareto_title(c, *, lang: str | None = None) -> str:
+    """The Pareto chart's title, stating the finding."""
+    if not c.skus_sold:
+        return tr("No item sold", "没有商品售出", lang)
+    top = fmt_value(c.top20_share, "rate")
+    return tr(
+        f"The top 20% of items bring {top} of item GMV",
+        f"头部 20% 的商品贡献 {top} 的商品成交额",
+        lang,
+    )
+
+
+def tier_title(mix: pd.DataFrame, *, lang: str | None = None) -> str:
+    """The tier chart's title: the tier furthest from its 4321 share of GMV."""
+    m = mix.dropna(subset=["gmv_share"])
+    if m.empty:
+        return tr("Tier mix against 4321", "分层结构对比 4321", lang)
+    gap = (m["gmv_share"] - m["plan"]).abs()
+    t = m.loc[gap.idxmax()]
+    name = tier_name(t["tier"], lang)
+    share, plan = fmt_value(t["gmv_share"], "rate"), fmt_value(t["plan"], "rate")
+    return tr(
+        f"{name.capitalize()} items take {share} of GMV against the plan's {plan}",
+        f"{name}占成交额 {share}，规划为 {plan}",
+        lang,
+    )

@@ -1,0 +1,125 @@
+"""Bought-together metrics against mlxtend, and the offline hit rates against a brute-force loop."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from shoplab.merchandise import recommend
+
+from .conftest import counted_lines, random_shop, shop_of
+
+START, END = pd.Timestamp("2026-06-01"), pd.Timestamp("2027-01-01")
+SETTINGS = settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@SETTINGS
+@given(st.integers(0, 10_000))
+def test_bought_together_matches_mlxtend(seed):
+    from mlxtend.frequent_patterns import apriori, association_rules
+
+    t = random_shop(seed, n_items=6, n_orders=50, inventory=False, events=False)
+    got = recommend.bought_together(shop_of(**t), start=START, end=END, min_co_buyers=1)
+    j = counted_lines(t, START, END)
+    j = j[j.gmv > 0]
+    onehot = pd.crosstab(j.user_id, j.item_id).gt(0)
+    fi = apriori(onehot, min_support=1e-9, use_colnames=True, max_len=2)
+    rules = association_rules(fi, metric="lift", min_threshold=0)
+    rules = rules[(rules.antecedents.map(len) == 1) & (rules.consequents.map(len) == 1)]
+    want = (
+        pd.DataFrame(
+            {
+                "antecedent": [next(iter(a)) for a in rules.antecedents],
+                "consequent": [next(iter(c)) for c in rules.consequents],
+                "support": rules.support.to_numpy(),
+                "confidence": rules.confidence.to_numpy(),
+                "lift": rules.lift.to_numpy(),
+            }
+        )
+        .set_index(["antecedent", "consequent"])
+        .sort_index()
+    )
+    g = got.set_index(["antecedent", "consequent"]).sort_index()
+    assert list(g.index) == list(want.index)
+    for c in ("support", "confidence", "lift"):
+        np.testing.assert_allclose(g[c].to_numpy(), want[c].to_numpy(), err_msg=c)
+    # the co-buyer threshold keeps the pairs with at least N co-buyers
+    few = recommend.bought_together(shop_of(**t), start=START, end=END, min_co_buyers=3)
+    assert set(few.itertuples(index=False, name=None)) <= set(got.itertuples(index=False, name=None))
+    assert (few.co_buyers >= 3).all() and len(few) == int((got.co_buyers >= 3).sum())
+
+
+def brute_force_hits(t: dict, k=(5, 10)):
+    """One user at a time: hold out the last order, score by summed confidence, fill with the popular items."""
+    j = counted_lines(t, START, END)
+    j = j[j.gmv > 0][["user_id", "order_id", "ts", "item_id"]].drop_duplicates()
+    last = j.sort_values(["ts", "order_id"]).groupby("user_id").tail(1).set_index("user_id").order_id
+    held_mask = j.order_id.values == j.user_id.map(last).values
+    train = j[~held_mask][["user_id", "item_id"]].drop_duplicates()
+    buyers = train.groupby("item_id").user_id.nunique()
+    pop = sorted(buyers.index, key=lambda i: (-buyers[i], i))
+    sets = train.groupby("user_id").item_id.apply(set)
+    rec_hits = dict.fromkeys(k, 0)
+    base_hits = dict.fromkeys(k, 0)
+    users = 0
+    for u, g in j.groupby("user_id"):
+        if g.order_id.nunique() < 2:
+            continue
+        users += 1
+        target = set(g[g.order_id == last[u]].item_id)
+        have = sets.get(u, set())
+        base = [i for i in pop if i not in have]
+        score = {}
+        for a in have:
+            for b in buyers.index:
+                if b in have:
+                    continue
+                co = sum(1 for s in sets if a in s and b in s)
+                if co:
+                    score[b] = score.get(b, 0.0) + co / buyers[a]
+        cand = sorted(score, key=lambda i: (-round(score[i], 12), pop.index(i), i))
+        rec = cand + [i for i in base if i not in cand]
+        for kk in k:
+            rec_hits[kk] += bool(target & set(rec[:kk]))
+            base_hits[kk] += bool(target & set(base[:kk]))
+    return users, rec_hits, base_hits
+
+
+@SETTINGS
+@given(st.integers(0, 10_000))
+def test_hit_rates_match_a_brute_force_loop(seed):
+    t = random_shop(seed, n_items=14, n_orders=70, inventory=False, events=False)
+    h = recommend.hit_rate(shop_of(**t), start=START, end=END)
+    users, rec, base = brute_force_hits(t)
+    assert h.users == users
+    for kk in (5, 10):
+        if users:
+            assert h.recommender[kk] == pytest.approx(rec[kk] / users)
+            assert h.baseline[kk] == pytest.approx(base[kk] / users)
+            lo, hi = h.baseline_ci[kk]
+            assert lo <= h.baseline[kk] <= hi
+
+
+def test_hand_worked_pair():
+    orders = pd.DataFrame(
+        {
+            "order_id": [1, 2, 3, 4],
+            "user_id": [1, 1, 2, 3],
+            "ts": pd.to_datetime(["2026-07-01", "2026-07-02", "2026-07-03", "2026-07-04"]),
+            "amount": 1.0,
+        }
+    )
+    lines = pd.DataFrame(
+        {"order_id": [1, 2, 3, 3, 4], "item_id": [10, 20, 10, 20, 10], "quantity": 1, "price": 1.0}
+    )
+    bt = recommend.bought_together(
+        shop_of(orders=orders, order_items=lines), start=START, end=END, min_co_buyers=1
+    )
+    r = bt.set_index(["antecedent", "consequent"])
+    # buyers 1 and 2 bought both (user 1 in two orders: buyer level), user 3 only 10: 3 buyers
+    assert r.loc[(10, 20), "co_buyers"] == 2 and r.loc[(10, 20), "support"] == pytest.approx(2 / 3)
+    assert r.loc[(10, 20), "confidence"] == pytest.approx(2 / 3) and r.loc[(20, 10), "confidence"] == 1.0
+    assert r.loc[(10, 20), "lift"] == pytest.approx((2 / 3) / (2 / 3))
