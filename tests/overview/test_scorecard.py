@@ -66,6 +66,18 @@ def test_hand_worked_scorecard():
     assert sc.loc["gross_margin", "value"] == pytest.approx(0.7)
     assert sc.loc["marketing_roi", "value"] == pytest.approx(1.0)
     assert sc.missing.isna().all()
+    # an order in a channel without spend (direct) adds to the margin but not to the return on marketing
+    direct = pd.DataFrame(
+        {"order_id": [7], "user_id": [2], "ts": pd.to_datetime(["2024-01-10"]), "amount": [500.0],
+         "status": ["paid"], "channel": ["direct"]}
+    )  # fmt: skip
+    more = _shop(
+        orders=pd.concat([ORDERS, direct], ignore_index=True), order_items=LINES, items=ITEMS,
+        feedback=FEEDBACK, marketing_spend=SPEND,
+    )  # fmt: skip
+    sc2 = S.scorecard(more, period="2024-01")
+    assert sc2.loc["marketing_roi", "value"] == pytest.approx(1.0)
+    assert sc2.loc["gross_margin", "value"] != pytest.approx(0.7)
     table = text.format_scorecard(sc, lang="en")
     assert table.iloc[2, 0] == f"25.0 [{sc.loc['nps', 'ci_low']:.1f}, {sc.loc['nps', 'ci_high']:.1f}]"
 

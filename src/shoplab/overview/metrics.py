@@ -122,7 +122,13 @@ SCORECARD_KEYS: tuple[Metric, ...] = tuple(
         ),
         ("nps", "score", "(promoters 9-10 minus detractors 0-6 among the month's NPS answers, x 100)"),
         ("gross_margin", "rate", "((amount - items.cost x quantity) / amount over the month's paid orders)"),
-        ("marketing_roi", "rate", "((gross margin - marketing spend) / spend over the month)"),
+        (
+            "marketing_roi",
+            "rate",
+            "((gross margin of the orders in channels with marketing spend - that spend) / spend over the month; "
+            "orders in channels without spend are left out; channel-level, not incremental: the campaigns "
+            "report measures lift)",
+        ),
     )
 )
 

@@ -114,10 +114,14 @@ def _money(shop: Shop, p: Period) -> list[dict]:
         gm["missing"] = f"no paid orders in {p.label}"
     if not shop.has("marketing_spend"):
         return [gm, _row("marketing_roi", missing="no marketing_spend table")]
-    spend = float(ch.spend.fillna(0).sum())
+    # ROI over the channels the shop paid for: the margin of orders in channels without spend (direct, organic)
+    # is not a return on marketing, so it is left out
+    paid = ch[ch.spend.fillna(0) > 0]
+    spend = float(paid.spend.sum())
     if not spend:
         return [gm, _row("marketing_roi", missing=f"no marketing spend in {p.label}")]
-    return [gm, _row("marketing_roi", (margin - spend) / spend)]
+    paid_margin = float(paid.margin.fillna(0).sum())
+    return [gm, _row("marketing_roi", (paid_margin - spend) / spend, n=int(paid.orders.sum()))]
 
 
 def scorecard(shop: Shop, *, period: Period | str) -> pd.DataFrame:
