@@ -222,4 +222,4 @@ def topics(shop, *, period: Period | str, months: int = 6) -> pd.DataFrame:
         return pd.DataFrame()
     wide = df.pivot(index="topic", columns="month", values="sessions").fillna(0).astype(int)
     wide = wide.reindex(columns=[first.shift(i).label for i in range(months)], fill_value=0)
-    return wide.sort_values(p.label, ascending=False, kind="stable")
+    return wide.sort_values(p.last_month.label, ascending=False, kind="stable")
