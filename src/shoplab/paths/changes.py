@@ -23,6 +23,9 @@ __all__ = [
     "best_and_worst_channel",
     "top_exit_node",
     "top_exit_step",
+    "MOST_SHARE",
+    "is_most",
+    "changed_steps",
     "busiest_transition",
     "top_first_move",
 ]
@@ -223,6 +226,21 @@ def top_exit_node(nodes: pd.DataFrame, *, target: str = "pay", min_visits: int =
     if not len(n):
         return None
     return n.loc[n.exit_rate.idxmax()]
+
+
+#: an exit share at or above this is "most" of those who stop at the step
+MOST_SHARE = 0.5
+
+
+def is_most(share: float) -> bool:
+    """Whether a share is at least :data:`MOST_SHARE` (half): the report then says "most"."""
+    return bool(share >= MOST_SHARE)
+
+
+def changed_steps(change: pd.DataFrame) -> int:
+    """How many steps of a :func:`compare_funnels` or :func:`weekly_change` table changed beyond noise
+    (``significant``, Bonferroni-adjusted for the steps compared)."""
+    return int(change.significant.sum())
 
 
 def top_exit_step(dropoffs: pd.DataFrame) -> pd.Series | None:
