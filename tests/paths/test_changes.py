@@ -358,3 +358,13 @@ def test_is_most_and_changed_steps_hand_worked():
     change = pd.DataFrame({"step": ["a", "b", "c", "d"], "significant": [True, False, True, False]})
     assert changed_steps(change) == 2
     assert changed_steps(change.iloc[[1, 3]]) == 0
+
+
+def test_largest_change_hand_worked():
+    """The step mentioned when none changed beyond noise: the largest absolute difference, NaN skipped."""
+    from shoplab.paths.changes import largest_change
+
+    change = pd.DataFrame({"step": ["a", "b", "c", "d"], "difference": [0.01, -0.03, np.nan, 0.02]})
+    assert largest_change(change).step == "b"
+    assert largest_change(change.iloc[[0, 3]]).step == "d"
+    assert largest_change(change.iloc[[2]]) is None

@@ -16,6 +16,7 @@ __all__ = [
     "two_proportion_test",
     "compare_funnels",
     "named_change",
+    "largest_change",
     "weekly_change",
     "breakdown_gap",
     "present_columns",
@@ -134,6 +135,14 @@ def named_change(change: pd.DataFrame, *, direction: str | None = None) -> pd.Se
     if c.empty:
         return None
     return c.loc[c.difference.abs().idxmax()]
+
+
+def largest_change(change: pd.DataFrame) -> pd.Series | None:
+    """The step whose conversion moved most (largest absolute ``difference``), significant or not, from a
+    :func:`compare_funnels` table: what the report mentions when no step changed beyond noise; None when no
+    step has a difference."""
+    c = change.dropna(subset=["difference"])
+    return c.loc[c.difference.abs().idxmax()] if len(c) else None
 
 
 def weekly_change(table: pd.DataFrame, *, confidence: float = 0.95) -> pd.DataFrame:
