@@ -88,3 +88,11 @@ def test_attribution_shares():
     t = pd.DataFrame({"channel": ["ads", "search"], "last_touch": [30, 10], "first_touch": [5, 15]})
     got = attribution_shares(t, ["last_touch", "first_touch"])
     assert got == {"last_touch": [(30, 0.75), (10, 0.25)], "first_touch": [(5, 0.25), (15, 0.75)]}
+
+
+def test_assigned_late():
+    from shoplab.campaigns.decisions import assigned_late
+
+    s = pd.DataFrame({"campaign_id": ["A", "B", "C"], "n_assigned_after_start": [0, 12, math.nan]})
+    assert list(assigned_late(s)["campaign_id"]) == ["B"]
+    assert assigned_late(s.drop(columns="n_assigned_after_start")).empty

@@ -25,6 +25,7 @@ __all__ = [
     "detailed_campaigns",
     "decision_metric_counts",
     "attribution_shares",
+    "assigned_late",
 ]
 
 #: fewer users than this in the smaller group (treatment or control) and the report warns the intervals are wide
@@ -135,3 +136,14 @@ def attribution_shares(table: pd.DataFrame, models) -> dict[str, list[tuple[floa
         total = table[m].sum()
         out[m] = [(v, v / total) for v in table[m]]
     return out
+
+
+def assigned_late(summary: pd.DataFrame) -> pd.DataFrame:
+    """The summary rows with users assigned after their campaign started (``n_assigned_after_start`` > 0; the
+    report warns that their lift is diluted)."""
+    late = (
+        summary["n_assigned_after_start"]
+        if "n_assigned_after_start" in summary
+        else pd.Series(0, index=summary.index)
+    )
+    return summary[late.fillna(0) > 0]

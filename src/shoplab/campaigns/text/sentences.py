@@ -11,7 +11,7 @@ import pandas as pd
 from ...currency import money_symbol
 from ...i18n import tr
 from ...notebook import fmt_change, fmt_value
-from ..decisions import interval_sign, is_small_sample, roi_outcome, smaller_group
+from ..decisions import assigned_late, interval_sign, is_small_sample, roi_outcome, smaller_group
 from .names import ci_name
 
 if TYPE_CHECKING:
@@ -215,8 +215,7 @@ def status_notes(
                 lang,
             )
         )
-    late = s["n_assigned_after_start"] if "n_assigned_after_start" in s else pd.Series(0, index=s.index)
-    for r in s[late.fillna(0) > 0].to_dict("records"):
+    for r in assigned_late(s).to_dict("records"):
         n = f"{int(r['n_assigned_after_start']):,}"
         notes.append(
             tr(
