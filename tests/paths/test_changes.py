@@ -346,3 +346,25 @@ def test_the_picks_the_chart_titles_name():
     top, share = top_first_move(links)
     assert top.target == "x" and share == pytest.approx(0.75)
     assert top_first_move(links[links.layer == 1]) is None
+
+
+def test_is_most_and_changed_steps_hand_worked():
+    """The title's "most" is a share of at least one half; the count is the steps significant after adjustment."""
+    from shoplab.paths.changes import MOST_SHARE, changed_steps, is_most
+
+    assert MOST_SHARE == 0.5
+    assert is_most(0.5) and is_most(0.93)
+    assert not is_most(0.4999) and not is_most(float("nan"))
+    change = pd.DataFrame({"step": ["a", "b", "c", "d"], "significant": [True, False, True, False]})
+    assert changed_steps(change) == 2
+    assert changed_steps(change.iloc[[1, 3]]) == 0
+
+
+def test_largest_change_hand_worked():
+    """The step mentioned when none changed beyond noise: the largest absolute difference, NaN skipped."""
+    from shoplab.paths.changes import largest_change
+
+    change = pd.DataFrame({"step": ["a", "b", "c", "d"], "difference": [0.01, -0.03, np.nan, 0.02]})
+    assert largest_change(change).step == "b"
+    assert largest_change(change.iloc[[0, 3]]).step == "d"
+    assert largest_change(change.iloc[[2]]) is None

@@ -16,6 +16,7 @@ __all__ = [
     "two_proportion_test",
     "compare_funnels",
     "named_change",
+    "largest_change",
     "weekly_change",
     "breakdown_gap",
     "present_columns",
@@ -23,6 +24,9 @@ __all__ = [
     "best_and_worst_channel",
     "top_exit_node",
     "top_exit_step",
+    "MOST_SHARE",
+    "is_most",
+    "changed_steps",
     "busiest_transition",
     "top_first_move",
 ]
@@ -133,6 +137,14 @@ def named_change(change: pd.DataFrame, *, direction: str | None = None) -> pd.Se
     return c.loc[c.difference.abs().idxmax()]
 
 
+def largest_change(change: pd.DataFrame) -> pd.Series | None:
+    """The step whose conversion moved most (largest absolute ``difference``), significant or not, from a
+    :func:`compare_funnels` table: what the report mentions when no step changed beyond noise; None when no
+    step has a difference."""
+    c = change.dropna(subset=["difference"])
+    return c.loc[c.difference.abs().idxmax()] if len(c) else None
+
+
 def weekly_change(table: pd.DataFrame, *, confidence: float = 0.95) -> pd.DataFrame:
     """Each step's change of conversion from the first to the last full week of a ``funnel(by="week")`` table.
 
@@ -223,6 +235,21 @@ def top_exit_node(nodes: pd.DataFrame, *, target: str = "pay", min_visits: int =
     if not len(n):
         return None
     return n.loc[n.exit_rate.idxmax()]
+
+
+#: an exit share at or above this is "most" of those who stop at the step
+MOST_SHARE = 0.5
+
+
+def is_most(share: float) -> bool:
+    """Whether a share is at least :data:`MOST_SHARE` (half): the report then says "most"."""
+    return bool(share >= MOST_SHARE)
+
+
+def changed_steps(change: pd.DataFrame) -> int:
+    """How many steps of a :func:`compare_funnels` or :func:`weekly_change` table changed beyond noise
+    (``significant``, Bonferroni-adjusted for the steps compared)."""
+    return int(change.significant.sum())
 
 
 def top_exit_step(dropoffs: pd.DataFrame) -> pd.Series | None:

@@ -12,7 +12,7 @@ from ..errors import PeriodError
 from ..i18n import tr
 from ..notebook import Finding, fmt_value
 from ..periods import Period
-from .changes import best_and_worst_channel, compare_funnels, named_change, top_exit_node
+from .changes import best_and_worst_channel, compare_funnels, largest_change, named_change, top_exit_node
 from .funnels import biggest_dropoff
 from .steptimes import slowest_step
 from .text import (
@@ -79,10 +79,9 @@ def _change_findings(
             )
         )
     else:
-        c = cmp.dropna(subset=["difference"])
+        m = largest_change(cmp)
         tail_en = tail_zh = ""
-        if len(c):
-            m = c.loc[c.difference.abs().idxmax()]
+        if m is not None:
             step, d = _changed_move(m, lang), _pp(m.difference)
             p = _p_text(m.p_adjusted)
             after_en, before_zh = (" after adjustment", "校正后 ") if tests > 1 else ("", "")

@@ -15,7 +15,15 @@ import pandas as pd
 from .. import labels
 from ..i18n import get_lang, tr
 from ..notebook import fmt_p, fmt_value
-from .changes import breakdown_gap, busiest_transition, named_change, top_exit_step, top_first_move
+from .changes import (
+    breakdown_gap,
+    busiest_transition,
+    changed_steps,
+    is_most,
+    named_change,
+    top_exit_step,
+    top_first_move,
+)
 from .funnels import biggest_dropoff
 from .steptimes import slowest_step
 
@@ -208,7 +216,7 @@ def weekly_title(change: pd.DataFrame, *, lang: str | None = None) -> str:
     name = _changed_move(r, lang)
     va, vb, d = _rate(r.conversion_a), _rate(r.conversion_b), _pp(r.difference)
     ci = _ci_pp(r.ci_low_adjusted, r.ci_high_adjusted, lang)
-    n = int(change.significant.sum())
+    n = changed_steps(change)
     en_verb, zh_verb = ("fell", "降到") if r.difference < 0 else ("rose", "升到")
     more_en = f"; {n} steps changed beyond noise" if n > 1 else ""
     more_zh = f"；共 {n} 个步骤的变化超出随机波动" if n > 1 else ""
@@ -277,7 +285,7 @@ def dropoffs_title(table: pd.DataFrame, *, lang: str | None = None) -> str:
     if top is None:
         return tr("Where drop-offs go", "流失用户去了哪里", lang)
     step, share = event_label(top.step, lang), f"{top.share:.0%}"
-    if top.share >= 0.5:
+    if is_most(top.share):
         return tr(
             f"Most who stop at {step} leave the session ({share})",
             f"停在{step}的会话大多直接离开（{share}）",

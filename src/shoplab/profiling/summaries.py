@@ -14,6 +14,12 @@ from .rfm import SEGMENTS, TIERS, top_share
 
 __all__ = [
     "UNKNOWN",
+    "WELL_SEPARATED",
+    "OVERLAPPING",
+    "SMALL_BUYERS",
+    "separation",
+    "personas_overlap",
+    "small_buyer_sample",
     "spend_by",
     "category_preference",
     "tier_summary",
@@ -267,6 +273,34 @@ def silhouette_fit(silhouettes: pd.Series) -> tuple[int, float, int, int]:
         int(silhouettes.index.min()),
         int(silhouettes.index.max()),
     )
+
+
+#: a silhouette at or above this: the personas are well separated
+WELL_SEPARATED = 0.5
+#: at or above this (and under :data:`WELL_SEPARATED`): they overlap; under it they barely separate
+OVERLAPPING = 0.25
+#: fewer buyers than this (and at least one): shares are read with care
+SMALL_BUYERS = 100
+
+
+def separation(silhouette: float) -> str:
+    """How well the personas separate: ``"well separated"`` (silhouette at least :data:`WELL_SEPARATED`),
+    ``"overlap"`` (at least :data:`OVERLAPPING`) or ``"barely"`` (below, or NaN)."""
+    if silhouette >= WELL_SEPARATED:
+        return "well separated"
+    if silhouette >= OVERLAPPING:
+        return "overlap"
+    return "barely"
+
+
+def personas_overlap(silhouette: float | None) -> bool:
+    """Whether a known silhouette is under :data:`WELL_SEPARATED` (the findings add a caveat; None or NaN: no)."""
+    return silhouette is not None and not np.isnan(silhouette) and silhouette < WELL_SEPARATED
+
+
+def small_buyer_sample(buyers: float) -> bool:
+    """Whether there are buyers, but fewer than :data:`SMALL_BUYERS`."""
+    return bool(0 < buyers < SMALL_BUYERS)
 
 
 def user_lists(scores: pd.DataFrame, *, top: int = 20, pseudonymise: bool = True) -> pd.DataFrame:

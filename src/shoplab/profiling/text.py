@@ -218,9 +218,10 @@ def format_user_lists(lists: pd.DataFrame, *, lang: str | None = None) -> pd.Dat
 def persona_fit_note(silhouettes: pd.Series, *, lang: str | None = None) -> str:
     """How well the personas separate, in words (the silhouette of the chosen k and the range tried)."""
     k, s, lo, hi = S.silhouette_fit(silhouettes)
-    if s >= 0.5:
+    fit = S.separation(s)
+    if fit == "well separated":
         en, zh = "the groups are well separated", "群体区分清晰"
-    elif s >= 0.25:
+    elif fit == "overlap":
         en, zh = (
             "the groups overlap: read them as tendencies, not sharp boundaries",
             "群体之间有重叠：应视为行为倾向，而非清晰边界",
@@ -239,7 +240,7 @@ def findings(results, *, max_findings: int = 6, lang: str | None = None) -> list
     """Plain sentences from a :class:`~shoplab.profiling.ProfilingResults`, most important first (at most
     ``max_findings``), each a :class:`~shoplab.notebook.Finding` linked to the section that shows its numbers:
     ``concentration``, ``segments``, ``value-tiers``, ``personas``, ``movement`` and ``baskets``. A silhouette
-    under 0.5 adds a caveat to the personas."""
+    under 0.5 (:func:`.summaries.personas_overlap`) adds a caveat to the personas."""
     r = results
     return findings_from(
         r.figures,
@@ -284,8 +285,9 @@ def findings_from(
     n, buyers, share20 = figures["users"], figures["buyers"], figures["top20_share"]
     nv, bv, rv = fmt_value(n, "count"), fmt_value(buyers, "count"), fmt_value(figures["revenue"], "yuan")
     pct = fmt_value(figures["buyer_share"] if n else 0.0, "rate")
-    small_en = " (a small sample: read shares with care)" if 0 < buyers < 100 else ""
-    small_zh = "（样本较小，占比仅供参考）" if 0 < buyers < 100 else ""
+    small = S.small_buyer_sample(buyers)
+    small_en = " (a small sample: read shares with care)" if small else ""
+    small_zh = "（样本较小，占比仅供参考）" if small else ""
     en = f"{nv} users; {bv} ({pct}) paid in {w}, spending {rv}"
     zh = f"共 {nv} 位用户，其中 {bv} 位（{pct}）在{w}内有付费，消费 {rv}"
     if not np.isnan(share20):
@@ -347,7 +349,7 @@ def findings_from(
         name = persona_names[p["persona"]]
         en = f"{k} behavioural personas; the most valuable, '{name}', is {us} of active users and {rs} of revenue"
         zh = f"用户行为可分为 {k} 个画像群体；价值最高的「{name}」占活跃用户的 {us}，贡献 {rs} 的成交额"
-        if silhouette is not None and not np.isnan(silhouette) and silhouette < 0.5:
+        if S.personas_overlap(silhouette):
             en += f" (silhouette {silhouette:.2f}: the groups overlap, read them as tendencies)"
             zh += f"（轮廓系数 {silhouette:.2f}：群体之间有重叠，宜视为行为倾向）"
         out.append(F(en + ".", zh + "。", "personas"))

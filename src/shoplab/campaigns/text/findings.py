@@ -12,6 +12,14 @@ from ...i18n import tr
 from ...notebook import Finding, fmt_change, fmt_value
 from ..attribution import AttributionSpread, best_roas_channel
 from ..attribution import attribution_spread as _spread
+from ..decisions import (
+    detailed_campaigns,
+    interval_sign,
+    is_small_sample,
+    lift_count,
+    roi_outcome,
+    smaller_group,
+)
 from ..segments import top_segment
 from .names import ci_name, dimension_display, segment_display
 from .sentences import _cumulative_words, _ok, _pull_forward_words
@@ -77,8 +85,8 @@ def _effect_finding(r: dict, pct: str, lang: str | None):
           f"{rlo} to {rhi}); {sig}.")  # fmt: skip
     zh = (f"{name}（{win}）相对随机对照组{verb_zh}：转化率实验组 {ct}、对照组 {cc}，提升 {lc}（{lvl_c} 置信区间 {lo} 至 "
           f"{hi}），CUPED 调整后的人均成交额提升 {rv}（{lvl_r} 置信区间 {rlo} 至 {rhi}）；{sig}。")  # fmt: skip
-    small = min(r["n_treatment"], r["n_control"])
-    if small < 1000:
+    if is_small_sample(r):
+        small = smaller_group(r)
         en += f" Small sample: only {small:,.0f} users in the smaller group, so the intervals are wide."
         zh += f"样本量小：较小的一组只有 {small:,.0f} 人，置信区间较宽。"
     return Finding(tr(en, zh, lang), section)
@@ -97,11 +105,12 @@ def _money_finding(r: dict, lang: str | None):
             ci_name(r["incremental_margin_ci_level"]) if _ok(r.get("incremental_margin_ci_level")) else "95%"
         )
         roi, lo, hi = (f"{r[k]:+.0%}" for k in ("roi", "roi_ci_low", "roi_ci_high"))
-        if r["roi_ci_low"] > 0:
+        outcome = roi_outcome(r)
+        if outcome == "paid off":
             en += (f", and its CUPED-adjusted incremental margin of {m} covered the {cost} cost: ROI {roi} ({lvl} CI "
                    f"{lo} to {hi}, all above zero)")  # fmt: skip
             zh += f"，CUPED 调整后的增量毛利 {m} 覆盖了 {cost} 的活动成本：投资回报率 ROI {roi}（{lvl} 置信区间 {lo} 至 {hi}，全部高于 0）"
-        elif r["roi_ci_high"] < 0:
+        elif outcome == "did not pay off":
             en += (f", but its CUPED-adjusted incremental margin of {m} did not cover the {cost} cost: ROI {roi} "
                    f"({lvl} CI {lo} to {hi}, all below zero)")  # fmt: skip
             zh += (
@@ -154,17 +163,16 @@ def findings(
     if s.empty:
         out.append(F(f"No campaign was active{when_en}: there is no campaign effect to report.",
                      f"{when_zh}没有进行中的活动：没有活动效果可报告。", "verdict"))  # fmt: skip
-    ctrl = s[s["has_control"] == True]  # noqa: E712
-    if len(ctrl) > 2:
-        sig = ctrl[ctrl["significant_conversion"].fillna(False).astype(bool) & (ctrl["lift_conversion"] > 0)]
-        names = join(list(sig["name"]), lang)
+    count = lift_count(s, "conversion")
+    if count.summarised:
+        n_sig, n_ctrl, names = count.n_lifted, count.n_controlled, join(list(count.lifted), lang)
         out.append(F(
-            f"{len(sig)} of {len(ctrl)} campaigns with a randomised control group lifted conversion beyond chance"
-            + (f": {names}." if len(sig) else "."),
-            f"{len(ctrl)} 个设有随机对照组的活动中，{len(sig)} 个的转化率显著提升" + (f"：{names}。" if len(sig) else "。"),
+            f"{n_sig} of {n_ctrl} campaigns with a randomised control group lifted conversion beyond chance"
+            + (f": {names}." if n_sig else "."),
+            f"{n_ctrl} 个设有随机对照组的活动中，{n_sig} 个的转化率显著提升" + (f"：{names}。" if n_sig else "。"),
             "effect",
         ))  # fmt: skip
-        ctrl = ctrl.sort_values("incremental_gmv", ascending=False).head(1)
+    ctrl = detailed_campaigns(s)
     for r in ctrl.to_dict("records"):
         out.append(_effect_finding(r, pct, lang))
         out.append(_money_finding(r, lang))
@@ -196,7 +204,7 @@ def findings(
             ))  # fmt: skip
             continue
         v, lo, hi = (fmt_change(d[k], "yuan") for k in ("did_revenue_per_user", "ci_low", "ci_high"))
-        excl = d["ci_low"] > 0 or d["ci_high"] < 0
+        excl = interval_sign(d["ci_low"], d["ci_high"]) != 0
         out.append(F(
             f"{r['name']} has no randomised control group: against visits of users who had not yet seen its "
             "campaign page, matched on pre-period activity, campaign day and visit rank (difference-in-differences), "
@@ -236,7 +244,7 @@ def findings(
                 dimension_display(top["dimension"], "zh"),
             )
             seg_name = segment_display(top["segment"], lang)
-            sure = top["lift_conversion_ci_low"] > 0
+            sure = interval_sign(top["lift_conversion_ci_low"], top["lift_conversion_ci_high"]) > 0
             out.append(F(
                 f"{top['name']}: the {seg_name} segment ({dim_en}, {n:,} users) responded most, conversion {v} "
                 f"(CI {lo} to {hi}{'' if sure else ', including zero'}); segment intervals are not corrected for "

@@ -11,6 +11,7 @@ import pandas as pd
 from ...currency import money_symbol
 from ...i18n import tr
 from ...notebook import fmt_change, fmt_value
+from ..decisions import assigned_late, interval_sign, is_small_sample, roi_outcome, smaller_group
 from .names import ci_name
 
 if TYPE_CHECKING:
@@ -25,11 +26,6 @@ __all__ = [
     "after_campaign_sentences",
     "did_sentences",
 ]
-
-
-def _roi_outcome(r: dict) -> str:
-    """``paid off``, ``did not pay off`` or ``uncertain``, from the ROI interval (not the point)."""
-    return "paid off" if r["roi_ci_low"] > 0 else ("did not pay off" if r["roi_ci_high"] < 0 else "uncertain")
 
 
 def verdicts(ev: Evaluation, *, did: pd.DataFrame | None = None, lang: str | None = None) -> list[str]:
@@ -65,7 +61,7 @@ def verdicts(ev: Evaluation, *, did: pd.DataFrame | None = None, lang: str | Non
                     f"{head_zh}：没有随机对照组，无法用实验检验其效果。", lang,
                 ))  # fmt: skip
                 continue
-            excl = d["ci_low"] > 0 or d["ci_high"] < 0
+            excl = interval_sign(d["ci_low"], d["ci_high"]) != 0
             v, lo, hi = (fmt_change(d[k], "yuan") for k in ("did_revenue_per_user", "ci_low", "ci_high"))
             trend = tr("the pre-campaign placebo finds no difference", "活动前的安慰剂检验未发现差异", lang) if (
                 d["parallel_trends_plausible"]) else tr(
@@ -144,7 +140,8 @@ def verdicts(ev: Evaluation, *, did: pd.DataFrame | None = None, lang: str | Non
             )
             lvl_m = ci_name(r["incremental_margin_ci_level"])
             roi, rlo_, rhi_ = (f"{r[k]:+.0%}" for k in ("roi", "roi_ci_low", "roi_ci_high"))
-            outcome = _roi_outcome(r)
+            outcome = roi_outcome(r)
+            outcome = "uncertain" if outcome == "unknown" else outcome  # a point without bounds: not decided
             money += tr(
                 f", CUPED-adjusted incremental margin {m} ({lvl_m} CI {mlo} to {mhi}) against a cost of {cost}: "
                 f"ROI {roi} ({lvl_m} CI {rlo_} to {rhi_}), so "
@@ -166,8 +163,8 @@ def verdicts(ev: Evaluation, *, did: pd.DataFrame | None = None, lang: str | Non
                 money += tr(" (uncertain: the increase in buyers is not beyond chance)",
                             "（不确定：买家数的增加不显著）", lang)  # fmt: skip
         out.append(money + tr(".", "。", lang))
-        small = min(r["n_treatment"], r["n_control"])
-        if small < 1000:
+        if is_small_sample(r):
+            small = smaller_group(r)
             out.append(tr(f"Small sample: only {small:,} users in the smaller group, so intervals are wide.",
                           f"样本量小：较小的一组只有 {small:,} 人，置信区间较宽。", lang))  # fmt: skip
     return out
@@ -218,8 +215,7 @@ def status_notes(
                 lang,
             )
         )
-    late = s["n_assigned_after_start"] if "n_assigned_after_start" in s else pd.Series(0, index=s.index)
-    for r in s[late.fillna(0) > 0].to_dict("records"):
+    for r in assigned_late(s).to_dict("records"):
         n = f"{int(r['n_assigned_after_start']):,}"
         notes.append(
             tr(
@@ -276,14 +272,15 @@ def _pull_forward_words(r: dict, lang: str | None) -> str:
     """What the post-window interval says about pull-forward, without reading absence of evidence as evidence."""
 
     lo, hi = r["post_ci_low"], r["post_ci_high"]
-    if hi < 0:
+    side = interval_sign(lo, hi)
+    if side < 0:
         return tr(
             "a dip: treated users spent less than control users afterwards, so part of the campaign's sales were "
             "pulled forward from the following days",
             "出现回落：实验组之后比对照组花得少，部分活动销量是从之后几天提前透支的",
             lang,
         )
-    if lo > 0:
+    if side > 0:
         return tr("treated users kept spending more afterwards (the interval excludes a dip)",
                   "实验组用户活动后仍消费更多（置信区间排除了回落）", lang)  # fmt: skip
     dip, share = fmt_value(r.get("post_max_dip", -lo), "yuan"), r.get("post_max_dip_share", math.nan)

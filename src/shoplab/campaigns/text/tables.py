@@ -10,6 +10,7 @@ import pandas as pd
 from ...i18n import tr
 from ...labels import entries, label, name
 from ...notebook import fmt_change, fmt_value
+from ..decisions import attribution_shares, decision_metric_counts, roi_outcome
 from ..effect import method_code, metric_code
 from .names import MODELS, ci_name, dimension_display, model_display, segment_display
 
@@ -65,12 +66,12 @@ def srm_table(ev: Evaluation, *, lang: str | None = None) -> pd.DataFrame:
 
 def _roi_call(r: dict, lang: str | None) -> str:
     """Whether the campaign paid for itself, decided on the ROI interval (not the point)."""
-    lo, hi = r.get("roi_ci_low", math.nan), r.get("roi_ci_high", math.nan)
-    if lo != lo or hi != hi:
+    outcome = roi_outcome(r)
+    if outcome == "unknown":
         return "n/a"
-    if lo > 0:
+    if outcome == "paid off":
         return tr("yes (whole interval above 0)", "是（整个区间高于 0）", lang)
-    if hi < 0:
+    if outcome == "did not pay off":
         return tr("no (whole interval below 0)", "否（整个区间低于 0）", lang)
     return tr("ROI uncertain (interval spans 0)", "投资回报不确定（区间跨越 0）", lang)
 
@@ -137,7 +138,7 @@ def effects_table(ev: Evaluation, *, lang: str | None = None) -> pd.DataFrame:
     if ev.effects.empty:
         return pd.DataFrame()
     names = dict(zip(ev.summary.campaign_id, ev.summary.name, strict=False))
-    n_dec = ev.effects.groupby("campaign_id")["role"].apply(lambda x: int((x == "decision").sum())).to_dict()
+    n_dec = decision_metric_counts(ev.effects)
 
     def rel_ci(r):
         lo, hi = r["rel_ci_low"], r["rel_ci_high"]
@@ -379,7 +380,6 @@ def format_attribution(table: pd.DataFrame, *, lang: str | None = None) -> pd.Da
         return table
     models = [m for m in MODELS if m in table]
     out = pd.DataFrame({tr("Channel", "渠道", lang): table["channel"]})
-    for m in models:
-        total = table[m].sum()
-        out[model_display(m, lang)] = [f"{v:,.0f} ({v / total:.0%})" for v in table[m]]
+    for m, cells in attribution_shares(table, models).items():
+        out[model_display(m, lang)] = [f"{v:,.0f} ({share:.0%})" for v, share in cells]
     return _by_first(out)

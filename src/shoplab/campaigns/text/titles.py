@@ -7,6 +7,7 @@ import pandas as pd
 from ...i18n import tr
 from ...notebook import fmt_change
 from ..attribution import AttributionSpread, attribution_spread
+from ..decisions import interval_sign, lift_count
 from ..segments import top_segment
 from .names import segment_display
 
@@ -15,25 +16,24 @@ __all__ = ["lift_title", "segment_title", "qini_title", "attribution_title"]
 
 def lift_title(summary: pd.DataFrame, metric: str = "conversion", *, lang: str | None = None) -> str:
     """A title that states the finding: how many campaigns lifted ``metric`` significantly against control."""
-    s = summary[summary.get("has_control", False) == True]  # noqa: E712
-    if s.empty:
+    count = lift_count(summary, metric)
+    if not count.n_controlled:
         return tr(
             "No campaign in the period has a randomised control group",
             "本期没有设对照组的活动，无法测算提升",
             lang,
         )
-    sig = s[f"significant_{metric}"].fillna(False).astype(bool) & (s[f"lift_{metric}"] > 0)
     name_en, name_zh = {
         "conversion": ("conversion", "转化率"),
         "revenue_per_user": ("revenue per user", "人均成交额"),
     }[metric]
-    if len(s) == 1:
-        r = s.iloc[0]
+    if count.n_controlled == 1:
+        r = summary[summary.get("has_control", False) == True].iloc[0]  # noqa: E712
         if metric == "conversion":
             v = f"{r['lift_conversion'] * 100:+.1f} pp"
         else:
             v = fmt_change(r["lift_revenue_per_user"], "yuan")
-        if sig.iloc[0]:
+        if count.lifted_each[0]:
             return tr(
                 f"{r['name']} lifted {name_en} by {v} against the control group",
                 f"{r['name']}：{name_zh}较对照组显著提升 {v}",
@@ -45,8 +45,8 @@ def lift_title(summary: pd.DataFrame, metric: str = "conversion", *, lang: str |
             lang,
         )
     return tr(
-        f"{int(sig.sum())} of {len(s)} campaigns lifted {name_en} beyond chance against their control groups",
-        f"{len(s)} 个活动中有 {int(sig.sum())} 个的{name_zh}相对对照组显著提升",
+        f"{count.n_lifted} of {count.n_controlled} campaigns lifted {name_en} beyond chance against their control groups",
+        f"{count.n_controlled} 个活动中有 {count.n_lifted} 个的{name_zh}相对对照组显著提升",
         lang,
     )
 
@@ -66,7 +66,7 @@ def segment_title(
     name_zh = f"{top['name']}：" if "name" in top else ""
     seg_name = segment_display(top["segment"], lang)
     v = f"{top['lift_conversion'] * 100:+.1f} pp"
-    sure = top["lift_conversion_ci_low"] > 0
+    sure = interval_sign(top["lift_conversion_ci_low"], top["lift_conversion_ci_high"]) > 0
     return tr(
         f"{name}largest conversion lift in {seg_name} ({v}"
         + ("" if sure else ", interval includes zero")
