@@ -48,3 +48,25 @@ def test_placebo_an_unchanged_series_flags_about_one_percent(tmp_path):
 def test_too_little_history(tmp_path):
     shop = synthetic_shop(tmp_path / "s", start="2026-02-01", days=40)
     assert warning.early_warning(shop, period="2026-03") is None
+
+
+def test_the_largest_miss_skips_deviations_against_an_expectation_of_zero():
+    import numpy as np
+    import pandas as pd
+
+    from shoplab.overview.warning import largest_miss
+
+    class W:  # the two fields largest_miss reads
+        flags = pd.DataFrame(
+            {
+                "date": pd.to_datetime(["2024-10-01", "2024-10-02", "2024-10-03"]),
+                "metric": ["gmv", "orders", "gmv"],
+                "deviation": [np.inf, -0.4, 0.25],
+            }
+        )
+
+    assert largest_miss(W)["date"] == pd.Timestamp("2024-10-02")
+    W.flags = W.flags.assign(deviation=[np.nan, np.inf, -np.inf])
+    assert largest_miss(W)["date"] == pd.Timestamp("2024-10-01")  # none finite: the first flagged day
+    W.flags = W.flags.iloc[0:0]
+    assert largest_miss(W) is None

@@ -9,6 +9,7 @@ from .. import labels
 from ..i18n import tr
 from ..notebook import Finding, fmt_change, fmt_value
 from .text_plan import kpi_label
+from .warning import largest_miss
 
 # --- forecast, backtest and early warning (shoplab.overview.forecast, .backtest, .warning) ---------------------
 
@@ -183,7 +184,7 @@ def warning_findings(w, *, lang: str | None = None) -> list[Finding]:
             )
         ]
     days = f.date.nunique()
-    top = f.loc[f.deviation.abs().idxmax()]
+    top = largest_miss(w)
     name = kpi_label(top["metric"], lang)
     drv = labels.label("warning_factor", top["driver"], lang)
     ch, dch = fmt_change(top["deviation"]), fmt_change(top["driver_deviation"])

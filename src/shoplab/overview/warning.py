@@ -29,7 +29,7 @@ from ..periods import Period
 from . import calendar
 from .forecast import MAX_TRAIN_DAYS, MIN_TRAIN_DAYS, daily_series, data_days, fit_model, predict
 
-__all__ = ["BAND", "WARNING_METRICS", "WarningResult", "early_warning", "drivers"]
+__all__ = ["BAND", "WARNING_METRICS", "WarningResult", "early_warning", "drivers", "largest_miss"]
 
 #: the band's coverage
 BAND = 0.99
@@ -69,6 +69,16 @@ class WarningResult:
     def flag_rate(self) -> float:
         """Share of the watched (day, metric) pairs outside the band."""
         return float(self.daily.flagged.mean()) if len(self.daily) else float("nan")
+
+
+def largest_miss(w: WarningResult) -> pd.Series | None:
+    """The flagged (day, metric) with the largest relative deviation from expectation (the finding names it);
+    where no deviation is finite (an expectation of 0), the first flagged day. None without flags."""
+    f = w.flags
+    if not len(f):
+        return None
+    dev = pd.to_numeric(f.deviation, errors="coerce").abs().replace([np.inf, -np.inf], np.nan)
+    return f.loc[dev.idxmax()] if dev.notna().any() else f.iloc[0]
 
 
 def drivers(actual_a, expected_a, actual_b, expected_b) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -166,7 +166,7 @@ def merchandise(tmp: Path, ctx: SimpleNamespace, base: pa.Table) -> tuple[pa.Tab
         if len(outs) >= _N_STOCKOUTS:
             break
         recent = len(outs) < _N_STOCKOUTS // 2
-        lo_d, hi_d = (last_month, n_days) if recent else (n_days - 200, last_month - 1)
+        lo_d, hi_d = (last_month, n_days) if recent else (max(0, n_days - 200), last_month - 1)
         s, run = _zero_run(units[:, i], lo_d, hi_d)
         if run >= _STOCKOUT_MIN_DAYS and s >= 28:
             outs.append((int(i), s, min(run, 10)))
