@@ -46,7 +46,7 @@ def _cmd_report(args) -> int:
     _, results = run_reports(
         args.source,
         period=args.period,
-        only=args.only,
+        only=[n for x in args.only for n in x.split(",") if n] if args.only else None,
         params=params,
         out=args.out,
         notebooks_dir=args.notebooks,
@@ -154,7 +154,13 @@ def build_parser() -> argparse.ArgumentParser:
         "with the same length just before and the same days last year); the output folder is named after it "
         "(default: the latest complete month of the data, or its only month when none is complete)",
     )
-    r.add_argument("--only", nargs="+", metavar="NAME", help="run only these reports")
+    r.add_argument(
+        "--only",
+        nargs="+",
+        action="extend",
+        metavar="NAME",
+        help="run only these reports (--only a b, --only a,b and --only a --only b are the same)",
+    )
     r.add_argument(
         "--param",
         action="append",
