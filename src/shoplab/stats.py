@@ -225,7 +225,10 @@ def wilson(successes: Any, n: Any, *, confidence: float = 0.95) -> tuple[Any, An
         p = np.where(m > 0, k / m, np.nan)
         centre = (p + z * z / (2 * m)) / (1 + z * z / m)
         half = z * np.sqrt(p * (1 - p) / m + z * z / (4 * m * m)) / (1 + z * z / m)
-    return centre - half, centre + half
+    # exactly 0 below no success and 1 above all successes (the subtraction leaves ~1e-17 there)
+    lo = np.where(k <= 0, np.where(m > 0, 0.0, np.nan), centre - half)
+    hi = np.where((k >= m) & (m > 0), 1.0, centre + half)
+    return lo[()], hi[()]
 
 
 def nps_interval(promoters: float, detractors: float, answers: float, *, confidence: float = 0.95) -> Result:
