@@ -160,3 +160,32 @@ def test_customer_value_discounting(bg, gg, summary):
 def test_unfitted_model_raises():
     with pytest.raises(RuntimeError, match="fit"):
         BetaGeo().p_alive(1, 1, 2)
+
+
+def test_summary_does_not_depend_on_the_order_of_the_rows():
+    """The engine adds a group's rows in the order its threads meet them: the summary (and so every model fitted
+    on it) must be the same for any order of the same orders, and its sums the exact sums of the cents."""
+    rng = np.random.default_rng(3)
+    n = 2000
+    o = pd.DataFrame(
+        {
+            "user_id": rng.integers(0, 40, n),
+            "ts": pd.Timestamp("2024-01-01") + pd.to_timedelta(rng.integers(0, 6, n), unit="D"),
+            "amount": rng.integers(1, 10**7, n) / 100,  # cents up to 100,000.00
+        }
+    )
+    base = clv_summary(o, calibration_end="2024-01-04", observation_end="2024-01-06")
+    cents = o.assign(c=(o.amount * 100).round().astype("int64"), d=o.ts.dt.normalize())
+    cal = cents[cents.d <= "2024-01-04"]
+    exact = cal.groupby("user_id").c.sum() / 100  # integer cents: an exact sum
+    first_day = cal.groupby("user_id").d.transform("min")
+    first_v = cal[cal.d == first_day].groupby("user_id").c.sum() / 100
+    expected = ((exact - first_v) / base.frequency).where(base.frequency > 0, 0.0)
+    assert np.array_equal(base.monetary_value.to_numpy(), expected.reindex(base.index).to_numpy())
+    for seed in range(5):
+        shuffled = o.sample(frac=1.0, random_state=seed)
+        pd.testing.assert_frame_equal(
+            clv_summary(shuffled, calibration_end="2024-01-04", observation_end="2024-01-06"),
+            base,
+            check_exact=True,
+        )

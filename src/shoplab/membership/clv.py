@@ -51,6 +51,9 @@ __all__ = [
 TIME_UNIT_DAYS = {"D": 1.0, "W": 7.0, "M": 365.25 / 12}
 
 
+_SUM_DIGITS = 6  # decimals a money sum is rounded to (see clv_summary)
+
+
 def _unit_days(time_unit: str) -> float:
     try:
         return TIME_UNIT_DAYS[time_unit]
@@ -116,16 +119,21 @@ def clv_summary(
         raise ValueError("observation_end must not be before calibration_end")
     last_day = (obs_end if obs_end is not None else cal_end).to_pydatetime()
     o = o.filter(o[ts_col] < last_day + _dt.timedelta(days=1))
-    daily = o.group_by(user=o[user_col], d=o[ts_col].date()).aggregate(v=o.net_amount.sum())
+    # The engine adds a group's rows in whatever order its threads meet them, so a sum of amounts may differ in
+    # its last bits from run to run; the models' optimisers magnify that into the 8th digit of their parameters.
+    # Sums rounded to 1e-6 of the currency unit are the same in every run (amounts in cents are exact there).
+    daily = o.group_by(user=o[user_col], d=o[ts_col].date()).aggregate(
+        v=o.net_amount.sum().round(_SUM_DIGITS)
+    )
     is_cal = daily.d <= cal_end.date()
     per = daily.group_by("user").aggregate(
         first=daily.d.min(where=is_cal),
         last=daily.d.max(where=is_cal),
         n=daily.count(where=is_cal),
-        total=daily.v.sum(where=is_cal),
+        total=daily.v.sum(where=is_cal).round(_SUM_DIGITS),
         first_v=daily.v.argmin(daily.d, where=is_cal),
         n_hold=daily.count(where=~is_cal),
-        total_hold=daily.v.sum(where=~is_cal),
+        total_hold=daily.v.sum(where=~is_cal).round(_SUM_DIGITS),
     )
     per = per.filter(per.n > 0)
     df = per.execute().set_index("user")
