@@ -100,3 +100,33 @@ def test_the_title_does_not_claim_without_the_null(lang):
     title = campaigns.qini_title(0.0123, null=null, lang=lang)
     assert ("not distinguishable from a random ranking" in title) if lang == "en" else ("无法区分" in title)
     assert "0.210" in title
+
+
+def test_targeting_list_orders_equal_uplifts_by_user_whatever_the_row_order():
+    """Users the model cannot tell apart come in user order: the list is the same in every run, however the
+    engine returned the audience's rows."""
+    import pandas as pd
+
+    class Flat:  # one predicted uplift per distinct feature value: many ties
+        def predict(self, x):
+            return np.round(x[:, 0] / 10)
+
+    rng = np.random.default_rng(0)
+    users = [f"u{i:03d}" for i in range(60)]
+    feats = pd.DataFrame(
+        {"orders_365d": rng.integers(0, 30, 60).astype(float)}, index=pd.Index(users, name="user_id")
+    )
+    lists = [
+        campaigns.targeting_list(Flat(), feats.sample(frac=1.0, random_state=s), top_n=25, pseudonymise=False)
+        for s in range(4)
+    ]
+    for other in lists[1:]:
+        pd.testing.assert_frame_equal(other, lists[0])
+    top = lists[0]
+    expected = (
+        feats.assign(u=np.round(feats.orders_365d / 10))
+        .reset_index()
+        .sort_values(["u", "user_id"], ascending=[False, True])
+    )
+    assert top["user_id"].tolist() == expected["user_id"].head(25).tolist()
+    assert top["rank"].tolist() == list(range(1, 26))

@@ -44,7 +44,7 @@ def uplift_features(shop: Shop, user_ids, *, as_of) -> pd.DataFrame:
     import ibis
 
     as_of = pd.Timestamp(as_of)
-    ids = pd.DataFrame({"user_id": pd.Series(user_ids).unique()})
+    ids = pd.DataFrame({"user_id": np.sort(pd.Series(user_ids).unique())})  # rows in user order, not the engine's
     o = paid(shop.orders)
     id_type = o.user_id.type()
     wanted = ibis.memtable(ids.assign(user_id=ids["user_id"].astype(str))).mutate(
@@ -112,6 +112,7 @@ def training_set(
         out = outcomes.get(str(c.campaign_id))
         if out is None or out.empty:
             continue
+        out = out.sort_values("user_id", kind="stable")  # the engine returns rows in any order
         if max_users_per_campaign and len(out) > max_users_per_campaign:
             out = out.sample(n=max_users_per_campaign, random_state=random_state).sort_values("user_id")
         f = uplift_features(shop, out["user_id"], as_of=c.start_ts)
@@ -302,7 +303,8 @@ def targeting_list(model: TLearner, features: pd.DataFrame, *, top_n: int = 200,
     if names is not None:  # one-hot columns of the audience may differ from the training set's
         features = features.reindex(columns=names, fill_value=0.0)
     u = model.predict(features.to_numpy())
-    df = features.assign(predicted_uplift=u).sort_values("predicted_uplift", ascending=False, kind="stable")
+    df = features.assign(predicted_uplift=u).sort_index()  # equal uplifts in user order, the same in every run
+    df = df.sort_values("predicted_uplift", ascending=False, kind="stable")
     df = df.head(top_n).reset_index()
     df.insert(0, "rank", np.arange(1, len(df) + 1))
     keep = ["rank", "user_id", "predicted_uplift"] + [
