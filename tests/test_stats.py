@@ -59,14 +59,48 @@ def test_wilson_matches_scipy(k, n):
 
 
 def test_nps_interval_hand_worked():
-    # 50 promoters, 20 detractors, 100 answers: NPS 30; var = (0.5 + 0.2 - 0.09) / 100 = 0.0061
+    # 50 promoters, 20 detractors, 100 answers: NPS 30. Adjusted: 50.75 and 20.75 of 103 answers, centre
+    # 30/103 = 0.29126; var = (71.5/103 - 0.29126^2) / 103
     r = stats.nps_interval(50, 20, 100)
-    se = math.sqrt(0.0061) * 100
+    d = 30 / 103
+    se = math.sqrt((71.5 / 103 - d**2) / 103) * 100
     assert r.estimate == pytest.approx(30.0)
-    assert (r.ci_low, r.ci_high) == pytest.approx((30 - 1.96 * se, 30 + 1.96 * se))
+    assert (r.ci_low, r.ci_high) == pytest.approx((100 * d - 1.96 * se, 100 * d + 1.96 * se))
+    assert r["se"] == pytest.approx(se)
     lo, hi = r  # unpacks as the (low, high) pair it used to be
     assert (lo, hi) == (r.ci_low, r.ci_high)
     assert math.isnan(stats.nps_interval(0, 0, 0).estimate)
+
+
+def _nps_coverage(n: int, p_pro: float, p_det: float) -> float:
+    """Exact coverage of nps_interval at n answers: the sum over every trinomial outcome."""
+    from scipy.stats import multinomial
+
+    truth = 100 * (p_pro - p_det)
+    total = 0.0
+    for a in range(n + 1):
+        for b in range(n + 1 - a):
+            lo, hi = stats.nps_interval(a, b, n)
+            if lo <= truth <= hi:
+                total += multinomial.pmf([a, b, n - a - b], n, [p_pro, p_det, 1 - p_pro - p_det])
+    return total
+
+
+@pytest.mark.parametrize("n", [10, 20, 50])
+@pytest.mark.parametrize("p_pro,p_det", [(0.6, 0.1), (0.8, 0.05), (0.3, 0.3), (0.9, 0.02)])
+def test_nps_interval_keeps_its_level_on_small_samples(n, p_pro, p_det):
+    """Exact coverage (no simulation): the plain Wald interval fell to 65% at 10 answers with 90% promoters."""
+    assert 0.92 <= _nps_coverage(n, p_pro, p_det) <= 0.975
+
+
+def test_nps_interval_stays_in_the_possible_range_and_is_never_a_point():
+    for n in (1, 3, 10, 40):
+        for a in range(n + 1):
+            for b in range(n + 1 - a):
+                r = stats.nps_interval(a, b, n)
+                assert -100 <= r.ci_low < r.ci_high <= 100, (a, b, n, r)
+                assert r.ci_low <= r.estimate <= r.ci_high, (a, b, n, r)
+    assert stats.nps_interval(10, 0, 10).ci_high == 100.0  # all promoters: up to the maximum, not beyond
 
 
 def test_welch_matches_scipy_and_names_its_method():

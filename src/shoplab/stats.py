@@ -232,22 +232,30 @@ def wilson(successes: Any, n: Any, *, confidence: float = 0.95) -> tuple[Any, An
 
 
 def nps_interval(promoters: float, detractors: float, answers: float, *, confidence: float = 0.95) -> Result:
-    """NPS in points (``100 * (promoters - detractors) / answers``) with its normal-approximation interval.
+    """NPS in points (``100 * (promoters - detractors) / answers``) with its adjusted-Wald interval.
 
-    The variance of the difference of two shares of one multinomial sample is
-    ``(p_pro + p_det - (p_pro - p_det)^2) / n``. NaN without answers. The result unpacks as
-    ``(ci_low, ci_high)`` too: ``lo, hi = nps_interval(...)``.
+    The adjusted Wald interval of Rocks (2016, *The American Statistician* 70(4)), the best of the six methods
+    he compared: add 3/4 to the promoters, 3/4 to the detractors and 3 to the answers, then take the normal
+    interval of the difference of two shares of one multinomial sample, whose variance is
+    ``(p_pro + p_det - (p_pro - p_det)^2) / n``, cut to the possible range [-100, 100] (and reaching the observed
+    NPS, which the shrunken centre can leave out at one or two answers). Unlike the plain Wald
+    interval it has no zero width when every answer is a promoter and keeps close to its level on small samples
+    (exact coverage at 10 answers 93-97% where the plain one gave 65-91%). ``estimate`` stays the observed NPS.
+    NaN without answers. The result unpacks as ``(ci_low, ci_high)`` too: ``lo, hi = nps_interval(...)``.
     """
     n = float(answers or 0)
+    method = "adjusted Wald (Rocks 2016)"
     if n <= 0:
-        return _NpsResult(estimate=math.nan, ci_low=math.nan, ci_high=math.nan, se=math.nan,
-                          method="normal approximation to the NPS")  # fmt: skip
-    pp, pd_ = promoters / n, detractors / n
-    se = math.sqrt(max(pp + pd_ - (pp - pd_) ** 2, 0.0) / n) * 100
-    v = (pp - pd_) * 100
+        return _NpsResult(estimate=math.nan, ci_low=math.nan, ci_high=math.nan, se=math.nan, method=method)
+    v = (promoters - detractors) / n * 100
+    na = n + 3.0
+    pp, pd_ = (promoters + 0.75) / na, (detractors + 0.75) / na
+    se = math.sqrt(max(pp + pd_ - (pp - pd_) ** 2, 0.0) / na) * 100
+    centre = (pp - pd_) * 100
     q = 1.96 if confidence == 0.95 else _z(confidence)  # 1.96: the figure shops quote, kept for equal numbers
-    return _NpsResult(estimate=v, ci_low=v - q * se, ci_high=v + q * se, se=se,
-                      method="normal approximation to the NPS")  # fmt: skip
+    # cut to the possible range, and widened to the observed NPS where the shrunken centre left it out (1-2 answers)
+    lo, hi = min(max(centre - q * se, -100.0), v), max(min(centre + q * se, 100.0), v)
+    return _NpsResult(estimate=v, ci_low=lo, ci_high=hi, se=se, method=method)
 
 
 class _NpsResult(Result):

@@ -44,7 +44,8 @@ def uplift_features(shop: Shop, user_ids, *, as_of) -> pd.DataFrame:
     import ibis
 
     as_of = pd.Timestamp(as_of)
-    ids = pd.DataFrame({"user_id": np.sort(pd.Series(user_ids).unique())})  # rows in user order, not the engine's
+    # rows in user order, not in the order the engine returned them
+    ids = pd.DataFrame({"user_id": np.sort(pd.Series(user_ids).unique())})
     o = paid(shop.orders)
     id_type = o.user_id.type()
     wanted = ibis.memtable(ids.assign(user_id=ids["user_id"].astype(str))).mutate(
@@ -303,7 +304,8 @@ def targeting_list(model: TLearner, features: pd.DataFrame, *, top_n: int = 200,
     if names is not None:  # one-hot columns of the audience may differ from the training set's
         features = features.reindex(columns=names, fill_value=0.0)
     u = model.predict(features.to_numpy())
-    df = features.assign(predicted_uplift=u).sort_index()  # equal uplifts in user order, the same in every run
+    # equal uplifts in user order: the same list in every run
+    df = features.assign(predicted_uplift=u).sort_index()
     df = df.sort_values("predicted_uplift", ascending=False, kind="stable")
     df = df.head(top_n).reset_index()
     df.insert(0, "rank", np.arange(1, len(df) + 1))
