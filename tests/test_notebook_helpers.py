@@ -24,11 +24,13 @@ def test_formatting():
     assert nbk.fmt_value(0.075, "pp") == "+7.5 pp" and nbk.fmt_value(-0.001, "pp") == "-0.1 pp"
     assert nbk.fmt_value(-4442.4, "yuan") == "-¥4,442" and nbk.fmt_value(-0.001, "yuan") == "¥0.00"
     # a money difference: the sign before the currency, and no "-¥0.00"
-    assert [nbk.fmt_change(v, "yuan") for v in (21.014, -14.34, 12345.6, -0.004)] == [
+    assert [nbk.fmt_change(v, "yuan") for v in (21.014, -14.34, 12345.6, -0.004, -99.996, -250.5)] == [
         "+¥21.01",
         "-¥14.34",
-        "+¥12,345.60",
+        "+¥12,346",  # whole units from 100 up, as fmt_value
         "+¥0.00",
+        "-¥100",
+        "-¥250",  # round half to even, as fmt_value
     ]
 
 

@@ -202,14 +202,17 @@ def format_table(
 
 
 def fmt_change(change: Any, kind: str = "relative") -> str:
-    """``+4.2%`` for relative changes, ``+1.3 pp`` for rate differences, ``+¥21.01`` / ``-¥14.34`` for money
-    differences (``yuan``: the sign before the currency, two decimals), ``n/a`` when not comparable."""
+    """``+4.2%`` for relative changes, ``+1.3 pp`` for rate differences, ``+¥21.01`` / ``-¥14.34`` / ``+¥12,346``
+    for money differences (``yuan``: the sign before the currency; two decimals below 100, whole units from 100
+    up, as :func:`fmt_value`), ``n/a`` when not comparable."""
     if change is None or (isinstance(change, float) and math.isnan(change)):
         return "n/a"
     if kind == "pp":
         return f"{change * 100:+.1f} pp"
     if kind == "yuan":
         v = round(float(change), 2) + 0.0  # no "-¥0.00" for a tiny negative
+        if abs(v) >= 100:  # a GMV change in cents reads as false precision
+            return f"{'-' if v < 0 else '+'}{money_symbol()}{abs(v):,.0f}"
         return f"{'-' if v < 0 else '+'}{money_symbol()}{abs(v):,.2f}"
     return f"{change:+.1%}"
 

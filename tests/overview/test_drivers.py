@@ -265,14 +265,14 @@ def test_words_name_the_largest_driver():
     top = drivers.largest_drivers(t)
     en = text.driver_sentence(top, lang="en")
     assert en == (
-        "Against the previous month (GMV +¥500.00), the largest driver was AOV (+¥275.17, 55% of the change); "
-        "the largest contributions: channel app +¥500.00."
+        "Against the previous month (GMV +¥500), the largest driver was AOV (+¥275, 55% of the change); "
+        "the largest contributions: channel app +¥500."
     )
     assert text.driver_sentence(top, lang="zh").startswith(
-        "较上月（成交额 +¥500.00），最大的驱动因素是客单价（+¥275.17"
+        "较上月（成交额 +¥500），最大的驱动因素是客单价（+¥275"
     )
     assert (
         text.drivers_title(top, lang="en")
-        == "GMV +¥500.00 against the previous month: largest driver AOV (+¥275.17)"
+        == "GMV +¥500 against the previous month: largest driver AOV (+¥275)"
     )
     assert text.driver_sentence(top.iloc[0:0]) is None
