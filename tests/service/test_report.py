@@ -107,3 +107,16 @@ def test_examples_show_causes_by_their_glossary_names():
                        "text": ["尺码偏小，退换麻烦"], "causes": ["size, service"]})  # fmt: skip
     assert text.examples_table(ex, lang="zh")["原因"].tolist() == ["尺码、客服"]
     assert text.examples_table(ex, lang="en")["causes"].tolist() == ["size, customer service"]
+
+
+def test_fix_first_table_names_its_rows(results):
+    from shoplab.service import text
+
+    f = results.fix_first
+    for lang, index_name in (("en", "what"), ("zh", "对象")):
+        t = text.fix_first_table(results, lang=lang)
+        assert t.index.name == index_name
+        assert len(t) == sum(f[k] is not None for k in ("agent", "hour", "carrier", "province"))
+    t = text.fix_first_table(results, lang="en")
+    if f["carrier"] is not None:
+        assert t.loc["carrier", "slowest"] == str(f["carrier"][0])

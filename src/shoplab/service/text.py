@@ -416,7 +416,8 @@ def fix_first_table(r: ServiceResults, *, lang: str | None = None) -> pd.DataFra
         value = _s(v[1], lang) if unit == "s" else fmt_value(v[1], "days", lang=lang)
         rows.append({tr("what", "对象", lang): name, tr("slowest", "最慢", lang): shown,
                      tr("time", "时长", lang): value})  # fmt: skip
-    return pd.DataFrame(rows)
+    cols = [tr("what", "对象", lang), tr("slowest", "最慢", lang), tr("time", "时长", lang)]
+    return pd.DataFrame(rows, columns=cols).set_index(cols[0])  # the row's name, not a 0-3 position
 
 
 #: the optional columns the report reads (the notebook's metadata "optional_columns" lists the same)
