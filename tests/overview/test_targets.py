@@ -65,7 +65,7 @@ def test_hand_worked_attainment_and_year_to_date():
     assert s.startswith(
         "GMV reached 80.0% of the month's target (¥80.00 of ¥100); year to date 100.0% of the plan's months so far;"
     )
-    assert "not judged: there is no forecast with an interval yet" in s and "on track" in s
+    assert "not judged: there is no full-year forecast with an interval of it" in s and "on track" in s
     assert "on track" not in s.replace("whether the year is on track is not judged", "")
 
 

@@ -187,8 +187,8 @@ def targets_sentence(att: pd.DataFrame, *, lang: str | None = None) -> str | Non
         end_en = f"; the full year is {st_en} (projected {lo} to {hi} against {fmt_value(r['year_target'], 'yuan')})"
         end_zh = f"；全年{st_zh}（预测 {lo} 至 {hi}，目标 {fmt_value(r['year_target'], 'yuan')}）"
     else:
-        end_en = "; whether the year is on track is not judged: there is no forecast with an interval yet"
-        end_zh = "；全年是否能达成暂不判断：尚无带区间的预测"
+        end_en = "; whether the year is on track is not judged: there is no full-year forecast with an interval of it"
+        end_zh = "；全年是否能达成暂不判断：该指标没有带区间的全年预测"
     return tr("; ".join(parts_en) + end_en + ".", "；".join(parts_zh) + end_zh + "。", lang)
 
 
@@ -225,11 +225,12 @@ def targets_notes(att: pd.DataFrame, scoped: int = 0, *, lang: str | None = None
         out.append(
             tr(
                 "On track / at risk is decided from the interval of a full-year forecast, never from a point or a "
-                "straight-line extrapolation; this report has no forecast yet, so the year is not judged. The "
-                "year-to-date attainment and the share of the year's target the plan expected by now are shown "
-                "instead.",
-                "是否能达成全年目标，依据全年预测的区间判断，而不是点估计或线性外推；本报告尚无预测，因此暂不判断。"
-                "表中给出年累计达成率，以及计划截至本月应完成的全年目标比例。",
+                "straight-line extrapolation. The forecast covers GMV and orders only, and runs only with enough "
+                "daily history (see the forecast section); for the other KPIs, or without a forecast, the year is "
+                "not judged. The year-to-date attainment and the share of the year's target the plan expected by "
+                "now are shown instead.",
+                "是否能达成全年目标，依据全年预测的区间判断，而不是点估计或线性外推。预测只覆盖成交额和订单数，且只在每日历史数据"
+                "足够时运行（见销售预测部分）；其他指标或没有预测时，暂不判断全年。表中给出年累计达成率，以及计划截至本月应完成的全年目标比例。",
                 lang,
             )
         )
