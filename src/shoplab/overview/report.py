@@ -5,7 +5,7 @@ as one :class:`OverviewResults` (numbers only; words in :mod:`.text`, the chart 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -18,6 +18,7 @@ from .forecast import ADDITIVE, ForecastResult, forecast, projection
 from .kpis import RefundWindow, daily_trend, kpi_history, kpi_summary, refund_window
 from .scorecard import scorecard
 from .targets import Projection, TargetTable, attainment, read_targets
+from .targets_scoped import SCOPED_COLUMNS, scoped_attainment
 from .warning import WarningResult, early_warning
 
 __all__ = ["OverviewResults", "compute_report"]
@@ -44,9 +45,11 @@ class OverviewResults:
     targets: pd.DataFrame
     #: :func:`.scorecard.scorecard`: retention, churn, NPS, gross margin and marketing ROI (NaN where skipped)
     scorecard: pd.DataFrame
-    #: whether the shop has a ``targets`` table; scoped target rows not compared yet
+    #: whether the shop has a ``targets`` table, and how many of its rows are scoped to a channel or a category
     has_targets: bool = False
     scoped_targets: int = 0
+    #: :func:`.targets_scoped.scoped_attainment`: the scoped targets, actual against them (empty without)
+    scoped: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=SCOPED_COLUMNS))
     #: :func:`.backtest.history_check`: whether the history supports the forecast and its backtest
     history_check: HistoryCheck | None = None
     #: :func:`.forecast.forecast` after the period (None: too little history, or not asked for)
@@ -120,6 +123,9 @@ def compute_report(
         scorecard=scorecard(shop, period=p),
         has_targets=tt is not None,
         scoped_targets=tt.scoped if tt is not None else 0,
+        scoped=scoped_attainment(shop, period=p, targets=tt)
+        if tt is not None
+        else pd.DataFrame(columns=SCOPED_COLUMNS),
         history_check=check,
         forecast=fc,
         backtest=backtest(shop, period=p) if enough else None,

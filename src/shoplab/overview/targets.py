@@ -22,8 +22,7 @@ Definitions (the report states them too):
   the interval straddles the target. Without a projection the verdict is ``not_judged``: the report shows the
   YTD attainment and the share of the year's target that the plan expected by now, and claims neither.
 
-Only shop-wide targets are compared; rows scoped to a channel or a category are counted
-(:attr:`TargetTable.scoped`) and reported as not compared yet.
+Rows scoped to a channel or a category are compared apart, by :mod:`.targets_scoped`.
 """
 
 from __future__ import annotations
@@ -46,6 +45,9 @@ __all__ = [
     "Projection",
     "read_targets",
     "attainment",
+    "attain",
+    "year_to_date",
+    "ATTAINMENT_COLUMNS",
     "full_year_status",
 ]
 
@@ -61,6 +63,9 @@ class TargetTable:
 
     rows: pd.DataFrame
     scoped: int = 0
+    #: the rows scoped to a channel or a category: ``period``, ``metric``, ``target``, ``scope`` (channel /
+    #: category), ``scope_value`` (:func:`.targets_scoped.scoped_attainment` compares them)
+    scoped_rows: pd.DataFrame | None = None
 
 
 @dataclass(frozen=True)
@@ -102,7 +107,22 @@ def read_targets(shop: Shop) -> TargetTable | None:
             f"{ex.period!r}, metric={ex.metric!r} ({dup[(dup.period == ex.period) & (dup.metric == ex.metric)].target.tolist()})"
         )
     rows = df[~scope & df.metric.isin(TARGET_METRICS) & (df.target > 0)][["period", "metric", "target"]]
-    return TargetTable(rows.reset_index(drop=True), int(scope.sum()))
+    parts = []
+    for c in ("channel", "category"):
+        if c in df.columns:
+            has = df[c].notna() & (df[c].astype(str).str.strip() != "")
+            part = df[has & df.metric.isin(TARGET_METRICS) & (df.target > 0)]
+            parts.append(
+                part[["period", "metric", "target"]].assign(
+                    scope=c, scope_value=part[c].astype(str).str.strip()
+                )
+            )
+    scoped_rows = (
+        pd.concat(parts, ignore_index=True)
+        if parts
+        else pd.DataFrame(columns=["period", "metric", "target", "scope", "scope_value"])
+    )
+    return TargetTable(rows.reset_index(drop=True), int(scope.sum()), scoped_rows)
 
 
 def _target(rows: pd.DataFrame, metric: str, period: str) -> float:
@@ -129,31 +149,57 @@ def attainment(
     """
     p = Period.parse(period)
     targets = targets if targets is not None else read_targets(shop)
-    cols = [
-        "unit", "target", "actual", "attainment", "ytd_actual", "ytd_target", "ytd_attainment", "ytd_basis",
-        "ytd_complete", "year_target", "plan_share", "status", "projection", "projection_low", "projection_high",
-        "lower_is_better",
-    ]  # fmt: skip
     if targets is None or targets.rows.empty:
-        return pd.DataFrame(columns=cols, index=pd.Index([], name="metric"))
-    rows = targets.rows
-    year = str(p.year)
-    # year to date runs from 1 January of the period's (last) year to the period's end, so it needs a period
-    # that ends on a month's last day (a month, a quarter, a year, or a range ending on a month end)
+        return pd.DataFrame(columns=ATTAINMENT_COLUMNS, index=pd.Index([], name="metric"))
+    ytd_months, ytd_complete = year_to_date(shop, p)
+    asked = [p, *(q for q in ytd_months if q.label != p.label)]
+    k = month_kpis(shop, periods=asked)
+    return attain(
+        targets.rows, p, k, ytd_months=ytd_months, ytd_complete=ytd_complete, projections=projections
+    )
+
+
+#: the columns of :func:`attainment`
+ATTAINMENT_COLUMNS = [
+    "unit", "target", "actual", "attainment", "ytd_actual", "ytd_target", "ytd_attainment", "ytd_basis",
+    "ytd_complete", "year_target", "plan_share", "status", "projection", "projection_low", "projection_high",
+    "lower_is_better",
+]  # fmt: skip
+
+
+def year_to_date(shop: Shop, p: Period) -> tuple[list[Period], bool]:
+    """The months from January of the period's (last) year to its end, and whether the orders cover them in full.
+
+    Year to date needs a period that ends on a month's last day (a month, a quarter, a year, or a range ending
+    on a month end); otherwise no months."""
     ends_month = p.last == p.last_month.last
     ytd_months = [Period(p.year, m) for m in range(1, p.month + 1)] if ends_month else []
-    all_months = [f"{year}-{m:02d}" for m in range(1, 13)]
     first_ts, last_ts = shop.period_bounds("orders")
     ytd_complete = bool(
         ytd_months
         and pd.Timestamp(first_ts) < pd.Timestamp(ytd_months[0].start) + pd.Timedelta(days=1)
         and pd.Timestamp(last_ts) >= pd.Timestamp(p.end) - pd.Timedelta(days=1)
     )
-    asked = [p, *(q for q in ytd_months if q.label != p.label)]
-    k = month_kpis(shop, periods=asked)
+    return ytd_months, ytd_complete
+
+
+def attain(
+    rows: pd.DataFrame,
+    p: Period,
+    k: pd.DataFrame,
+    *,
+    ytd_months: list[Period],
+    ytd_complete: bool,
+    projections: Mapping[str, Projection] | None = None,
+    metrics=TARGET_METRICS,
+) -> pd.DataFrame:
+    """:func:`attainment` of the target ``rows`` (``period``, ``metric``, ``target``) from a KPI frame ``k``
+    (index: period labels, ``p``'s and the year-to-date months'; a column per metric of ``metrics``)."""
+    year = str(p.year)
+    all_months = [f"{year}-{m:02d}" for m in range(1, 13)]
     k_ytd = k.loc[[q.label for q in ytd_months]] if ytd_months else k.iloc[0:0]
     out = []
-    for metric in TARGET_METRICS:
+    for metric in metrics:
         target = _target(rows, metric, p.label)
         yearly = _target(rows, metric, year)
         if math.isnan(target) and (metric not in YTD_METRICS or math.isnan(yearly)):
@@ -193,7 +239,7 @@ def attainment(
             )
             r.update(full_year_status(year_target, (projections or {}).get(metric)))
         out.append(r)
-    return pd.DataFrame(out, columns=["metric", *cols]).set_index("metric")
+    return pd.DataFrame(out, columns=["metric", *ATTAINMENT_COLUMNS]).set_index("metric")
 
 
 def full_year_status(year_target: float, projection: Projection | None) -> dict[str, float | str]:

@@ -245,12 +245,55 @@ def targets_notes(att: pd.DataFrame, scoped: int = 0, *, lang: str | None = None
     if scoped:
         out.append(
             tr(
-                f"{scoped:,} target rows scoped to a channel or a category are not compared yet.",
-                f"有 {scoped:,} 行按渠道或品类设定的目标，暂未对比。",
+                f"{scoped:,} targets scoped to a channel or a category are compared in their own table below.",
+                f"另有 {scoped:,} 项按渠道或品类设定的目标，见下方单独的表格。",
                 lang,
             )
         )
     return out
+
+
+def format_scoped_targets(scoped: pd.DataFrame, *, lang: str | None = None) -> pd.DataFrame:
+    """The targets scoped to a channel or a category (:func:`.targets_scoped.scoped_attainment`) as a manager
+    reads them: one row per scope and KPI; a row that is not compared says why."""
+    rows = []
+    for _, r in scoped.iterrows():
+        scope = f"{labels.label('target_scope', r['scope'], lang)} {r['scope_value']}"
+        compared = bool(r["compared"])
+        unit = r["unit"]
+        reason = r.get("reason")
+        rows.append(
+            {
+                tr("Scope", "范围", lang): scope,
+                tr("KPI", "指标", lang): kpi_label(r["metric"], lang),
+                tr("Target", "目标", lang): fmt_value(r["target"], unit) if compared else "",
+                tr("Actual", "实际", lang): fmt_value(r["actual"], unit) if compared else "",
+                tr("Attainment", "达成率", lang): _pct(r["attainment"]) if compared else "",
+                tr("Year to date", "年累计达成率", lang): _pct(r.get("ytd_attainment")) if compared else "",
+                tr("Note", "说明", lang): labels.label("scoped_not_compared", reason, lang)
+                if isinstance(reason, str)
+                else "",
+            }
+        )
+    keys = [tr("Scope", "范围", lang), tr("KPI", "指标", lang)]
+    return pd.DataFrame(rows).set_index(keys) if rows else pd.DataFrame(rows)
+
+
+def scoped_targets_notes(scoped: pd.DataFrame, *, lang: str | None = None) -> list[str]:
+    """The note under the scoped targets: what a channel's and a category's figures are."""
+    if not len(scoped):
+        return []
+    return [
+        tr(
+            "A channel's KPIs are those of the orders placed in it (orders.channel); a category's GMV shares out each "
+            "order's amount by its lines' value, so the categories add up to the shop's GMV. New users, active users "
+            "and conversion are not split by channel, and only GMV by category. The full year is not judged for a "
+            "scope: the forecast is shop-wide.",
+            "渠道的指标按该渠道下的订单计算（orders.channel）；品类成交额按订单各行金额比例分摊订单金额，各品类之和等于全店成交额。"
+            "新用户、活跃用户与转化率不按渠道拆分，品类只拆分成交额。预测只针对全店，因此不判断各范围的全年达成。",
+            lang,
+        )
+    ]
 
 
 # --- the scorecard (shoplab.overview.scorecard) ----------------------------------------------------------------
