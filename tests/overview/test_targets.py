@@ -111,6 +111,7 @@ def test_sample_plan_against_pandas(sample_dir):
     shop = shoplab.connect(sample_dir)
     a = T.attainment(shop, period="2026-10")
     plan = pd.read_parquet(sample_dir / "targets.parquet")
+    plan = plan[plan.channel.isna() & plan.category.isna()]  # the shop-wide plan (scoped rows: below)
     orders = pd.read_parquet(sample_dir / "orders")
     sold = orders[orders.status != "cancelled"]
     assert set(a.index) == set(shoplab.contract.TARGET_METRICS)
@@ -130,3 +131,26 @@ def test_sample_plan_against_pandas(sample_dir):
     # the yearly GMV target is the months' sum x 1.03, rounded to 1000 (the planted stretch)
     assert target[("2026", "gmv")] == pytest.approx(round(a.loc["gmv", "year_target"] * 1.03, -3))
     assert (plan.target > 0).all() and plan.period.str.fullmatch(r"\d{4}(-\d{2})?").all()
+
+
+def test_sample_scoped_plan_is_recovered(sample_dir):
+    """The sample plans the GMV of its two largest channels and categories as the month's value times a recorded
+    stretch: the report's attainment of such a target is 1 / stretch (to the rounding of the target)."""
+    import json
+
+    from shoplab.overview.targets_scoped import scoped_attainment
+
+    shop = shoplab.connect(sample_dir)
+    truth = json.loads((sample_dir / "_truth.json").read_text(encoding="utf-8"))["targets"]["scoped_stretch"]
+    a = scoped_attainment(shop, period="2026-10")
+    assert len(a) == 4 and a.compared.all() and set(a.scope) == {"channel", "category"}
+    orders = pd.read_parquet(sample_dir / "orders")
+    sold = orders[(orders.status != "cancelled") & (orders.ts >= "2026-10-01") & (orders.ts < "2026-11-01")]
+    for r in a.itertuples():
+        k = truth[f"{r.scope}:{r.scope_value}"]["2026-10"]
+        if r.scope == "channel":  # the channel's GMV is exactly what the plan was drawn from
+            assert r.actual == pytest.approx(sold[sold.channel == r.scope_value].amount.sum())
+            assert r.attainment == pytest.approx(1 / k, rel=0.01)
+        else:  # planned on line value; the report shares out order amounts (discounts differ): near, not equal
+            assert r.attainment == pytest.approx(1 / k, rel=0.25)
+        assert r.ytd_basis == "monthly" and r.ytd_attainment > 0

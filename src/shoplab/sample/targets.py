@@ -7,7 +7,9 @@ stretch drawn per metric and month: ``exp(N(ln(1 + bias), sigma))`` (rates: the 
 kept inside (0, 1)). The month's value is read from the generated tables (the overview's definitions, in
 DuckDB over the Parquet files, so memory stays bounded); a month outside the data window takes the same calendar
 month of the other covered year, scaled by the window's year-on-year ratio of GMV. The yearly GMV target is the
-sum of the year's monthly GMV targets times ``1 + year_stretch``.
+sum of the year's monthly GMV targets times ``1 + year_stretch``. Drawn after them, monthly GMV targets scoped
+to the two largest channels and the two largest categories (the month's channel GMV, or its categories' line
+value, times a GMV stretch), for the months the data covers.
 
 The draws come from ``SeedSequence([seed, 4])`` and only this table uses them, so every other file of the shop
 stays byte-identical; the stretches are written to ``_truth.json`` (``targets``).
@@ -90,6 +92,52 @@ def _monthly_values(folder: Path) -> dict[str, dict[str, float]]:
     return {r.period: {m: float(getattr(r, m)) for m in TARGET_METRICS} for r in df.itertuples()}
 
 
+_SCOPED_SQL = {
+    "channel": """
+select strftime(date_trunc('month', ts), '%Y-%m') as period, cast(channel as varchar) as value,
+       sum(amount) as gmv
+from read_parquet('{orders}/*.parquet')
+where coalesce(status, 'paid') <> 'cancelled' and channel is not null
+group by all
+""",
+    "category": """
+select strftime(date_trunc('month', o.ts), '%Y-%m') as period, cast(i.category as varchar) as value,
+       sum(i.quantity * i.price) as gmv
+from read_parquet('{items}/*.parquet') i join read_parquet('{orders}/*.parquet') o using (order_id)
+where coalesce(o.status, 'paid') <> 'cancelled' and i.category is not null
+group by all
+""",
+}
+
+
+def _scoped_values(folder: Path, top: int = 2) -> dict[str, dict[str, dict[str, float]]]:
+    """scope -> value -> month -> GMV, for the ``top`` values of each scope by total GMV (ties: by name)."""
+    out: dict[str, dict[str, dict[str, float]]] = {}
+    if not (folder / "orders").is_dir():
+        return out
+    con = duckdb.connect()
+    try:
+        for scope, sql in _SCOPED_SQL.items():
+            if scope == "category" and not (folder / "order_items").is_dir():
+                continue
+            df = con.execute(sql.format(orders=folder / "orders", items=folder / "order_items")).df()
+            if df.empty:
+                continue
+            totals = (
+                df.groupby("value")
+                .gmv.sum()
+                .reset_index()
+                .sort_values(["gmv", "value"], ascending=[False, True])
+            )
+            out[scope] = {
+                v: dict(zip(g.period, g.gmv.astype(float), strict=True))
+                for v, g in df[df.value.isin(totals.value.head(top))].groupby("value", sort=True)
+            }
+    finally:
+        con.close()
+    return out
+
+
 def write_targets(folder: Path, *, seed: int) -> dict:
     """Write ``folder/targets.parquet`` from the shop generated in ``folder``; returns the truth entry."""
     folder = Path(folder)
@@ -135,16 +183,33 @@ def write_targets(folder: Path, *, seed: int) -> dict:
         total = sum(v for p, m, v in rows if m == "gmv" and p.startswith(f"{y}-"))
         year_stretch[str(y)] = _YEAR_STRETCH
         rows.append((str(y), "gmv", float(round(total * (1 + _YEAR_STRETCH), -3))))
+    # the scoped plan, drawn after the shop-wide one (whose numbers it leaves as they were): a monthly GMV target
+    # for each of the two largest channels and categories, for the months the data covers
+    scoped_rows, scoped_stretch = [], {}
+    for scope, values in _scoped_values(folder).items():
+        bias, sigma = TARGET_BIAS["gmv"]
+        for value, by_month in values.items():
+            ks = np.exp(rng.normal(np.log1p(bias), sigma, size=len(covered)))
+            scoped_stretch[f"{scope}:{value}"] = dict(zip(covered, np.round(ks, 6).tolist(), strict=True))
+            for p, k in zip(covered, ks, strict=True):
+                target = float(round(by_month.get(p, 0.0) * k, -2))
+                if target > 0:
+                    scoped_rows.append((p, "gmv", target, scope, value))
+    n = len(rows) + len(scoped_rows)
     table = pa.table(
         {
-            "period": pa.array([r[0] for r in rows], pa.string()),
-            "metric": pa.array([r[1] for r in rows], pa.string()),
-            "target": pa.array([r[2] for r in rows], pa.float64()),
-            # the shop-wide plan: no row is scoped to a channel or a category
-            "channel": pa.nulls(len(rows), pa.string()),
-            "category": pa.nulls(len(rows), pa.string()),
+            "period": pa.array([r[0] for r in rows] + [r[0] for r in scoped_rows], pa.string()),
+            "metric": pa.array([r[1] for r in rows] + [r[1] for r in scoped_rows], pa.string()),
+            "target": pa.array([r[2] for r in rows] + [r[2] for r in scoped_rows], pa.float64()),
+            "channel": pa.array(
+                [None] * len(rows) + [r[4] if r[3] == "channel" else None for r in scoped_rows], pa.string()
+            ),
+            "category": pa.array(
+                [None] * len(rows) + [r[4] if r[3] == "category" else None for r in scoped_rows], pa.string()
+            ),
         }
     )
+    assert table.num_rows == n
     pq.write_table(table, folder / "targets.parquet", compression="zstd")
     return dict(
         stream=STREAM_TARGETS,
@@ -155,4 +220,7 @@ def write_targets(folder: Path, *, seed: int) -> dict:
         year_stretch=year_stretch,
         yoy_gmv_ratio=round(yoy, 6),
         stretch=stretch,
+        scoped_note="monthly gmv targets of the two largest channels (orders.channel) and categories "
+        "(order_items.category, by line value) = the month's value x stretch, rounded to 100",
+        scoped_stretch=scoped_stretch,
     )
