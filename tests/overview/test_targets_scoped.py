@@ -206,6 +206,8 @@ def test_the_overview_shows_the_scoped_targets(small_shop_dir, tmp_path):
     from shoplab.notebook import fmt_value
 
     t = pq.read_table(small_shop_dir / "targets.parquet").to_pandas()
+    # the shop-wide plan: the sample's scoped rows give way to these
+    t = t[t.channel.isna() & t.category.isna()]
     extra = pd.DataFrame(
         {
             "period": ["2026-10", "2026-10", "2026-10"],
@@ -231,3 +233,14 @@ def test_the_overview_shows_the_scoped_targets(small_shop_dir, tmp_path):
     assert "not compared: not split by channel" in html  # conversion by channel
     assert fmt_value(a.loc[("category", "美妆", "gmv"), "actual"], "yuan") in html
     assert any("compared in their own table below" in n for n in notes(run))
+
+
+def test_the_table_shows_a_note_column_only_when_a_row_needs_it():
+    from shoplab.overview import text
+
+    shop = _shop(orders=ORDERS, order_items=LINES, targets=TARGETS)
+    a = S.scoped_attainment(shop, period="2024-02")
+    assert "Note" in text.format_scoped_targets(a, lang="en").columns
+    t = text.format_scoped_targets(a[a.compared & a.reason.isna()], lang="zh")
+    assert "说明" not in t.columns and len(t) == 3
+    assert t.index.names == ["范围", "指标"] and t.index[0][0] == "渠道 app"

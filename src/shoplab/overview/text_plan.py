@@ -276,7 +276,11 @@ def format_scoped_targets(scoped: pd.DataFrame, *, lang: str | None = None) -> p
             }
         )
     keys = [tr("Scope", "范围", lang), tr("KPI", "指标", lang)]
-    return pd.DataFrame(rows).set_index(keys) if rows else pd.DataFrame(rows)
+    if not rows:
+        return pd.DataFrame(rows)
+    out = pd.DataFrame(rows).set_index(keys)
+    note = tr("Note", "说明", lang)
+    return out.drop(columns=note) if (out[note] == "").all() else out  # no empty column when all compare
 
 
 def scoped_targets_notes(scoped: pd.DataFrame, *, lang: str | None = None) -> list[str]:
