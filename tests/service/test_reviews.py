@@ -135,7 +135,33 @@ LABELLED = [
 ]
 
 
-@pytest.mark.parametrize(("text", "causes"), LABELLED)
+# written after the code, to check it on texts it was not built on: it got 18 of 20; the two misses were bugs
+# (别家 read as the negator 别; a clause opening with 不过 read as negated), fixed since
+LATER = [
+    ("鞋子码数偏小一码，建议买大一码", ["size"]),
+    ("客服回复超级慢，问什么都答非所问", ["service"]),
+    ("快递包装挺好的，但是里面的杯子碎了", ["other"]),
+    ("东西还没用就坏了，售后也不管", ["quality", "service"]),
+    ("发货速度还可以，质量真的不行", ["quality"]),
+    ("颜色和图片不一样，有色差", ["other"]),
+    ("送货上门服务很差，快递员态度恶劣", ["logistics", "service"]),
+    ("没有想象中那么好，做工一般", ["quality"]),
+    ("尺寸刚好，但是有一股很大的异味", ["quality"]),
+    ("性价比太低了，不如去实体店买", ["price"]),
+    ("物流超快，第二天就到了，可惜质量不行", ["quality"]),
+    ("没有发票，客服推诿说没有", ["service"]),
+    ("盒子是破的，东西没坏", ["packaging"]),
+    ("价格比别家贵了二十块", ["price"]),
+    ("刚买就降价，心塞", ["price"]),
+    ("衣服有线头，开线了，质量堪忧", ["quality"]),
+    ("物流一般，包装简陋，东西还行", ["logistics", "packaging"]),
+    ("等了半个月才到，物流太慢了", ["logistics"]),
+    ("客服态度挺好，就是不给退换", ["service"]),
+    ("大小合适，不过掉色严重", ["quality"]),
+]
+
+
+@pytest.mark.parametrize(("text", "causes"), LABELLED + LATER)
 def test_text_tagging_on_hand_labelled_reviews(text, causes):
     assert tag_text(text) == causes
 
@@ -157,6 +183,7 @@ def test_no_text_has_no_cause():
         ("价格不高，就是尺码偏小", ["size"]),  # ... and 不高 for 价格
         ("快递员送货上门很及时，可惜衣服起球", ["quality"]),  # 快递 is not the praise word 快
         ("起球很快", ["quality"]),  # praise words do not cancel a complaint word
+        ("物流包装都还行但质量太差", ["quality"]),  # 但 ends the clause 物流 borrows its praise from
     ],
 )
 def test_text_tagging_rules(text, causes):

@@ -9,8 +9,8 @@ A review's overall rating is a ``feedback`` row of kind ``review`` with no ``asp
 * **Causes** of bad reviews: from their DSR rows (an aspect scored <= 2) and from their text (:func:`tag_text`);
   a text that names no complaint is ``other``.
 
-How a text is tagged (:func:`tag_text`): the text is split into clauses at ``，。！？；,.!?;`` (and line breaks,
-``…~``) and before the contrast words of :data:`CONTRAST_WORDS` (但/但是/可是/不过/就是/只是/然而). ``、`` does not
+How a text is tagged (:func:`tag_text`): the text is split into clauses at ``，。！？；,.!?;`` (and whitespace,
+``…~～``) and before the contrast words of :data:`CONTRAST_WORDS` (但/但是/可是/不过/就是/只是/然而). ``、`` does not
 split: it lists items that share one predicate (物流、包装都很好). Each clause is segmented with jieba and its
 tokens matched against :data:`CAUSE_KEYWORDS`. A keyword is either a *complaint word* (:data:`COMPLAINT_WORDS`:
 破损, 偏小, 太贵, 不合身 ...) or a *topic word* (物流, 质量, 包装 ...). Within a clause, consecutive keywords of
@@ -25,11 +25,14 @@ one cause form a mention; a mention counts as a complaint when
   before it), hold a positive word and no negative word (:data:`POSITIVE_WORDS`, :data:`NEGATIVE_WORDS`); a
   negated complaint word is positive (包装没有破损). A polarity word with a negator at most 2 characters before
   it flips (不快, 不太好, 不是很满意 are negative; 不慢, 不贵 positive); 不好, 不错, 没问题 carry their own sign.
-  Words in :data:`NEUTRAL_WORDS` (好几天, 大家, 小时, 不少, 不到 ...) are neither polarity words nor negators.
+  Words in :data:`NEUTRAL_WORDS` (好几天, 大家, 小时, 不少, 不到, 别家, the contrast words ...) are neither
+  polarity words nor negators. A topic word with no polarity word around it counts: in a bad review,
+  快递三天才到 is about the delivery.
 
-What it does not do: sarcasm (物流真"快"), double negation, negation reaching over a clause, a cause without a
-dictionary word (色差, 和描述不符 are ``other``), and polarity that depends on the topic beyond 高/低 (性价比高
-is praise, 价格高 a complaint).
+What it does not do: sarcasm (物流真"快"), double negation, negation reaching over a clause or over more than 3
+characters (没有发现任何瑕疵 counts quality), a neutral mention of a topic (发货之后没几天就到货了 counts
+logistics), a cause without a dictionary word (色差, 碎了, 和描述不符 are ``other``), and polarity that depends
+on the topic beyond 高/低 (性价比高 is praise, 价格高 a complaint). Results are cached per text (4,096 texts).
 """
 
 from __future__ import annotations
@@ -125,7 +128,7 @@ NEGATIVE_WORDS = (
 NEUTRAL_WORDS = (
     "好几", "好像", "只好", "好不容易", "尽快", "赶快", "快要", "快点", "大家", "大概", "大约", "小时", "小心",
     "不少", "不久", "不但", "不仅", "不管", "不得不", "差不多", "无论", "别人", "特别", "区别", "未来", "不知道",
-    "不到", "价值", "非常", "一般般",
+    "不到", "价值", "非常", "一般般", "别家", "别的", "别处", *CONTRAST_WORDS,
 )  # fmt: skip
 _TOPIC_POLARITY = {"性价比": {"高": 1, "低": -1}, "质量": {"高": 1, "低": -1}, "价格": {"高": -1, "低": 1}}
 _HIGH_LOW = frozenset(("高", "低", "不高", "不低"))
