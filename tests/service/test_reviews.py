@@ -6,8 +6,17 @@ import math
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from shoplab.service.reviews import bad_review_causes, dsr_trend, review_summary, tag_text
+from shoplab.service.reviews import (
+    CAUSE_KEYWORDS,
+    CAUSES,
+    bad_review_causes,
+    dsr_trend,
+    review_summary,
+    tag_text,
+)
 
 from .conftest import shop_of
 
@@ -202,3 +211,50 @@ def test_the_sample_shops_bad_review_texts_keep_their_causes():
     bad = [t for s in (1, 2) for t in _REVIEW_TEXTS[s]]
     assert bad and all(t in labels for t in bad)  # labelled above; a new sample text needs a label
     assert [tag_text(t) for t in bad] == [labels[t] for t in bad]
+
+
+def test_bad_review_causes_count_no_praised_or_negated_mention():
+    f = _fb(
+        [
+            (1, "2024-10-02", "review", 1.0, None, 1, "物流很快，就是质量太差"),
+            (2, "2024-10-03", "review", 2.0, None, 2, "没有破损，包装很好，但尺码偏小"),
+            (3, "2024-10-04", "review", 1.0, None, 3, "物流很快，包装也很好"),
+        ]
+    )
+    c = bad_review_causes(shop_of(feedback=f), period="2024-10").set_index(["source", "cause"]).loc["text"]
+    assert c.loc[["quality", "size", "other"], "reviews"].tolist() == [1, 1, 1]
+    assert c.loc[["logistics", "packaging"], "reviews"].tolist() == [0, 0] and (c.base == 3).all()
+
+
+def _merge(*tags):
+    found = {c for t in tags for c in t if c != "other"}
+    return [c for c in CAUSES if c in found] or ["other"]
+
+
+def test_clauses_are_tagged_independently():
+    # every pair of labelled texts joined by a comma: the causes of the two, merged
+    texts = [t for t, _ in LABELLED + LATER]
+    for a in texts:
+        for b in texts[::7]:
+            assert tag_text(f"{a}，{b}") == _merge(tag_text(a), tag_text(b)), (a, b)
+
+
+_PIECES = (
+    sorted({w for ws in CAUSE_KEYWORDS.values() for w in ws})
+    + list("不没无未别很太快慢好差贵小大但是就才，。！、 了的也还都真")
+    + ["没有", "不是", "并不", "不错", "不好", "满意", "一点", "可是", "不过"]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), min_size=1, max_size=12))
+def test_tags_keep_the_contract_and_come_from_keywords(pieces):
+    text = "".join(pieces)
+    tags = tag_text(text)
+    if not text.strip():
+        assert tags == []
+        return
+    assert tags and tags == [c for c in CAUSES if c in tags]  # non-empty, in CAUSES order, no repeats
+    assert tags == ["other"] or "other" not in tags
+    for c in tags:  # a cause is only ever named by one of its keywords (parsing can drop, never add)
+        assert c == "other" or any(w in text for w in CAUSE_KEYWORDS[c])
