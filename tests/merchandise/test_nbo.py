@@ -298,3 +298,31 @@ def test_next_best_offer_by_hand(monkeypatch):
     assert got.segment.tolist()[:3] == ["Champions"] * 3  # the order of rfm.SEGMENTS
     two = nbo.next_best_offer(shop_of(orders=orders, order_items=lines), period=PERIOD, min_buyers=2)
     assert two.item_id.tolist() == [100]  # Champions' 100 (2 buyers); At Risk's 200 has no candidate
+
+
+def test_the_report_carries_both_tables_and_words_for_them():
+    from shoplab.merchandise import compute_report, text
+
+    t = _busy_shop(5)
+    t["items"] = t["items"].assign(name=[f"item {i}" for i in t["items"].item_id])
+    r = compute_report(
+        shop_of(**t), period=PERIOD, evaluate_recommender=False, min_view_users=1, min_segment_buyers=1
+    )
+    assert len(r.viewed_then_bought) and len(r.next_best_offer)
+    vt = text.viewed_then_bought_table(r.viewed_then_bought, top_n=1000, lang="zh")
+    assert len(vt) == int((~r.viewed_then_bought.same_item.astype(bool)).sum())
+    assert vt.iloc[0, 0].startswith("item ")
+    ot = text.offer_table(r.next_best_offer)
+    from shoplab.profiling.names import segment_name
+
+    assert ot["segment"].tolist() == [segment_name(s) for s in r.next_best_offer["segment"]]
+    assert any(f.section == "viewed-then-bought" for f in text.findings(r))
+    # without events: no viewed-then-bought, and nothing in the words breaks on empty tables
+    t2 = {k: v for k, v in t.items() if k != "events"}
+    r2 = compute_report(shop_of(**t2), period=PERIOD, evaluate_recommender=False, min_segment_buyers=10_000)
+    assert r2.viewed_then_bought is None and r2.next_best_offer.empty
+    assert text.offer_table(r2.next_best_offer).empty
+    assert not any(f.section == "viewed-then-bought" for f in text.findings(r2))
+    empty = nbo.viewed_then_bought(shop_of(**t), period=PERIOD, min_users=10_000)
+    assert empty.empty and text.viewed_then_bought_table(empty).empty
+    assert "No item pair" in text.viewed_then_bought_note(empty, window_days=7)
