@@ -8,14 +8,17 @@
 - :func:`item_stock`, :func:`inventory_summary`, :func:`alerts`: turnover, cover, slow stock, stock-outs, alerts.
 - :func:`category_contribution`, :func:`price_bands`, :func:`lifecycle`, :func:`launch_curves`: product structure.
 - :func:`bought_together`, :func:`hit_rate`: items bought by the same buyers; the offline hit rate at 5 and 10.
+- :func:`viewed_then_bought`, :func:`next_best_offer`: items bought after viewing an item; the items to offer
+  each RFM segment.
 
-Submodules: :mod:`.skus`, :mod:`.tiers`, :mod:`.stock` (the numbers; definitions there), :mod:`.report`,
-:mod:`.text`, :mod:`.plots`, :mod:`.metrics`.
+Submodules: :mod:`.skus`, :mod:`.tiers`, :mod:`.stock`, :mod:`.recommend`, :mod:`.nbo` (the numbers;
+definitions there), :mod:`.report`, :mod:`.text`, :mod:`.plots`, :mod:`.metrics`.
 """
 
 from __future__ import annotations
 
 from . import metrics as metrics  # submodules
+from . import nbo as nbo
 from . import plots as plots
 from . import recommend as recommend
 from . import report as report
@@ -24,6 +27,7 @@ from . import stock as stock
 from . import structure as structure
 from . import text as text
 from . import tiers as tiers
+from .nbo import next_best_offer, viewed_then_bought
 from .recommend import bought_together, hit_rate
 from .report import MerchandiseResults, compute_report
 from .skus import concentration, sell_through, sku_ranking
@@ -45,6 +49,8 @@ __all__ = [
     "alerts",
     "bought_together",
     "hit_rate",
+    "viewed_then_bought",
+    "next_best_offer",
     "category_contribution",
     "price_bands",
     "lifecycle",

@@ -10,6 +10,7 @@ import pandas as pd
 
 from ..data import Shop
 from ..periods import Period
+from .nbo import next_best_offer, viewed_then_bought
 from .recommend import HitRate, bought_together, hit_rate
 from .skus import REPURCHASE_DAYS, Concentration, SellThrough, concentration, sell_through, sku_ranking
 from .stock import InventorySummary, alerts, inventory_summary, item_stock
@@ -59,6 +60,11 @@ class MerchandiseResults:
     price_bands: pd.DataFrame | None = None
     #: :func:`.structure.lifecycle`: stage per item
     lifecycle: pd.DataFrame | None = None
+    #: :func:`.nbo.viewed_then_bought` over the period (None without ``events.item_id``)
+    viewed_then_bought: pd.DataFrame | None = None
+    view_window_days: int = 7
+    #: :func:`.nbo.next_best_offer`: per RFM segment as of the period's end, the items to offer
+    next_best_offer: pd.DataFrame | None = None
 
     @property
     def tier_share(self) -> dict[str, float]:
@@ -77,6 +83,10 @@ def compute_report(
     basket_months: int = 6,
     min_co_buyers: int = 5,
     evaluate_recommender: bool = True,
+    view_window_days: int = 7,
+    min_view_users: int = 5,
+    offers_per_segment: int = 5,
+    min_segment_buyers: int = 5,
 ) -> MerchandiseResults:
     """The merchandise numbers for ``period``.
 
@@ -100,6 +110,14 @@ def compute_report(
         Pairs bought by fewer buyers are left out.
     evaluate_recommender
         Run the offline hit-rate evaluation (the slowest step; pandas on the window's lines).
+    view_window_days
+        Days after a user's first view of an item in which a purchase counts as viewed-then-bought.
+    min_view_users
+        Viewed-then-bought pairs with fewer users are left out.
+    offers_per_segment
+        Items in the next-best-offer table per RFM segment.
+    min_segment_buyers
+        Items with fewer buyers in a segment are not offered to it.
     """
     p = Period.parse(period)
     ranking = sku_ranking(shop, period=p)
@@ -149,4 +167,11 @@ def compute_report(
         categories=category_contribution(shop, period=p),
         price_bands=price_bands(shop, period=p),
         lifecycle=lifecycle(shop, period=p),
+        viewed_then_bought=viewed_then_bought(
+            shop, period=p, window_days=view_window_days, min_users=min_view_users
+        ),
+        view_window_days=view_window_days,
+        next_best_offer=next_best_offer(
+            shop, period=p, top_n=offers_per_segment, min_buyers=min_segment_buyers
+        ),
     )

@@ -13,6 +13,7 @@ import pandas as pd
 from .. import labels
 from ..i18n import tr
 from ..notebook import Finding, fmt_value
+from ..profiling.names import segment_name
 from .tiers import PLAN, TIERS
 
 __all__ = [
@@ -31,6 +32,9 @@ __all__ = [
     "pairs_table",
     "hit_rate_table",
     "hit_rate_sentence",
+    "viewed_then_bought_table",
+    "viewed_then_bought_note",
+    "offer_table",
     "pareto_title",
     "tier_title",
     "col",
@@ -159,6 +163,25 @@ def findings(r, *, lang: str | None = None) -> list[Finding]:
             "tiers",
         )
     )
+    vtb = r.viewed_then_bought
+    cross = vtb[~vtb["same_item"].astype(bool)] if vtb is not None and len(vtb) else None
+    if cross is not None and len(cross):
+        t = cross.iloc[0]
+        a = _item(t["viewed_item"], t.get("viewed_name"))
+        b = _item(t["bought_item"], t.get("bought_name"))
+        d = r.view_window_days
+        out.append(
+            F(
+                f"Viewed then bought: {fmt_value(t['share'], 'rate')} of the {int(t['viewers']):,} viewers of "
+                f"{a} bought {b} within {d} days, {t['lift']:.1f} times the rate among all viewers "
+                f"(95% interval {t['lift_low']:.1f}–{t['lift_high']:.1f}); {len(cross):,} such pairs of "
+                "different items.",
+                f"浏览后购买：{a} 的 {int(t['viewers']):,} 位浏览者中 {fmt_value(t['share'], 'rate')} 在 {d} 天内"
+                f"买了 {b}，是全部浏览者的 {t['lift']:.1f} 倍（95% 区间 {t['lift_low']:.1f}–{t['lift_high']:.1f}）；"
+                f"共 {len(cross):,} 组不同商品的浏览-购买组合。",
+                "viewed-then-bought",
+            )
+        )
     if r.alerts is not None and len(r.alerts):
         re_ = r.alerts[r.alerts["action"] == "restock"]
         cl = r.alerts[r.alerts["action"] == "clear"]
@@ -462,6 +485,92 @@ def hit_rate_sentence(h, *, lang: str | None = None) -> str:
             f"最热门商品为 {fmt_value(base, 'rate')}（{'更好' if better else '更差'}；95% 区间不重叠）。"
         )
     return tr(en, zh, lang)
+
+
+def _item(item_id, name=None) -> str:
+    """An item as a manager reads it: its name and id when ``items.name`` gives one, else the id."""
+    if name is None or (isinstance(name, float) and math.isnan(name)) or name is pd.NA:
+        return str(item_id)
+    return f"{name} ({item_id})"
+
+
+def _items(t: pd.DataFrame, id_col: str, name_col: str) -> list[str]:
+    names = t[name_col] if name_col in t.columns else [None] * len(t)
+    return [_item(i, n) for i, n in zip(t[id_col], names, strict=True)]
+
+
+def _lift(v, lo, hi) -> str:
+    return f"{v:.1f} ({lo:.1f}–{hi:.1f})"
+
+
+def viewed_then_bought_table(
+    vtb: pd.DataFrame, *, top_n: int = 20, same_item: bool = False, lang: str | None = None
+) -> pd.DataFrame:
+    """The strongest viewed-then-bought pairs, strongest lift first (pairs of different items unless
+    ``same_item``), with item names where ``items.name`` gives them."""
+    t = vtb if same_item else vtb[~vtb["same_item"].astype(bool)]
+    t = t.head(top_n)
+    return pd.DataFrame(
+        {
+            tr("viewed", "浏览了", lang): _items(t, "viewed_item", "viewed_name"),
+            tr("then bought", "随后购买了", lang): _items(t, "bought_item", "bought_name"),
+            tr("viewers", "浏览人数", lang): t["viewers"].astype(int).to_numpy(),
+            tr("viewed, then bought", "浏览后购买人数", lang): t["users"].astype(int).to_numpy(),
+            tr("share of viewers", "占浏览者比例", lang): [
+                fmt_value(v, "rate", lang=lang) for v in t["share"]
+            ],
+            tr("all viewers' rate", "全部浏览者购买率", lang): [
+                fmt_value(v, "rate", lang=lang) for v in t["base_rate"]
+            ],
+            tr("lift (95% interval)", "提升度（95% 区间）", lang): [
+                _lift(*x) for x in zip(t["lift"], t["lift_low"], t["lift_high"], strict=True)
+            ],
+        }
+    )
+
+
+def viewed_then_bought_note(vtb: pd.DataFrame, *, window_days: int, lang: str | None = None) -> str:
+    """What the viewed-then-bought table holds: its pairs of different items, and how many items their own
+    viewers bought (those rows are in the data table, ``same_item``)."""
+    if not len(vtb):
+        return tr(
+            "No item pair reaches the minimum number of users.",
+            "没有达到最少人数的浏览-购买组合。",
+            lang,
+        )
+    same = int(vtb["same_item"].astype(bool).sum())
+    cross = len(vtb) - same
+    return tr(
+        f"{cross:,} pairs of different items were viewed then bought within {window_days} days; {same:,} items "
+        "were bought by enough of their own viewers (rows marked same_item in the data table: their share is "
+        "the item's view-to-purchase conversion within the window).",
+        f"{cross:,} 组不同商品在浏览后 {window_days} 天内被购买；另有 {same:,} 个商品被足够多的浏览者本人购买"
+        "（数据表中 same_item 的行，其比例即窗口内该商品的浏览-购买转化率）。",
+        lang,
+    )
+
+
+def offer_table(offers: pd.DataFrame, *, lang: str | None = None) -> pd.DataFrame:
+    """The next-best-offer table: per RFM segment, the items to offer, best first, with whom they can reach."""
+    t = offers
+    return pd.DataFrame(
+        {
+            tr("segment", "客户分层", lang): [segment_name(s, lang) for s in t["segment"]],
+            tr("rank", "排名", lang): t["rank"].astype(int).to_numpy(),
+            tr("item", "商品", lang): _items(t, "item_id", "item_name"),
+            tr("buyers in the segment", "分层内买家数", lang): t["segment_buyers"].astype(int).to_numpy(),
+            tr("share of the segment", "分层内购买比例", lang): [
+                fmt_value(v, "rate", lang=lang) for v in t["segment_share"]
+            ],
+            tr("share of all customers", "全部客户购买比例", lang): [
+                fmt_value(v, "rate", lang=lang) for v in t["overall_share"]
+            ],
+            tr("lift (95% interval)", "提升度（95% 区间）", lang): [
+                _lift(*x) for x in zip(t["lift"], t["lift_low"], t["lift_high"], strict=True)
+            ],
+            tr("members yet to buy it", "尚未购买的成员数", lang): t["candidates"].astype(int).to_numpy(),
+        }
+    )
 
 
 def pareto_title(c, *, lang: str | None = None) -> str:
