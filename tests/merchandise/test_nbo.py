@@ -193,7 +193,9 @@ def test_item_names_are_attached():
 # -- next best offer ----------------------------------------------------------------------------------------
 
 
-def brute_force_nbo(t: dict, seg: pd.DataFrame, *, top_n, min_buyers, window_months) -> pd.DataFrame:
+def brute_force_nbo(
+    t: dict, seg: pd.DataFrame, *, top_n, min_buyers, window_months, min_lift=1.0
+) -> pd.DataFrame:
     start = pd.Timestamp("2026-11-01") - pd.DateOffset(months=window_months)
     lines = _counted(t)
     lines = lines[lines.ts < P_END]
@@ -213,6 +215,8 @@ def brute_force_nbo(t: dict, seg: pd.DataFrame, *, top_n, min_buyers, window_mon
             if len(buyers) < min_buyers or len(members - ever) == 0:
                 continue
             share, overall = len(buyers) / len(members), len(buyers_all) / n
+            if not share / overall > min_lift:
+                continue
             cand.append((s, i, len(buyers), share, overall, share / overall, len(members - ever)))
         cand.sort(key=lambda r: (-r[5], -r[2], r[1]))
         for k, r in enumerate(cand[:top_n]):
@@ -233,17 +237,21 @@ def brute_force_nbo(t: dict, seg: pd.DataFrame, *, top_n, min_buyers, window_mon
 
 
 @SETTINGS
-@given(st.integers(0, 10_000), st.sampled_from([1, 2]), st.sampled_from([2, 3, 12]))
-def test_next_best_offer_matches_a_brute_force_loop(seed, min_buyers, window_months):
+@given(
+    st.integers(0, 10_000), st.sampled_from([1, 2]), st.sampled_from([2, 3, 12]), st.sampled_from([0.0, 1.0])
+)
+def test_next_best_offer_matches_a_brute_force_loop(seed, min_buyers, window_months, min_lift):
     rng = np.random.default_rng(seed)
     t = random_shop(seed, n_items=10, n_orders=160, inventory=False, events=False)
     t["orders"]["user_id"] = rng.integers(1, 40, len(t["orders"]))
     shop = shop_of(**t)
     got = nbo.next_best_offer(
-        shop, period=PERIOD, top_n=3, min_buyers=min_buyers, window_months=window_months
+        shop, period=PERIOD, top_n=3, min_buyers=min_buyers, window_months=window_months, min_lift=min_lift
     )
     seg = rfm.segments_at(shop, period=PERIOD, window_months=window_months)
-    want = brute_force_nbo(t, seg, top_n=3, min_buyers=min_buyers, window_months=window_months)
+    want = brute_force_nbo(
+        t, seg, top_n=3, min_buyers=min_buyers, window_months=window_months, min_lift=min_lift
+    )
     assert len(want) > 0
     assert got["segment"].tolist() == want["segment"].tolist()
     for c in ("rank", "item_id", "segment_buyers", "candidates"):
@@ -284,7 +292,9 @@ def test_next_best_offer_by_hand(monkeypatch):
     )
     seg = pd.DataFrame({"user_id": [1, 2, 3, 4, 5], "segment": ["Champions"] * 3 + ["At Risk"] * 2})
     monkeypatch.setattr(rfm, "segments_at", lambda shop, **kw: seg)
-    got = nbo.next_best_offer(shop_of(orders=orders, order_items=lines), period=PERIOD, min_buyers=1)
+    got = nbo.next_best_offer(
+        shop_of(orders=orders, order_items=lines), period=PERIOD, min_buyers=1, min_lift=0
+    )
     a = got[got.segment == "Champions"].set_index("item_id")
     # overall (5 members): 100 -> u1, u2, u4 (3/5); 200 -> u1, u4, u5 (3/5); 300 -> u1 (1/5)
     assert a.index.tolist() == [300, 100, 200]
@@ -296,8 +306,15 @@ def test_next_best_offer_by_hand(monkeypatch):
     # 200: both members bought it, nobody left to offer it to
     assert b.index.tolist() == [100] and b.loc[100, "lift"] == pytest.approx((1 / 2) / (3 / 5))
     assert got.segment.tolist()[:3] == ["Champions"] * 3  # the order of rfm.SEGMENTS
-    two = nbo.next_best_offer(shop_of(orders=orders, order_items=lines), period=PERIOD, min_buyers=2)
+    two = nbo.next_best_offer(
+        shop_of(orders=orders, order_items=lines), period=PERIOD, min_buyers=2, min_lift=0
+    )
     assert two.item_id.tolist() == [100]  # Champions' 100 (2 buyers); At Risk's 200 has no candidate
+    # by default only what a segment buys more than the shop does: Champions 300 (5/3) and 100 (10/9); At Risk's
+    # 100 (5/6) and Champions' 200 (5/9) are no better than offering them to anyone
+    above = nbo.next_best_offer(shop_of(orders=orders, order_items=lines), period=PERIOD, min_buyers=1)
+    assert above[["segment", "item_id"]].values.tolist() == [["Champions", 300], ["Champions", 100]]
+    assert (above.lift > 1).all()
 
 
 def test_the_report_carries_both_tables_and_words_for_them():

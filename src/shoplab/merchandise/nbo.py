@@ -165,7 +165,13 @@ def viewed_then_bought(
 
 
 def next_best_offer(
-    shop: Shop, *, period: Period | str, top_n: int = 5, min_buyers: int = 5, window_months: int = 12
+    shop: Shop,
+    *,
+    period: Period | str,
+    top_n: int = 5,
+    min_buyers: int = 5,
+    window_months: int = 12,
+    min_lift: float = 1.0,
 ) -> pd.DataFrame:
     """Per RFM segment, the ``top_n`` items its members buy more than the shop's buyers do, among those some
     member has not bought yet (see the module for the definitions).
@@ -182,6 +188,10 @@ def next_best_offer(
         Items with fewer buyers in the segment are left out.
     window_months
         The RFM window: months up to the period's end whose purchases count.
+    min_lift
+        Only items the segment buys more than the shop's buyers do (``lift`` above it; 0: every item, the
+        segment's most bought first by lift). A segment whose members buy nothing above the shop's rate gets no
+        row: an offer it is no likelier to take than anyone is not a next best offer.
 
     Returns
     -------
@@ -220,6 +230,9 @@ def next_best_offer(
     df["segment_share"] = df["segment_buyers"] / df["members"]
     df["overall_share"] = df["overall_buyers"] / n_all
     df["lift"] = df["segment_share"] / df["overall_share"]
+    df = df[df["lift"] > min_lift].copy()
+    if df.empty:
+        return empty
     lo, hi = wilson(df["segment_buyers"].to_numpy(), df["members"].to_numpy())
     df["lift_low"] = np.asarray(lo, dtype=float) / df["overall_share"]
     df["lift_high"] = np.asarray(hi, dtype=float) / df["overall_share"]
