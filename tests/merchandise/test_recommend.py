@@ -52,8 +52,9 @@ def test_bought_together_matches_mlxtend(seed):
     assert (few.co_buyers >= 3).all() and len(few) == int((got.co_buyers >= 3).sum())
 
 
-def brute_force_hits(t: dict, k=(5, 10)):
-    """One user at a time: hold out the last order, score by summed confidence, fill with the popular items."""
+def brute_force_hits(t: dict, k=(5, 10), only=None):
+    """One user at a time: hold out the last order, score by summed confidence, fill with the popular items
+    (``only``: score these users alone; the training is everyone's)."""
     j = counted_lines(t, START, END)
     j = j[j.gmv > 0][["user_id", "order_id", "ts", "item_id"]].drop_duplicates()
     last = j.sort_values(["ts", "order_id"]).groupby("user_id").tail(1).set_index("user_id").order_id
@@ -66,7 +67,7 @@ def brute_force_hits(t: dict, k=(5, 10)):
     base_hits = dict.fromkeys(k, 0)
     users = 0
     for u, g in j.groupby("user_id"):
-        if g.order_id.nunique() < 2:
+        if g.order_id.nunique() < 2 or (only is not None and u not in only):
             continue
         users += 1
         target = set(g[g.order_id == last[u]].item_id)
@@ -101,6 +102,31 @@ def test_hit_rates_match_a_brute_force_loop(seed):
             assert h.baseline[kk] == pytest.approx(base[kk] / users)
             lo, hi = h.baseline_ci[kk]
             assert lo <= h.baseline[kk] <= hi
+
+
+@SETTINGS
+@given(st.integers(0, 10_000), st.integers(1, 6))
+def test_a_sampled_evaluation_scores_the_sampled_buyers_with_everyone_s_training(seed, m):
+    t = random_shop(seed, n_items=14, n_orders=70, inventory=False, events=False)
+    shop = shop_of(**t)
+    full = recommend.hit_rate(shop, start=START, end=END, max_users=None)
+    h = recommend.hit_rate(shop, start=START, end=END, max_users=m, random_state=seed)
+    assert h.eligible == full.users and full.eligible == full.users and not full.sampled
+    assert h.users == min(m, full.users) and h.sampled == (full.users > m)
+    j = counted_lines(t, START, END)
+    j = j[j.gmv > 0]
+    eligible = sorted(u for u, g in j.groupby("user_id") if g.order_id.nunique() >= 2)
+    chosen = set(recommend.evaluation_users(eligible, m, seed).tolist())
+    assert len(chosen) == h.users and chosen <= set(eligible)
+    users, rec, base = brute_force_hits(t, only=chosen)
+    assert users == h.users
+    for kk in (5, 10):
+        if users:
+            assert h.recommender[kk] == pytest.approx(rec[kk] / users)
+            assert h.baseline[kk] == pytest.approx(base[kk] / users)
+    # the same seed, the same sample
+    again = recommend.hit_rate(shop, start=START, end=END, max_users=m, random_state=seed)
+    assert again == h
 
 
 def test_hand_worked_pair():
