@@ -149,3 +149,17 @@ def test_hand_worked_pair():
     assert r.loc[(10, 20), "co_buyers"] == 2 and r.loc[(10, 20), "support"] == pytest.approx(2 / 3)
     assert r.loc[(10, 20), "confidence"] == pytest.approx(2 / 3) and r.loc[(20, 10), "confidence"] == 1.0
     assert r.loc[(10, 20), "lift"] == pytest.approx((2 / 3) / (2 / 3))
+
+
+def test_the_sentence_says_when_the_rates_rest_on_a_sample():
+    from shoplab.merchandise import text
+
+    h = recommend.HitRate(
+        400, (5, 10), {5: 0.1, 10: 0.2}, {5: 0.1, 10: 0.15}, {5: (0.07, 0.13), 10: (0.16, 0.24)},
+        {5: (0.07, 0.13), 10: (0.12, 0.19)}, 90_000,
+    )  # fmt: skip
+    assert h.sampled
+    assert "a random 400 of the 90,000 repeat buyers" in text.hit_rate_sentence(h, lang="en")
+    assert "90,000 位复购买家中随机抽取的 400 位" in text.hit_rate_sentence(h, lang="zh")
+    whole = recommend.HitRate(400, h.k, h.recommender, h.baseline, h.recommender_ci, h.baseline_ci, 400)
+    assert not whole.sampled and "of 400 repeat buyers" in text.hit_rate_sentence(whole, lang="en")

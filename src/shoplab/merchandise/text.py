@@ -463,25 +463,31 @@ def hit_rate_sentence(h, *, lang: str | None = None) -> str:
     k = max(h.k)
     rec, base = h.recommender[k], h.baseline[k]
     overlap = h.recommender_ci[k][0] <= h.baseline_ci[k][1] and h.baseline_ci[k][0] <= h.recommender_ci[k][1]
+    who_en, who_zh = f"{h.users:,} repeat buyers", f"{h.users:,} 位复购买家"
+    if getattr(
+        h, "sampled", False
+    ):  # a random sample of the eligible buyers (the intervals are the sample's)
+        who_en = f"a random {h.users:,} of the {h.eligible:,} repeat buyers"
+        who_zh = f"{h.eligible:,} 位复购买家中随机抽取的 {h.users:,} 位"
     if overlap:
         en = (
-            f"Holding out the last order of {h.users:,} repeat buyers, the co-purchase recommender hits "
+            f"Holding out the last order of {who_en}, the co-purchase recommender hits "
             f"{fmt_value(rec, 'rate')} at {k} against {fmt_value(base, 'rate')} for the most popular items: the "
             "intervals overlap, so this data shows no evidence that it beats popularity."
         )
         zh = (
-            f"留出 {h.users:,} 位复购买家的最后一单，共同购买推荐在前 {k} 个推荐中的命中率为 {fmt_value(rec, 'rate')}，"
+            f"留出{who_zh}的最后一单，共同购买推荐在前 {k} 个推荐中的命中率为 {fmt_value(rec, 'rate')}，"
             f"最热门商品为 {fmt_value(base, 'rate')}：两者区间重叠，现有数据不能证明它优于按热门推荐。"
         )
     else:
         better = rec > base
         en = (
-            f"Holding out the last order of {h.users:,} repeat buyers, the co-purchase recommender hits "
+            f"Holding out the last order of {who_en}, the co-purchase recommender hits "
             f"{fmt_value(rec, 'rate')} at {k} against {fmt_value(base, 'rate')} for the most popular items "
             f"({'better' if better else 'worse'}; the 95% intervals do not overlap)."
         )
         zh = (
-            f"留出 {h.users:,} 位复购买家的最后一单，共同购买推荐在前 {k} 个推荐中的命中率为 {fmt_value(rec, 'rate')}，"
+            f"留出{who_zh}的最后一单，共同购买推荐在前 {k} 个推荐中的命中率为 {fmt_value(rec, 'rate')}，"
             f"最热门商品为 {fmt_value(base, 'rate')}（{'更好' if better else '更差'}；95% 区间不重叠）。"
         )
     return tr(en, zh, lang)
