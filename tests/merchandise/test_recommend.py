@@ -163,3 +163,39 @@ def test_the_sentence_says_when_the_rates_rest_on_a_sample():
     assert "90,000 位复购买家中随机抽取的 400 位" in text.hit_rate_sentence(h, lang="zh")
     whole = recommend.HitRate(400, h.k, h.recommender, h.baseline, h.recommender_ci, h.baseline_ci, 400)
     assert not whole.sampled and "of 400 repeat buyers" in text.hit_rate_sentence(whole, lang="en")
+
+
+def test_the_verdict_comes_from_the_paired_difference():
+    from shoplab import stats
+    from shoplab.merchandise import text
+
+    base = dict(k=(5, 10), recommender={5: 0.1, 10: 0.2}, baseline={5: 0.1, 10: 0.15},
+                recommender_ci={5: (0.07, 0.13), 10: (0.16, 0.24)}, baseline_ci={5: (0.07, 0.13), 10: (0.12, 0.19)})  # fmt: skip
+    # the rates' intervals overlap, yet 60 buyers hit by the recommender alone against 40 by popularity alone, of
+    # 400: +5 pp, paired interval above zero
+    d = {5: stats.paired_proportions(10, 10, 400), 10: stats.paired_proportions(60, 40, 400)}
+    h = recommend.HitRate(400, eligible=400, difference=d, **base)
+    assert d[10].ci_low > 0  # Agresti-Min: 0.0498 +- 1.96 x 0.0249
+    s = text.hit_rate_sentence(h, lang="en")
+    assert "better by +5.0 pp" in s and "paired on the same buyers" in s
+    flat = recommend.HitRate(
+        400, eligible=400, difference={**d, 10: stats.paired_proportions(41, 40, 400)}, **base
+    )
+    assert "includes zero, so this data shows no evidence" in text.hit_rate_sentence(flat, lang="en")
+    assert "区间包含 0" in text.hit_rate_sentence(flat, lang="zh")
+    t = text.hit_rate_table(flat, lang="zh")
+    assert (
+        t.loc[10, "差值，配对（百分点）"].startswith("+0.2 (") and " 至 " in t.loc[10, "差值，配对（百分点）"]
+    )
+
+
+def test_the_sample_hit_rate_difference_is_paired(sample_dir):
+    import shoplab
+    from shoplab.periods import Period
+
+    p = Period.parse("2026-10")
+    h = recommend.hit_rate(shoplab.connect(sample_dir), start=p.shift(-5).start, end=p.end)
+    for kk in h.k:
+        d = h.difference[kk]
+        assert d.estimate == pytest.approx(h.recommender[kk] - h.baseline[kk])
+        assert d.ci_low <= d.estimate <= d.ci_high

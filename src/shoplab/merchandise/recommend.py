@@ -10,7 +10,9 @@
   not bought by the sum, over the items they bought, of the training confidence of that item -> candidate (ties:
   more buyers first, then item id); the **most-popular baseline** recommends the items with the most training
   buyers that the user has not bought. A hit at K: the held-out order holds one of the K items. Both rates come
-  with a Wilson interval (:func:`shoplab.stats.wilson`), and their difference is what the recommender adds.
+  with a Wilson interval (:func:`shoplab.stats.wilson`), and their difference is what the recommender adds:
+  scored on the same buyers, it is a paired difference (:func:`shoplab.stats.paired_proportions`: Agresti-Min
+  interval, exact McNemar test).
   Above :data:`MAX_EVAL_USERS` eligible buyers the held-out orders of a seeded random sample of them are scored
   (the training still uses every buyer); ``HitRate.eligible`` says how many there were.
 """
@@ -24,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from ..data import Shop
-from ..stats import wilson
+from ..stats import paired_proportions, wilson
 from .skus import _all_lines
 
 __all__ = ["bought_together", "HitRate", "hit_rate", "evaluation_users", "MAX_EVAL_USERS"]
@@ -80,6 +82,8 @@ class HitRate:
     baseline_ci: dict
     #: buyers with a held-out last order; above ``users`` when a random sample of them was evaluated
     eligible: int | None = None
+    #: k -> recommender minus baseline hit rate, paired on the same buyers (:func:`shoplab.stats.paired_proportions`)
+    difference: dict | None = None
 
     @property
     def sampled(self) -> bool:
@@ -178,13 +182,18 @@ def hit_rate(
     rec = rec[rec["pos"] < kmax]
     target = held.rename(columns={"item_id": "item"})
 
-    def hits(lists: pd.DataFrame) -> dict:
+    def first_hit(lists: pd.DataFrame) -> pd.Series:
         hit = lists.merge(target, on=["user_id", "item"])
-        first = hit.groupby("user_id")["pos"].min()
-        return {kk: int((first < kk).sum()) for kk in k}
+        return hit.groupby("user_id")["pos"].min()
 
-    rec_hits, base_hits = hits(rec), hits(base)
+    rec_first, base_first = first_hit(rec), first_hit(base)
+    rec_hits = {kk: int((rec_first < kk).sum()) for kk in k}
+    base_hits = {kk: int((base_first < kk).sum()) for kk in k}
     m = len(users)
+    difference = {}
+    for kk in k:  # the two lists are scored on the same buyers: their difference is a paired one
+        r_set, b_set = set(rec_first.index[rec_first < kk]), set(base_first.index[base_first < kk])
+        difference[kk] = paired_proportions(len(r_set - b_set), len(b_set - r_set), m)
 
     def rates(h):
         return {kk: (h[kk] / m if m else None) for kk in k}
@@ -192,4 +201,6 @@ def hit_rate(
     def cis(h):
         return {kk: tuple(float(x) for x in wilson(h[kk], m)) if m else (None, None) for kk in k}
 
-    return HitRate(m, tuple(k), rates(rec_hits), rates(base_hits), cis(rec_hits), cis(base_hits), eligible)
+    return HitRate(
+        m, tuple(k), rates(rec_hits), rates(base_hits), cis(rec_hits), cis(base_hits), eligible, difference
+    )

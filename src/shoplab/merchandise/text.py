@@ -432,64 +432,83 @@ def pairs_table(pairs: pd.DataFrame, *, top_n: int = 20, lang: str | None = None
     return out
 
 
+def _pp(share: float) -> str:
+    """A difference of two shares in percentage points with its sign, never ``-0.0``."""
+    return f"{round(share * 100, 1) + 0.0:+.1f}"
+
+
 def hit_rate_table(h, *, lang: str | None = None) -> pd.DataFrame:
-    """Hit rates at each K with their 95% intervals, recommender against the most-popular baseline."""
+    """Hit rates at each K with their 95% intervals, recommender against the most-popular baseline, and their
+    difference paired on the same buyers (in percentage points)."""
     rows = []
+
+    def cell(rate, ci):
+        if rate is None:
+            return "n/a"
+        return f"{fmt_value(rate, 'rate', lang=lang)} ({fmt_value(ci[0], 'rate', lang=lang)}–{fmt_value(ci[1], 'rate', lang=lang)})"
+
     for k in h.k:
-
-        def cell(rate, ci):
-            if rate is None:
-                return "n/a"
-            return f"{fmt_value(rate, 'rate', lang=lang)} ({fmt_value(ci[0], 'rate', lang=lang)}–{fmt_value(ci[1], 'rate', lang=lang)})"
-
-        rows.append(
-            {
-                "K": k,
-                tr("co-purchase recommender", "共同购买推荐", lang): cell(
-                    h.recommender[k], h.recommender_ci[k]
-                ),
-                tr("most popular (baseline)", "最热门（基线）", lang): cell(h.baseline[k], h.baseline_ci[k]),
-            }
-        )
-    return pd.DataFrame(rows)
+        row = {
+            "K": k,
+            tr("co-purchase recommender", "共同购买推荐", lang): cell(h.recommender[k], h.recommender_ci[k]),
+            tr("most popular (baseline)", "最热门（基线）", lang): cell(h.baseline[k], h.baseline_ci[k]),
+        }
+        d = (getattr(h, "difference", None) or {}).get(k)
+        if d is not None:
+            row[tr("difference, paired (pp)", "差值，配对（百分点）", lang)] = (
+                f"{_pp(d.estimate)} ({_pp(d.ci_low)} {tr('to', '至', lang)} {_pp(d.ci_high)})"
+            )
+        rows.append(row)
+    return pd.DataFrame(rows).set_index("K")
 
 
 def hit_rate_sentence(h, *, lang: str | None = None) -> str:
-    """What the offline test says, worded with its intervals and the comparison it makes."""
+    """What the offline test says: the hit rates at the largest K and the verdict from their difference paired
+    on the same buyers (its interval; absence of evidence worded as such). Without the paired difference, from
+    whether the two rates' intervals overlap (a cruder reading)."""
     if not h.users or h.recommender[max(h.k)] is None:
         return tr(
             "Too few repeat buyers to evaluate the recommender.", "复购买家太少，无法评估推荐效果。", lang
         )
     k = max(h.k)
     rec, base = h.recommender[k], h.baseline[k]
-    overlap = h.recommender_ci[k][0] <= h.baseline_ci[k][1] and h.baseline_ci[k][0] <= h.recommender_ci[k][1]
     who_en, who_zh = f"{h.users:,} repeat buyers", f"{h.users:,} 位复购买家"
     if getattr(
         h, "sampled", False
     ):  # a random sample of the eligible buyers (the intervals are the sample's)
         who_en = f"a random {h.users:,} of the {h.eligible:,} repeat buyers"
         who_zh = f"{h.eligible:,} 位复购买家中随机抽取的 {h.users:,} 位"
+    lead_en = (
+        f"Holding out the last order of {who_en}, the co-purchase recommender hits {fmt_value(rec, 'rate')} at {k} "
+        f"against {fmt_value(base, 'rate')} for the most popular items"
+    )
+    lead_zh = (
+        f"留出{who_zh}的最后一单，共同购买推荐在前 {k} 个推荐中的命中率为 {fmt_value(rec, 'rate')}，"
+        f"最热门商品为 {fmt_value(base, 'rate')}"
+    )
+    d = (getattr(h, "difference", None) or {}).get(k)
+    if d is not None:
+        pp = f"{_pp(d.estimate)} pp (95% interval {_pp(d.ci_low)} to {_pp(d.ci_high)} pp)"
+        pp_zh = f"{_pp(d.estimate)} 个百分点（95% 区间 {_pp(d.ci_low)} 至 {_pp(d.ci_high)}）"
+        if d.ci_low > 0 or d.ci_high < 0:
+            better = d.ci_low > 0
+            en = f"{lead_en}: {'better' if better else 'worse'} by {pp}, paired on the same buyers."
+            zh = f"{lead_zh}：{'高出' if better else '低于'} {pp_zh}（同一批买家配对比较）。"
+        else:
+            en = (
+                f"{lead_en}: a difference of {pp}, paired on the same buyers, whose interval includes zero, so this "
+                "data shows no evidence that it beats popularity."
+            )
+            zh = f"{lead_zh}：同一批买家配对比较的差值为 {pp_zh}，区间包含 0，现有数据不能证明它优于按热门推荐。"
+        return tr(en, zh, lang)
+    overlap = h.recommender_ci[k][0] <= h.baseline_ci[k][1] and h.baseline_ci[k][0] <= h.recommender_ci[k][1]
     if overlap:
-        en = (
-            f"Holding out the last order of {who_en}, the co-purchase recommender hits "
-            f"{fmt_value(rec, 'rate')} at {k} against {fmt_value(base, 'rate')} for the most popular items: the "
-            "intervals overlap, so this data shows no evidence that it beats popularity."
-        )
-        zh = (
-            f"留出{who_zh}的最后一单，共同购买推荐在前 {k} 个推荐中的命中率为 {fmt_value(rec, 'rate')}，"
-            f"最热门商品为 {fmt_value(base, 'rate')}：两者区间重叠，现有数据不能证明它优于按热门推荐。"
-        )
+        en = f"{lead_en}: the intervals overlap, so this data shows no evidence that it beats popularity."
+        zh = f"{lead_zh}：两者区间重叠，现有数据不能证明它优于按热门推荐。"
     else:
         better = rec > base
-        en = (
-            f"Holding out the last order of {who_en}, the co-purchase recommender hits "
-            f"{fmt_value(rec, 'rate')} at {k} against {fmt_value(base, 'rate')} for the most popular items "
-            f"({'better' if better else 'worse'}; the 95% intervals do not overlap)."
-        )
-        zh = (
-            f"留出{who_zh}的最后一单，共同购买推荐在前 {k} 个推荐中的命中率为 {fmt_value(rec, 'rate')}，"
-            f"最热门商品为 {fmt_value(base, 'rate')}（{'更好' if better else '更差'}；95% 区间不重叠）。"
-        )
+        en = f"{lead_en} ({'better' if better else 'worse'}; the 95% intervals do not overlap)."
+        zh = f"{lead_zh}（{'更好' if better else '更差'}；95% 区间不重叠）。"
     return tr(en, zh, lang)
 
 
