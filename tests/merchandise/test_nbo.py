@@ -105,8 +105,8 @@ def test_viewed_then_bought_matches_a_brute_force_loop(seed, window):
         np.testing.assert_allclose(g[c].to_numpy(float), w[c].to_numpy(float), err_msg=c)
     assert (g.same_item == (g.viewed_item == g.bought_item)).all()
     assert ((g.share_low <= g.share) & (g.share <= g.share_high)).all()
-    # strongest lift first; min_users keeps exactly the pairs with that many users
-    assert got["lift"].is_monotonic_decreasing
+    # the best-supported lift first (the low end of its interval); min_users keeps exactly the pairs with that many users
+    assert got["lift_low"].is_monotonic_decreasing
     few = nbo.viewed_then_bought(shop_of(**t), period=PERIOD, window_days=window, min_users=3)
     assert len(few) == int((want.users >= 3).sum()) and (few.users >= 3).all()
 
@@ -170,7 +170,8 @@ def test_viewed_then_bought_by_hand():
     assert got.loc[(10, 10), "share"] == pytest.approx(1 / 2) and got.loc[(10, 10), "same_item"]
     assert got.loc[(10, 10), "lift"] == pytest.approx((1 / 2) / (1 / 4))
     assert got.loc[(30, 20), "share"] == 1.0 and got.loc[(30, 20), "lift"] == pytest.approx(4 / 3)
-    assert list(got.index[:1]) == [(10, 10)]  # the strongest lift first
+    # ranked by the low end of the lift's interval: 2 of 2 viewers (lift 4/3) before 1 of 2 (lift 2) and 1 of 1
+    assert list(got.index) == [(10, 20), (10, 10), (30, 20)]
     assert nbo.viewed_then_bought(shop, period=PERIOD, min_users=2).users.tolist() == [2]
 
 

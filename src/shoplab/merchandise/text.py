@@ -531,7 +531,7 @@ def _lift(v, lo, hi) -> str:
 def viewed_then_bought_table(
     vtb: pd.DataFrame, *, top_n: int = 20, same_item: bool = False, lang: str | None = None
 ) -> pd.DataFrame:
-    """The strongest viewed-then-bought pairs, strongest lift first (pairs of different items unless
+    """The viewed-then-bought pairs, best-supported lift first (the low end of its interval) (pairs of different items unless
     ``same_item``), with item names where ``items.name`` gives them."""
     t = vtb if same_item else vtb[~vtb["same_item"].astype(bool)]
     t = t.head(top_n)
