@@ -199,3 +199,18 @@ def test_the_sample_hit_rate_difference_is_paired(sample_dir):
         d = h.difference[kk]
         assert d.estimate == pytest.approx(h.recommender[kk] - h.baseline[kk])
         assert d.ci_low <= d.estimate <= d.ci_high
+
+
+def test_the_report_keeps_the_strongest_pairs_and_counts_them_all():
+    from shoplab.merchandise import text
+
+    t = random_shop(5, n_items=14, n_orders=200, inventory=False, events=False)
+    shop = shop_of(**t)
+    every = recommend.bought_together(shop, start=START, end=END, min_co_buyers=1)
+    top = recommend.bought_together(shop, start=START, end=END, min_co_buyers=1, top=7)
+    assert len(every) > 7 and every.attrs["pairs_total"] == len(every)
+    assert top.attrs["pairs_total"] == len(every)
+    pd.testing.assert_frame_equal(top, every.head(7))  # the same ranking, cut in the engine
+    assert every.lift.is_monotonic_decreasing
+    assert f"7 strongest of the {len(every):,} pairs" in text.pairs_kept_note(top, lang="en")
+    assert text.pairs_kept_note(every) is None

@@ -11,7 +11,7 @@ import pandas as pd
 from ..data import Shop
 from ..periods import Period
 from .nbo import next_best_offer, viewed_then_bought
-from .recommend import HitRate, bought_together, hit_rate
+from .recommend import PAIRS_KEPT, HitRate, bought_together, hit_rate
 from .skus import REPURCHASE_DAYS, Concentration, SellThrough, concentration, sell_through, sku_ranking
 from .stock import InventorySummary, alerts, inventory_summary, item_stock
 from .structure import category_contribution, lifecycle, price_bands
@@ -161,7 +161,9 @@ def compute_report(
         has_views=has_views,
         overstock_days=overstock_days,
         repurchase_incomplete=bool(incomplete),
-        bought_together=bought_together(shop, start=b_start, end=p.end, min_co_buyers=min_co_buyers),
+        bought_together=bought_together(
+            shop, start=b_start, end=p.end, min_co_buyers=min_co_buyers, top=PAIRS_KEPT
+        ),
         hit_rate=hit_rate(shop, start=b_start, end=p.end) if evaluate_recommender else None,
         basket_months=basket_months,
         categories=category_contribution(shop, period=p),

@@ -30,6 +30,7 @@ __all__ = [
     "band_table",
     "stage_table",
     "pairs_table",
+    "pairs_kept_note",
     "hit_rate_table",
     "hit_rate_sentence",
     "viewed_then_bought_table",
@@ -622,5 +623,21 @@ def tier_title(mix: pd.DataFrame, *, lang: str | None = None) -> str:
     return tr(
         f"{name.capitalize()} items take {share} of GMV against the plan's {plan}",
         f"{name}占成交额 {share}，规划为 {plan}",
+        lang,
+    )
+
+
+def pairs_kept_note(pairs: pd.DataFrame | None, *, lang: str | None = None) -> str | None:
+    """A note when the bought-together table holds only the strongest of the shop's pairs (None otherwise)."""
+    if pairs is None or not len(pairs):
+        return None
+    total = int(pairs.attrs.get("pairs_total", len(pairs)))
+    if total <= len(pairs):
+        return None
+    return tr(
+        f"The data table and its CSV hold the {len(pairs):,} strongest of the {total:,} pairs bought together by "
+        "enough buyers (shoplab.merchandise.bought_together gives them all).",
+        f"数据表与 CSV 只包含 {total:,} 组满足共同买家数的组合中最强的 {len(pairs):,} 组"
+        "（完整列表可用 shoplab.merchandise.bought_together 获取）。",
         lang,
     )
