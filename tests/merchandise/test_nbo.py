@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from shoplab.merchandise import nbo
 from shoplab.profiling import rfm
+from shoplab.stats import wilson
 
 from .conftest import P_END, P_START, PERIOD, random_shop, shop_of
 
@@ -344,3 +345,26 @@ def test_the_report_carries_both_tables_and_words_for_them():
     empty = nbo.viewed_then_bought(shop_of(**t), period=PERIOD, min_users=10_000)
     assert empty.empty and text.viewed_then_bought_table(empty).empty
     assert "No item pair" in text.viewed_then_bought_note(empty, window_days=7)
+
+
+def test_the_report_keeps_the_best_supported_pairs_and_counts_them_all():
+    from shoplab.merchandise import text
+
+    shop = shop_of(**_busy_shop(3))
+    every = nbo.viewed_then_bought(shop, period=PERIOD, min_users=1)
+    top = nbo.viewed_then_bought(shop, period=PERIOD, min_users=1, top=4)
+    assert len(every) > 4
+    pd.testing.assert_frame_equal(top, every.head(4))  # the same ranking, cut in the engine
+    assert top.attrs == every.attrs
+    assert every.attrs["pairs_total"] == int((~every.same_item).sum())
+    assert every.attrs["same_item_total"] == int(every.same_item.sum())
+    note = text.viewed_then_bought_note(top, window_days=7, lang="en")
+    assert (
+        f"{every.attrs['pairs_total']:,} pairs of different items" in note
+        and "holds the 4 best-supported" in note
+    )
+    assert "best-supported" not in text.viewed_then_bought_note(every, window_days=7, lang="en")
+    # the engine's interval is stats.wilson's
+    lo, hi = wilson(every.users.to_numpy(), every.viewers.to_numpy())
+    np.testing.assert_allclose(every.share_low, lo, rtol=1e-9)
+    np.testing.assert_allclose(every.share_high, hi, rtol=1e-9)

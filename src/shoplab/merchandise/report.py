@@ -170,7 +170,7 @@ def compute_report(
         price_bands=price_bands(shop, period=p),
         lifecycle=lifecycle(shop, period=p),
         viewed_then_bought=viewed_then_bought(
-            shop, period=p, window_days=view_window_days, min_users=min_view_users
+            shop, period=p, window_days=view_window_days, min_users=min_view_users, top=PAIRS_KEPT
         ),
         view_window_days=view_window_days,
         next_best_offer=next_best_offer(

@@ -175,11 +175,11 @@ def findings(r, *, lang: str | None = None) -> list[Finding]:
             F(
                 f"Viewed then bought: {fmt_value(t['share'], 'rate')} of the {int(t['viewers']):,} viewers of "
                 f"{a} bought {b} within {d} days, {t['lift']:.1f} times the rate among all viewers "
-                f"(95% interval {t['lift_low']:.1f}–{t['lift_high']:.1f}); {len(cross):,} such pairs of "
+                f"(95% interval {t['lift_low']:.1f}–{t['lift_high']:.1f}); {_cross_total(vtb):,} such pairs of "
                 "different items.",
                 f"浏览后购买：{a} 的 {int(t['viewers']):,} 位浏览者中 {fmt_value(t['share'], 'rate')} 在 {d} 天内"
                 f"买了 {b}，是全部浏览者的 {t['lift']:.1f} 倍（95% 区间 {t['lift_low']:.1f}–{t['lift_high']:.1f}）；"
-                f"共 {len(cross):,} 组不同商品的浏览-购买组合。",
+                f"共 {_cross_total(vtb):,} 组不同商品的浏览-购买组合。",
                 "viewed-then-bought",
             )
         )
@@ -564,16 +564,25 @@ def viewed_then_bought_note(vtb: pd.DataFrame, *, window_days: int, lang: str | 
             "没有达到最少人数的浏览-购买组合。",
             lang,
         )
-    same = int(vtb["same_item"].astype(bool).sum())
-    cross = len(vtb) - same
+    same = int(vtb.attrs.get("same_item_total", vtb["same_item"].astype(bool).sum()))
+    cross = _cross_total(vtb)
+    kept_en = kept_zh = ""
+    if same + cross > len(vtb):
+        kept_en = f" The data table holds the {len(vtb):,} best-supported of them."
+        kept_zh = f"数据表只包含其中证据最强的 {len(vtb):,} 组。"
     return tr(
         f"{cross:,} pairs of different items were viewed then bought within {window_days} days; {same:,} items "
         "were bought by enough of their own viewers (rows marked same_item in the data table: their share is "
-        "the item's view-to-purchase conversion within the window).",
+        "the item's view-to-purchase conversion within the window)." + kept_en,
         f"{cross:,} 组不同商品在浏览后 {window_days} 天内被购买；另有 {same:,} 个商品被足够多的浏览者本人购买"
-        "（数据表中 same_item 的行，其比例即窗口内该商品的浏览-购买转化率）。",
+        "（数据表中 same_item 的行，其比例即窗口内该商品的浏览-购买转化率）。" + kept_zh,
         lang,
     )
+
+
+def _cross_total(vtb: pd.DataFrame) -> int:
+    """Pairs of different items viewed then bought: all of them (``attrs``), not only the rows kept."""
+    return int(vtb.attrs.get("pairs_total", (~vtb["same_item"].astype(bool)).sum()))
 
 
 def offer_table(offers: pd.DataFrame, *, lang: str | None = None) -> pd.DataFrame:
