@@ -177,7 +177,15 @@ def test_the_verdict_comes_from_the_paired_difference():
     h = recommend.HitRate(400, eligible=400, difference=d, **base)
     assert d[10].ci_low > 0  # Agresti-Min: 0.0498 +- 1.96 x 0.0249
     s = text.hit_rate_sentence(h, lang="en")
-    assert "better by +5.0 pp" in s and "paired on the same buyers" in s
+    assert (
+        "better by 5.0 pp (95% interval of the difference +0.1 to +9.9 pp)" in s
+        and "paired on the same buyers" in s
+    )
+    worse = recommend.HitRate(
+        400, eligible=400, difference={**d, 10: stats.paired_proportions(40, 60, 400)}, **base
+    )
+    assert "worse by 5.0 pp (95% interval of the difference -9.9 to -0.1 pp)" in text.hit_rate_sentence(worse)
+    assert "低于 5.0 个百分点" in text.hit_rate_sentence(worse, lang="zh")
     flat = recommend.HitRate(
         400, eligible=400, difference={**d, 10: stats.paired_proportions(41, 40, 400)}, **base
     )

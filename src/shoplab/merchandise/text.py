@@ -493,8 +493,11 @@ def hit_rate_sentence(h, *, lang: str | None = None) -> str:
         pp_zh = f"{_pp(d.estimate)} 个百分点（95% 区间 {_pp(d.ci_low)} 至 {_pp(d.ci_high)}）"
         if d.ci_low > 0 or d.ci_high < 0:
             better = d.ci_low > 0
-            en = f"{lead_en}: {'better' if better else 'worse'} by {pp}, paired on the same buyers."
-            zh = f"{lead_zh}：{'高出' if better else '低于'} {pp_zh}（同一批买家配对比较）。"
+            size = f"{abs(round(d.estimate * 100, 1)):.1f}"  # "worse by 0.4 pp", not "by -0.4"
+            ci_en = f"(95% interval of the difference {_pp(d.ci_low)} to {_pp(d.ci_high)} pp)"
+            ci_zh = f"（差值的 95% 区间 {_pp(d.ci_low)} 至 {_pp(d.ci_high)}）"
+            en = f"{lead_en}: {'better' if better else 'worse'} by {size} pp {ci_en}, paired on the same buyers."
+            zh = f"{lead_zh}：{'高出' if better else '低于'} {size} 个百分点{ci_zh}（同一批买家配对比较）。"
         else:
             en = (
                 f"{lead_en}: a difference of {pp}, paired on the same buyers, whose interval includes zero, so this "
