@@ -92,7 +92,7 @@ def test_launch_table_shows_names_and_benchmarks():
         assert t.iloc[:, 0].tolist() == ["item11 (11)", "item10 (10)"]
         assert "n/a" in t.iloc[1].tolist()  # item 10's 90 days are not in the data
         assert text.launch_note(r, lang=lang) is None
-        assert text.launch_note(None, lang=lang)
+        assert text.launch_note(None, lang=lang) != text.launch_note(None, has_launch_ts=False, lang=lang)
     assert "50.0%" in text.launch_table(r, lang="en").iloc[1].tolist()
 
 

@@ -71,6 +71,8 @@ class MerchandiseResults:
     launches: LaunchComparison | None = None
     #: ``item_id -> items.name`` for the items the tables show (None without ``items.name``)
     item_names: dict | None = None
+    #: ``items.launch_ts`` exists (without it there is no launch comparison)
+    has_launch_ts: bool = False
 
     @property
     def tier_share(self) -> dict[str, float]:
@@ -196,4 +198,5 @@ def compute_report(
         ),
         launches=launches,
         item_names=names,
+        has_launch_ts=has_items and "launch_ts" in shop.items.columns,
     )

@@ -651,14 +651,20 @@ def launch_table(r, *, names: dict | None = None, lang: str | None = None) -> pd
     return out
 
 
-def launch_note(r, *, lang: str | None = None) -> str | None:
+def launch_note(r, *, has_launch_ts: bool | None = None, lang: str | None = None) -> str | None:
     """Why the launch comparison is missing or partial (None when every horizon has its benchmark and there are
-    new launches)."""
+    new launches). ``has_launch_ts`` (:attr:`~.report.MerchandiseResults.has_launch_ts`) says which reason."""
     if r is None:
+        if has_launch_ts is False:
+            return tr(
+                "No items.launch_ts: no comparison of new launches.",
+                "没有 items.launch_ts：不做新品对比。",
+                lang,
+            )
         return tr(
-            "No comparison of new launches: items.launch_ts is missing, or too few items were launched inside the "
-            "data before the recent launches to benchmark them.",
-            "无新品对比：缺少 items.launch_ts，或数据范围内在近期新品之前上架的商品太少，无法作为对比基准。",
+            "No comparison of new launches: too few items were launched inside the data (on or after its first "
+            "order) before the recent launches to benchmark them.",
+            "无新品对比：数据范围内（首笔订单之后）在近期新品之前上架的商品太少，无法作为对比基准。",
             lang,
         )
     parts = []
