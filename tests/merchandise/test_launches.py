@@ -75,6 +75,10 @@ def test_launch_comparison_by_hand():
     assert t.loc[11, ["gmv_30d", "gmv_60d", "gmv_90d"]].tolist() == [5, 5, 2005]
     assert t.loc[11, ["pct_30d", "pct_60d", "pct_90d"]].tolist() == [0.0, 0.0, 1.0]
     assert t.loc[11, ["median_30d", "median_60d", "median_90d"]].tolist() == [30, 130, 1130]
+    # to date: the data ends 2026-12-31, 87 days after item 10's launch and 138 after item 11's
+    assert t["age_days"].tolist() == [138, 87] and t["n_earlier_to_date"].tolist() == [5, 5]
+    assert t["gmv_to_date"].tolist() == [2005, 230]  # item 11's sale before its launch does not count
+    assert t["median_to_date"].tolist() == [1130, 1130] and t["pct_to_date"].tolist() == [1.0, 0.0]
 
 
 def test_launch_comparison_none_without_launches_or_too_few_earlier():
@@ -115,6 +119,29 @@ def brute_force(t: dict, period_end, days, min_earlier):
     new = it[(it.launch_ts >= start) & (it.launch_ts < period_end)]
     old = it[it.launch_ts < start]
     rows = {}
+
+    def first(i, lt, d):
+        mine = j[(j.item_id == i) & (j.ts >= lt) & (j.ts < lt + pd.Timedelta(days=d))]
+        return float((mine.quantity * mine.price).sum())
+
+    for i, lt in zip(new.item_id, new.launch_ts, strict=True):
+        a = int((last - lt) / pd.Timedelta(days=1))
+        e = [
+            first(o, lo, a)
+            for o, lo in zip(old.item_id, old.launch_ts, strict=True)
+            if lo + pd.Timedelta(days=a) <= last
+        ]
+        x = first(i, lt, a) if a >= 1 else np.nan
+        ok = a >= 1 and len(e) >= min_earlier
+        rows[i] = {
+            "age_days": a,
+            "gmv_to_date": x,
+            "n_earlier_to_date": len(e) if a >= 1 else 0,
+            "median_to_date": float(np.median(e)) if ok else np.nan,
+            "pct_to_date": sum(1.0 if v < x else 0.5 if v == x else 0.0 for v in e) / len(e)
+            if ok
+            else np.nan,
+        }
     for d in days:
         e = [gmv[i, d] for i in old.item_id if not np.isnan(gmv[i, d])]
         for i in new.item_id:
@@ -123,7 +150,7 @@ def brute_force(t: dict, period_end, days, min_earlier):
                 pct = np.nan
             else:
                 pct = sum(1.0 if v < x else 0.5 if v == x else 0.0 for v in e) / len(e)
-            rows.setdefault(i, {})[f"gmv_{d}d"] = x
+            rows[i][f"gmv_{d}d"] = x
             rows[i][f"pct_{d}d"] = pct
             rows[i][f"median_{d}d"] = float(np.median(e)) if len(e) >= min_earlier else np.nan
     return rows, {d: len([i for i in old.item_id if not np.isnan(gmv[i, d])]) for d in days}
