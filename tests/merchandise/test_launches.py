@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -98,6 +100,25 @@ def test_launch_table_shows_names_and_benchmarks():
         assert text.launch_note(r, lang=lang) is None
         assert text.launch_note(None, lang=lang) != text.launch_note(None, has_launch_ts=False, lang=lang)
     assert "50.0%" in text.launch_table(r, lang="en").iloc[1].tolist()
+
+
+def test_launch_finding_names_the_best_start():
+    r = launches.launch_comparison(_hand_shop(), period=PERIOD)
+    (f,) = text._launch_finding(r, {10: "item10"}, lambda en, zh, sec: (en, zh, sec))
+    assert f[0] == (
+        "2 items launched since 2026-08-03; the best start, item10 (10), made ¥30.00 in its first 30 days, ahead of "
+        "50.0% of the 5 earlier launches at the same age (their median ¥30.00)."
+    )
+    assert "item10 (10)" in f[1] and "50.0%" in f[1] and f[2] == "launches"
+    # no new launch has a 30/60/90-day figure: at their age; none has sold: said so
+    late = r.items.assign(
+        **{c: np.nan for c in r.items.columns if c.startswith("pct_") and c != "pct_to_date"}
+    )
+    (f,) = text._launch_finding(replace(r, items=late), {}, lambda en, zh, sec: en)
+    assert "made ¥2,005 in its first 138 days, ahead of 100.0%" in f
+    zero = late.assign(gmv_to_date=0.0)
+    (f,) = text._launch_finding(replace(r, items=zero), {}, lambda en, zh, sec: en)
+    assert f.startswith("None of the 2 items launched since 2026-08-03 has sold yet") and "¥1,130" in f
 
 
 def brute_force(t: dict, period_end, days, min_earlier):

@@ -152,5 +152,5 @@ def test_launch_comparison_in_the_report(sample_shop, results):
     assert set(lc.items.item_id) <= set(results.item_names)
     for lang in ("en", "zh"):
         t = text.launch_table(lc, names=results.item_names, lang=lang)
-        assert len(t) == len(lc.items) and t.shape[1] == 2 + 3 * 3
+        assert len(t) == len(lc.items) and t.shape[1] == 2 + 3 * 3 + 4
         assert all(str(i) in s for i, s in zip(lc.items.item_id, t.iloc[:, 0], strict=True))

@@ -189,25 +189,7 @@ def findings(r, *, lang: str | None = None) -> list[Finding]:
         )
     lc = getattr(r, "launches", None)
     if lc is not None and len(lc.items):
-        ok = lc.benchmark[lc.benchmark["has_benchmark"]]
-        d = int(ok["days"].iloc[0])
-        pct = lc.items[f"pct_{d}d"]
-        if pct.notna().any():
-            b = lc.items.loc[pct.idxmax()]
-            names = getattr(r, "item_names", None) or {}
-            it = _item(b["item_id"], names.get(b["item_id"]))
-            n = int(ok["n_earlier"].iloc[0])
-            g, med = fmt_value(b[f"gmv_{d}d"], "yuan"), fmt_value(b[f"median_{d}d"], "yuan")
-            share = fmt_value(b[f"pct_{d}d"], "rate")
-            out.append(
-                F(
-                    f"{len(lc.items):,} items launched since {lc.start:%Y-%m-%d}; the best start, {it}, made {g} in "
-                    f"its first {d} days, ahead of {share} of the {n:,} earlier launches (their median {med}).",
-                    f"{lc.start:%Y-%m-%d} 以来上架新品 {len(lc.items):,} 个；开局最好的 {it} 上架 {d} 天成交 {g}，"
-                    f"超过此前 {n:,} 个新品中的 {share}（其中位数 {med}）。",
-                    "launches",
-                )
-            )
+        out += _launch_finding(lc, getattr(r, "item_names", None) or {}, F)
     if r.alerts is not None and len(r.alerts):
         re_ = r.alerts[r.alerts["action"] == "restock"]
         cl = r.alerts[r.alerts["action"] == "clear"]
@@ -222,6 +204,46 @@ def findings(r, *, lang: str | None = None) -> list[Finding]:
             )
         )
     return out
+
+
+def _launch_finding(lc, names: dict, F) -> list:
+    """The best new launch against earlier ones: at the shortest horizon some new launch has, else at its age."""
+    t = lc.items
+    for d in [int(x) for x in lc.benchmark["days"]] + [None]:
+        pct = t[f"pct_{d}d" if d else "pct_to_date"]
+        if pct.notna().any():
+            break
+    else:
+        return []
+    suf = f"{d}d" if d else "to_date"
+    since = f"{lc.start:%Y-%m-%d}"
+    if not (t[f"gmv_{suf}"] > 0).any():
+        med = fmt_value(t[f"median_{suf}"].max(), "yuan")
+        when_en = f"in its first {d} days" if d else "yet"
+        when_zh = f"上架 {d} 天内" if d else "至今"
+        return [
+            F(
+                f"None of the {len(t):,} items launched since {since} has sold {when_en}; earlier launches had a "
+                f"median of up to {med} by the same age.",
+                f"{since} 以来上架的 {len(t):,} 个新品{when_zh}均无销售；此前新品同期的成交额中位数最高为 {med}。",
+                "launches",
+            )
+        ]
+    b = t.loc[pct.idxmax()]
+    it = _item(b["item_id"], names.get(b["item_id"]))
+    g, med = fmt_value(b[f"gmv_{suf}"], "yuan"), fmt_value(b[f"median_{suf}"], "yuan")
+    share = fmt_value(b[f"pct_{suf}"], "rate")
+    days = int(d if d else b["age_days"])
+    n = int(lc.benchmark.set_index("days").loc[d, "n_earlier"] if d else b["n_earlier_to_date"])
+    return [
+        F(
+            f"{len(t):,} items launched since {since}; the best start, {it}, made {g} in its first {days} days, "
+            f"ahead of {share} of the {n:,} earlier launches at the same age (their median {med}).",
+            f"{since} 以来上架新品 {len(t):,} 个；开局最好的 {it} 上架 {days} 天成交 {g}，"
+            f"超过此前 {n:,} 个新品同期的 {share}（其中位数 {med}）。",
+            "launches",
+        )
+    ]
 
 
 def key_numbers(r, *, lang: str | None = None) -> pd.DataFrame:
@@ -627,7 +649,8 @@ def _launch_horizons(r) -> list[int]:
 def launch_table(r, *, names: dict | None = None, lang: str | None = None) -> pd.DataFrame:
     """New launches as a manager reads them: the item, its launch date, and per horizon its GMV in the first d
     days, the earlier launches' median and the share of earlier launches it beat (n/a: the data ends before day
-    d, or too few earlier launches for a benchmark)."""
+    d, or too few earlier launches for a benchmark); then the same at the item's age (days since launch to the
+    data's end)."""
     t = r.items
     names = names or {}
 
@@ -648,6 +671,16 @@ def launch_table(r, *, names: dict | None = None, lang: str | None = None) -> pd
         out[tr(f"beats earlier launches, {d} days", f"{d} 天超过此前新品的比例", lang)] = [
             "n/a" if pd.isna(v) else fmt_value(v, "rate", lang=lang) for v in t[f"pct_{d}d"]
         ]
+    out[tr("days since launch", "上架天数", lang)] = [
+        "n/a" if pd.isna(v) else f"{v:,.0f}" for v in t["age_days"]
+    ]
+    out[tr("GMV to date", "上架至今成交额", lang)] = [money(v) for v in t["gmv_to_date"]]
+    out[tr("earlier launches' median at that age", "此前新品同龄中位数", lang)] = [
+        money(v) for v in t["median_to_date"]
+    ]
+    out[tr("beats earlier launches at that age", "同龄超过此前新品的比例", lang)] = [
+        "n/a" if pd.isna(v) else fmt_value(v, "rate", lang=lang) for v in t["pct_to_date"]
+    ]
     return out
 
 
