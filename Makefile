@@ -30,7 +30,7 @@ report: $(STAMP) $(SAMPLE)/_truth.json
 test: $(STAMP) $(SAMPLE)/_truth.json
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/pytest --nbval-lax --nbval-current-env tests notebooks
+	$(BIN)/pytest --nbval-lax --nbval-current-env --durations=25 tests notebooks
 
 # the long coverage simulations (A/A placebos, interval coverage) that make test runs in short form
 test-simulations: $(STAMP) $(SAMPLE)/_truth.json

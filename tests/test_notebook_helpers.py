@@ -16,6 +16,16 @@ def test_data_table_embeds_the_full_csv_and_handles_empty_tables():
     assert "(no rows)" in empty and "download" not in empty
 
 
+def test_data_table_caps_the_embedded_csv_and_says_so():
+    df = pd.DataFrame({"pair": [f"p{i}" for i in range(30)], "lift": range(30, 0, -1)})
+    html = nbk.data_table(df, "pairs", max_rows=5, max_csv_rows=10).data
+    csv = base64.b64decode(re.search(r"base64,([A-Za-z0-9+/=]+)", html).group(1)).decode("utf-8-sig")
+    assert csv.splitlines()[1:] == [f"p{i},{30 - i}" for i in range(10)]  # the first (strongest) ten
+    assert "first 5 of 30 rows shown; the CSV holds the first 10" in html and "(30 rows)" in html
+    zh = nbk.data_table(df, "pairs", max_rows=5, max_csv_rows=10, lang="zh").data
+    assert "CSV 包含前 10 行" in zh
+
+
 def test_formatting():
     assert nbk.fmt_value(1234567.8, "yuan") == "¥1,234,568" and nbk.fmt_value(12.345, "yuan") == "¥12.35"
     assert nbk.fmt_value(0.1234, "rate") == "12.3%" and nbk.fmt_value(float("nan"), "count") == "n/a"

@@ -125,3 +125,36 @@ def test_wilson_bounds_are_exact_at_zero_and_all_successes():
     lo, hi = stats.wilson(np.array([0, 3, 6]), np.array([6, 6, 6]))
     assert lo[0] == 0.0 and hi[2] == 1.0 and 0 < lo[1] < 0.5 < hi[1] < 1
     assert all(math.isnan(v) for v in stats.wilson(0, 0))
+
+
+def test_paired_proportions_hand_worked_and_mcnemar():
+    # 100 buyers: 12 hit by A alone, 4 by B alone: difference 0.08; Agresti-Min: 12.5 and 4.5 of 102
+    r = stats.paired_proportions(12, 4, 100)
+    assert r.estimate == pytest.approx(0.08)
+    d, se = 8 / 102, math.sqrt(17 - 64 / 102) / 102
+    assert (r.ci_low, r.ci_high) == pytest.approx((d - 1.959964 * se, d + 1.959964 * se), rel=1e-5)
+    from statsmodels.stats.contingency_tables import mcnemar
+
+    for a, b in ((12, 4), (0, 5), (7, 7), (30, 11)):
+        want = mcnemar(np.array([[20, a], [b, 40]]), exact=True).pvalue
+        assert stats.paired_proportions(a, b, 60 + a + b).p_value == pytest.approx(want)
+    assert stats.paired_proportions(0, 0, 10).p_value == 1.0 and stats.paired_proportions(0, 0, 10).ci_low < 0
+    assert math.isnan(stats.paired_proportions(0, 0, 0).estimate)
+
+
+@pytest.mark.parametrize("n", [15, 30])
+@pytest.mark.parametrize(
+    "p", [(0.1, 0.05, 0.02, 0.83), (0.3, 0.1, 0.1, 0.5), (0.05, 0.2, 0.01, 0.74), (0.2, 0.02, 0.02, 0.76)]
+)
+def test_paired_proportions_keeps_its_level(n, p):
+    """Exact coverage over every outcome of the four cells (both, A alone, B alone, neither)."""
+    from scipy.stats import multinomial
+
+    truth, total = p[1] - p[2], 0.0
+    for n11 in range(n + 1):
+        for n12 in range(n + 1 - n11):
+            for n21 in range(n + 1 - n11 - n12):
+                r = stats.paired_proportions(n12, n21, n)
+                if r.ci_low <= truth <= r.ci_high:
+                    total += multinomial.pmf([n11, n12, n21, n - n11 - n12 - n21], n, p)
+    assert total >= 0.93

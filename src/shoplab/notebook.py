@@ -398,10 +398,23 @@ def csv_safe(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+#: most rows a page embeds in a CSV download (a shop's full pair or user lists would make a page of 100 MB)
+MAX_CSV_ROWS = 20_000
+
+
 def data_table(
-    df: pd.DataFrame, title: str, *, filename: str | None = None, max_rows: int = 500, lang: str | None = None
+    df: pd.DataFrame,
+    title: str,
+    *,
+    filename: str | None = None,
+    max_rows: int = 500,
+    max_csv_rows: int = MAX_CSV_ROWS,
+    lang: str | None = None,
 ):
-    """A chart's data twin: a collapsed table with a CSV download link, embedded in the page."""
+    """A chart's data twin: a collapsed table with a CSV download link, embedded in the page.
+
+    The page shows the first ``max_rows`` rows and its CSV holds the first ``max_csv_rows`` (the tables come
+    ranked, so these are the ones that matter); the caption says when either is not all of them."""
     import base64
 
     from IPython.display import HTML
@@ -412,20 +425,16 @@ def data_table(
             f"({tr('no rows', '无数据行', lang)})</summary></details>"
         )
     filename = filename or re.sub(r"[^A-Za-z0-9_.-]+", "_", title.lower()).strip("_") + ".csv"
-    csv = csv_safe(df).to_csv(index=False).encode("utf-8-sig")
+    csv = csv_safe(df.head(max_csv_rows)).to_csv(index=False).encode("utf-8-sig")
     href = "data:text/csv;base64," + base64.b64encode(csv).decode()
     shown = df.head(max_rows).to_html(index=False, border=0, float_format=lambda x: f"{x:,.2f}")
-    more = (
-        "<p>"
-        + tr(
-            f"first {max_rows:,} of {len(df):,} rows shown; the CSV has all",
-            f"显示前 {max_rows:,} 行（共 {len(df):,} 行）；CSV 包含全部",
-            lang,
-        )
-        + "</p>"
-        if len(df) > max_rows
-        else ""
-    )
+    if len(df) > max_csv_rows:
+        more_en = f"first {max_rows:,} of {len(df):,} rows shown; the CSV holds the first {max_csv_rows:,}"
+        more_zh = f"显示前 {max_rows:,} 行（共 {len(df):,} 行）；CSV 包含前 {max_csv_rows:,} 行"
+    else:
+        more_en = f"first {max_rows:,} of {len(df):,} rows shown; the CSV has all"
+        more_zh = f"显示前 {max_rows:,} 行（共 {len(df):,} 行）；CSV 包含全部"
+    more = "<p>" + tr(more_en, more_zh, lang) + "</p>" if len(df) > max_rows else ""
     return HTML(
         f"<details><summary>{tr('Data', '数据', lang)}: {html.escape(title)} "
         f"({len(df):,} {tr('rows', '行', lang)}) · "

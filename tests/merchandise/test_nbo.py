@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from shoplab.merchandise import nbo
 from shoplab.profiling import rfm
+from shoplab.stats import wilson
 
 from .conftest import P_END, P_START, PERIOD, random_shop, shop_of
 
@@ -105,8 +106,8 @@ def test_viewed_then_bought_matches_a_brute_force_loop(seed, window):
         np.testing.assert_allclose(g[c].to_numpy(float), w[c].to_numpy(float), err_msg=c)
     assert (g.same_item == (g.viewed_item == g.bought_item)).all()
     assert ((g.share_low <= g.share) & (g.share <= g.share_high)).all()
-    # strongest lift first; min_users keeps exactly the pairs with that many users
-    assert got["lift"].is_monotonic_decreasing
+    # the best-supported lift first (the low end of its interval); min_users keeps exactly the pairs with that many users
+    assert got["lift_low"].is_monotonic_decreasing
     few = nbo.viewed_then_bought(shop_of(**t), period=PERIOD, window_days=window, min_users=3)
     assert len(few) == int((want.users >= 3).sum()) and (few.users >= 3).all()
 
@@ -170,7 +171,8 @@ def test_viewed_then_bought_by_hand():
     assert got.loc[(10, 10), "share"] == pytest.approx(1 / 2) and got.loc[(10, 10), "same_item"]
     assert got.loc[(10, 10), "lift"] == pytest.approx((1 / 2) / (1 / 4))
     assert got.loc[(30, 20), "share"] == 1.0 and got.loc[(30, 20), "lift"] == pytest.approx(4 / 3)
-    assert list(got.index[:1]) == [(10, 10)]  # the strongest lift first
+    # ranked by the low end of the lift's interval: 2 of 2 viewers (lift 4/3) before 1 of 2 (lift 2) and 1 of 1
+    assert list(got.index) == [(10, 20), (10, 10), (30, 20)]
     assert nbo.viewed_then_bought(shop, period=PERIOD, min_users=2).users.tolist() == [2]
 
 
@@ -343,3 +345,26 @@ def test_the_report_carries_both_tables_and_words_for_them():
     empty = nbo.viewed_then_bought(shop_of(**t), period=PERIOD, min_users=10_000)
     assert empty.empty and text.viewed_then_bought_table(empty).empty
     assert "No item pair" in text.viewed_then_bought_note(empty, window_days=7)
+
+
+def test_the_report_keeps_the_best_supported_pairs_and_counts_them_all():
+    from shoplab.merchandise import text
+
+    shop = shop_of(**_busy_shop(3))
+    every = nbo.viewed_then_bought(shop, period=PERIOD, min_users=1)
+    top = nbo.viewed_then_bought(shop, period=PERIOD, min_users=1, top=4)
+    assert len(every) > 4
+    pd.testing.assert_frame_equal(top, every.head(4))  # the same ranking, cut in the engine
+    assert top.attrs == every.attrs
+    assert every.attrs["pairs_total"] == int((~every.same_item).sum())
+    assert every.attrs["same_item_total"] == int(every.same_item.sum())
+    note = text.viewed_then_bought_note(top, window_days=7, lang="en")
+    assert (
+        f"{every.attrs['pairs_total']:,} pairs of different items" in note
+        and "holds the 4 best-supported" in note
+    )
+    assert "best-supported" not in text.viewed_then_bought_note(every, window_days=7, lang="en")
+    # the engine's interval is stats.wilson's
+    lo, hi = wilson(every.users.to_numpy(), every.viewers.to_numpy())
+    np.testing.assert_allclose(every.share_low, lo, rtol=1e-9)
+    np.testing.assert_allclose(every.share_high, hi, rtol=1e-9)

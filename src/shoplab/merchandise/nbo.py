@@ -17,7 +17,8 @@
 
   Rows with A == B are kept and flagged ``same_item``: their share is the item's view-to-purchase conversion
   within ``window_days`` (the ranking's ``view_conversion`` counts a purchase anywhere in the period instead).
-  Pairs with at least ``min_users`` users, strongest lift first.
+  Pairs with at least ``min_users`` users, ranked by ``lift_low`` (the low end of the lift's interval: the pairs
+  the data supports best first, not the noisiest high ratios of a few users), then ``lift``.
 
 * **Next best offer** (:func:`next_best_offer`): the members of each RFM segment of
   :func:`shoplab.profiling.rfm.segments_at` as of the period's end (every user who ever paid before it). Over the
@@ -100,11 +101,14 @@ def _add_names(df: pd.DataFrame, shop: Shop, cols: dict[str, str]) -> pd.DataFra
     return df
 
 
+_Z95 = 1.959963984540054  # the normal quantile of a 95% interval
+
+
 def viewed_then_bought(
     shop: Shop, *, period: Period | str, window_days: int = 7, min_users: int = 5, top: int | None = None
 ) -> pd.DataFrame | None:
     """Pairs viewed item -> bought item within ``window_days`` of the first view (see the module for the
-    definitions), strongest lift first; None without ``events`` or ``events.item_id``.
+    definitions), ranked by the low end of the lift's interval; None without ``events`` or ``events.item_id``.
 
     Parameters
     ----------
@@ -117,7 +121,8 @@ def viewed_then_bought(
     min_users
         Pairs with fewer users are left out.
     top
-        Keep only the first ``top`` rows.
+        Keep only the first ``top`` rows (cut in the engine); ``attrs["pairs_total"]`` and
+        ``attrs["same_item_total"]`` count all the pairs of different items and of the same item.
 
     Returns
     -------
@@ -145,23 +150,42 @@ def viewed_then_bought(
     viewers = fv.group_by("a").aggregate(viewers=ibis._.count())
     base = m.select("user_id", "b").distinct().group_by("b").aggregate(base_buyers=ibis._.count())
     t = pairs.join(viewers, "a").join(base, "b")
-    df = t.to_pandas().rename(columns={"a": "viewed_item", "b": "bought_item"})
-    if df.empty:
+    # scored and ranked in the engine (a large shop has millions of pairs); the share's interval is Wilson's,
+    # as shoplab.stats.wilson computes it
+    z = _Z95
+    k, nv = t.users.cast("float64"), t.viewers.cast("float64")
+    share = k / nv
+    denom = 1 + z * z / nv
+    centre = (share + z * z / (2 * nv)) / denom
+    half = z * (share * (1 - share) / nv + z * z / (4 * nv * nv)).sqrt() / denom
+    base_rate = t.base_buyers.cast("float64") / max(n_viewers, 1)
+    t = t.mutate(
+        same_item=t.a == t.b,
+        share=share,
+        share_low=centre - half,
+        share_high=ibis.ifelse(k >= nv, 1.0, centre + half),
+        base_rate=base_rate,
+    )
+    t = t.mutate(
+        lift=t.share / t.base_rate, lift_low=t.share_low / t.base_rate, lift_high=t.share_high / t.base_rate
+    )
+    counts = t.group_by("same_item").aggregate(n=ibis._.count()).to_pandas()
+    by_kind = dict(zip(counts["same_item"].astype(bool), counts["n"].astype(int), strict=True))
+    if not by_kind:
         return pd.DataFrame({c: pd.Series(dtype="float64") for c in _VTB_COLUMNS})
-    df["same_item"] = df["viewed_item"] == df["bought_item"]
-    df["share"] = df["users"] / df["viewers"]
-    lo, hi = wilson(df["users"].to_numpy(), df["viewers"].to_numpy())
-    df["share_low"], df["share_high"] = np.asarray(lo, dtype=float), np.asarray(hi, dtype=float)
-    df["base_rate"] = df["base_buyers"] / n_viewers
-    df["lift"] = df["share"] / df["base_rate"]
-    df["lift_low"] = df["share_low"] / df["base_rate"]
-    df["lift_high"] = df["share_high"] / df["base_rate"]
-    df = df.sort_values(
-        ["lift", "users", "viewed_item", "bought_item"], ascending=[False, False, True, True], kind="stable"
-    ).reset_index(drop=True)
-    df = df[_VTB_COLUMNS]
-    df = df.head(top) if top else df
-    return _add_names(df.copy(), shop, {"viewed_item": "viewed_name", "bought_item": "bought_name"})
+    # ranked by the interval's low end: among hundreds of pairs the highest point lifts are mostly pairs of five
+    # users whose share is noise; the low end puts the pairs the data supports first
+    t = t.order_by([ibis.desc("lift_low"), ibis.desc("lift"), ibis.desc("users"), "a", "b"])
+    df = (t.limit(top) if top else t).to_pandas().rename(columns={"a": "viewed_item", "b": "bought_item"})
+    df["same_item"] = df["same_item"].astype(bool)
+    df = _add_names(
+        df[_VTB_COLUMNS].reset_index(drop=True),
+        shop,
+        {"viewed_item": "viewed_name", "bought_item": "bought_name"},
+    )
+    df.attrs["pairs_total"] = by_kind.get(False, 0)  # pairs of different items
+    df.attrs["same_item_total"] = by_kind.get(True, 0)
+    return df
 
 
 def next_best_offer(

@@ -12,7 +12,7 @@ from ..data import Shop
 from ..periods import Period
 from .launches import LaunchComparison, launch_comparison
 from .nbo import item_names, next_best_offer, viewed_then_bought
-from .recommend import HitRate, bought_together, hit_rate
+from .recommend import PAIRS_KEPT, HitRate, bought_together, hit_rate
 from .skus import REPURCHASE_DAYS, Concentration, SellThrough, concentration, sell_through, sku_ranking
 from .stock import InventorySummary, alerts, inventory_summary, item_stock
 from .structure import category_contribution, lifecycle, price_bands
@@ -157,7 +157,7 @@ def compute_report(
         and (pd.Timestamp(last_ts) < pd.Timestamp(p.end) + pd.Timedelta(days=REPURCHASE_DAYS))
     )
     alert_list = alerts(stock, top_n=top_n)
-    pairs = bought_together(shop, start=b_start, end=p.end, min_co_buyers=min_co_buyers)
+    pairs = bought_together(shop, start=b_start, end=p.end, min_co_buyers=min_co_buyers, top=PAIRS_KEPT)
     disagreements = role_disagreements(tiers)
     launches = launch_comparison(shop, period=p, min_earlier=min_earlier_launches)
     shown = [ranking["item_id"], disagreements["item_id"]]
@@ -190,7 +190,7 @@ def compute_report(
         price_bands=price_bands(shop, period=p),
         lifecycle=lifecycle(shop, period=p),
         viewed_then_bought=viewed_then_bought(
-            shop, period=p, window_days=view_window_days, min_users=min_view_users
+            shop, period=p, window_days=view_window_days, min_users=min_view_users, top=PAIRS_KEPT
         ),
         view_window_days=view_window_days,
         next_best_offer=next_best_offer(

@@ -30,6 +30,7 @@ __all__ = [
     "band_table",
     "stage_table",
     "pairs_table",
+    "pairs_kept_note",
     "hit_rate_table",
     "hit_rate_sentence",
     "viewed_then_bought_table",
@@ -179,11 +180,11 @@ def findings(r, *, lang: str | None = None) -> list[Finding]:
             F(
                 f"Viewed then bought: {fmt_value(t['share'], 'rate')} of the {int(t['viewers']):,} viewers of "
                 f"{a} bought {b} within {d} days, {t['lift']:.1f} times the rate among all viewers "
-                f"(95% interval {t['lift_low']:.1f}–{t['lift_high']:.1f}); {len(cross):,} such pairs of "
+                f"(95% interval {t['lift_low']:.1f}–{t['lift_high']:.1f}); {_cross_total(vtb):,} such pairs of "
                 "different items.",
                 f"浏览后购买：{a} 的 {int(t['viewers']):,} 位浏览者中 {fmt_value(t['share'], 'rate')} 在 {d} 天内"
                 f"买了 {b}，是全部浏览者的 {t['lift']:.1f} 倍（95% 区间 {t['lift_low']:.1f}–{t['lift_high']:.1f}）；"
-                f"共 {len(cross):,} 组不同商品的浏览-购买组合。",
+                f"共 {_cross_total(vtb):,} 组不同商品的浏览-购买组合。",
                 "viewed-then-bought",
             )
         )
@@ -501,58 +502,83 @@ def pairs_table(
     return out
 
 
+def _pp(share: float) -> str:
+    """A difference of two shares in percentage points with its sign, never ``-0.0``."""
+    return f"{round(share * 100, 1) + 0.0:+.1f}"
+
+
 def hit_rate_table(h, *, lang: str | None = None) -> pd.DataFrame:
-    """Hit rates at each K with their 95% intervals, recommender against the most-popular baseline."""
+    """Hit rates at each K with their 95% intervals, recommender against the most-popular baseline, and their
+    difference paired on the same buyers (in percentage points)."""
     rows = []
+
+    def cell(rate, ci):
+        if rate is None:
+            return "n/a"
+        return f"{fmt_value(rate, 'rate', lang=lang)} ({fmt_value(ci[0], 'rate', lang=lang)}–{fmt_value(ci[1], 'rate', lang=lang)})"
+
     for k in h.k:
-
-        def cell(rate, ci):
-            if rate is None:
-                return "n/a"
-            return f"{fmt_value(rate, 'rate', lang=lang)} ({fmt_value(ci[0], 'rate', lang=lang)}–{fmt_value(ci[1], 'rate', lang=lang)})"
-
-        rows.append(
-            {
-                "K": k,
-                tr("co-purchase recommender", "共同购买推荐", lang): cell(
-                    h.recommender[k], h.recommender_ci[k]
-                ),
-                tr("most popular (baseline)", "最热门（基线）", lang): cell(h.baseline[k], h.baseline_ci[k]),
-            }
-        )
-    return pd.DataFrame(rows)
+        row = {
+            "K": k,
+            tr("co-purchase recommender", "共同购买推荐", lang): cell(h.recommender[k], h.recommender_ci[k]),
+            tr("most popular (baseline)", "最热门（基线）", lang): cell(h.baseline[k], h.baseline_ci[k]),
+        }
+        d = (getattr(h, "difference", None) or {}).get(k)
+        if d is not None:
+            row[tr("difference, paired (pp)", "差值，配对（百分点）", lang)] = (
+                f"{_pp(d.estimate)} ({_pp(d.ci_low)} {tr('to', '至', lang)} {_pp(d.ci_high)})"
+            )
+        rows.append(row)
+    return pd.DataFrame(rows).set_index("K")
 
 
 def hit_rate_sentence(h, *, lang: str | None = None) -> str:
-    """What the offline test says, worded with its intervals and the comparison it makes."""
+    """What the offline test says: the hit rates at the largest K and the verdict from their difference paired
+    on the same buyers (its interval; absence of evidence worded as such). Without the paired difference, from
+    whether the two rates' intervals overlap (a cruder reading)."""
     if not h.users or h.recommender[max(h.k)] is None:
         return tr(
             "Too few repeat buyers to evaluate the recommender.", "复购买家太少，无法评估推荐效果。", lang
         )
     k = max(h.k)
     rec, base = h.recommender[k], h.baseline[k]
+    who_en, who_zh = f"{h.users:,} repeat buyers", f"{h.users:,} 位复购买家"
+    if getattr(
+        h, "sampled", False
+    ):  # a random sample of the eligible buyers (the intervals are the sample's)
+        who_en = f"a random {h.users:,} of the {h.eligible:,} repeat buyers"
+        who_zh = f"{h.eligible:,} 位复购买家中随机抽取的 {h.users:,} 位"
+    lead_en = (
+        f"Holding out the last order of {who_en}, the co-purchase recommender hits {fmt_value(rec, 'rate')} at {k} "
+        f"against {fmt_value(base, 'rate')} for the most popular items"
+    )
+    lead_zh = (
+        f"留出{who_zh}的最后一单，共同购买推荐在前 {k} 个推荐中的命中率为 {fmt_value(rec, 'rate')}，"
+        f"最热门商品为 {fmt_value(base, 'rate')}"
+    )
+    d = (getattr(h, "difference", None) or {}).get(k)
+    if d is not None:
+        pp = f"{_pp(d.estimate)} pp (95% interval {_pp(d.ci_low)} to {_pp(d.ci_high)} pp)"
+        pp_zh = f"{_pp(d.estimate)} 个百分点（95% 区间 {_pp(d.ci_low)} 至 {_pp(d.ci_high)}）"
+        if d.ci_low > 0 or d.ci_high < 0:
+            better = d.ci_low > 0
+            en = f"{lead_en}: {'better' if better else 'worse'} by {pp}, paired on the same buyers."
+            zh = f"{lead_zh}：{'高出' if better else '低于'} {pp_zh}（同一批买家配对比较）。"
+        else:
+            en = (
+                f"{lead_en}: a difference of {pp}, paired on the same buyers, whose interval includes zero, so this "
+                "data shows no evidence that it beats popularity."
+            )
+            zh = f"{lead_zh}：同一批买家配对比较的差值为 {pp_zh}，区间包含 0，现有数据不能证明它优于按热门推荐。"
+        return tr(en, zh, lang)
     overlap = h.recommender_ci[k][0] <= h.baseline_ci[k][1] and h.baseline_ci[k][0] <= h.recommender_ci[k][1]
     if overlap:
-        en = (
-            f"Holding out the last order of {h.users:,} repeat buyers, the co-purchase recommender hits "
-            f"{fmt_value(rec, 'rate')} at {k} against {fmt_value(base, 'rate')} for the most popular items: the "
-            "intervals overlap, so this data shows no evidence that it beats popularity."
-        )
-        zh = (
-            f"留出 {h.users:,} 位复购买家的最后一单，共同购买推荐在前 {k} 个推荐中的命中率为 {fmt_value(rec, 'rate')}，"
-            f"最热门商品为 {fmt_value(base, 'rate')}：两者区间重叠，现有数据不能证明它优于按热门推荐。"
-        )
+        en = f"{lead_en}: the intervals overlap, so this data shows no evidence that it beats popularity."
+        zh = f"{lead_zh}：两者区间重叠，现有数据不能证明它优于按热门推荐。"
     else:
         better = rec > base
-        en = (
-            f"Holding out the last order of {h.users:,} repeat buyers, the co-purchase recommender hits "
-            f"{fmt_value(rec, 'rate')} at {k} against {fmt_value(base, 'rate')} for the most popular items "
-            f"({'better' if better else 'worse'}; the 95% intervals do not overlap)."
-        )
-        zh = (
-            f"留出 {h.users:,} 位复购买家的最后一单，共同购买推荐在前 {k} 个推荐中的命中率为 {fmt_value(rec, 'rate')}，"
-            f"最热门商品为 {fmt_value(base, 'rate')}（{'更好' if better else '更差'}；95% 区间不重叠）。"
-        )
+        en = f"{lead_en} ({'better' if better else 'worse'}; the 95% intervals do not overlap)."
+        zh = f"{lead_zh}（{'更好' if better else '更差'}；95% 区间不重叠）。"
     return tr(en, zh, lang)
 
 
@@ -575,7 +601,7 @@ def _lift(v, lo, hi) -> str:
 def viewed_then_bought_table(
     vtb: pd.DataFrame, *, top_n: int = 20, same_item: bool = False, lang: str | None = None
 ) -> pd.DataFrame:
-    """The strongest viewed-then-bought pairs, strongest lift first (pairs of different items unless
+    """The viewed-then-bought pairs, best-supported lift first (the low end of its interval) (pairs of different items unless
     ``same_item``), with item names where ``items.name`` gives them."""
     t = vtb if same_item else vtb[~vtb["same_item"].astype(bool)]
     t = t.head(top_n)
@@ -607,16 +633,25 @@ def viewed_then_bought_note(vtb: pd.DataFrame, *, window_days: int, lang: str | 
             "没有达到最少人数的浏览-购买组合。",
             lang,
         )
-    same = int(vtb["same_item"].astype(bool).sum())
-    cross = len(vtb) - same
+    same = int(vtb.attrs.get("same_item_total", vtb["same_item"].astype(bool).sum()))
+    cross = _cross_total(vtb)
+    kept_en = kept_zh = ""
+    if same + cross > len(vtb):
+        kept_en = f" The data table holds the {len(vtb):,} best-supported of them."
+        kept_zh = f"数据表只包含其中证据最强的 {len(vtb):,} 组。"
     return tr(
         f"{cross:,} pairs of different items were viewed then bought within {window_days} days; {same:,} items "
         "were bought by enough of their own viewers (rows marked same_item in the data table: their share is "
-        "the item's view-to-purchase conversion within the window).",
+        "the item's view-to-purchase conversion within the window)." + kept_en,
         f"{cross:,} 组不同商品在浏览后 {window_days} 天内被购买；另有 {same:,} 个商品被足够多的浏览者本人购买"
-        "（数据表中 same_item 的行，其比例即窗口内该商品的浏览-购买转化率）。",
+        "（数据表中 same_item 的行，其比例即窗口内该商品的浏览-购买转化率）。" + kept_zh,
         lang,
     )
+
+
+def _cross_total(vtb: pd.DataFrame) -> int:
+    """Pairs of different items viewed then bought: all of them (``attrs``), not only the rows kept."""
+    return int(vtb.attrs.get("pairs_total", (~vtb["same_item"].astype(bool)).sum()))
 
 
 def offer_table(offers: pd.DataFrame, *, lang: str | None = None) -> pd.DataFrame:
@@ -747,5 +782,21 @@ def tier_title(mix: pd.DataFrame, *, lang: str | None = None) -> str:
     return tr(
         f"{name.capitalize()} items take {share} of GMV against the plan's {plan}",
         f"{name}占成交额 {share}，规划为 {plan}",
+        lang,
+    )
+
+
+def pairs_kept_note(pairs: pd.DataFrame | None, *, lang: str | None = None) -> str | None:
+    """A note when the bought-together table holds only the strongest of the shop's pairs (None otherwise)."""
+    if pairs is None or not len(pairs):
+        return None
+    total = int(pairs.attrs.get("pairs_total", len(pairs)))
+    if total <= len(pairs):
+        return None
+    return tr(
+        f"The data table and its CSV hold the {len(pairs):,} strongest of the {total:,} pairs bought together by "
+        "enough buyers (shoplab.merchandise.bought_together gives them all).",
+        f"数据表与 CSV 只包含 {total:,} 组满足共同买家数的组合中最强的 {len(pairs):,} 组"
+        "（完整列表可用 shoplab.merchandise.bought_together 获取）。",
         lang,
     )
