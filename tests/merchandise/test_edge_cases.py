@@ -31,12 +31,15 @@ def test_thin_data(case):
         m.text.category_table(r.categories, lang=lang)
         m.text.band_table(r.price_bands, lang=lang)
         m.text.stage_table(r.lifecycle, lang=lang)
-        m.text.pairs_table(r.bought_together, lang=lang)
+        m.text.pairs_table(r.bought_together, names=r.item_names, lang=lang)
+        assert m.text.launch_note(r.launches, lang=lang) or len(r.launches.items)
+        if r.launches is not None:
+            m.text.launch_table(r.launches, names=r.item_names, lang=lang)
         if r.hit_rate is not None:
             m.text.hit_rate_sentence(r.hit_rate, lang=lang)
         if r.stock is not None:
-            m.text.alert_table(r.alerts, lang=lang)
-            m.text.stockout_table(r.stock, lang=lang)
+            m.text.alert_table(r.alerts, names=r.item_names, lang=lang)
+            m.text.stockout_table(r.stock, names=r.item_names, lang=lang)
             m.text.inventory_table(r.inventory, lang=lang)
     h = m.metrics.record_headlines(r)
     assert "merchandise.skus_sold" in h

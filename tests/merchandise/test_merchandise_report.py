@@ -89,9 +89,13 @@ def test_findings_in_both_languages(results):
     assert {"concentration", "inventory", "tiers", "alerts"} <= {f.section for f in en}
     top = f"{results.concentration.top20_share:.1%}"
     assert top in en[0] and top in zh[0] and "头部" in zh[0]
+    best = results.ranking.item_id.iloc[0]
+    name = (results.item_names or {}).get(best)
+    assert name is None or f"{name} ({best})" in en[0]  # the best seller by name and id
+    en0 = en[0].replace(name, "") if name else en[0]
     assert not any(
-        "\u4e00" <= ch <= "\u9fff" for ch in en[0]
-    )  # (category names are data: they may be Chinese)
+        "\u4e00" <= ch <= "\u9fff" for ch in en0
+    )  # (category and item names are data: they may be Chinese)
     assert text.pareto_title(results.concentration, lang="zh").startswith("头部 20%")
     strong = int(results.disagreements.strong_disagreement.sum())
     tiers_en = next(f for f in en if f.section == "tiers")
@@ -135,3 +139,18 @@ def test_recommendations_in_the_report(sample_shop, results):
         assert text.hit_rate_sentence(h, lang=lang)
         assert len(text.hit_rate_table(h, lang=lang)) == 2
     assert (results.bought_together.co_buyers >= 5).all()
+
+
+def test_launch_comparison_in_the_report(sample_shop, results):
+    lc = results.launches
+    assert results.has_launch_ts and lc is not None
+    # the 90 days up to October's end; the data ends on 2026-10-31, so October's launches have no full 30 days
+    assert lc.start == pd.Timestamp("2026-08-03") and len(lc.items) > 0
+    want = m.launch_comparison(sample_shop, period=PERIOD)
+    pd.testing.assert_frame_equal(lc.items, want.items)
+    pd.testing.assert_frame_equal(lc.benchmark, want.benchmark)
+    assert set(lc.items.item_id) <= set(results.item_names)
+    for lang in ("en", "zh"):
+        t = text.launch_table(lc, names=results.item_names, lang=lang)
+        assert len(t) == len(lc.items) and t.shape[1] == 2 + 3 * 3 + 4
+        assert all(str(i) in s for i, s in zip(lc.items.item_id, t.iloc[:, 0], strict=True))

@@ -7,16 +7,18 @@
 - :func:`classify`, :func:`tier_mix`, :func:`role_disagreements`: the 4321 tiers against the plan and the roles.
 - :func:`item_stock`, :func:`inventory_summary`, :func:`alerts`: turnover, cover, slow stock, stock-outs, alerts.
 - :func:`category_contribution`, :func:`price_bands`, :func:`lifecycle`, :func:`launch_curves`: product structure.
+- :func:`launch_comparison`: the period's and recent launches' first 30/60/90 days against earlier launches.
 - :func:`bought_together`, :func:`hit_rate`: items bought by the same buyers; the offline hit rate at 5 and 10.
 - :func:`viewed_then_bought`, :func:`next_best_offer`: items bought after viewing an item; the items to offer
   each RFM segment.
 
-Submodules: :mod:`.skus`, :mod:`.tiers`, :mod:`.stock`, :mod:`.recommend`, :mod:`.nbo` (the numbers;
+Submodules: :mod:`.skus`, :mod:`.tiers`, :mod:`.stock`, :mod:`.recommend`, :mod:`.nbo`, :mod:`.launches` (the numbers;
 definitions there), :mod:`.report`, :mod:`.text`, :mod:`.plots`, :mod:`.metrics`.
 """
 
 from __future__ import annotations
 
+from . import launches as launches
 from . import metrics as metrics  # submodules
 from . import nbo as nbo
 from . import plots as plots
@@ -27,6 +29,7 @@ from . import stock as stock
 from . import structure as structure
 from . import text as text
 from . import tiers as tiers
+from .launches import launch_comparison
 from .nbo import next_best_offer, viewed_then_bought
 from .recommend import bought_together, hit_rate
 from .report import MerchandiseResults, compute_report
@@ -55,4 +58,5 @@ __all__ = [
     "price_bands",
     "lifecycle",
     "launch_curves",
+    "launch_comparison",
 ]

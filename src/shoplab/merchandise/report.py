@@ -10,7 +10,8 @@ import pandas as pd
 
 from ..data import Shop
 from ..periods import Period
-from .nbo import next_best_offer, viewed_then_bought
+from .launches import LaunchComparison, launch_comparison
+from .nbo import item_names, next_best_offer, viewed_then_bought
 from .recommend import PAIRS_KEPT, HitRate, bought_together, hit_rate
 from .skus import REPURCHASE_DAYS, Concentration, SellThrough, concentration, sell_through, sku_ranking
 from .stock import InventorySummary, alerts, inventory_summary, item_stock
@@ -65,6 +66,13 @@ class MerchandiseResults:
     view_window_days: int = 7
     #: :func:`.nbo.next_best_offer`: per RFM segment as of the period's end, the items to offer
     next_best_offer: pd.DataFrame | None = None
+    #: :func:`.launches.launch_comparison`: the period's and recent launches against earlier ones (None without
+    #: ``items.launch_ts`` or too few earlier launches)
+    launches: LaunchComparison | None = None
+    #: ``item_id -> items.name`` for the items the tables show (None without ``items.name``)
+    item_names: dict | None = None
+    #: ``items.launch_ts`` exists (without it there is no launch comparison)
+    has_launch_ts: bool = False
 
     @property
     def tier_share(self) -> dict[str, float]:
@@ -87,6 +95,7 @@ def compute_report(
     min_view_users: int = 5,
     offers_per_segment: int = 5,
     min_segment_buyers: int = 5,
+    min_earlier_launches: int = 5,
 ) -> MerchandiseResults:
     """The merchandise numbers for ``period``.
 
@@ -118,6 +127,8 @@ def compute_report(
         Items in the next-best-offer table per RFM segment.
     min_segment_buyers
         Items with fewer buyers in a segment are not offered to it.
+    min_earlier_launches
+        Earlier launches needed to benchmark the new ones at a horizon (30/60/90 days).
     """
     p = Period.parse(period)
     ranking = sku_ranking(shop, period=p)
@@ -145,6 +156,17 @@ def compute_report(
         and pd.notna(last_ts)
         and (pd.Timestamp(last_ts) < pd.Timestamp(p.end) + pd.Timedelta(days=REPURCHASE_DAYS))
     )
+    alert_list = alerts(stock, top_n=top_n)
+    pairs = bought_together(shop, start=b_start, end=p.end, min_co_buyers=min_co_buyers, top=PAIRS_KEPT)
+    disagreements = role_disagreements(tiers)
+    launches = launch_comparison(shop, period=p, min_earlier=min_earlier_launches)
+    shown = [ranking["item_id"], disagreements["item_id"]]
+    shown += [
+        t["item_id"] for t in (stock, alert_list, launches.items if launches else None) if t is not None
+    ]
+    if pairs is not None and len(pairs):
+        shown += [pairs["antecedent"], pairs["consequent"]]
+    names = item_names(shop, pd.concat([pd.Series(s_, dtype=object) for s_ in shown]))
     return MerchandiseResults(
         period=p.label,
         ranking=ranking,
@@ -152,18 +174,16 @@ def compute_report(
         sell_through=sell_through(shop, period=p),
         tiers=tiers,
         tier_mix=tier_mix(tiers),
-        disagreements=role_disagreements(tiers),
+        disagreements=disagreements,
         stock=stock,
         inventory=inventory_summary(shop, period=p, stock=stock, overstock_days=overstock_days),
-        alerts=alerts(stock, top_n=top_n),
+        alerts=alert_list,
         has_items=has_items,
         has_roles=has_items and "role" in shop.items.columns,
         has_views=has_views,
         overstock_days=overstock_days,
         repurchase_incomplete=bool(incomplete),
-        bought_together=bought_together(
-            shop, start=b_start, end=p.end, min_co_buyers=min_co_buyers, top=PAIRS_KEPT
-        ),
+        bought_together=pairs,
         hit_rate=hit_rate(shop, start=b_start, end=p.end) if evaluate_recommender else None,
         basket_months=basket_months,
         categories=category_contribution(shop, period=p),
@@ -176,4 +196,7 @@ def compute_report(
         next_best_offer=next_best_offer(
             shop, period=p, top_n=offers_per_segment, min_buyers=min_segment_buyers
         ),
+        launches=launches,
+        item_names=names,
+        has_launch_ts=has_items and "launch_ts" in shop.items.columns,
     )

@@ -130,8 +130,9 @@ def lifecycle(shop: Shop, *, period: Period | str, window: int = 90, threshold: 
 
 
 def launch_curves(shop: Shop, *, days=(30, 60, 90)) -> pd.DataFrame | None:
-    """Items launched inside the data: item GMV in their first 30, 60 and 90 days (None where the data ends before
-    that day; None without ``items.launch_ts``)."""
+    """Items launched inside the data (``launch_ts`` on or after the first counted line): item GMV of the lines
+    placed in ``[launch_ts, launch_ts + d days)`` for each d (NaN where the data ends before that day; lines before
+    the launch, such as pre-sales, are not counted). None without ``items.launch_ts``."""
     if not shop.has("items") or "launch_ts" not in shop.items.columns:
         return None
     j = _all_lines(shop)
@@ -140,7 +141,10 @@ def launch_curves(shop: Shop, *, days=(30, 60, 90)) -> pd.DataFrame | None:
     it = shop.items.select("item_id", "launch_ts")
     it = it.filter(it.launch_ts >= first_ts)
     k = j.join(it, "item_id")
-    aggs = {f"gmv_{d}d": k.gmv.sum(where=k.ts < k.launch_ts + ibis.interval(days=d)) for d in days}
+    aggs = {
+        f"gmv_{d}d": k.gmv.sum(where=(k.ts >= k.launch_ts) & (k.ts < k.launch_ts + ibis.interval(days=d)))
+        for d in days
+    }
     df = it.left_join(k.group_by("item_id").aggregate(**aggs), "item_id").drop("item_id_right").to_pandas()
     for d in days:
         df[f"gmv_{d}d"] = df[f"gmv_{d}d"].fillna(0.0).astype(float)

@@ -36,6 +36,8 @@ __all__ = [
     "viewed_then_bought_table",
     "viewed_then_bought_note",
     "offer_table",
+    "launch_table",
+    "launch_note",
     "pareto_title",
     "tier_title",
     "col",
@@ -77,13 +79,16 @@ def findings(r, *, lang: str | None = None) -> list[Finding]:
         return [F(f"No item sold in {r.period}.", f"{r.period} 没有商品售出。", "key-numbers")]
     top = fmt_value(c.top20_share, "rate")
     best = r.ranking.iloc[0]
+    names = getattr(r, "item_names", None) or {}
+    best_item = _item(best["item_id"], names.get(best["item_id"]))
+    best_en = best_item if best["item_id"] in names else f"item {best_item}"
     out.append(
         F(
             f"{c.skus_sold:,} items sold in {r.period}; the top {c.top_n:,} (20%) brought {top} of item GMV, and "
-            f"the best seller, item {best['item_id']}, {fmt_value(best['share'], 'rate')} alone. "
+            f"the best seller, {best_en}, {fmt_value(best['share'], 'rate')} alone. "
             f"{c.abc_items['A']:,} items (class A) make 80% of GMV.",
             f"{r.period} 动销商品 {c.skus_sold:,} 个；头部 {c.top_n:,} 个（20%）贡献了 {top} 的商品成交额，"
-            f"第一名商品 {best['item_id']} 独占 {fmt_value(best['share'], 'rate')}。"
+            f"第一名商品 {best_item} 独占 {fmt_value(best['share'], 'rate')}。"
             f"{c.abc_items['A']:,} 个商品（A 类）构成 80% 的成交额。",
             "concentration",
         )
@@ -183,6 +188,9 @@ def findings(r, *, lang: str | None = None) -> list[Finding]:
                 "viewed-then-bought",
             )
         )
+    lc = getattr(r, "launches", None)
+    if lc is not None and len(lc.items):
+        out += _launch_finding(lc, getattr(r, "item_names", None) or {}, F)
     if r.alerts is not None and len(r.alerts):
         re_ = r.alerts[r.alerts["action"] == "restock"]
         cl = r.alerts[r.alerts["action"] == "clear"]
@@ -197,6 +205,46 @@ def findings(r, *, lang: str | None = None) -> list[Finding]:
             )
         )
     return out
+
+
+def _launch_finding(lc, names: dict, F) -> list:
+    """The best new launch against earlier ones: at the shortest horizon some new launch has, else at its age."""
+    t = lc.items
+    for d in [int(x) for x in lc.benchmark["days"]] + [None]:
+        pct = t[f"pct_{d}d" if d else "pct_to_date"]
+        if pct.notna().any():
+            break
+    else:
+        return []
+    suf = f"{d}d" if d else "to_date"
+    since = f"{lc.start:%Y-%m-%d}"
+    if not (t[f"gmv_{suf}"] > 0).any():
+        med = fmt_value(t[f"median_{suf}"].max(), "yuan")
+        when_en = f"in its first {d} days" if d else "yet"
+        when_zh = f"上架 {d} 天内" if d else "至今"
+        return [
+            F(
+                f"None of the {len(t):,} items launched since {since} has sold {when_en}; earlier launches had a "
+                f"median of up to {med} by the same age.",
+                f"{since} 以来上架的 {len(t):,} 个新品{when_zh}均无销售；此前新品同期的成交额中位数最高为 {med}。",
+                "launches",
+            )
+        ]
+    b = t.loc[pct.idxmax()]
+    it = _item(b["item_id"], names.get(b["item_id"]))
+    g, med = fmt_value(b[f"gmv_{suf}"], "yuan"), fmt_value(b[f"median_{suf}"], "yuan")
+    share = fmt_value(b[f"pct_{suf}"], "rate")
+    days = int(d if d else b["age_days"])
+    n = int(lc.benchmark.set_index("days").loc[d, "n_earlier"] if d else b["n_earlier_to_date"])
+    return [
+        F(
+            f"{len(t):,} items launched since {since}; the best start, {it}, made {g} in its first {days} days, "
+            f"ahead of {share} of the {n:,} earlier launches at the same age (their median {med}).",
+            f"{since} 以来上架新品 {len(t):,} 个；开局最好的 {it} 上架 {days} 天成交 {g}，"
+            f"超过此前 {n:,} 个新品同期的 {share}（其中位数 {med}）。",
+            "launches",
+        )
+    ]
 
 
 def key_numbers(r, *, lang: str | None = None) -> pd.DataFrame:
@@ -222,8 +270,21 @@ def key_numbers(r, *, lang: str | None = None) -> pd.DataFrame:
     return pd.DataFrame(out)
 
 
-def ranking_table(ranking: pd.DataFrame, *, top_n: int = 20, lang: str | None = None) -> pd.DataFrame:
-    """The top ``top_n`` items of the SKU ranking with readable headers and formatted values."""
+def _name_ids(t: pd.DataFrame, names: dict | None, cols=("item_id",)) -> pd.DataFrame:
+    """``t`` with its item columns shown as "name (id)" where ``names`` has the id (else the id)."""
+    if names is None:
+        return t
+    t = t.copy()
+    for c in cols:
+        t[c] = [_item(i, names.get(i)) for i in t[c]]
+    return t
+
+
+def ranking_table(
+    ranking: pd.DataFrame, *, top_n: int = 20, names: dict | None = None, lang: str | None = None
+) -> pd.DataFrame:
+    """The top ``top_n`` items of the SKU ranking with readable headers and formatted values (items as
+    "name (id)" with ``names``, :attr:`~.report.MerchandiseResults.item_names`)."""
     cols = [
         "rank",
         "item_id",
@@ -237,7 +298,7 @@ def ranking_table(ranking: pd.DataFrame, *, top_n: int = 20, lang: str | None = 
     ]
     cols += [c for c in ("views", "view_conversion") if c in ranking.columns]
     cols = [c for c in cols if c in ranking.columns] + ["abc"]
-    t = ranking[cols].head(top_n).copy()
+    t = _name_ids(ranking[cols].head(top_n).copy(), names)
     rates = {"share", "margin_rate", "refund_share", "repurchase_rate", "view_conversion"}
     for c in cols:
         if c in rates:
@@ -256,9 +317,9 @@ def tier_table(mix: pd.DataFrame, *, lang: str | None = None) -> pd.DataFrame:
     return t.rename(columns={c: col(c, lang) for c in t.columns})
 
 
-def alert_table(alerts: pd.DataFrame, *, lang: str | None = None) -> pd.DataFrame:
-    """The alert list with its actions and reasons named."""
-    t = alerts.copy()
+def alert_table(alerts: pd.DataFrame, *, names: dict | None = None, lang: str | None = None) -> pd.DataFrame:
+    """The alert list with its actions and reasons named (items as "name (id)" with ``names``)."""
+    t = _name_ids(alerts.copy(), names)
     t["action"] = [labels.label("merch_action", a, lang) for a in t["action"]]
     t["reason"] = [labels.label("merch_reason", a, lang) for a in t["reason"]]
     t["cover_days"] = [_days(v, lang) for v in t["cover_days"]]
@@ -269,9 +330,11 @@ def alert_table(alerts: pd.DataFrame, *, lang: str | None = None) -> pd.DataFram
     return t.rename(columns={c: col(c, lang) for c in t.columns})
 
 
-def disagreement_table(d: pd.DataFrame, *, lang: str | None = None) -> pd.DataFrame:
-    """Items whose 4321 tier differs from their planned role."""
-    t = d.drop(columns="strong_disagreement")
+def disagreement_table(
+    d: pd.DataFrame, *, names: dict | None = None, lang: str | None = None
+) -> pd.DataFrame:
+    """Items whose 4321 tier differs from their planned role (items as "name (id)" with ``names``)."""
+    t = _name_ids(d.drop(columns="strong_disagreement"), names)
     for c in ("role", "tier"):
         t[c] = [tier_name(x, lang) for x in t[c]]
     t["gmv"] = [fmt_value(v, "yuan", lang=lang) for v in t["gmv"]]
@@ -321,10 +384,13 @@ def inventory_table(inv, *, lang: str | None = None) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=[tr("Number", "指标", lang), tr("Value", "数值", lang)])
 
 
-def stockout_table(stock: pd.DataFrame, *, lang: str | None = None) -> pd.DataFrame:
-    """The items that ran out of stock in the period, most likely lost GMV first."""
+def stockout_table(
+    stock: pd.DataFrame, *, names: dict | None = None, lang: str | None = None
+) -> pd.DataFrame:
+    """The items that ran out of stock in the period, most likely lost GMV first (items as "name (id)" with
+    ``names``)."""
     t = stock[stock["stockout_days"] > 0].sort_values(["lost_gmv", "item_id"], ascending=[False, True])
-    t = t[["item_id", "stockout_days", "units", "lost_gmv", "on_hand"]].copy()
+    t = _name_ids(t[["item_id", "stockout_days", "units", "lost_gmv", "on_hand"]].copy(), names)
     for c in ("stockout_days", "units", "on_hand"):
         t[c] = [f"{v:,.0f}" for v in t[c]]
     t["lost_gmv"] = [fmt_value(v, "yuan", lang=lang) for v in t["lost_gmv"]]
@@ -415,11 +481,14 @@ def stage_table(lc: pd.DataFrame, *, lang: str | None = None) -> pd.DataFrame:
     )
 
 
-def pairs_table(pairs: pd.DataFrame, *, top_n: int = 20, lang: str | None = None) -> pd.DataFrame:
-    """The strongest bought-together pairs (one direction per pair: the higher confidence)."""
+def pairs_table(
+    pairs: pd.DataFrame, *, top_n: int = 20, names: dict | None = None, lang: str | None = None
+) -> pd.DataFrame:
+    """The strongest bought-together pairs (one direction per pair: the higher confidence), both items as
+    "name (id)" with ``names``."""
     t = pairs.sort_values(["lift", "confidence"], ascending=False)
     t = t.assign(key=[tuple(sorted(x)) for x in zip(t.antecedent, t.consequent, strict=True)])
-    t = t.drop_duplicates("key").head(top_n)
+    t = _name_ids(t.drop_duplicates("key").head(top_n), names, ("antecedent", "consequent"))
     out = pd.DataFrame(
         {
             tr("if bought", "买了", lang): t["antecedent"].to_numpy(),
@@ -609,6 +678,87 @@ def offer_table(offers: pd.DataFrame, *, lang: str | None = None) -> pd.DataFram
             tr("members yet to buy it", "尚未购买的成员数", lang): t["candidates"].astype(int).to_numpy(),
         }
     )
+
+
+def _launch_horizons(r) -> list[int]:
+    return [int(d) for d in r.benchmark["days"]]
+
+
+def launch_table(r, *, names: dict | None = None, lang: str | None = None) -> pd.DataFrame:
+    """New launches as a manager reads them: the item, its launch date, and per horizon its GMV in the first d
+    days, the earlier launches' median and the share of earlier launches it beat (n/a: the data ends before day
+    d, or too few earlier launches for a benchmark); then the same at the item's age (days since launch to the
+    data's end)."""
+    t = r.items
+    names = names or {}
+
+    def money(v):
+        return "n/a" if pd.isna(v) else fmt_value(v, "yuan", lang=lang)
+
+    out = pd.DataFrame(
+        {
+            tr("item", "商品", lang): [_item(i, names.get(i)) for i in t["item_id"]],
+            tr("launched", "上架日期", lang): [pd.Timestamp(v).strftime("%Y-%m-%d") for v in t["launch_ts"]],
+        }
+    )
+    for d in _launch_horizons(r):
+        out[tr(f"GMV, first {d} days", f"上架 {d} 天成交额", lang)] = [money(v) for v in t[f"gmv_{d}d"]]
+        out[tr(f"earlier launches' median, {d} days", f"此前新品 {d} 天中位数", lang)] = [
+            money(v) for v in t[f"median_{d}d"]
+        ]
+        out[tr(f"beats earlier launches, {d} days", f"{d} 天超过此前新品的比例", lang)] = [
+            "n/a" if pd.isna(v) else fmt_value(v, "rate", lang=lang) for v in t[f"pct_{d}d"]
+        ]
+    out[tr("days since launch", "上架天数", lang)] = [
+        "n/a" if pd.isna(v) else f"{v:,.0f}" for v in t["age_days"]
+    ]
+    out[tr("GMV to date", "上架至今成交额", lang)] = [money(v) for v in t["gmv_to_date"]]
+    out[tr("earlier launches' median at that age", "此前新品同龄中位数", lang)] = [
+        money(v) for v in t["median_to_date"]
+    ]
+    out[tr("beats earlier launches at that age", "同龄超过此前新品的比例", lang)] = [
+        "n/a" if pd.isna(v) else fmt_value(v, "rate", lang=lang) for v in t["pct_to_date"]
+    ]
+    return out
+
+
+def launch_note(r, *, has_launch_ts: bool | None = None, lang: str | None = None) -> str | None:
+    """Why the launch comparison is missing or partial (None when every horizon has its benchmark and there are
+    new launches). ``has_launch_ts`` (:attr:`~.report.MerchandiseResults.has_launch_ts`) says which reason."""
+    if r is None:
+        if has_launch_ts is False:
+            return tr(
+                "No items.launch_ts: no comparison of new launches.",
+                "没有 items.launch_ts：不做新品对比。",
+                lang,
+            )
+        return tr(
+            "No comparison of new launches: too few items were launched inside the data (on or after its first "
+            "order) before the recent launches to benchmark them.",
+            "无新品对比：数据范围内（首笔订单之后）在近期新品之前上架的商品太少，无法作为对比基准。",
+            lang,
+        )
+    parts = []
+    if not len(r.items):
+        parts.append(
+            tr(
+                f"No item was launched from {r.start:%Y-%m-%d} to the period's end.",
+                f"{r.start:%Y-%m-%d} 至本期末没有新上架的商品。",
+                lang,
+            )
+        )
+    short = r.benchmark[~r.benchmark["has_benchmark"]]
+    if len(short):
+        ds = ", ".join(str(int(d)) for d in short["days"])
+        parts.append(
+            tr(
+                f"Fewer than {r.min_earlier} earlier launches have a complete first {ds} days in the data: no "
+                "benchmark there.",
+                f"数据中首 {ds} 天完整的此前新品少于 {r.min_earlier} 个：该时段无对比基准。",
+                lang,
+            )
+        )
+    return " ".join(parts) if parts else None
 
 
 def pareto_title(c, *, lang: str | None = None) -> str:
