@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from shoplab.merchandise import stock
@@ -121,6 +121,7 @@ def oracle(t: dict) -> dict:
 
 @settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.integers(0, 10_000))
+@example(5229)  # no order line in the period: the cost of goods is 0, not NaN (found by a run of this test)
 def test_inventory_summary_matches_brute_force(seed):
     t = random_shop(seed)
     t["items"]["cost"] = t["items"]["cost"].astype(float)

@@ -107,7 +107,7 @@ def _cogs(shop: Shop, p: Period) -> float | None:
     if "cost" not in j.columns:
         return None
     r = j.aggregate(c=j.cost.sum(), missing=j.unit_cost.isnull().cast("int64").sum()).to_pandas().iloc[0]
-    return float(r["c"] or 0.0)
+    return 0.0 if pd.isna(r["c"]) else float(r["c"])  # no line in the period: a NULL sum, no goods sold
 
 
 def item_stock(
