@@ -192,3 +192,29 @@ def test_post_window_and_new_buyers(sample):
     first = first[(first.ts >= "2026-09-01") & (first.ts <= "2026-09-07 23:59:59")]
     assert nb["new_buyers"].sum() == len(first)
     assert nb.loc["campaign", "new_buyers"] == (first.campaign_id == "C2026-09-school").sum()
+
+
+def test_a_window_without_orders_has_gmv_zero_not_nan():
+    import math
+
+    import ibis
+
+    from shoplab.campaigns import kpis
+
+    con = ibis.duckdb.connect()
+    con.create_table(
+        "orders",
+        pd.DataFrame(
+            {
+                "order_id": [1],
+                "user_id": [1],
+                "ts": pd.to_datetime(["2024-01-05"]),
+                "amount": [10.0],
+                "status": ["paid"],
+            }
+        ),
+    )
+    shop = shoplab.connect(con, validate=False)
+    s = kpis._sales(shop, pd.Timestamp("2024-03-01"), pd.Timestamp("2024-03-31"))
+    assert s["gmv"] == 0.0 and s["orders"] == 0 and math.isnan(s["aov"])
+    assert kpis._sales(shop, pd.Timestamp("2024-01-01"), pd.Timestamp("2024-01-31"))["gmv"] == 10.0

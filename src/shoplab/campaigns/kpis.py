@@ -43,7 +43,8 @@ def _sales(shop: Shop, lo, hi) -> dict:
     o = paid(shop.orders)
     o = o.filter((o.ts >= ts(lo)) & (o.ts <= ts(hi)))
     r = o.aggregate(gmv=o.amount.sum(), orders=o.count(), buyers=o.user_id.nunique()).execute().iloc[0]
-    gmv, n = float(r.gmv or 0.0), float(r.orders)
+    # no order in the window: the engine's float sum is NULL, read as NaN (and NaN or 0 is NaN): GMV 0
+    gmv, n = (0.0 if pd.isna(r.gmv) else float(r.gmv)), float(r.orders)
     return dict(gmv=gmv, orders=n, buyers=float(r.buyers), aov=gmv / n if n else math.nan)
 
 
