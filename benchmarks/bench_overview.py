@@ -10,7 +10,13 @@ process and reports wall time and peak memory (max RSS of that process):
 * ``pandas-kpis``: the same KPIs with plain pandas (read the Parquet files, filter, group), checked equal;
 * ``overview-forecast``: the forecast, its six-origin backtest and the early warning (statsmodels fits on the
   daily series; the conversion series of the warning reads the events), each timed;
+* ``overview-compute`` / ``overview-compute-no-forecast``: :func:`shoplab.overview.compute_report` (every number
+  of the notebook, without rendering) with ``forecasts=True`` and ``forecasts=False``; their difference is what
+  the forecast, its backtest and the early warning add (issue 22);
 * ``overview-report``: the whole ``shoplab report --only overview`` (kernel start, notebook, HTML).
+
+Steps can also be run one at a time, each in its own process, on any shop:
+``python benchmarks/bench_overview.py --child overview-compute --source <shop> --period 2026-10``.
 """
 
 from __future__ import annotations
@@ -59,6 +65,22 @@ def step_forecast(src: str, period: str) -> dict:
         f(shop, period=period)
         out[name] = time.perf_counter() - t0
     return out
+
+
+def _compute(src: str, period: str, forecasts: bool) -> dict:
+    import shoplab
+    from shoplab import overview
+
+    r = overview.compute_report(shoplab.connect(src, validate=False), period=period, forecasts=forecasts)
+    return {"gmv": float(r.summary["value"]["gmv"]), "forecast": r.forecast is not None}
+
+
+def step_compute(src: str, period: str) -> dict:
+    return _compute(src, period, True)
+
+
+def step_compute_no_forecast(src: str, period: str) -> dict:
+    return _compute(src, period, False)
 
 
 def pandas_month(orders, users, events, start, end) -> dict:
@@ -147,6 +169,8 @@ STEPS = {
     "overview-kpis": step_overview,
     "pandas-kpis": step_pandas,
     "overview-forecast": step_forecast,
+    "overview-compute": step_compute,
+    "overview-compute-no-forecast": step_compute_no_forecast,
     "overview-report": step_report,
 }
 

@@ -6,6 +6,7 @@ Generates the sample shop (cached under data/bench/events10M/ for the default 72
 git ignores it), then runs each step in a fresh process and reports wall time and peak memory (max RSS):
 
 * ``service-report``: ``shoplab.service.compute_report`` (every section, in DuckDB), with the time of each part;
+* ``service-compute``: :func:`shoplab.service.compute_report` itself (what the notebook computes, no rendering);
 * ``service-worth``: the heaviest part, :func:`shoplab.service.worth.service_worth` (per-order frames: orders x
   shipments x first sessions x reviews, and the 90-day repurchase self-join of orders), in DuckDB;
 * ``pandas-worth``: the same two per-order frames and regressions in plain pandas (read the Parquet files,
@@ -52,6 +53,14 @@ def step_report(src: str, period: str) -> dict:
         f()
         parts[name] = round(time.perf_counter() - t0, 2)
     return {"parts_s": parts}
+
+
+def step_compute(src: str, period: str) -> dict:
+    import shoplab
+    from shoplab import service
+
+    r = service.compute_report(shoplab.connect(src, validate=False), period=period)
+    return {"period": r.period}
 
 
 def step_worth(src: str, period: str) -> dict:
@@ -130,7 +139,12 @@ def step_pandas(src: str, period: str) -> dict:
                   "compute_s": round(now - t_compute, 2)}  # fmt: skip
 
 
-STEPS = {"service-report": step_report, "service-worth": step_worth, "pandas-worth": step_pandas}
+STEPS = {
+    "service-report": step_report,
+    "service-compute": step_compute,
+    "service-worth": step_worth,
+    "pandas-worth": step_pandas,
+}
 
 
 def main() -> None:
