@@ -254,7 +254,7 @@ def test_next_best_offer_matches_a_brute_force_loop(seed, min_buyers, window_mon
     want = brute_force_nbo(
         t, seg, top_n=3, min_buyers=min_buyers, window_months=window_months, min_lift=min_lift
     )
-    assert len(want) > 0
+    assert len(want) > 0 or min_lift > 0  # (above lift 1 a shop of one segment has no offer at all)
     assert got["segment"].tolist() == want["segment"].tolist()
     for c in ("rank", "item_id", "segment_buyers", "candidates"):
         assert got[c].astype(int).tolist() == want[c].tolist(), c
