@@ -26,6 +26,10 @@ def test_data_table_caps_the_embedded_csv_and_says_so():
     assert "CSV 包含前 10 行" in zh
 
 
+def test_seconds_carry_their_unit():
+    assert nbk.fmt_value(19.19, "s") == "19.2 s" and nbk.fmt_value(114.77, "s", lang="zh") == "114.8 秒"
+
+
 def test_formatting():
     assert nbk.fmt_value(1234567.8, "yuan") == "¥1,234,568" and nbk.fmt_value(12.345, "yuan") == "¥12.35"
     assert nbk.fmt_value(0.1234, "rate") == "12.3%" and nbk.fmt_value(float("nan"), "count") == "n/a"

@@ -171,6 +171,8 @@ def fmt_value(value: Any, unit: str | None = None, *, lang: str | None = None) -
         return tr(f"{value:,.1f} d", f"{value:,.1f} 天", lang)
     if unit == "minutes":
         return tr(f"{value:,.1f} min", f"{value:,.1f} 分钟", lang)
+    if unit == "s":  # seconds (first-response times)
+        return tr(f"{value:,.1f} s", f"{value:,.1f} 秒", lang)
     if unit == "duration":  # minutes, shown in the largest fitting unit: 45 s, 2.6 min, 3.5 h, 1.6 d
         if value < 1:
             return tr(f"{value * 60:,.0f} s", f"{value * 60:,.0f} 秒", lang)
