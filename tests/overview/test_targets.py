@@ -154,3 +154,13 @@ def test_sample_scoped_plan_is_recovered(sample_dir):
         else:  # planned on line value; the report shares out order amounts (discounts differ): near, not equal
             assert r.attainment == pytest.approx(1 / k, rel=0.25)
         assert r.ytd_basis == "monthly" and r.ytd_attainment > 0
+
+
+def test_contradictory_targets_skip_the_section_not_the_report():
+    from shoplab.overview.report import compute_report
+
+    dup = pd.DataFrame({"period": ["2024-02", "2024-02"], "metric": ["gmv", "gmv"], "target": [1.0, 2.0]})
+    r = compute_report(_shop(ORDERS, dup), period="2024-02", forecasts=False)
+    assert r.targets.empty and r.scoped.empty and r.has_targets
+    assert r.targets_error.startswith("targets: 2 rows give the same period, metric")
+    assert compute_report(_shop(ORDERS, TARGETS), period="2024-02", forecasts=False).targets_error is None

@@ -48,6 +48,9 @@ class OverviewResults:
     #: whether the shop has a ``targets`` table, and how many of its rows are scoped to a channel or a category
     has_targets: bool = False
     scoped_targets: int = 0
+    #: why the ``targets`` table could not be read (two targets for one period, metric and scope), else None:
+    #: the targets section then says so and compares nothing
+    targets_error: str | None = None
     #: :func:`.targets_scoped.scoped_attainment`: the scoped targets, actual against them (empty without)
     scoped: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=SCOPED_COLUMNS))
     #: :func:`.backtest.history_check`: whether the history supports the forecast and its backtest
@@ -99,7 +102,11 @@ def compute_report(
     """
     p = Period.parse(period)
     drivers = gmv_drivers(shop, period=p)
-    tt: TargetTable | None = read_targets(shop)
+    targets_error = None
+    try:
+        tt: TargetTable | None = read_targets(shop)
+    except ValueError as e:  # contradictory targets: the section says why, the rest of the overview stands
+        tt, targets_error = None, str(e)
     check = history_check(shop, period=p) if forecasts else None
     enough = check is not None and check.enough
     fc = forecast(shop, period=p) if enough else None
@@ -119,9 +126,15 @@ def compute_report(
         refund_window=refund_window(shop, period=p, settle_days=settle_days),
         drivers=drivers,
         top_drivers=largest_drivers(drivers),
-        targets=attainment(shop, period=p, targets=tt, projections=projections),
+        targets=attainment(
+            shop,
+            period=p,
+            targets=tt or TargetTable(pd.DataFrame(columns=["period", "metric", "target"])),
+            projections=projections,
+        ),
         scorecard=scorecard(shop, period=p),
-        has_targets=tt is not None,
+        has_targets=tt is not None or targets_error is not None,
+        targets_error=targets_error,
         scoped_targets=tt.scoped if tt is not None else 0,
         scoped=scoped_attainment(shop, period=p, targets=tt)
         if tt is not None

@@ -148,21 +148,41 @@ class Signals:
 def execute_notebook(
     path: Path, out_path: Path, parameters: dict[str, Any], *, kernel_name: str, timeout_s: int | None
 ) -> None:
-    """Run the notebook ``path`` with ``parameters`` into ``out_path`` (papermill's errors propagate)."""
+    """Run the notebook ``path`` with ``parameters`` into ``out_path`` (papermill's errors propagate).
+
+    A kernel that dies before it answers (two kernels started side by side can race for the same port: "Address
+    already in use") is started again, up to :data:`KERNEL_START_TRIES` times; an error inside the notebook is
+    not retried."""
     import papermill as pm
 
-    pm.execute_notebook(
-        str(path),
-        str(out_path.resolve()),
-        parameters=parameters,
-        kernel_name=kernel_name,
-        progress_bar=False,
-        # the kernel starts in the notebook's folder; papermill's own cwd= would chdir this whole
-        # process, which two notebooks running side by side must not do
-        resources={"metadata": {"path": str(path.parent)}},
-        execution_timeout=timeout_s,
-        kernel_manager_class=tracked_kernel_manager(),
-    )
+    for attempt in range(1, KERNEL_START_TRIES + 1):
+        try:
+            pm.execute_notebook(
+                str(path),
+                str(out_path.resolve()),
+                parameters=parameters,
+                kernel_name=kernel_name,
+                progress_bar=False,
+                # the kernel starts in the notebook's folder; papermill's own cwd= would chdir this whole
+                # process, which two notebooks running side by side must not do
+                resources={"metadata": {"path": str(path.parent)}},
+                execution_timeout=timeout_s,
+                kernel_manager_class=tracked_kernel_manager(),
+            )
+            return
+        except RuntimeError as exc:
+            if attempt == KERNEL_START_TRIES or not kernel_failed_to_start(exc):
+                raise
+
+
+#: how many times a kernel that dies at start is started
+KERNEL_START_TRIES = 3
+
+
+def kernel_failed_to_start(exc: BaseException) -> bool:
+    """Whether ``exc`` says the kernel died or never answered before running any cell (nbclient's words)."""
+    text = str(exc)
+    return "before replying to kernel_info" in text or "didn't respond in" in text
 
 
 def collect_metrics(nb) -> list[dict]:
