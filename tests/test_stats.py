@@ -3,6 +3,7 @@
 import math
 
 import numpy as np
+import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -158,3 +159,17 @@ def test_paired_proportions_keeps_its_level(n, p):
                 if r.ci_low <= truth <= r.ci_high:
                     total += multinomial.pmf([n11, n12, n21, n - n11 - n12 - n21], n, p)
     assert total >= 0.93
+
+
+def test_wilson_expr_is_wilson_in_the_engine():
+    import ibis
+
+    k = np.array([0, 1, 5, 20, 20, 3])
+    n = np.array([10, 1, 40, 20, 100, 7])
+    t = ibis.memtable(pd.DataFrame({"k": k, "n": n}))
+    lo, hi = stats.wilson_expr(t.k, t.n)
+    got = t.select(lo=lo, hi=hi).to_pandas()
+    want_lo, want_hi = stats.wilson(k, n)
+    np.testing.assert_allclose(got.lo, want_lo, rtol=1e-12, atol=0)
+    np.testing.assert_allclose(got.hi, want_hi, rtol=1e-12, atol=0)
+    assert got.lo[0] == 0.0 and got.hi[1] == 1.0 and got.hi[3] == 1.0  # exact at the ends

@@ -26,6 +26,7 @@ __all__ = [
     "two_proportion",
     "two_proportions",
     "wilson",
+    "wilson_expr",
     "nps_interval",
     "paired_proportions",
     "welch",
@@ -230,6 +231,21 @@ def wilson(successes: Any, n: Any, *, confidence: float = 0.95) -> tuple[Any, An
     lo = np.where(k <= 0, np.where(m > 0, 0.0, np.nan), centre - half)
     hi = np.where((k >= m) & (m > 0), 1.0, centre + half)
     return lo[()], hi[()]
+
+
+def wilson_expr(successes, n, *, confidence: float = 0.95):
+    """:func:`wilson` as engine expressions: ``(low, high)`` of Ibis numeric columns ``successes`` and ``n``
+    (``n`` > 0), so that a table of many proportions is bounded, ranked and cut in the engine. The same
+    formula and the same exact 0 and 1 at the ends."""
+    import ibis
+
+    z = float(stats.norm.ppf(0.5 + confidence / 2))
+    k, m = successes.cast("float64"), n.cast("float64")
+    p = k / m
+    denom = 1 + z * z / m
+    centre = (p + z * z / (2 * m)) / denom
+    half = z * (p * (1 - p) / m + z * z / (4 * m * m)).sqrt() / denom
+    return ibis.ifelse(k <= 0, 0.0, centre - half), ibis.ifelse(k >= m, 1.0, centre + half)
 
 
 def nps_interval(promoters: float, detractors: float, answers: float, *, confidence: float = 0.95) -> Result:

@@ -41,7 +41,7 @@ import pandas as pd
 
 from ..data import Shop, require_columns
 from ..periods import Period
-from ..stats import wilson
+from ..stats import wilson, wilson_expr
 from .skus import _all_lines
 
 __all__ = ["VIEW_EVENT", "viewed_then_bought", "next_best_offer", "item_names"]
@@ -101,9 +101,6 @@ def _add_names(df: pd.DataFrame, shop: Shop, cols: dict[str, str]) -> pd.DataFra
     return df
 
 
-_Z95 = 1.959963984540054  # the normal quantile of a 95% interval
-
-
 def viewed_then_bought(
     shop: Shop, *, period: Period | str, window_days: int = 7, min_users: int = 5, top: int | None = None
 ) -> pd.DataFrame | None:
@@ -150,21 +147,14 @@ def viewed_then_bought(
     viewers = fv.group_by("a").aggregate(viewers=ibis._.count())
     base = m.select("user_id", "b").distinct().group_by("b").aggregate(base_buyers=ibis._.count())
     t = pairs.join(viewers, "a").join(base, "b")
-    # scored and ranked in the engine (a large shop has millions of pairs); the share's interval is Wilson's,
-    # as shoplab.stats.wilson computes it
-    z = _Z95
-    k, nv = t.users.cast("float64"), t.viewers.cast("float64")
-    share = k / nv
-    denom = 1 + z * z / nv
-    centre = (share + z * z / (2 * nv)) / denom
-    half = z * (share * (1 - share) / nv + z * z / (4 * nv * nv)).sqrt() / denom
-    base_rate = t.base_buyers.cast("float64") / max(n_viewers, 1)
+    # scored and ranked in the engine (a large shop has millions of pairs); the share's interval is Wilson's
+    low, high = wilson_expr(t.users, t.viewers)
     t = t.mutate(
         same_item=t.a == t.b,
-        share=share,
-        share_low=centre - half,
-        share_high=ibis.ifelse(k >= nv, 1.0, centre + half),
-        base_rate=base_rate,
+        share=t.users.cast("float64") / t.viewers,
+        share_low=low,
+        share_high=high,
+        base_rate=t.base_buyers.cast("float64") / max(n_viewers, 1),
     )
     t = t.mutate(
         lift=t.share / t.base_rate, lift_low=t.share_low / t.base_rate, lift_high=t.share_high / t.base_rate
