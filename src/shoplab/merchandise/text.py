@@ -614,17 +614,20 @@ def viewed_then_bought_table(
             tr("then bought", "随后购买了", lang): _items(t, "bought_item", "bought_name"),
             tr("viewers", "浏览人数", lang): t["viewers"].astype(int).to_numpy(),
             tr("viewed, then bought", "浏览后购买人数", lang): t["users"].astype(int).to_numpy(),
-            tr("share of viewers", "占浏览者比例", lang): [
-                fmt_value(v, "rate", lang=lang) for v in t["share"]
-            ],
-            tr("all viewers' rate", "全部浏览者购买率", lang): [
-                fmt_value(v, "rate", lang=lang) for v in t["base_rate"]
-            ],
-            tr("lift (95% interval)", "提升度（95% 区间）", lang): [
-                _lift(*x) for x in zip(t["lift"], t["lift_low"], t["lift_high"], strict=True)
-            ],
+            tr("share of viewers", "占浏览者比例", lang): _rates(t["share"], lang),
+            tr("all viewers' rate", "全部浏览者购买率", lang): _rates(t["base_rate"], lang),
+            tr("lift (95% interval)", "提升度（95% 区间）", lang): _lifts(t),
         }
     )
+
+
+def _rates(values, lang) -> list[str]:
+    return [fmt_value(v, "rate", lang=lang) for v in values]
+
+
+def _lifts(t: pd.DataFrame) -> list[str]:
+    """Each row's lift with its interval (columns lift, lift_low, lift_high)."""
+    return [_lift(*x) for x in zip(t["lift"], t["lift_low"], t["lift_high"], strict=True)]
 
 
 def viewed_then_bought_note(vtb: pd.DataFrame, *, window_days: int, lang: str | None = None) -> str:
@@ -666,15 +669,9 @@ def offer_table(offers: pd.DataFrame, *, lang: str | None = None) -> pd.DataFram
             tr("rank", "排名", lang): t["rank"].astype(int).to_numpy(),
             tr("item", "商品", lang): _items(t, "item_id", "item_name"),
             tr("buyers in the segment", "分层内买家数", lang): t["segment_buyers"].astype(int).to_numpy(),
-            tr("share of the segment", "分层内购买比例", lang): [
-                fmt_value(v, "rate", lang=lang) for v in t["segment_share"]
-            ],
-            tr("share of all customers", "全部客户购买比例", lang): [
-                fmt_value(v, "rate", lang=lang) for v in t["overall_share"]
-            ],
-            tr("lift (95% interval)", "提升度（95% 区间）", lang): [
-                _lift(*x) for x in zip(t["lift"], t["lift_low"], t["lift_high"], strict=True)
-            ],
+            tr("share of the segment", "分层内购买比例", lang): _rates(t["segment_share"], lang),
+            tr("share of all customers", "全部客户购买比例", lang): _rates(t["overall_share"], lang),
+            tr("lift (95% interval)", "提升度（95% 区间）", lang): _lifts(t),
             tr("members yet to buy it", "尚未购买的成员数", lang): t["candidates"].astype(int).to_numpy(),
         }
     )
