@@ -27,6 +27,7 @@ __all__ = [
     "two_proportions",
     "wilson",
     "wilson_expr",
+    "percentile_rank",
     "nps_interval",
     "paired_proportions",
     "welch",
@@ -231,6 +232,16 @@ def wilson(successes: Any, n: Any, *, confidence: float = 0.95) -> tuple[Any, An
     lo = np.where(k <= 0, np.where(m > 0, 0.0, np.nan), centre - half)
     hi = np.where((k >= m) & (m > 0), 1.0, centre + half)
     return lo[()], hi[()]
+
+
+def percentile_rank(x: float, others) -> float:
+    """Share of ``others`` below ``x``, ties counting half (the mid-rank percentile; NaN for a NaN ``x`` or no
+    others; NaN among ``others`` is left out)."""
+    o = np.asarray(others, dtype=float)
+    o = o[~np.isnan(o)]
+    if x is None or x != x or not len(o):
+        return float("nan")
+    return float(((o < x).sum() + 0.5 * (o == x).sum()) / len(o))
 
 
 def wilson_expr(successes, n, *, confidence: float = 0.95):

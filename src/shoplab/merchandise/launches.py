@@ -35,6 +35,7 @@ import pandas as pd
 
 from ..data import Shop
 from ..periods import Period
+from ..stats import percentile_rank  # re-exported: launches.percentile_rank keeps working
 from .skus import _all_lines
 from .structure import launch_curves
 
@@ -55,15 +56,6 @@ class LaunchComparison:
     #: one row per horizon: days, n_earlier, q1, median, q3, has_benchmark (n_earlier >= min_earlier)
     benchmark: pd.DataFrame
     min_earlier: int
-
-
-def percentile_rank(x: float, others) -> float:
-    """Share of ``others`` below ``x``, ties counting half (NaN for a NaN ``x`` or no others)."""
-    o = np.asarray(others, dtype=float)
-    o = o[~np.isnan(o)]
-    if pd.isna(x) or not len(o):
-        return float("nan")
-    return float(((o < x).sum() + 0.5 * (o == x).sum()) / len(o))
 
 
 def _to_date(shop: Shop, new: pd.DataFrame, earlier: pd.DataFrame, min_earlier: int) -> pd.DataFrame:
