@@ -523,7 +523,7 @@ def hit_rate_table(h, *, lang: str | None = None) -> pd.DataFrame:
             tr("co-purchase recommender", "共同购买推荐", lang): cell(h.recommender[k], h.recommender_ci[k]),
             tr("most popular (baseline)", "最热门（基线）", lang): cell(h.baseline[k], h.baseline_ci[k]),
         }
-        d = (getattr(h, "difference", None) or {}).get(k)
+        d = (h.difference or {}).get(k)
         if d is not None:
             row[tr("difference, paired (pp)", "差值，配对（百分点）", lang)] = (
                 f"{_pp(d.estimate)} ({_pp(d.ci_low)} {tr('to', '至', lang)} {_pp(d.ci_high)})"
@@ -556,7 +556,7 @@ def hit_rate_sentence(h, *, lang: str | None = None) -> str:
         f"留出{who_zh}的最后一单，共同购买推荐在前 {k} 个推荐中的命中率为 {fmt_value(rec, 'rate')}，"
         f"最热门商品为 {fmt_value(base, 'rate')}"
     )
-    d = (getattr(h, "difference", None) or {}).get(k)
+    d = (h.difference or {}).get(k)
     if d is not None:
         pp = f"{_pp(d.estimate)} pp (95% interval {_pp(d.ci_low)} to {_pp(d.ci_high)} pp)"
         pp_zh = f"{_pp(d.estimate)} 个百分点（95% 区间 {_pp(d.ci_low)} 至 {_pp(d.ci_high)}）"
