@@ -543,9 +543,7 @@ def hit_rate_sentence(h, *, lang: str | None = None) -> str:
     k = max(h.k)
     rec, base = h.recommender[k], h.baseline[k]
     who_en, who_zh = f"{h.users:,} repeat buyers", f"{h.users:,} 位复购买家"
-    if getattr(
-        h, "sampled", False
-    ):  # a random sample of the eligible buyers (the intervals are the sample's)
+    if h.sampled:  # a random sample of the eligible buyers (the intervals are the sample's)
         who_en = f"a random {h.users:,} of the {h.eligible:,} repeat buyers"
         who_zh = f"{h.eligible:,} 位复购买家中随机抽取的 {h.users:,} 位"
     lead_en = (
