@@ -191,7 +191,7 @@ def test_the_verdict_comes_from_the_paired_difference():
     )
     assert "includes zero, so this data shows no evidence" in text.hit_rate_sentence(flat, lang="en")
     assert "区间包含 0" in text.hit_rate_sentence(flat, lang="zh")
-    t = text.hit_rate_table(flat, lang="zh")
+    t = text.hit_rate_table(flat, lang="zh").set_index("K")  # K is a column of the shown table
     assert (
         t.loc[10, "差值，配对（百分点）"].startswith("+0.2 (") and " 至 " in t.loc[10, "差值，配对（百分点）"]
     )

@@ -529,7 +529,7 @@ def hit_rate_table(h, *, lang: str | None = None) -> pd.DataFrame:
                 f"{_pp(d.estimate)} ({_pp(d.ci_low)} {tr('to', '至', lang)} {_pp(d.ci_high)})"
             )
         rows.append(row)
-    return pd.DataFrame(rows).set_index("K")
+    return pd.DataFrame(rows)  # K stays a column: the report's tables show no index
 
 
 def hit_rate_sentence(h, *, lang: str | None = None) -> str:
